@@ -1,0 +1,64 @@
+# svdrun: build, set-up, run and test. Dependencies come from Debian, found with pkg-config.
+
+PKGS      := mpi-c openblas lapacke inih jansson
+CC        ?= gcc
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fopenmp -Iinclude
+CPPFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+VERSION   := 0.1.0
+CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
+
+MODULES   := job plan matgen partition svd run sysinfo report npy
+OBJS      := $(MODULES:%=build/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+
+NP        ?= 4
+MPIRUN    := scripts/mpirun.sh
+
+.PHONY: all deps run test unit bench clean
+all: build/svdrun
+
+deps:
+	@scripts/deps.sh
+
+build/obj/%.o: src/%.c $(wildcard include/*.h) | build/obj
+	$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+build/svdrun: build/obj/main.o $(OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+build/tests/%: tests/unit/%.c $(OBJS) $(wildcard include/*.h) | build/tests
+	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+build/obj build/tests:
+	mkdir -p $@
+
+# The seed experiment on this machine: 16 matrices of 1000x1000, 1, 2 and 4 ranks.
+run: deps
+	$(MAKE) all
+	$(MPIRUN) -np $(NP) build/svdrun --json build/seed.jsonl jobs/seed.job
+
+unit: $(UNIT_BINS) build/test/svdrun
+
+test: deps
+	$(MAKE) all unit
+	tests/run.sh
+
+bench: deps
+	$(MAKE) all
+	bench/run.sh
+
+clean:
+	rm -rf build
+
+# The test build: run.c with the hidden fault hooks (SVDRUN_POISON=k puts a NaN into matrix k).
+build/test/run.o: src/run.c $(wildcard include/*.h) | build/test
+	$(CC) $(CFLAGS) $(CPPFLAGS) -DSVDRUN_TEST_HOOKS -c $< -o $@
+
+build/test/svdrun: build/obj/main.o $(filter-out build/obj/run.o,$(OBJS)) build/test/run.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+build/test:
+	mkdir -p $@

@@ -1,0 +1,67 @@
+/* job: the job's keys, defaults, parsing (INI file and flags) and validation. */
+#ifndef SVDRUN_JOB_H
+#define SVDRUN_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define JOB_NAME_MAX 64
+#define JOB_LIST_MAX 32
+#define JOB_MSG_MAX 512
+
+typedef enum { JOB_VECTORS_NONE, JOB_VECTORS_THIN, JOB_VECTORS_FULL } job_vectors;
+typedef enum { JOB_DRIVER_GESDD, JOB_DRIVER_GESVD } job_driver;
+typedef enum { JOB_DIST_REGENERATE, JOB_DIST_SCATTER } job_distribute;
+typedef enum { JOB_MODE_BLAS, JOB_MODE_BATCH } job_thread_mode;
+
+/* A flat struct (no pointers), so rank 0 can broadcast it as bytes. */
+typedef struct {
+    char name[JOB_NAME_MAX];
+    int64_t rows, cols, count;
+    uint64_t seed;
+    job_vectors vectors;
+    job_driver driver;
+    int n_distribute;
+    job_distribute distribute[2];
+    int n_ranks;                    /* 0: every launched rank */
+    int ranks[JOB_LIST_MAX];
+    int n_threads;
+    int threads[JOB_LIST_MAX];
+    int n_thread_modes;
+    job_thread_mode thread_modes[2];
+    int repeat;
+    unsigned given;                 /* JOB_GIVEN_* bits: keys set by file or flag */
+} job_t;
+
+enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
+       JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u };
+
+/* The job keys, in documentation order; NULL-terminated. Flags use the same names. */
+extern const char *const job_keys[];
+
+/* Fills the defaults: seed 0, vectors none, gesdd, regenerate, every rank,
+ * threads from OMP_NUM_THREADS (else 1), blas, repeat 1. */
+void job_init(job_t *job);
+
+/* Sets one key from its text. Returns 0, or -1 with a message (no location)
+ * in err: unknown key, malformed, negative or zero number, unknown enum
+ * value, empty or over-long list. The job is unchanged on error. */
+int job_set(job_t *job, const char *key, const char *value, char *err, size_t errlen);
+
+/* Reads an INI file whose keys live in section [job]. Returns 0, or -1 with
+ * "path:line: message" in err (or "path: message" when it cannot be read). */
+int job_parse_file(job_t *job, const char *path, char *err, size_t errlen);
+
+/* Checks the whole job once every source is applied: required keys, shapes
+ * that fit in memory arithmetic, a name. Returns 0 or -1 with a message. */
+int job_validate(job_t *job, char *err, size_t errlen);
+
+/* Bytes of one matrix (rows*cols*8); validated jobs never overflow. */
+size_t job_matrix_bytes(const job_t *job);
+
+const char *job_vectors_name(job_vectors v);
+const char *job_driver_name(job_driver d);
+const char *job_distribute_name(job_distribute d);
+const char *job_thread_mode_name(job_thread_mode m);
+
+#endif

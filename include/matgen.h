@@ -1,0 +1,29 @@
+/* matgen: the counter-based matrix generator; element (k,i,j) is a pure function of (seed,k,i,j). */
+#ifndef SVDRUN_MATGEN_H
+#define SVDRUN_MATGEN_H
+
+#include <stdint.h>
+
+typedef enum { MATGEN_COL_MAJOR, MATGEN_ROW_MAJOR } matgen_layout;
+
+typedef struct {
+    double offset;    /* integer in 1..9 */
+    double stretch;   /* in [0.1, 2.1) */
+} matgen_params;
+
+/* Philox4x64-10 (Salmon et al., SC11): one block of four 64-bit outputs. */
+void matgen_philox4x64(const uint64_t counter[4], const uint64_t key[2], uint64_t out[4]);
+
+/* The per-matrix draw of matrix k. */
+matgen_params matgen_matrix_params(uint64_t seed, int64_t k);
+
+/* Element (i,j) of matrix k of a rows x cols set; cols fixes the counter. */
+double matgen_element(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int64_t i, int64_t j);
+
+/* Fills matrix k into a with leading dimension ld: a[i + j*ld] for column
+ * major (what LAPACK wants), a[i*ld + j] for row major (what .npy wants).
+ * Cannot fail; the caller owns a. */
+void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
+                 double *a, int64_t ld, matgen_layout layout);
+
+#endif

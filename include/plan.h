@@ -1,0 +1,33 @@
+/* plan: the sweep's configurations, expanded from the job's lists. */
+#ifndef SVDRUN_PLAN_H
+#define SVDRUN_PLAN_H
+
+#include "job.h"
+
+typedef struct {
+    int ranks;
+    int threads;
+    job_thread_mode mode;
+    job_distribute distribute;
+    int skipped;                /* 1: cannot run in this launch; see skip_reason */
+    char skip_reason[96];
+} plan_config;
+
+typedef struct {
+    int n;
+    plan_config *configs;
+} plan_t;
+
+/* Expands distribute x thread_mode x threads x ranks (ranks vary fastest, as
+ * in the seed's loop over 1, 2, 4 children). A configuration needing more
+ * ranks than world_size is kept but marked skipped with its reason.
+ * Deterministic, so every rank builds the same plan from the same job.
+ * Returns 0, or ENOMEM (plan left empty). */
+int plan_build(const job_t *job, int world_size, plan_t *plan);
+
+/* Index of the first configuration that runs, or -1 when all are skipped. */
+int plan_first_runnable(const plan_t *plan);
+
+void plan_free(plan_t *plan);
+
+#endif

@@ -1,0 +1,99 @@
+/* report: the human table, JSON Lines records, results files and the result checks. */
+#ifndef SVDRUN_REPORT_H
+#define SVDRUN_REPORT_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include "job.h"
+#include "plan.h"
+#include "run.h"
+#include "svd.h"
+#include "sysinfo.h"
+
+typedef enum { REPORT_PASSED, REPORT_FAILED, REPORT_SKIPPED } report_check;
+
+/* One configuration, summarised over its repeats. */
+typedef struct {
+    const plan_config *cfg;
+    int repeats;
+    double wall_s, wall_s_min, wall_s_max;   /* median, min, max over repeats */
+    double svd_s;        /* slowest rank's SVD time (median run) */
+    double transfer_s;   /* slowest rank's transfer time */
+    double gen_s;        /* slowest rank's generation time */
+    double gather_s;     /* rank 0's gather time */
+    double imbalance;    /* slowest over mean rank SVD time, minus 1 */
+    double overhead;     /* (wall - slowest rank's SVD time) / wall */
+    double load_pct;     /* CPU time of all ranks over wall time, in % */
+    double rss_mb;       /* largest peak RSS of any rank */
+    double speedup, efficiency;
+    uint64_t checksum;
+    report_check check;
+    int64_t boundary;    /* integers that differ only by rounding at an integer */
+    int64_t n_failed;    /* matrices with LAPACK info != 0 */
+} report_row;
+
+/* Tolerance, relative to the sum, under which two sums are the same number. */
+#define REPORT_SUM_RTOL 1e-9
+
+/* Fills row from the repeats of one configuration (the median run's details).
+ * outcomes[] are rank 0's; ref is the first configuration's results, or NULL
+ * when this is the first (its repeats are then checked against each other).
+ * Speedup is ref_wall_s over this wall time, efficiency that over the ratio
+ * of cores (ranks x threads) to ref_cores; both 1 for the first. A matrix
+ * whose LAPACK call failed makes the check FAILED. Cannot fail. */
+void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
+                      const run_outcome *outcomes, int repeats,
+                      const svd_result *ref, double ref_wall_s, int ref_cores);
+
+/* Compares results: 0 when every integer is equal, or differs only where
+ * both sums agree within REPORT_SUM_RTOL (counted in *boundary); 1 otherwise.
+ * A matrix whose LAPACK call failed in either never compares equal. */
+int report_compare(const svd_result *ref, const svd_result *got, int64_t count, int64_t *boundary);
+
+/* FNV-1a over the little-endian int64 results. */
+uint64_t report_checksum(const svd_result *res, int64_t count);
+
+void report_header(FILE *out, const job_t *job, const char *job_path,
+                   const sysinfo_rank *ranks, int nranks, const char *mpi_version);
+
+/* Warnings about binding and oversubscription for every runnable
+ * configuration; returns how many were printed. */
+int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, int nranks);
+
+void report_table_head(FILE *out);
+void report_table_row(FILE *out, const report_row *row);
+void report_skipped_row(FILE *out, const plan_config *cfg);
+
+/* The seed's lines: results, duration, speedup. */
+void report_seed_lines(FILE *out, const report_row *row, const svd_result *res, int64_t count);
+
+/* Matrix indices whose LAPACK call failed, one line each. */
+void report_failures(FILE *out, const svd_result *res, int64_t count);
+
+void report_summary(FILE *out, int passed, int failed, int skipped);
+
+/* Appends one JSON object (one line) for row to path with a single write.
+ * Returns 0, or -1 with "path: reason" in err. */
+int report_json_append(const char *path, const job_t *job, const report_row *row,
+                       const sysinfo_rank *ranks, int nranks, const char *mpi_version,
+                       char *err, size_t errlen);
+
+/* Writes the integer results, one per line in matrix order ("nan" where
+ * LAPACK failed), to a temporary name renamed into place. Returns 0 or -1
+ * with "path: reason" in err. */
+int report_results_write(const char *path, const svd_result *res, int64_t count,
+                         char *err, size_t errlen);
+
+/* Progress on stderr, one line redrawn: matrices done, elapsed, ETA. */
+typedef struct {
+    int enabled;
+    double start;
+    double last_draw;
+    const char *label;
+} report_progress;
+
+void report_progress_start(report_progress *p, int enabled, const char *label);
+void report_progress_update(void *p, int64_t done, int64_t total);
+void report_progress_end(report_progress *p);
+
+#endif

@@ -1,0 +1,59 @@
+/* run: one configuration on the first r ranks: chunk scatter, matrices, SVDs, timing, gather. */
+#ifndef SVDRUN_RUN_H
+#define SVDRUN_RUN_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "job.h"
+#include "plan.h"
+#include "svd.h"
+
+/* What one rank measured during one configuration. */
+typedef struct {
+    double svd_s;        /* in LAPACK (batch mode: the parallel loops' wall time) */
+    double transfer_s;   /* sending or waiting for matrices (scatter); 0 when regenerating */
+    double gen_s;        /* generating matrices */
+    double gather_s;     /* the result gather */
+    double cpu_s;        /* user+system CPU of the whole rank */
+    double rss_mb;       /* peak resident set during the configuration */
+    double matrices;     /* matrices this rank computed */
+} run_rank_stats;
+
+/* Valid on rank 0 after run_config returns 0. */
+typedef struct {
+    double wall_s;            /* start barrier to gathered results */
+    svd_result *results;      /* [count], in matrix order */
+    run_rank_stats *ranks;    /* [cfg->ranks] */
+    int64_t n_failed;         /* matrices whose LAPACK info != 0 */
+} run_outcome;
+
+/* Called on rank 0's master thread after each of its matrices; must be cheap. */
+typedef void (*run_progress_fn)(void *ctx, int64_t done_rank0, int64_t total_rank0);
+
+enum { RUN_OK = 0, RUN_ENOMEM = 3, RUN_EMPI = 4 };
+
+/* Runs cfg once. Every rank of world calls it; ranks beyond cfg->ranks wait
+ * without spinning until the configuration ends. A failed allocation on any
+ * rank is agreed on by all before any matrix moves, so every rank returns the
+ * same code: RUN_OK, or RUN_ENOMEM (nothing computed). LAPACK failures are
+ * not errors here: they are counted in out->n_failed, and every other matrix
+ * is still computed. out is freed with run_outcome_free on every rank. */
+int run_config(const job_t *job, const plan_config *cfg, MPI_Comm world,
+               run_progress_fn progress, void *progress_ctx, run_outcome *out);
+
+void run_outcome_free(run_outcome *out);
+
+/* Estimated peak bytes of one rank in cfg: matrix buffers plus one SVD
+ * workspace per concurrent SVD; root adds its scatter send buffers.
+ * 0 when the workspace query fails. */
+size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root);
+
+/* Completes req by testing with a growing sleep (50 us to 5 ms), so a rank
+ * that waits leaves its core to the ranks at work. Returns the MPI code. */
+int run_lazy_wait(MPI_Request *req);
+
+/* A barrier on comm that waits with run_lazy_wait. */
+int run_lazy_barrier(MPI_Comm comm);
+
+#endif

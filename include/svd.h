@@ -1,0 +1,52 @@
+/* svd: LAPACK SVD drivers with a workspace queried once and reused. */
+#ifndef SVDRUN_SVD_H
+#define SVDRUN_SVD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "job.h"
+
+/* One matrix's result: the seed's int(np.sum(s)), the double sum it came
+ * from, and LAPACK's info (0 when the SVD succeeded). */
+typedef struct {
+    int64_t value;
+    double sum;
+    int64_t info;
+} svd_result;
+
+typedef struct svd_ws svd_ws;
+
+/* Allocates the workspace of one m x n SVD (sigma, U and V^T as vectors asks,
+ * LAPACK work from a query). Returns 0, ENOMEM, or EINVAL when LAPACK rejects
+ * the query; *out is NULL on error. */
+int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, svd_ws **out);
+
+void svd_ws_free(svd_ws *ws);
+
+/* Bytes that svd_ws_create would allocate, plus the input matrix; 0 when the
+ * workspace query fails. Used for the memory estimate before allocating. */
+size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver);
+
+/* SVD of the m x n column-major matrix a (ld = m), which LAPACK destroys.
+ * Fills *res and returns res->info: 0 on success, else LAPACK's info or
+ * SVD_INFO_NONFINITE (the matrix index is the caller's to report). On
+ * failure res->value is SVD_NO_VALUE. */
+int svd_ws_compute(svd_ws *ws, double *a, svd_result *res);
+
+/* The singular values (descending) and vectors of the last compute.
+ * U is m x ucols, V^T is vtrows x n, both column-major; NULL when not asked. */
+const double *svd_ws_sigma(const svd_ws *ws);
+const double *svd_ws_u(const svd_ws *ws, int64_t *ucols);
+const double *svd_ws_vt(const svd_ws *ws, int64_t *vtrows);
+
+#define SVD_NO_VALUE INT64_MIN
+
+/* res->info when LAPACK reported success but the singular values are not
+ * finite (gesvd has no NaN check of its own). */
+#define SVD_INFO_NONFINITE (-1000)
+
+/* Python's int(x): truncation toward zero. SVD_NO_VALUE for NaN, infinities
+ * and values beyond int64. */
+int64_t svd_truncate(double x);
+
+#endif

@@ -1,0 +1,45 @@
+/* sysinfo: facts about this process and node: host, affinity, libraries, resource use. */
+#ifndef SVDRUN_SYSINFO_H
+#define SVDRUN_SYSINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYSINFO_HOST_MAX 64
+#define SYSINFO_CPUS_MAX 128
+
+/* What each rank reports about itself; flat, so it can be gathered as bytes. */
+typedef struct {
+    char host[SYSINFO_HOST_MAX];
+    char cpus[SYSINFO_CPUS_MAX];    /* allowed CPUs as a list, e.g. "0-1" */
+    int n_allowed;                  /* CPUs this process may run on */
+    int n_online;                   /* CPUs online on the node */
+    int ranks_on_node;              /* ranks of the launch sharing this node */
+    int64_t mem_available;          /* bytes, MemAvailable of the node */
+} sysinfo_rank;
+
+/* Fills what can be read locally; ranks_on_node is the caller's to set.
+ * Never fails: unknown facts become "?" or 0. */
+void sysinfo_local(sysinfo_rank *info);
+
+/* OpenBLAS's build configuration and threading model ("sequential",
+ * "pthreads", "openmp"); static strings. */
+const char *sysinfo_openblas_config(void);
+const char *sysinfo_openblas_parallel(void);
+
+/* User plus system CPU seconds of this process (all threads). */
+double sysinfo_cpu_seconds(void);
+
+/* Resets the kernel's peak-RSS mark (Linux clear_refs 5), so the next
+ * sysinfo_peak_rss_mb covers only what follows. Returns 0 or -1 when the
+ * kernel does not allow it (the peak then covers the whole process). */
+int sysinfo_reset_peak_rss(void);
+double sysinfo_peak_rss_mb(void);
+
+/* Monotonic seconds. */
+double sysinfo_now(void);
+
+/* The Slurm job id, or NULL outside Slurm. */
+const char *sysinfo_slurm_job_id(void);
+
+#endif

@@ -1,0 +1,90 @@
+/* matgen: the counter-based matrix generator; element (k,i,j) is a pure function of (seed,k,i,j). */
+#include "matgen.h"
+
+__extension__ typedef unsigned __int128 matgen_u128;
+
+#define PHILOX_M0 0xD2E7470EE14C6C93ULL
+#define PHILOX_M1 0xCA5A826395121157ULL
+#define PHILOX_W0 0x9E3779B97F4A7C15ULL
+#define PHILOX_W1 0xBB67AE8584CAA73BULL
+
+void matgen_philox4x64(const uint64_t counter[4], const uint64_t key[2], uint64_t out[4])
+{
+    uint64_t c0 = counter[0], c1 = counter[1], c2 = counter[2], c3 = counter[3];
+    uint64_t k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) {
+            k0 += PHILOX_W0;
+            k1 += PHILOX_W1;
+        }
+        matgen_u128 p0 = (matgen_u128)PHILOX_M0 * c0;
+        matgen_u128 p1 = (matgen_u128)PHILOX_M1 * c2;
+        uint64_t hi0 = (uint64_t)(p0 >> 64), lo0 = (uint64_t)p0;
+        uint64_t hi1 = (uint64_t)(p1 >> 64), lo1 = (uint64_t)p1;
+        c0 = hi1 ^ c1 ^ k0;
+        c1 = lo1;
+        c2 = hi0 ^ c3 ^ k1;
+        c3 = lo0;
+    }
+    out[0] = c0;
+    out[1] = c1;
+    out[2] = c2;
+    out[3] = c3;
+}
+
+/* numpy's random(): the top 53 bits as a double in [0, 1). */
+static inline double unit_double(uint64_t x)
+{
+    return (double)(x >> 11) * (1.0 / 9007199254740992.0);
+}
+
+matgen_params matgen_matrix_params(uint64_t seed, int64_t k)
+{
+    const uint64_t key[2] = {seed, (uint64_t)k};
+    const uint64_t ctr[4] = {0, 1, 0, 0};   /* word 1 = 1 keeps it apart from element blocks */
+    uint64_t out[4];
+    matgen_philox4x64(ctr, key, out);
+    matgen_params p;
+    p.offset = 1.0 + (double)(int)(9.0 * unit_double(out[0]));
+    p.stretch = 0.1 + 2.0 * unit_double(out[1]);
+    return p;
+}
+
+double matgen_element(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int64_t i, int64_t j)
+{
+    (void)rows;
+    matgen_params p = matgen_matrix_params(seed, k);
+    uint64_t idx = (uint64_t)i * (uint64_t)cols + (uint64_t)j;
+    const uint64_t key[2] = {seed, (uint64_t)k};
+    const uint64_t ctr[4] = {idx / 4, 0, 0, 0};
+    uint64_t out[4];
+    matgen_philox4x64(ctr, key, out);
+    return p.offset + p.stretch * unit_double(out[idx % 4]);
+}
+
+void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
+                 double *a, int64_t ld, matgen_layout layout)
+{
+    matgen_params p = matgen_matrix_params(seed, k);
+    const uint64_t key[2] = {seed, (uint64_t)k};
+    const uint64_t total = (uint64_t)rows * (uint64_t)cols;
+    /* walk the row-major linear index a block of four at a time */
+    for (uint64_t block = 0; block * 4 < total; block++) {
+        const uint64_t ctr[4] = {block, 0, 0, 0};
+        uint64_t out[4];
+        matgen_philox4x64(ctr, key, out);
+        uint64_t idx = block * 4;
+        int64_t i = (int64_t)(idx / (uint64_t)cols), j = (int64_t)(idx % (uint64_t)cols);
+        for (int lane = 0; lane < 4 && idx < total; lane++, idx++) {
+            double v = p.offset + p.stretch * unit_double(out[lane]);
+            if (layout == MATGEN_COL_MAJOR)
+                a[i + j * ld] = v;
+            else
+                a[i * ld + j] = v;
+            if (++j == cols) {
+                j = 0;
+                i++;
+            }
+        }
+    }
+}

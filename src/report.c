@@ -1,0 +1,391 @@
+/* report: the human table, JSON Lines records, results files and the result checks. */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "npy.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int report_compare(const svd_result *ref, const svd_result *got, int64_t count, int64_t *boundary)
+{
+    int differs = 0;
+    *boundary = 0;
+    for (int64_t k = 0; k < count; k++) {
+        if (ref[k].info != 0 || got[k].info != 0) {
+            differs = 1;
+            continue;
+        }
+        if (ref[k].value == got[k].value)
+            continue;
+        /* trunc() of sums a few ulps apart can straddle an integer */
+        double scale = fmax(fabs(ref[k].sum), 1.0);
+        if (fabs(ref[k].sum - got[k].sum) <= REPORT_SUM_RTOL * scale)
+            (*boundary)++;
+        else
+            differs = 1;
+    }
+    return differs;
+}
+
+uint64_t report_checksum(const svd_result *res, int64_t count)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int64_t k = 0; k < count; k++) {
+        uint64_t v = (uint64_t)res[k].value;
+        for (int byte = 0; byte < 8; byte++) {
+            h ^= (v >> (8 * byte)) & 0xff;
+            h *= 0x100000001b3ULL;
+        }
+    }
+    return h;
+}
+
+void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
+                      const run_outcome *outcomes, int repeats,
+                      const svd_result *ref, double ref_wall_s, int ref_cores)
+{
+    memset(row, 0, sizeof *row);
+    row->cfg = cfg;
+    row->repeats = repeats;
+
+    double walls[repeats];
+    for (int i = 0; i < repeats; i++)
+        walls[i] = outcomes[i].wall_s;
+    qsort(walls, (size_t)repeats, sizeof walls[0], cmp_double);
+    row->wall_s_min = walls[0];
+    row->wall_s_max = walls[repeats - 1];
+    row->wall_s = repeats % 2 ? walls[repeats / 2]
+                              : 0.5 * (walls[repeats / 2 - 1] + walls[repeats / 2]);
+
+    /* the run whose wall time is closest to the median gives the details */
+    const run_outcome *med = &outcomes[0];
+    for (int i = 1; i < repeats; i++)
+        if (fabs(outcomes[i].wall_s - row->wall_s) < fabs(med->wall_s - row->wall_s))
+            med = &outcomes[i];
+    double svd_sum = 0.0, cpu_sum = 0.0;
+    for (int r = 0; r < cfg->ranks; r++) {
+        const run_rank_stats *s = &med->ranks[r];
+        row->svd_s = fmax(row->svd_s, s->svd_s);
+        row->transfer_s = fmax(row->transfer_s, s->transfer_s);
+        row->gen_s = fmax(row->gen_s, s->gen_s);
+        row->rss_mb = fmax(row->rss_mb, s->rss_mb);
+        svd_sum += s->svd_s;
+        cpu_sum += s->cpu_s;
+    }
+    row->gather_s = med->ranks[0].gather_s;
+    double mean_svd = svd_sum / cfg->ranks;
+    row->imbalance = mean_svd > 0 ? row->svd_s / mean_svd - 1.0 : 0.0;
+    row->overhead = med->wall_s > 0 ? (med->wall_s - row->svd_s) / med->wall_s : 0.0;
+    row->load_pct = med->wall_s > 0 ? 100.0 * cpu_sum / med->wall_s : 0.0;
+
+    int cores = cfg->ranks * cfg->threads;
+    row->speedup = ref && row->wall_s > 0 ? ref_wall_s / row->wall_s : 1.0;
+    row->efficiency = ref ? row->speedup * ref_cores / cores : 1.0;
+
+    const svd_result *last = outcomes[repeats - 1].results;
+    row->checksum = report_checksum(last, job->count);
+    row->n_failed = outcomes[repeats - 1].n_failed;
+    int differs = 0;
+    const svd_result *against = ref ? ref : outcomes[0].results;
+    for (int i = 0; i < repeats; i++) {
+        int64_t boundary;
+        differs |= report_compare(against, outcomes[i].results, job->count, &boundary);
+        if (boundary > row->boundary)
+            row->boundary = boundary;
+    }
+    row->check = differs || row->n_failed ? REPORT_FAILED : REPORT_PASSED;
+}
+
+/* Distinct hosts of ranks[0..n), in rank order, with their rank counts. */
+static int distinct_hosts(const sysinfo_rank *ranks, int n, int *first_rank, int *count)
+{
+    int nh = 0;
+    for (int r = 0; r < n; r++) {
+        int h = 0;
+        while (h < nh && strcmp(ranks[first_rank[h]].host, ranks[r].host) != 0)
+            h++;
+        if (h == nh) {
+            first_rank[nh] = r;
+            count[nh++] = 0;
+        }
+        count[h]++;
+    }
+    return nh;
+}
+
+void report_header(FILE *out, const job_t *job, const char *job_path,
+                   const sysinfo_rank *ranks, int nranks, const char *mpi_version)
+{
+    fprintf(out, "svdrun %s: job %s%s%s%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s\n",
+            SVDRUN_VERSION, job->name, job_path ? " (" : "", job_path ? job_path : "",
+            job_path ? ")" : "", (long long)job->count, (long long)job->rows,
+            (long long)job->cols, (unsigned long long)job->seed, job_vectors_name(job->vectors),
+            job_driver_name(job->driver));
+    char mpi[128];
+    snprintf(mpi, sizeof mpi, "%s", mpi_version);
+    mpi[strcspn(mpi, ",\n")] = '\0';
+    fprintf(out, "MPI: %s, %d ranks launched\n", mpi, nranks);
+    fprintf(out, "OpenBLAS: %s (threading: %s)\n", sysinfo_openblas_config(),
+            sysinfo_openblas_parallel());
+    int first[nranks], count[nranks];
+    int nh = distinct_hosts(ranks, nranks, first, count);
+    for (int h = 0; h < nh; h++) {
+        const sysinfo_rank *s = &ranks[first[h]];
+        fprintf(out, "host %s: %d rank(s), %d CPUs online, %.1f GiB available\n", s->host,
+                count[h], s->n_online, (double)s->mem_available / (1 << 30));
+    }
+    if (sysinfo_slurm_job_id())
+        fprintf(out, "Slurm job %s\n", sysinfo_slurm_job_id());
+    for (int r = 0; r < nranks; r++)
+        fprintf(out, "rank %d: %s, CPUs %s\n", r, ranks[r].host, ranks[r].cpus);
+}
+
+int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, int nranks)
+{
+    int printed = 0, max_threads_warned = 0, node_warned = 0;
+    for (int i = 0; i < plan->n; i++) {
+        const plan_config *c = &plan->configs[i];
+        if (c->skipped)
+            continue;
+        /* a rank bound to fewer CPUs than threads time-slices its own threads */
+        for (int r = 0; r < c->ranks && r < nranks; r++)
+            if (ranks[r].n_allowed > 0 && c->threads > ranks[r].n_allowed &&
+                c->threads > max_threads_warned) {
+                fprintf(out,
+                        "warning: rank %d may run on %d CPU(s) (%s) but configuration %dx%d asks "
+                        "for %d threads; they will share. Launch with mpirun --bind-to none or "
+                        "--map-by slot:PE=%d\n",
+                        r, ranks[r].n_allowed, ranks[r].cpus, c->ranks, c->threads, c->threads,
+                        c->threads);
+                max_threads_warned = c->threads;
+                printed++;
+                break;
+            }
+        int first[nranks], count[nranks];
+        int nh = distinct_hosts(ranks, c->ranks < nranks ? c->ranks : nranks, first, count);
+        for (int h = 0; h < nh; h++) {
+            int want = count[h] * c->threads, have = ranks[first[h]].n_online;
+            if (have > 0 && want > have && want > node_warned) {
+                fprintf(out,
+                        "warning: configuration %dx%d puts %d rank(s) x %d thread(s) = %d on "
+                        "host %s, which has %d CPUs: oversubscribed, timings will not scale\n",
+                        c->ranks, c->threads, count[h], c->threads, want, ranks[first[h]].host,
+                        have);
+                node_warned = want;
+                printed++;
+            }
+        }
+    }
+    return printed;
+}
+
+void report_table_head(FILE *out)
+{
+    fprintf(out, "\n%5s %7s %-5s %-10s | %9s %7s %6s | %9s %10s %8s %6s | %6s %7s | %s\n",
+            "ranks", "threads", "mode", "distribute", "wall_s", "speedup", "effic", "svd_s",
+            "transfer_s", "gather_s", "imbal", "load%", "rss_MB", "check");
+}
+
+static const char *check_name(report_check c)
+{
+    return c == REPORT_PASSED ? "PASSED" : c == REPORT_FAILED ? "FAILED" : "SKIPPED";
+}
+
+void report_table_row(FILE *out, const report_row *row)
+{
+    const plan_config *c = row->cfg;
+    fprintf(out, "%5d %7d %-5s %-10s | %9.3f %7.2f %6.3f | %9.3f %10.3f %8.4f %5.1f%% | %6.0f %7.1f | %s",
+            c->ranks, c->threads, job_thread_mode_name(c->mode),
+            job_distribute_name(c->distribute), row->wall_s, row->speedup, row->efficiency,
+            row->svd_s, row->transfer_s, row->gather_s, 100.0 * row->imbalance, row->load_pct,
+            row->rss_mb, check_name(row->check));
+    if (row->n_failed)
+        fprintf(out, " (%lld LAPACK failure(s))", (long long)row->n_failed);
+    else if (row->boundary)
+        fprintf(out, " (%lld integer(s) differ only by rounding at an integer)",
+                (long long)row->boundary);
+    fputc('\n', out);
+}
+
+void report_skipped_row(FILE *out, const plan_config *c)
+{
+    fprintf(out, "%5d %7d %-5s %-10s | skipped: %s\n", c->ranks, c->threads,
+            job_thread_mode_name(c->mode), job_distribute_name(c->distribute), c->skip_reason);
+}
+
+void report_seed_lines(FILE *out, const report_row *row, const svd_result *res, int64_t count)
+{
+    fprintf(out, "Result computed by %d rank(s) x %d thread(s): [", row->cfg->ranks,
+            row->cfg->threads);
+    for (int64_t k = 0; k < count; k++) {
+        if (res[k].info != 0)
+            fprintf(out, "%snan", k ? ", " : "");
+        else
+            fprintf(out, "%s%lld", k ? ", " : "", (long long)res[k].value);
+    }
+    fprintf(out, "]\nDuration: %.2f s\n%d-ranks speedup: %.2f\n", row->wall_s, row->cfg->ranks,
+            row->speedup);
+}
+
+void report_failures(FILE *out, const svd_result *res, int64_t count)
+{
+    for (int64_t k = 0; k < count; k++) {
+        if (res[k].info == SVD_INFO_NONFINITE)
+            fprintf(out, "error: matrix %lld: singular values are not finite\n", (long long)k);
+        else if (res[k].info != 0)
+            fprintf(out, "error: matrix %lld: LAPACK info = %lld%s\n", (long long)k,
+                    (long long)res[k].info,
+                    res[k].info < 0 ? " (an argument had an illegal value, e.g. NaN input)"
+                                    : " (no convergence)");
+    }
+}
+
+void report_summary(FILE *out, int passed, int failed, int skipped)
+{
+    fprintf(out, "\nconfigurations: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+}
+
+int report_json_append(const char *path, const job_t *job, const report_row *row,
+                       const sysinfo_rank *ranks, int nranks, const char *mpi_version,
+                       char *err, size_t errlen)
+{
+    const plan_config *c = row->cfg;
+    char checksum[20], stamp[32];
+    snprintf(checksum, sizeof checksum, "%016llx", (unsigned long long)row->checksum);
+    time_t now = time(NULL);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+
+    json_t *hosts = json_array();
+    int first[nranks], count[nranks];
+    int nh = distinct_hosts(ranks, c->ranks < nranks ? c->ranks : nranks, first, count);
+    for (int h = 0; h < nh; h++)
+        json_array_append_new(hosts, json_string(ranks[first[h]].host));
+    const char *slurm = sysinfo_slurm_job_id();
+
+    json_t *rec = json_pack(
+        "{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i,"
+        " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f,"
+        " s:s, s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:o, s:s}",
+        "schema", 1, "svdrun_version", SVDRUN_VERSION, "name", job->name,
+        "rows", (json_int_t)job->rows, "cols", (json_int_t)job->cols,
+        "count", (json_int_t)job->count, "seed", (json_int_t)job->seed,
+        "vectors", job_vectors_name(job->vectors), "driver", job_driver_name(job->driver),
+        "distribute", job_distribute_name(c->distribute), "engine", "lapack",
+        "ranks", c->ranks, "threads", c->threads, "thread_mode", job_thread_mode_name(c->mode),
+        "repeat", row->repeats,
+        "wall_s", row->wall_s, "wall_s_min", row->wall_s_min, "wall_s_max", row->wall_s_max,
+        "svd_s", row->svd_s, "transfer_s", row->transfer_s, "gen_s", row->gen_s,
+        "gather_s", row->gather_s, "imbalance", row->imbalance, "overhead", row->overhead,
+        "speedup", row->speedup, "efficiency", row->efficiency, "load_pct", row->load_pct,
+        "rss_mb", row->rss_mb,
+        "checksum", checksum, "check", check_name(row->check),
+        "failed", (json_int_t)row->n_failed, "boundary", (json_int_t)row->boundary,
+        "hosts", hosts, "mpi_version", mpi_version,
+        "openblas_config", sysinfo_openblas_config(),
+        "openblas_parallel", sysinfo_openblas_parallel(),
+        "slurm_job_id", slurm ? json_string(slurm) : json_null(), "timestamp", stamp);
+    if (!rec) {
+        snprintf(err, errlen, "%s: cannot build the JSON record", path);
+        return -1;
+    }
+    char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(9));
+    json_decref(rec);
+    if (!line) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    size_t len = strlen(line);
+    line[len] = '\n';   /* json_dumps leaves room: replace the NUL, write len+1 */
+
+    int rc = -1;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    } else {
+        /* one write under an exclusive lock: concurrent runs never interleave */
+        if (flock(fd, LOCK_EX) != 0 || npy_write_all(fd, line, len + 1) != 0)
+            snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        else
+            rc = 0;
+        if (close(fd) != 0 && rc == 0) {
+            snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+            rc = -1;
+        }
+    }
+    free(line);
+    return rc;
+}
+
+int report_results_write(const char *path, const svd_result *res, int64_t count,
+                         char *err, size_t errlen)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        return -1;
+    }
+    for (int64_t k = 0; k < count; k++) {
+        if (res[k].info != 0)
+            fputs("nan\n", f);
+        else
+            fprintf(f, "%lld\n", (long long)res[k].value);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+void report_progress_start(report_progress *p, int enabled, const char *label)
+{
+    p->enabled = enabled;
+    p->start = p->last_draw = 0.0;
+    p->label = label;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    p->start = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void report_progress_update(void *ctx, int64_t done, int64_t total)
+{
+    report_progress *p = ctx;
+    if (!p->enabled)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    if (done < total && now - p->last_draw < 0.25)
+        return;      /* redraws are rare, so they cost the timings nothing */
+    p->last_draw = now;
+    double elapsed = now - p->start;
+    double eta = done > 0 ? elapsed * (double)(total - done) / (double)done : 0.0;
+    fprintf(stderr, "\r%s: rank 0 %lld/%lld matrices, %.1f s, ETA %.1f s   ", p->label,
+            (long long)done, (long long)total, elapsed, eta);
+    fflush(stderr);
+}
+
+void report_progress_end(report_progress *p)
+{
+    if (p->enabled) {
+        fprintf(stderr, "\r%*s\r", 78, "");
+        fflush(stderr);
+    }
+}

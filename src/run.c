@@ -1,0 +1,448 @@
+/* run: one configuration on the first r ranks: chunk scatter, matrices, SVDs, timing, gather. */
+#include "run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "matgen.h"
+#include "partition.h"
+#include "sysinfo.h"
+
+/* OpenBLAS's own setter; its header clashes with LAPACKE's. */
+extern void openblas_set_num_threads(int n);
+
+int run_lazy_wait(MPI_Request *req)
+{
+    long ns = 50000;
+    int done = 0, rc;
+    while ((rc = MPI_Test(req, &done, MPI_STATUS_IGNORE)) == MPI_SUCCESS && !done) {
+        struct timespec ts = {0, ns};
+        nanosleep(&ts, NULL);
+        if (ns < 1000000)
+            ns *= 2;
+    }
+    return rc;
+}
+
+/* run_lazy_wait over n requests; MPI_REQUEST_NULL entries are fine. */
+static int lazy_waitall(int n, MPI_Request *reqs)
+{
+    for (int i = 0; i < n; i++) {
+        int rc = run_lazy_wait(&reqs[i]);
+        if (rc != MPI_SUCCESS)
+            return rc;
+    }
+    return MPI_SUCCESS;
+}
+
+int run_lazy_barrier(MPI_Comm comm)
+{
+    MPI_Request req;
+    int rc = MPI_Ibarrier(comm, &req);
+    return rc == MPI_SUCCESS ? run_lazy_wait(&req) : rc;
+}
+
+/* The largest status over comm, waited for lazily; the same on every rank. */
+static int lazy_agree(int status, MPI_Comm comm)
+{
+    int agreed = status;
+    MPI_Request req;
+    if (MPI_Iallreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, comm, &req) != MPI_SUCCESS ||
+        run_lazy_wait(&req) != MPI_SUCCESS)
+        return RUN_EMPI;
+    return agreed;
+}
+
+/* Matrices computed at once by one rank: one per thread in batch mode. */
+static int concurrency(const plan_config *cfg)
+{
+    return cfg->mode == JOB_MODE_BATCH ? cfg->threads : 1;
+}
+
+size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
+{
+    size_t ws = svd_ws_bytes(job->rows, job->cols, job->vectors, job->driver);
+    if (ws == 0)
+        return 0;
+    size_t c = (size_t)concurrency(cfg), mat = job_matrix_bytes(job);
+    size_t bytes = c * ws;       /* each workspace counts its input matrix */
+    if (cfg->distribute == JOB_DIST_SCATTER)
+        bytes += root ? 2 * (size_t)(cfg->ranks - 1) * c * mat : c * mat;
+    return bytes;
+}
+
+/* Everything one rank allocates for a configuration. */
+typedef struct {
+    int n_ws;
+    svd_ws **ws;         /* one per concurrent SVD */
+    int n_bufs;
+    double **bufs;       /* matrix buffers, column-major, ld = rows */
+    svd_result *local;   /* [max_chunk], padded for MPI_Gather */
+    svd_result *all;     /* root: [ranks * max_chunk] */
+    MPI_Request *reqs;   /* root: sends, 2 * (ranks-1) * c; others: receives, 2 * c */
+    int n_reqs;
+} run_mem;
+
+static void mem_free(run_mem *mem)
+{
+    for (int i = 0; mem->ws && i < mem->n_ws; i++)
+        svd_ws_free(mem->ws[i]);
+    for (int i = 0; mem->bufs && i < mem->n_bufs; i++)
+        free(mem->bufs[i]);
+    free(mem->ws);
+    free(mem->bufs);
+    free(mem->local);
+    free(mem->all);
+    free(mem->reqs);
+    memset(mem, 0, sizeof *mem);
+}
+
+/* Allocates mem for this rank. Returns 0 or ENOMEM (or EINVAL from LAPACK's
+ * query); mem is then partly filled and must be freed. */
+static int mem_alloc(run_mem *mem, const job_t *job, const plan_config *cfg, int rank,
+                     int64_t max_chunk)
+{
+    int c = concurrency(cfg);
+    int scatter = cfg->distribute == JOB_DIST_SCATTER;
+    mem->n_ws = c;
+    mem->ws = calloc((size_t)c, sizeof *mem->ws);
+    if (!scatter)
+        mem->n_bufs = c;
+    else
+        mem->n_bufs = rank == 0 ? c + 2 * (cfg->ranks - 1) * c : 2 * c;
+    mem->bufs = calloc((size_t)mem->n_bufs, sizeof *mem->bufs);
+    mem->local = calloc((size_t)max_chunk, sizeof *mem->local);
+    if (!mem->ws || !mem->bufs || !mem->local)
+        return ENOMEM;
+    for (int i = 0; i < c; i++) {
+        int rc = svd_ws_create(job->rows, job->cols, job->vectors, job->driver, &mem->ws[i]);
+        if (rc)
+            return rc;
+    }
+    for (int i = 0; i < mem->n_bufs; i++)
+        if (!(mem->bufs[i] = malloc(job_matrix_bytes(job))))
+            return ENOMEM;
+    if (scatter) {
+        mem->n_reqs = rank == 0 ? 2 * (cfg->ranks - 1) * c : 2 * c;
+        mem->reqs = malloc((size_t)(mem->n_reqs > 0 ? mem->n_reqs : 1) * sizeof *mem->reqs);
+        if (!mem->reqs)
+            return ENOMEM;
+        for (int i = 0; i < mem->n_reqs; i++)
+            mem->reqs[i] = MPI_REQUEST_NULL;
+    }
+    if (rank == 0 && !(mem->all = calloc((size_t)(cfg->ranks * max_chunk), sizeof *mem->all)))
+        return ENOMEM;
+    return 0;
+}
+
+/* The matrix the test build poisons with a NaN (SVDRUN_POISON=k), else -1. */
+static int64_t poisoned_matrix(void)
+{
+#ifdef SVDRUN_TEST_HOOKS
+    const char *p = getenv("SVDRUN_POISON");
+    if (p && *p)
+        return strtoll(p, NULL, 10);
+#endif
+    return -1;
+}
+
+/* The per-rank work state threaded through the compute helpers. */
+typedef struct {
+    const job_t *job;
+    const plan_config *cfg;
+    run_mem *mem;
+    int64_t lo, hi;
+    int64_t poison;
+    run_rank_stats *stats;
+    run_progress_fn progress;
+    void *progress_ctx;
+    int rank;
+    int64_t done;
+} run_state;
+
+/* SVDs of the n matrices in bufs (matrix indices first..first+n-1): one at a
+ * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
+ * generate set, each matrix is generated into its buffer first. */
+/* One matrix of a group: generate it (if asked) and take its SVD with the
+ * workspace of thread tid; adds the seconds spent to *gen_s and *svd_s. */
+static void compute_one(run_state *st, double *buf, int64_t k, int generate, int tid,
+                        double *gen_s, double *svd_s)
+{
+    const job_t *job = st->job;
+    double tg = sysinfo_now();
+    if (generate)
+        matgen_fill(job->seed, k, job->rows, job->cols, buf, job->rows, MATGEN_COL_MAJOR);
+    if (k == st->poison)
+        buf[0] = NAN;
+    double ts = sysinfo_now();
+    svd_ws_compute(st->mem->ws[tid], buf, &st->mem->local[k - st->lo]);
+    double te = sysinfo_now();
+    *gen_s += ts - tg;
+    *svd_s += te - ts;
+    int64_t done;
+#pragma omp atomic capture
+    done = ++st->done;
+    if (st->rank == 0 && st->progress && tid == 0)
+        st->progress(st->progress_ctx, done, st->hi - st->lo);
+}
+
+/* SVDs of the n matrices in bufs (matrix indices first..first+n-1): one at a
+ * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
+ * generate set, each matrix is generated into its buffer first. */
+static void compute_group(run_state *st, double **bufs, int64_t first, int n, int generate)
+{
+    double gen_sum = 0.0, svd_sum = 0.0;
+    double t0 = sysinfo_now();
+    if (st->cfg->mode == JOB_MODE_BLAS || n == 1) {
+        /* outside any parallel region: inside one, even a team of one,
+         * OpenBLAS's own regions would nest and run several times slower */
+        for (int b = 0; b < n; b++)
+            compute_one(st, bufs[b], first + b, generate, 0, &gen_sum, &svd_sum);
+    } else {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(st->cfg->threads) reduction(+ : gen_sum, svd_sum)
+        for (int b = 0; b < n; b++)
+            compute_one(st, bufs[b], first + b, generate, omp_get_thread_num(), &gen_sum, &svd_sum);
+    }
+    /* threads overlap, so share the loop's wall time by where threads spent it */
+    double wall = sysinfo_now() - t0, busy = gen_sum + svd_sum;
+    double svd_share = busy > 0 ? wall * svd_sum / busy : 0.0;
+    st->stats->svd_s += svd_share;
+    st->stats->gen_s += wall - svd_share;
+}
+
+/* regenerate: each rank builds its own matrices, group by group. */
+static void compute_regenerate(run_state *st)
+{
+    int c = concurrency(st->cfg);
+    for (int64_t k = st->lo; k < st->hi; k += c) {
+        int n = (int)(st->hi - k < c ? st->hi - k : c);
+        compute_group(st, st->mem->bufs, k, n, 1);
+    }
+}
+
+/* scatter, root: generate the next round for every other rank, send it
+ * non-blocking (double-buffered), then compute its own round. */
+static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type,
+                                int ranks, int64_t max_chunk)
+{
+    const job_t *job = st->job;
+    run_mem *mem = st->mem;
+    int c = concurrency(st->cfg);
+    int64_t rounds = (max_chunk + c - 1) / c;
+    int per_set = (ranks - 1) * c;
+    double **own = mem->bufs, **send = mem->bufs + c;
+
+    for (int64_t j = 0; j < rounds; j++) {
+        int set = (int)(j % 2);
+        double t0 = sysinfo_now();
+        /* the buffers of round j-2 are reused: their sends must be done */
+        if (lazy_waitall(per_set, mem->reqs + set * per_set) != MPI_SUCCESS)
+            return RUN_EMPI;
+        double t1 = sysinfo_now();
+        int n_out = 0;
+        int64_t ks[per_set > 0 ? per_set : 1];
+        int dest[per_set > 0 ? per_set : 1];
+        for (int r = 1; r < ranks; r++) {
+            int64_t lo, hi;
+            partition_bounds(job->count, ranks, r, &lo, &hi);
+            for (int b = 0; b < c && lo + j * c + b < hi; b++) {
+                ks[n_out] = lo + j * c + b;
+                dest[n_out++] = r;
+            }
+        }
+#pragma omp parallel for num_threads(st->cfg->threads)
+        for (int i = 0; i < n_out; i++)
+            matgen_fill(job->seed, ks[i], job->rows, job->cols, send[set * per_set + i],
+                        job->rows, MATGEN_COL_MAJOR);
+        double t2 = sysinfo_now();
+        for (int i = 0; i < n_out; i++)
+            if (MPI_Isend(send[set * per_set + i], (int)job->cols, matrix_type, dest[i], 0, comm,
+                          &mem->reqs[set * per_set + i]) != MPI_SUCCESS)
+                return RUN_EMPI;
+        double t3 = sysinfo_now();
+        st->stats->transfer_s += (t1 - t0) + (t3 - t2);
+        st->stats->gen_s += t2 - t1;
+
+        int64_t first = st->lo + j * c;
+        if (first < st->hi)
+            compute_group(st, own, first, (int)(st->hi - first < c ? st->hi - first : c), 1);
+    }
+    double t0 = sysinfo_now();
+    if (lazy_waitall(mem->n_reqs, mem->reqs) != MPI_SUCCESS)
+        return RUN_EMPI;
+    st->stats->transfer_s += sysinfo_now() - t0;
+    return RUN_OK;
+}
+
+/* scatter, other ranks: post the receives of round j+1, then wait for round j
+ * and compute it, so the next transfer overlaps the current SVDs. */
+static int compute_scatter_recv(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type)
+{
+    run_mem *mem = st->mem;
+    int c = concurrency(st->cfg);
+    int64_t n_mine = st->hi - st->lo;
+    int64_t rounds = (n_mine + c - 1) / c;
+
+    for (int64_t j = 0; j <= rounds; j++) {
+        int set = (int)(j % 2);
+        int64_t first = st->lo + j * c;
+        int n = j < rounds ? (int)(st->hi - first < c ? st->hi - first : c) : 0;
+        for (int b = 0; b < n; b++)
+            if (MPI_Irecv(mem->bufs[set * c + b], (int)st->job->cols, matrix_type, 0, 0, comm,
+                          &mem->reqs[set * c + b]) != MPI_SUCCESS)
+                return RUN_EMPI;
+        if (j == 0)
+            continue;
+        /* round j-1 arrived in the other set while round j's receives are posted */
+        int prev = 1 - set;
+        int64_t pfirst = st->lo + (j - 1) * c;
+        int pn = (int)(st->hi - pfirst < c ? st->hi - pfirst : c);
+        double t0 = sysinfo_now();
+        if (lazy_waitall(pn, mem->reqs + prev * c) != MPI_SUCCESS)
+            return RUN_EMPI;
+        st->stats->transfer_s += sysinfo_now() - t0;
+        compute_group(st, mem->bufs + prev * c, pfirst, pn, 0);
+    }
+    return RUN_OK;
+}
+
+/* Sets the thread count that OpenBLAS (OpenMP build) uses inside LAPACK. */
+static void set_blas_threads(const plan_config *cfg)
+{
+    int t = cfg->mode == JOB_MODE_BLAS ? cfg->threads : 1;
+    omp_set_num_threads(cfg->threads);
+    openblas_set_num_threads(t);
+}
+
+/* The configuration as seen by one of its ranks. */
+static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
+                      run_progress_fn progress, void *progress_ctx, run_outcome *out)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    int64_t max_chunk = partition_max_chunk(job->count, size);
+
+    /* rank 0 deals the chunk boundaries, as the seed's parent did */
+    int64_t *bounds = NULL, mine[2];
+    if (rank == 0) {
+        bounds = malloc(2 * (size_t)size * sizeof *bounds);
+        if (!bounds)
+            MPI_Abort(MPI_COMM_WORLD, 3);   /* a few bytes; nothing is lost yet */
+        for (int r = 0; r < size; r++)
+            partition_bounds(job->count, size, r, &bounds[2 * r], &bounds[2 * r + 1]);
+    }
+    if (MPI_Scatter(bounds, 2, MPI_INT64_T, mine, 2, MPI_INT64_T, 0, comm) != MPI_SUCCESS)
+        return RUN_EMPI;
+    free(bounds);
+
+    run_rank_stats stats;
+    memset(&stats, 0, sizeof stats);
+    int reset_ok = sysinfo_reset_peak_rss() == 0;
+    (void)reset_ok;
+    run_mem mem;
+    memset(&mem, 0, sizeof mem);
+    int status = mem_alloc(&mem, job, cfg, rank, max_chunk) ? RUN_ENOMEM : RUN_OK;
+    /* every rank learns of a failed allocation before any matrix moves */
+    status = lazy_agree(status, comm);
+    if (status != RUN_OK) {
+        mem_free(&mem);
+        return status;
+    }
+    set_blas_threads(cfg);
+
+    MPI_Datatype matrix_type;   /* one column; a matrix is cols of them, so counts stay ints */
+    MPI_Type_contiguous((int)job->rows, MPI_DOUBLE, &matrix_type);
+    MPI_Type_commit(&matrix_type);
+    MPI_Datatype result_type;
+    MPI_Type_contiguous((int)sizeof(svd_result), MPI_BYTE, &result_type);
+    MPI_Type_commit(&result_type);
+
+    run_state st = {.job = job, .cfg = cfg, .mem = &mem, .lo = mine[0], .hi = mine[1],
+                    .poison = poisoned_matrix(), .stats = &stats, .progress = progress,
+                    .progress_ctx = progress_ctx, .rank = rank};
+
+    if (run_lazy_barrier(comm) != MPI_SUCCESS)
+        status = RUN_EMPI;
+    double cpu0 = sysinfo_cpu_seconds();
+    double t_start = sysinfo_now();
+    if (status == RUN_OK) {
+        if (cfg->distribute == JOB_DIST_REGENERATE)
+            compute_regenerate(&st);
+        else if (rank == 0)
+            status = compute_scatter_root(&st, comm, matrix_type, size, max_chunk);
+        else
+            status = compute_scatter_recv(&st, comm, matrix_type);
+    }
+    stats.matrices = (double)(st.hi - st.lo);
+
+    /* the barrier keeps waiting for the slowest rank out of gather_s */
+    MPI_Request req;
+    if (status == RUN_OK && run_lazy_barrier(comm) != MPI_SUCCESS)
+        status = RUN_EMPI;
+    double t_gather = sysinfo_now();
+    if (status == RUN_OK &&
+        (MPI_Igather(mem.local, (int)max_chunk, result_type, mem.all, (int)max_chunk, result_type,
+                     0, comm, &req) != MPI_SUCCESS || run_lazy_wait(&req) != MPI_SUCCESS))
+        status = RUN_EMPI;
+    double t_end = sysinfo_now();
+    stats.gather_s = t_end - t_gather;
+    stats.cpu_s = sysinfo_cpu_seconds() - cpu0;
+    stats.rss_mb = sysinfo_peak_rss_mb();
+
+    if (status == RUN_OK && rank == 0) {
+        out->wall_s = t_end - t_start;
+        out->results = malloc((size_t)job->count * sizeof *out->results);
+        out->ranks = malloc((size_t)size * sizeof *out->ranks);
+        if (!out->results || !out->ranks)
+            status = RUN_ENOMEM;
+        for (int r = 0; status == RUN_OK && r < size; r++) {
+            int64_t lo, hi;
+            partition_bounds(job->count, size, r, &lo, &hi);
+            memcpy(out->results + lo, mem.all + (int64_t)r * max_chunk,
+                   (size_t)(hi - lo) * sizeof *out->results);
+        }
+        for (int64_t k = 0; status == RUN_OK && k < job->count; k++)
+            out->n_failed += out->results[k].info != 0;
+    }
+    const int n_stats = (int)(sizeof stats / sizeof(double));
+    if (MPI_Igather(&stats, n_stats, MPI_DOUBLE, out->ranks, n_stats, MPI_DOUBLE, 0, comm, &req) !=
+            MPI_SUCCESS ||
+        run_lazy_wait(&req) != MPI_SUCCESS)
+        status = RUN_EMPI;
+
+    MPI_Type_free(&matrix_type);
+    MPI_Type_free(&result_type);
+    mem_free(&mem);
+    return status;
+}
+
+int run_config(const job_t *job, const plan_config *cfg, MPI_Comm world,
+               run_progress_fn progress, void *progress_ctx, run_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    int wrank;
+    MPI_Comm_rank(world, &wrank);
+    int active = wrank < cfg->ranks;
+    MPI_Comm comm;
+    if (MPI_Comm_split(world, active ? 0 : MPI_UNDEFINED, wrank, &comm) != MPI_SUCCESS)
+        return RUN_EMPI;
+    int status = RUN_OK;
+    if (active) {
+        status = run_active(job, cfg, comm, progress, progress_ctx, out);
+        MPI_Comm_free(&comm);
+    }
+    /* idle ranks sleep here until the configuration ends, and learn its status */
+    return lazy_agree(status, world);
+}
+
+void run_outcome_free(run_outcome *out)
+{
+    free(out->results);
+    free(out->ranks);
+    memset(out, 0, sizeof *out);
+}

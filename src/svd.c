@@ -1,0 +1,168 @@
+/* svd: LAPACK SVD drivers with a workspace queried once and reused. */
+#include "svd.h"
+
+#include <errno.h>
+#include <lapacke.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+struct svd_ws {
+    int64_t m, n, mn;
+    job_vectors vectors;
+    job_driver driver;
+    double *s, *u, *vt, *work;
+    lapack_int *iwork;
+    lapack_int lwork, ldu, ldvt;
+    int64_t ucols, vtrows;
+};
+
+/* The shapes of U and V^T that vectors asks for (0 columns when none). */
+static void vector_shapes(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, int64_t *vtrows)
+{
+    int64_t mn = m < n ? m : n;
+    *ucols = *vtrows = 0;
+    if (vectors == JOB_VECTORS_THIN) {
+        *ucols = mn;
+        *vtrows = mn;
+    } else if (vectors == JOB_VECTORS_FULL) {
+        *ucols = m;
+        *vtrows = n;
+    }
+}
+
+static char job_letter(job_vectors vectors)
+{
+    return vectors == JOB_VECTORS_NONE ? 'N' : vectors == JOB_VECTORS_THIN ? 'S' : 'A';
+}
+
+/* LAPACK's optimal lwork for this shape, or -1 when the query fails. */
+static int64_t query_lwork(int64_t m, int64_t n, job_vectors vectors, job_driver driver,
+                           int64_t ldu, int64_t ldvt)
+{
+    double dummy = 0.0, opt = 0.0;
+    lapack_int idummy = 0;
+    char j = job_letter(vectors);
+    lapack_int info;
+    /* a workspace query touches no array but the first of work */
+    if (driver == JOB_DRIVER_GESDD)
+        info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, j, (lapack_int)m, (lapack_int)n, &dummy,
+                                   (lapack_int)m, &dummy, &dummy, (lapack_int)ldu, &dummy,
+                                   (lapack_int)ldvt, &opt, -1, &idummy);
+    else
+        info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, j, j, (lapack_int)m, (lapack_int)n, &dummy,
+                                   (lapack_int)m, &dummy, &dummy, (lapack_int)ldu, &dummy,
+                                   (lapack_int)ldvt, &opt, -1);
+    if (info != 0 || !(opt >= 1.0) || opt > (double)INT_MAX)
+        return -1;
+    return (int64_t)opt;
+}
+
+size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver)
+{
+    int64_t ucols, vtrows, mn = m < n ? m : n;
+    vector_shapes(m, n, vectors, &ucols, &vtrows);
+    int64_t lwork = query_lwork(m, n, vectors, driver, m, vtrows > 0 ? vtrows : 1);
+    if (lwork < 0)
+        return 0;
+    size_t doubles = (size_t)(m * n + mn + m * ucols + vtrows * n + lwork);
+    size_t ints = driver == JOB_DRIVER_GESDD ? (size_t)(8 * mn) : 0;
+    return doubles * sizeof(double) + ints * sizeof(lapack_int);
+}
+
+int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, svd_ws **out)
+{
+    *out = NULL;
+    svd_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return ENOMEM;
+    ws->m = m;
+    ws->n = n;
+    ws->mn = m < n ? m : n;
+    ws->vectors = vectors;
+    ws->driver = driver;
+    vector_shapes(m, n, vectors, &ws->ucols, &ws->vtrows);
+    ws->ldu = (lapack_int)m;
+    ws->ldvt = (lapack_int)(ws->vtrows > 0 ? ws->vtrows : 1);
+    int64_t lwork = query_lwork(m, n, vectors, driver, ws->ldu, ws->ldvt);
+    if (lwork < 0) {
+        free(ws);
+        return EINVAL;
+    }
+    ws->lwork = (lapack_int)lwork;
+    ws->s = malloc((size_t)ws->mn * sizeof(double));
+    ws->work = malloc((size_t)lwork * sizeof(double));
+    if (ws->ucols > 0) {
+        ws->u = malloc((size_t)(m * ws->ucols) * sizeof(double));
+        ws->vt = malloc((size_t)(ws->vtrows * n) * sizeof(double));
+    }
+    if (driver == JOB_DRIVER_GESDD)
+        ws->iwork = malloc((size_t)(8 * ws->mn) * sizeof(lapack_int));
+    if (!ws->s || !ws->work || (ws->ucols > 0 && (!ws->u || !ws->vt)) ||
+        (driver == JOB_DRIVER_GESDD && !ws->iwork)) {
+        svd_ws_free(ws);
+        return ENOMEM;
+    }
+    *out = ws;
+    return 0;
+}
+
+void svd_ws_free(svd_ws *ws)
+{
+    if (!ws)
+        return;
+    free(ws->s);
+    free(ws->u);
+    free(ws->vt);
+    free(ws->work);
+    free(ws->iwork);
+    free(ws);
+}
+
+int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
+{
+    /* LAPACK wants non-NULL pointers even for vectors it will not touch */
+    double dummy = 0.0;
+    double *u = ws->u ? ws->u : &dummy, *vt = ws->vt ? ws->vt : &dummy;
+    char j = job_letter(ws->vectors);
+    lapack_int info;
+    if (ws->driver == JOB_DRIVER_GESDD)
+        info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, j, (lapack_int)ws->m, (lapack_int)ws->n, a,
+                                   (lapack_int)ws->m, ws->s, u, ws->ldu, vt, ws->ldvt, ws->work,
+                                   ws->lwork, ws->iwork);
+    else
+        info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, j, j, (lapack_int)ws->m, (lapack_int)ws->n, a,
+                                   (lapack_int)ws->m, ws->s, u, ws->ldu, vt, ws->ldvt, ws->work,
+                                   ws->lwork);
+    double sum = 0.0;
+    for (int64_t i = 0; i < ws->mn; i++)
+        sum += ws->s[i];
+    res->info = info;
+    res->sum = info == 0 ? sum : NAN;
+    if (info == 0 && !isfinite(sum))
+        res->info = SVD_INFO_NONFINITE;
+    res->value = res->info == 0 ? svd_truncate(sum) : SVD_NO_VALUE;
+    return (int)res->info;
+}
+
+const double *svd_ws_sigma(const svd_ws *ws) { return ws->s; }
+
+const double *svd_ws_u(const svd_ws *ws, int64_t *ucols)
+{
+    *ucols = ws->ucols;
+    return ws->u;
+}
+
+const double *svd_ws_vt(const svd_ws *ws, int64_t *vtrows)
+{
+    *vtrows = ws->vtrows;
+    return ws->vt;
+}
+
+int64_t svd_truncate(double x)
+{
+    /* [-2^63, 2^63) is what int64 holds; both bounds are exact doubles */
+    if (!isfinite(x) || x >= 9223372036854775808.0 || x < -9223372036854775808.0)
+        return SVD_NO_VALUE;
+    return (int64_t)trunc(x);
+}

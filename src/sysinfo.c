@@ -1,0 +1,131 @@
+/* sysinfo: facts about this process and node: host, affinity, libraries, resource use. */
+#include "sysinfo.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+/* OpenBLAS exports these; its headers clash with LAPACKE's, so declare them. */
+extern char *openblas_get_config(void);
+extern int openblas_get_parallel(void);
+
+/* Formats the CPUs in set as "0-3,8" into buf. */
+static void format_cpuset(const cpu_set_t *set, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int c = 0; c < CPU_SETSIZE && used < len; c++) {
+        if (!CPU_ISSET(c, set))
+            continue;
+        int end = c;
+        while (end + 1 < CPU_SETSIZE && CPU_ISSET(end + 1, set))
+            end++;
+        int w = (end > c) ? snprintf(buf + used, len - used, "%s%d-%d", used ? "," : "", c, end)
+                          : snprintf(buf + used, len - used, "%s%d", used ? "," : "", c);
+        used += (size_t)w;
+        c = end;
+    }
+}
+
+/* MemAvailable from /proc/meminfo in bytes, or 0 when unreadable. */
+static int64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    long long kb = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return (int64_t)kb * 1024;
+}
+
+void sysinfo_local(sysinfo_rank *info)
+{
+    memset(info, 0, sizeof *info);
+    if (gethostname(info->host, sizeof info->host - 1) != 0)
+        strcpy(info->host, "?");
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        info->n_allowed = CPU_COUNT(&set);
+        format_cpuset(&set, info->cpus, sizeof info->cpus);
+    } else {
+        strcpy(info->cpus, "?");
+    }
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    info->n_online = online > 0 ? (int)online : 0;
+    info->ranks_on_node = 1;
+    info->mem_available = mem_available();
+}
+
+const char *sysinfo_openblas_config(void)
+{
+    return openblas_get_config();
+}
+
+const char *sysinfo_openblas_parallel(void)
+{
+    switch (openblas_get_parallel()) {
+    case 0: return "sequential";
+    case 1: return "pthreads";
+    case 2: return "openmp";
+    default: return "unknown";
+    }
+}
+
+double sysinfo_cpu_seconds(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0.0;
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+}
+
+int sysinfo_reset_peak_rss(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t w = write(fd, "5", 1);
+    close(fd);
+    return w == 1 ? 0 : -1;
+}
+
+double sysinfo_peak_rss_mb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    long long kb = -1;
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "VmHWM: %lld kB", &kb) == 1)
+                break;
+        fclose(f);
+    }
+    if (kb < 0) {
+        struct rusage ru;
+        kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+    }
+    return (double)kb / 1024.0;
+}
+
+double sysinfo_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+const char *sysinfo_slurm_job_id(void)
+{
+    return getenv("SLURM_JOB_ID");
+}
