@@ -62,29 +62,73 @@ double matgen_element(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int6
     return p.offset + p.stretch * unit_double(out[idx % 4]);
 }
 
+/* Four consecutive blocks, counters (b..b+3, 0, 0, 0), interleaved so the
+ * four independent multiply chains overlap in the pipeline. */
+static void philox_x4(uint64_t b, const uint64_t key[2], uint64_t out[16])
+{
+    uint64_t c0[4], c1[4] = {0}, c2[4] = {0}, c3[4] = {0};
+    uint64_t k0 = key[0], k1 = key[1];
+    for (int l = 0; l < 4; l++)
+        c0[l] = b + (uint64_t)l;
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) {
+            k0 += PHILOX_W0;
+            k1 += PHILOX_W1;
+        }
+#pragma GCC unroll 4
+        for (int l = 0; l < 4; l++) {
+            matgen_u128 p0 = (matgen_u128)PHILOX_M0 * c0[l];
+            matgen_u128 p1 = (matgen_u128)PHILOX_M1 * c2[l];
+            uint64_t n0 = (uint64_t)(p1 >> 64) ^ c1[l] ^ k0;
+            uint64_t n2 = (uint64_t)(p0 >> 64) ^ c3[l] ^ k1;
+            c1[l] = (uint64_t)p1;
+            c3[l] = (uint64_t)p0;
+            c0[l] = n0;
+            c2[l] = n2;
+        }
+    }
+    for (int l = 0; l < 4; l++) {
+        out[4 * l] = c0[l];
+        out[4 * l + 1] = c1[l];
+        out[4 * l + 2] = c2[l];
+        out[4 * l + 3] = c3[l];
+    }
+}
+
+/* Row i, columns [j0, j1), into dst[0], dst[stride], ... */
+static void fill_row_segment(const uint64_t key[2], matgen_params p, uint64_t cols, uint64_t i,
+                             uint64_t j0, uint64_t j1, double *dst, int64_t stride)
+{
+    uint64_t idx = i * cols + j0, end = i * cols + j1;
+    while (idx < end) {
+        /* 16 outputs from the block holding idx on; the first idx % 4 are not ours */
+        uint64_t out[16];
+        philox_x4(idx / 4, key, out);
+        for (uint64_t slot = idx % 4; slot < 16 && idx < end; slot++, idx++) {
+            *dst = p.offset + p.stretch * unit_double(out[slot]);
+            dst += stride;
+        }
+    }
+}
+
+/* Column strip width for column-major fills: row by row across the whole
+ * matrix would touch a new page per element and thrash the TLB. */
+#define MATGEN_STRIP 64
+
 void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
                  double *a, int64_t ld, matgen_layout layout)
 {
     matgen_params p = matgen_matrix_params(seed, k);
     const uint64_t key[2] = {seed, (uint64_t)k};
-    const uint64_t total = (uint64_t)rows * (uint64_t)cols;
-    /* walk the row-major linear index a block of four at a time */
-    for (uint64_t block = 0; block * 4 < total; block++) {
-        const uint64_t ctr[4] = {block, 0, 0, 0};
-        uint64_t out[4];
-        matgen_philox4x64(ctr, key, out);
-        uint64_t idx = block * 4;
-        int64_t i = (int64_t)(idx / (uint64_t)cols), j = (int64_t)(idx % (uint64_t)cols);
-        for (int lane = 0; lane < 4 && idx < total; lane++, idx++) {
-            double v = p.offset + p.stretch * unit_double(out[lane]);
-            if (layout == MATGEN_COL_MAJOR)
-                a[i + j * ld] = v;
-            else
-                a[i * ld + j] = v;
-            if (++j == cols) {
-                j = 0;
-                i++;
-            }
-        }
+    if (layout == MATGEN_ROW_MAJOR) {
+        for (int64_t i = 0; i < rows; i++)
+            fill_row_segment(key, p, (uint64_t)cols, (uint64_t)i, 0, (uint64_t)cols, a + i * ld, 1);
+        return;
+    }
+    for (int64_t j0 = 0; j0 < cols; j0 += MATGEN_STRIP) {
+        int64_t j1 = j0 + MATGEN_STRIP < cols ? j0 + MATGEN_STRIP : cols;
+        for (int64_t i = 0; i < rows; i++)
+            fill_row_segment(key, p, (uint64_t)cols, (uint64_t)i, (uint64_t)j0, (uint64_t)j1,
+                             a + i + j0 * ld, ld);
     }
 }

@@ -129,7 +129,7 @@ static int distinct_hosts(const sysinfo_rank *ranks, int n, int *first_rank, int
 void report_header(FILE *out, const job_t *job, const char *job_path,
                    const sysinfo_rank *ranks, int nranks, const char *mpi_version)
 {
-    fprintf(out, "svdrun %s: job %s%s%s%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s\n",
+    fprintf(out, "svdrun %s: job \"%s\"%s%s%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s\n",
             SVDRUN_VERSION, job->name, job_path ? " (" : "", job_path ? job_path : "",
             job_path ? ")" : "", (long long)job->count, (long long)job->rows,
             (long long)job->cols, (unsigned long long)job->seed, job_vectors_name(job->vectors),

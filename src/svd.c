@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct svd_ws {
     int64_t m, n, mn;
@@ -102,6 +103,12 @@ int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, 
         (driver == JOB_DRIVER_GESDD && !ws->iwork)) {
         svd_ws_free(ws);
         return ENOMEM;
+    }
+    /* touch every page now, so the first SVD is not charged the page faults */
+    memset(ws->work, 0, (size_t)lwork * sizeof(double));
+    if (ws->u) {
+        memset(ws->u, 0, (size_t)(m * ws->ucols) * sizeof(double));
+        memset(ws->vt, 0, (size_t)(ws->vtrows * n) * sizeof(double));
     }
     *out = ws;
     return 0;
