@@ -1,4 +1,5 @@
 # svdrun: build, set-up, run and test. Dependencies come from Debian, found with pkg-config.
+# V=1 shows the compiler command lines.
 
 PKGS      := mpi-c openblas lapacke inih jansson
 CC        ?= gcc
@@ -15,6 +16,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
 NP        ?= 4
+V         ?= 0
+Q         := $(if $(filter 1,$(V)),,@)
 MPIRUN    := scripts/mpirun.sh
 
 .PHONY: all deps run test unit bench clean
@@ -24,13 +27,16 @@ deps:
 	@scripts/deps.sh
 
 build/obj/%.o: src/%.c $(wildcard include/*.h) | build/obj
-	$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 build/svdrun: build/obj/main.o $(OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	@echo '  LD      $@'
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 build/tests/%: tests/unit/%.c $(OBJS) $(wildcard include/*.h) | build/tests
-	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
+	@echo '  CC LD   $@'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 build/obj build/tests:
 	mkdir -p $@
@@ -55,10 +61,12 @@ clean:
 
 # The test build: run.c with the hidden fault hooks (SVDRUN_POISON=k puts a NaN into matrix k).
 build/test/run.o: src/run.c $(wildcard include/*.h) | build/test
-	$(CC) $(CFLAGS) $(CPPFLAGS) -DSVDRUN_TEST_HOOKS -c $< -o $@
+	@echo '  CC      $< (test hooks)'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -DSVDRUN_TEST_HOOKS -c $< -o $@
 
 build/test/svdrun: build/obj/main.o $(filter-out build/obj/run.o,$(OBJS)) build/test/run.o
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	@echo '  LD      $@'
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 build/test:
 	mkdir -p $@

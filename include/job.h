@@ -43,12 +43,16 @@ extern const char *const job_keys[];
  * threads from OMP_NUM_THREADS (else 1), blas, repeat 1. */
 void job_init(job_t *job);
 
-/* Sets one key from its text. Returns 0, or -1 with a message (no location)
- * in err: unknown key, malformed, negative or zero number, unknown enum
- * value, empty or over-long list. The job is unchanged on error. */
+/* Sets one key from its text; a later call wins, so flags override the file
+ * (size replaces rows and cols; rows or cols after size keep the other side).
+ * seed is 0..2^63-1, sizes and count 1..2^31-1. Returns 0, or -1 with a
+ * message (no location) in err: unknown key, malformed, negative or zero
+ * number, unknown enum value, empty, duplicated or over-long list. The job
+ * is unchanged on error. */
 int job_set(job_t *job, const char *key, const char *value, char *err, size_t errlen);
 
-/* Reads an INI file whose keys live in section [job]. Returns 0, or -1 with
+/* Reads an INI file whose keys live in section [job]; a key given twice, or
+ * size together with rows/cols, is an error there. Returns 0, or -1 with
  * "path:line: message" in err (or "path: message" when it cannot be read). */
 int job_parse_file(job_t *job, const char *path, char *err, size_t errlen);
 

@@ -46,8 +46,10 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
                       const svd_result *ref, double ref_wall_s, int ref_cores);
 
 /* Compares results: 0 when every integer is equal, or differs only where
- * both sums agree within REPORT_SUM_RTOL (counted in *boundary); 1 otherwise.
- * A matrix whose LAPACK call failed in either never compares equal. */
+ * both sums agree within REPORT_SUM_RTOL * max(|ref sum|, 1); 1 otherwise.
+ * *boundary is set (not added to) to the number of such rounding-only
+ * differences. A matrix whose LAPACK call failed in either never compares
+ * equal. */
 int report_compare(const svd_result *ref, const svd_result *got, int64_t count, int64_t *boundary);
 
 /* FNV-1a over the little-endian int64 results. */
@@ -83,6 +85,11 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
  * with "path: reason" in err. */
 int report_results_write(const char *path, const svd_result *res, int64_t count,
                          char *err, size_t errlen);
+
+/* Streams the generated set to path as one .npy array (count, rows, cols),
+ * float64 in C order, one matrix in memory at a time, under a temporary name
+ * renamed into place. Returns 0, or -1 with "path: reason" in err. */
+int report_save_matrices(const job_t *job, const char *path, char *err, size_t errlen);
 
 /* Progress on stderr, one line redrawn: matrices done, elapsed, ETA. */
 typedef struct {

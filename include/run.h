@@ -8,6 +8,7 @@
 #include "job.h"
 #include "plan.h"
 #include "svd.h"
+#include "sysinfo.h"
 
 /* What one rank measured during one configuration. */
 typedef struct {
@@ -48,6 +49,13 @@ void run_outcome_free(run_outcome *out);
  * workspace per concurrent SVD; root adds its scatter send buffers.
  * 0 when the workspace query fails. */
 size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root);
+
+/* Rank 0, before anything is allocated: refuses the plan when a runnable
+ * configuration's estimated peak on some host exceeds that host's available
+ * memory, or when LAPACK's workspace query fails. Returns 0, or -1 with a
+ * message giving both numbers in err. */
+int run_check_memory(const job_t *job, const plan_t *plan, const sysinfo_rank *ranks, int nranks,
+                     char *err, size_t errlen);
 
 /* Completes req by testing with a growing sleep (50 us to 5 ms), so a rank
  * that waits leaves its core to the ranks at work. Returns the MPI code. */

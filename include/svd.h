@@ -41,8 +41,9 @@ const double *svd_ws_vt(const svd_ws *ws, int64_t *vtrows);
 
 #define SVD_NO_VALUE INT64_MIN
 
-/* res->info when LAPACK reported success but the singular values are not
- * finite (gesvd has no NaN check of its own). */
+/* res->info when the matrix holds NaN or Inf (LAPACK is then not called:
+ * gesvd has no check of its own and prints from DLASCL), or when LAPACK
+ * reported success but the singular values are not finite. */
 #define SVD_INFO_NONFINITE (-1000)
 
 /* Python's int(x): truncation toward zero. SVD_NO_VALUE for NaN, infinities

@@ -173,15 +173,20 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
     } else if (strcmp(key, "size") == 0 || strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0) {
         if (parse_int(value, 1, INT_MAX, &v, err, errlen) != 0)
             goto bad;
+        /* the later source wins: a flag --rows on a file with size keeps its cols */
         if (key[0] == 's') {
             next.rows = next.cols = v;
-            next.given |= JOB_GIVEN_SIZE;
-        } else if (key[0] == 'r') {
-            next.rows = v;
-            next.given |= JOB_GIVEN_ROWS;
+            next.given = (next.given & ~(JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) | JOB_GIVEN_SIZE;
         } else {
-            next.cols = v;
-            next.given |= JOB_GIVEN_COLS;
+            if (next.given & JOB_GIVEN_SIZE)
+                next.given = (next.given & ~JOB_GIVEN_SIZE) | JOB_GIVEN_ROWS | JOB_GIVEN_COLS;
+            if (key[0] == 'r') {
+                next.rows = v;
+                next.given |= JOB_GIVEN_ROWS;
+            } else {
+                next.cols = v;
+                next.given |= JOB_GIVEN_COLS;
+            }
         }
     } else if (strcmp(key, "count") == 0) {
         if (parse_int(value, 1, INT_MAX, &v, err, errlen) != 0)
@@ -249,7 +254,17 @@ typedef struct {
     char *err;
     size_t errlen;
     int failed;
+    unsigned seen;      /* bit i: job_keys[i] already appeared in this file */
 } parse_ctx;
+
+/* Index of key in job_keys, or -1. */
+static int key_index(const char *key)
+{
+    for (int i = 0; job_keys[i]; i++)
+        if (strcmp(key, job_keys[i]) == 0)
+            return i;
+    return -1;
+}
 
 /* libinih calls this per key; returning 0 makes ini_parse report the line. */
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
@@ -264,6 +279,24 @@ static int on_ini_key(void *user, const char *section, const char *key, const ch
             snprintf(ctx->err, ctx->errlen, "unknown section [%s] (expected [job])", section);
         ctx->failed = 1;
         return 0;
+    }
+    /* within one file, a repeated or contradicting key is a mistake, not an override */
+    int idx = key_index(key);
+    if (idx >= 0) {
+        unsigned shape = (1u << key_index("size")) | (1u << key_index("rows")) |
+                         (1u << key_index("cols"));
+        if (ctx->seen & (1u << idx)) {
+            snprintf(ctx->err, ctx->errlen, "key '%s' given twice", key);
+            ctx->failed = 1;
+            return 0;
+        }
+        if ((shape & (1u << idx)) &&
+            ((strcmp(key, "size") == 0) ? (ctx->seen & shape) : (ctx->seen & (1u << key_index("size"))))) {
+            snprintf(ctx->err, ctx->errlen, "give either size or rows and cols, not both");
+            ctx->failed = 1;
+            return 0;
+        }
+        ctx->seen |= 1u << idx;
     }
     if (job_set(ctx->job, key, value, ctx->err, ctx->errlen) != 0) {
         ctx->failed = 1;
@@ -306,10 +339,6 @@ int job_parse_file(job_t *job, const char *path, char *err, size_t errlen)
 int job_validate(job_t *job, char *err, size_t errlen)
 {
     unsigned g = job->given;
-    if ((g & JOB_GIVEN_SIZE) && (g & (JOB_GIVEN_ROWS | JOB_GIVEN_COLS))) {
-        snprintf(err, errlen, "give either size or rows and cols, not both");
-        return -1;
-    }
     if (!(g & JOB_GIVEN_SIZE) && (g & (JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) !=
                                      (JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) {
         if (g & (JOB_GIVEN_ROWS | JOB_GIVEN_COLS))

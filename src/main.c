@@ -1,6 +1,4 @@
 /* main: the svdrun command line, MPI set-up and exit codes. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -9,8 +7,6 @@
 #include <unistd.h>
 
 #include "job.h"
-#include "matgen.h"
-#include "npy.h"
 #include "plan.h"
 #include "report.h"
 #include "run.h"
@@ -149,72 +145,6 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
         run_lazy_wait(&req);
     }
     return code;
-}
-
-/* Rank 0: refuses configurations whose estimated peak per host exceeds what
- * the host has available. Returns 0 or EXIT_RUNTIME (printed). */
-static int check_memory(const job_t *job, const plan_t *plan, const sysinfo_rank *ranks, int n)
-{
-    for (int i = 0; i < plan->n; i++) {
-        const plan_config *c = &plan->configs[i];
-        if (c->skipped)
-            continue;
-        size_t root = run_peak_bytes(job, c, 1), other = run_peak_bytes(job, c, 0);
-        if (root == 0) {
-            fprintf(stderr, "svdrun: LAPACK's workspace query failed for %lld x %lld\n",
-                    (long long)job->rows, (long long)job->cols);
-            return EXIT_RUNTIME;
-        }
-        int active = c->ranks < n ? c->ranks : n;
-        for (int r = 0; r < active; r++) {
-            double need = 0;
-            for (int q = 0; q < active; q++)
-                if (strcmp(ranks[q].host, ranks[r].host) == 0)
-                    need += (double)(q == 0 ? root : other);
-            double have = (double)ranks[r].mem_available;
-            if (have > 0 && need > have) {
-                fprintf(stderr,
-                        "svdrun: configuration %dx%d %s needs about %.2f GiB on host %s "
-                        "(matrices plus LAPACK workspace per rank: %.3f GiB, rank 0 %.3f GiB), "
-                        "but only %.2f GiB is available; refusing before allocating\n",
-                        c->ranks, c->threads, job_thread_mode_name(c->mode), need / (1 << 30),
-                        ranks[r].host, (double)other / (1 << 30), (double)root / (1 << 30),
-                        have / (1 << 30));
-                return EXIT_RUNTIME;
-            }
-        }
-    }
-    return 0;
-}
-
-/* Rank 0: streams the generated set to path as .npy, one matrix at a time,
- * under a temporary name. Returns 0 or EXIT_RUNTIME (printed). */
-static int save_matrices(const job_t *job, const char *path)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        fprintf(stderr, "svdrun: %s: cannot create: %s\n", path, strerror(errno));
-        return EXIT_RUNTIME;
-    }
-    double *buf = malloc(job_matrix_bytes(job));
-    int64_t shape[3] = {job->count, job->rows, job->cols};
-    int ok = buf && npy_write_header_f8(fd, 3, shape) >= 0;
-    for (int64_t k = 0; ok && k < job->count; k++) {
-        matgen_fill(job->seed, k, job->rows, job->cols, buf, job->cols, MATGEN_ROW_MAJOR);
-        ok = npy_write_all(fd, buf, job_matrix_bytes(job)) == 0;
-    }
-    int saved = errno;
-    free(buf);
-    if (close(fd) != 0)
-        ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "svdrun: %s: cannot write: %s\n", path, strerror(ok ? errno : saved));
-        unlink(tmp);
-        return EXIT_RUNTIME;
-    }
-    return 0;
 }
 
 /* Rank 0's bookkeeping across the sweep. */
@@ -385,9 +315,14 @@ int main(int argc, char **argv)
         report_header(stdout, &job, opt.job_path, ranks, size, mpi_version);
         report_warnings(stderr, &plan, ranks, size);
         fflush(stdout);
-        code = check_memory(&job, &plan, ranks, size);
-        if (code == 0 && opt.save_path)
-            code = save_matrices(&job, opt.save_path);
+        char err[1024];
+        if (run_check_memory(&job, &plan, ranks, size, err, sizeof err) != 0) {
+            fprintf(stderr, "svdrun: %s\n", err);
+            code = EXIT_RUNTIME;
+        } else if (opt.save_path && report_save_matrices(&job, opt.save_path, err, sizeof err) != 0) {
+            fprintf(stderr, "svdrun: %s\n", err);
+            code = EXIT_RUNTIME;
+        }
     }
     code = share(code, NULL, 0, MPI_COMM_WORLD);
     if (code == 0)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "matgen.h"
 #include "npy.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -97,7 +98,9 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
 
     const svd_result *last = outcomes[repeats - 1].results;
     row->checksum = report_checksum(last, job->count);
-    row->n_failed = outcomes[repeats - 1].n_failed;
+    for (int i = 0; i < repeats; i++)
+        if (outcomes[i].n_failed > row->n_failed)
+            row->n_failed = outcomes[i].n_failed;
     int differs = 0;
     const svd_result *against = ref ? ref : outcomes[0].results;
     for (int i = 0; i < repeats; i++) {
@@ -388,4 +391,34 @@ void report_progress_end(report_progress *p)
         fprintf(stderr, "\r%*s\r", 78, "");
         fflush(stderr);
     }
+}
+
+int report_save_matrices(const job_t *job, const char *path, char *err, size_t errlen)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        return -1;
+    }
+    double *buf = malloc(job_matrix_bytes(job));
+    int64_t shape[3] = {job->count, job->rows, job->cols};
+    int ok = buf && npy_write_header_f8(fd, 3, shape) >= 0;
+    for (int64_t k = 0; ok && k < job->count; k++) {
+        matgen_fill(job->seed, k, job->rows, job->cols, buf, job->cols, MATGEN_ROW_MAJOR);
+        ok = npy_write_all(fd, buf, job_matrix_bytes(job)) == 0;
+    }
+    int saved = buf ? errno : ENOMEM;
+    free(buf);
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(ok ? errno : saved));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }

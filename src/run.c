@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -73,6 +74,44 @@ size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
     if (cfg->distribute == JOB_DIST_SCATTER)
         bytes += root ? 2 * (size_t)(cfg->ranks - 1) * c * mat : c * mat;
     return bytes;
+}
+
+int run_check_memory(const job_t *job, const plan_t *plan, const sysinfo_rank *ranks, int nranks,
+                     char *err, size_t errlen)
+{
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    for (int i = 0; i < plan->n; i++) {
+        const plan_config *c = &plan->configs[i];
+        if (c->skipped)
+            continue;
+        size_t root = run_peak_bytes(job, c, 1), other = run_peak_bytes(job, c, 0);
+        if (root == 0) {
+            snprintf(err, errlen,
+                     "LAPACK's workspace query failed for %lld x %lld with vectors %s "
+                     "(beyond 32-bit LAPACK's 2^31-element workspace?)",
+                     (long long)job->rows, (long long)job->cols, job_vectors_name(job->vectors));
+            return -1;
+        }
+        int active = c->ranks < nranks ? c->ranks : nranks;
+        for (int r = 0; r < active; r++) {
+            double need = 0;
+            for (int q = 0; q < active; q++)
+                if (strcmp(ranks[q].host, ranks[r].host) == 0)
+                    need += (double)(q == 0 ? root : other);
+            double have = (double)ranks[r].mem_available;
+            if (have > 0 && need > have) {
+                snprintf(err, errlen,
+                         "configuration %dx%d %s %s needs about %.2f GiB on host %s (per rank "
+                         "%.3f GiB of matrices and LAPACK workspace, rank 0 %.3f GiB), but only "
+                         "%.2f GiB is available; refusing before allocating",
+                         c->ranks, c->threads, job_thread_mode_name(c->mode),
+                         job_distribute_name(c->distribute), need / gib, ranks[r].host,
+                         (double)other / gib, (double)root / gib, have / gib);
+                return -1;
+            }
+        }
+    }
+    return 0;
 }
 
 /* Everything one rank allocates for a configuration. */

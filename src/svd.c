@@ -128,6 +128,15 @@ void svd_ws_free(svd_ws *ws)
 
 int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
 {
+    /* non-finite input: gesvd has no check of its own and prints from DLASCL */
+    for (int64_t j = 0; j < ws->n; j++)
+        for (int64_t i = 0; i < ws->m; i++)
+            if (!isfinite(a[i + j * ws->m])) {
+                res->info = SVD_INFO_NONFINITE;
+                res->sum = NAN;
+                res->value = SVD_NO_VALUE;
+                return (int)res->info;
+            }
     /* LAPACK wants non-NULL pointers even for vectors it will not touch */
     double dummy = 0.0;
     double *u = ws->u ? ws->u : &dummy, *vt = ws->vt ? ws->vt : &dummy;

@@ -1,0 +1,565 @@
+/* test_job: job keys, defaults, INI parsing with file:line messages, and validation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "job.h"
+
+/* A job with OMP_NUM_THREADS out of the way, so defaults do not depend on the shell. */
+static void fresh_job(job_t *job)
+{
+    unsetenv("OMP_NUM_THREADS");
+    job_init(job);
+}
+
+/* Asserts job_set succeeds, printing its message otherwise. */
+static void set_ok(job_t *job, const char *key, const char *value)
+{
+    char err[JOB_MSG_MAX] = "";
+    if (job_set(job, key, value, err, sizeof err) != 0)
+        fail_msg("job_set(%s=%s) failed: %s", key, value, err);
+}
+
+/* Asserts job_set fails, leaves the job byte for byte as it was, and writes a
+ * message containing each of the non-NULL needles. */
+static void set_bad(job_t *job, const char *key, const char *value,
+                    const char *needle1, const char *needle2)
+{
+    char err[JOB_MSG_MAX];
+    memset(err, 0, sizeof err);
+    job_t before = *job;
+    int rc = job_set(job, key, value, err, sizeof err);
+    if (rc != -1)
+        fail_msg("job_set(%s='%s') returned %d, expected -1", key, value, rc);
+    if (err[0] == '\0')
+        fail_msg("job_set(%s='%s'): empty message", key, value);
+    if (needle1 && !strstr(err, needle1))
+        fail_msg("job_set(%s='%s'): message '%s' does not name '%s'", key, value, err, needle1);
+    if (needle2 && !strstr(err, needle2))
+        fail_msg("job_set(%s='%s'): message '%s' does not name '%s'", key, value, err, needle2);
+    if (memcmp(&before, job, sizeof before) != 0)
+        fail_msg("job_set(%s='%s') changed the job on error", key, value);
+}
+
+static void test_init_defaults(void **state)
+{
+    (void)state;
+    job_t job;
+    memset(&job, 0xA5, sizeof job);   /* job_init must not rely on a zeroed struct */
+    unsetenv("OMP_NUM_THREADS");
+    job_init(&job);
+    assert_int_equal(job.seed, 0);
+    assert_int_equal(job.vectors, JOB_VECTORS_NONE);
+    assert_int_equal(job.driver, JOB_DRIVER_GESDD);
+    assert_int_equal(job.n_distribute, 1);
+    assert_int_equal(job.distribute[0], JOB_DIST_REGENERATE);
+    assert_int_equal(job.n_ranks, 0);
+    assert_int_equal(job.n_threads, 1);
+    assert_int_equal(job.threads[0], 1);
+    assert_int_equal(job.n_thread_modes, 1);
+    assert_int_equal(job.thread_modes[0], JOB_MODE_BLAS);
+    assert_int_equal(job.repeat, 1);
+    assert_int_equal(job.given, 0);
+}
+
+static void test_init_omp_num_threads(void **state)
+{
+    (void)state;
+    job_t job;
+    setenv("OMP_NUM_THREADS", "3", 1);
+    job_init(&job);
+    assert_int_equal(job.n_threads, 1);
+    assert_int_equal(job.threads[0], 3);
+
+    /* OpenMP's nested form: the first level is this process's thread count */
+    setenv("OMP_NUM_THREADS", "4,2", 1);
+    job_init(&job);
+    assert_int_equal(job.n_threads, 1);
+    assert_int_equal(job.threads[0], 4);
+
+    /* unusable values fall back to 1 */
+    static const char *const junk[] = {"", "abc", "0", "-2", "3x"};
+    for (size_t t = 0; t < sizeof junk / sizeof junk[0]; t++) {
+        setenv("OMP_NUM_THREADS", junk[t], 1);
+        job_init(&job);
+        if (job.n_threads != 1 || job.threads[0] != 1)
+            fail_msg("OMP_NUM_THREADS='%s' gave %d threads", junk[t], job.threads[0]);
+    }
+    unsetenv("OMP_NUM_THREADS");
+    job_init(&job);
+    assert_int_equal(job.threads[0], 1);
+}
+
+static void test_set_shape_and_scalars(void **state)
+{
+    (void)state;
+    job_t job;
+    fresh_job(&job);
+    set_ok(&job, "size", "1000");
+    assert_int_equal(job.rows, 1000);
+    assert_int_equal(job.cols, 1000);
+    assert_true(job.given & JOB_GIVEN_SIZE);
+    assert_false(job.given & (JOB_GIVEN_ROWS | JOB_GIVEN_COLS));
+
+    fresh_job(&job);
+    set_ok(&job, "rows", "300");
+    assert_int_equal(job.rows, 300);
+    assert_true(job.given & JOB_GIVEN_ROWS);
+    set_ok(&job, "cols", "20");
+    assert_int_equal(job.cols, 20);
+    assert_int_equal(job.rows, 300);
+    assert_true(job.given & JOB_GIVEN_COLS);
+    assert_false(job.given & JOB_GIVEN_SIZE);
+
+    set_ok(&job, "count", "16");
+    assert_int_equal(job.count, 16);
+    assert_true(job.given & JOB_GIVEN_COUNT);
+
+    set_ok(&job, "seed", "0");
+    assert_int_equal(job.seed, 0);
+    set_ok(&job, "seed", "123456789");
+    assert_int_equal(job.seed, 123456789);
+    set_ok(&job, "seed", "9223372036854775807");
+    assert_true(job.seed == UINT64_C(9223372036854775807));
+
+    set_ok(&job, "repeat", "5");
+    assert_int_equal(job.repeat, 5);
+
+    set_ok(&job, "name", "seed-1000");
+    assert_string_equal(job.name, "seed-1000");
+    assert_true(job.given & JOB_GIVEN_NAME);
+}
+
+static void test_set_enums(void **state)
+{
+    (void)state;
+    job_t job;
+    fresh_job(&job);
+    set_ok(&job, "vectors", "thin");
+    assert_int_equal(job.vectors, JOB_VECTORS_THIN);
+    set_ok(&job, "vectors", "full");
+    assert_int_equal(job.vectors, JOB_VECTORS_FULL);
+    set_ok(&job, "vectors", "none");
+    assert_int_equal(job.vectors, JOB_VECTORS_NONE);
+
+    set_ok(&job, "driver", "gesvd");
+    assert_int_equal(job.driver, JOB_DRIVER_GESVD);
+    set_ok(&job, "driver", "gesdd");
+    assert_int_equal(job.driver, JOB_DRIVER_GESDD);
+
+    /* the names round-trip */
+    assert_string_equal(job_vectors_name(JOB_VECTORS_NONE), "none");
+    assert_string_equal(job_vectors_name(JOB_VECTORS_THIN), "thin");
+    assert_string_equal(job_vectors_name(JOB_VECTORS_FULL), "full");
+    assert_string_equal(job_driver_name(JOB_DRIVER_GESDD), "gesdd");
+    assert_string_equal(job_driver_name(JOB_DRIVER_GESVD), "gesvd");
+    assert_string_equal(job_distribute_name(JOB_DIST_REGENERATE), "regenerate");
+    assert_string_equal(job_distribute_name(JOB_DIST_SCATTER), "scatter");
+    assert_string_equal(job_thread_mode_name(JOB_MODE_BLAS), "blas");
+    assert_string_equal(job_thread_mode_name(JOB_MODE_BATCH), "batch");
+}
+
+static void test_set_lists(void **state)
+{
+    (void)state;
+    job_t job;
+    fresh_job(&job);
+    set_ok(&job, "distribute", "scatter");
+    assert_int_equal(job.n_distribute, 1);
+    assert_int_equal(job.distribute[0], JOB_DIST_SCATTER);
+    set_ok(&job, "distribute", "regenerate");
+    assert_int_equal(job.n_distribute, 1);
+    assert_int_equal(job.distribute[0], JOB_DIST_REGENERATE);
+    set_ok(&job, "distribute", "regenerate,scatter");
+    assert_int_equal(job.n_distribute, 2);
+    assert_int_equal(job.distribute[0], JOB_DIST_REGENERATE);
+    assert_int_equal(job.distribute[1], JOB_DIST_SCATTER);
+
+    set_ok(&job, "ranks", "1,2,4");
+    assert_int_equal(job.n_ranks, 3);
+    assert_int_equal(job.ranks[0], 1);
+    assert_int_equal(job.ranks[1], 2);
+    assert_int_equal(job.ranks[2], 4);
+    set_ok(&job, "ranks", "3");
+    assert_int_equal(job.n_ranks, 1);
+    assert_int_equal(job.ranks[0], 3);
+
+    set_ok(&job, "threads", "1,4");
+    assert_int_equal(job.n_threads, 2);
+    assert_int_equal(job.threads[0], 1);
+    assert_int_equal(job.threads[1], 4);
+
+    set_ok(&job, "thread_mode", "blas,batch");
+    assert_int_equal(job.n_thread_modes, 2);
+    assert_int_equal(job.thread_modes[0], JOB_MODE_BLAS);
+    assert_int_equal(job.thread_modes[1], JOB_MODE_BATCH);
+    set_ok(&job, "thread_mode", "batch");
+    assert_int_equal(job.n_thread_modes, 1);
+    assert_int_equal(job.thread_modes[0], JOB_MODE_BATCH);
+
+    /* a list of exactly JOB_LIST_MAX items fits */
+    char list[JOB_LIST_MAX * 4 + 1] = "";
+    for (int i = 1; i <= JOB_LIST_MAX; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), i > 1 ? ",%d" : "%d", i);
+    set_ok(&job, "ranks", list);
+    assert_int_equal(job.n_ranks, JOB_LIST_MAX);
+    assert_int_equal(job.ranks[JOB_LIST_MAX - 1], JOB_LIST_MAX);
+}
+
+static void test_set_every_key_listed(void **state)
+{
+    (void)state;
+    /* job_keys names every key job_set takes, and job_set takes every key listed */
+    static const struct { const char *key, *value; } good[] = {
+        {"size", "10"}, {"rows", "10"}, {"cols", "10"}, {"count", "2"}, {"seed", "1"},
+        {"vectors", "thin"}, {"driver", "gesvd"}, {"distribute", "scatter"},
+        {"ranks", "1,2"}, {"threads", "2"}, {"thread_mode", "batch"}, {"repeat", "2"},
+        {"name", "x"},
+    };
+    size_t n_keys = 0;
+    while (job_keys[n_keys])
+        n_keys++;
+    assert_int_equal(n_keys, sizeof good / sizeof good[0]);
+    for (size_t k = 0; k < n_keys; k++) {
+        size_t g = 0;
+        while (g < n_keys && strcmp(good[g].key, job_keys[k]) != 0)
+            g++;
+        if (g == n_keys)
+            fail_msg("job_keys has '%s', which this test does not know", job_keys[k]);
+        job_t job;
+        fresh_job(&job);
+        set_ok(&job, good[g].key, good[g].value);
+    }
+}
+
+static void test_set_errors(void **state)
+{
+    (void)state;
+    job_t job;
+    fresh_job(&job);
+    set_ok(&job, "size", "50");
+    set_ok(&job, "count", "4");
+    set_ok(&job, "ranks", "1,2");
+
+    set_bad(&job, "sizes", "10", "sizes", NULL);            /* unknown key */
+    set_bad(&job, "", "10", NULL, NULL);
+    set_bad(&job, "size", "12x", "size", "12x");            /* malformed */
+    set_bad(&job, "size", "", "size", NULL);
+    set_bad(&job, "size", "1.5", "size", "1.5");
+    set_bad(&job, "count", "abc", "count", "abc");
+    set_bad(&job, "seed", "0x10", "seed", NULL);
+    set_bad(&job, "size", "-3", "size", "-3");              /* negative */
+    set_bad(&job, "count", "-1", "count", NULL);
+    set_bad(&job, "seed", "-1", "seed", NULL);
+    set_bad(&job, "repeat", "-2", "repeat", NULL);
+    set_bad(&job, "size", "0", "size", NULL);               /* zero */
+    set_bad(&job, "rows", "0", "rows", NULL);
+    set_bad(&job, "cols", "0", "cols", NULL);
+    set_bad(&job, "count", "0", "count", NULL);
+    set_bad(&job, "repeat", "0", "repeat", NULL);
+    set_bad(&job, "threads", "0", "threads", NULL);
+    set_bad(&job, "threads", "2,0", "threads", NULL);
+    set_bad(&job, "ranks", "0", "ranks", NULL);
+    set_bad(&job, "size", "99999999999999999999999", "size", NULL);   /* beyond 64 bits */
+    set_bad(&job, "vectors", "some", "vectors", "some");    /* unknown enum value */
+    set_bad(&job, "vectors", "", "vectors", NULL);
+    set_bad(&job, "driver", "gesvj", "driver", "gesvj");
+    set_bad(&job, "distribute", "broadcast", "distribute", "broadcast");
+    set_bad(&job, "distribute", "regenerate,bcast", "distribute", "bcast");
+    set_bad(&job, "thread_mode", "openmp", "thread_mode", "openmp");
+    set_bad(&job, "ranks", "", "ranks", NULL);              /* empty lists */
+    set_bad(&job, "ranks", ",", "ranks", NULL);
+    set_bad(&job, "ranks", "1,,2", "ranks", NULL);
+    set_bad(&job, "ranks", "1,2,", "ranks", NULL);
+    set_bad(&job, "threads", "", "threads", NULL);
+    set_bad(&job, "ranks", "1,x", "ranks", "x");
+    set_bad(&job, "name", "", "name", NULL);
+
+    /* one more than JOB_LIST_MAX items */
+    char list[(JOB_LIST_MAX + 1) * 4 + 1] = "";
+    for (int i = 1; i <= JOB_LIST_MAX + 1; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), i > 1 ? ",%d" : "%d", i);
+    set_bad(&job, "ranks", list, "ranks", NULL);
+    set_bad(&job, "threads", list, "threads", NULL);
+
+    /* a name that does not fit */
+    char longname[JOB_NAME_MAX + 10];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    set_bad(&job, "name", longname, "name", NULL);
+
+    /* the job still holds what was set before the errors */
+    assert_int_equal(job.rows, 50);
+    assert_int_equal(job.count, 4);
+    assert_int_equal(job.n_ranks, 2);
+}
+
+static void test_set_small_err_buffer(void **state)
+{
+    (void)state;
+    /* the message is truncated, never overflowed */
+    job_t job;
+    fresh_job(&job);
+    char err[8];
+    memset(err, 'Z', sizeof err);
+    assert_int_equal(job_set(&job, "vectors", "sideways-and-more-text", err, 6), -1);
+    assert_true(memchr(err, '\0', 6) != NULL);
+    assert_int_equal(err[6], 'Z');
+    assert_int_equal(err[7], 'Z');
+}
+
+/* Writes text to a new temporary file; path receives its name. */
+static void temp_file(char *path, size_t len, const char *text)
+{
+    snprintf(path, len, "/tmp/test_job_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t n = strlen(text);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+}
+
+static void test_parse_good_file(void **state)
+{
+    (void)state;
+    char path[64];
+    temp_file(path, sizeof path,
+              "; the seed experiment\n"
+              "# another comment style\n"
+              "\n"
+              "[job]\n"
+              "name = seed\n"
+              "size = 1000\n"
+              "count = 16\n"
+              "seed = 42\n"
+              "vectors = thin\n"
+              "driver = gesvd\n"
+              "distribute = regenerate,scatter\n"
+              "ranks = 1,2,4\n"
+              "threads = 1,4\n"
+              "thread_mode = blas,batch\n"
+              "repeat = 3\n");
+    job_t job;
+    fresh_job(&job);
+    char err[JOB_MSG_MAX] = "";
+    int rc = job_parse_file(&job, path, err, sizeof err);
+    unlink(path);
+    if (rc != 0)
+        fail_msg("good file rejected: %s", err);
+    assert_string_equal(job.name, "seed");
+    assert_int_equal(job.rows, 1000);
+    assert_int_equal(job.cols, 1000);
+    assert_int_equal(job.count, 16);
+    assert_int_equal(job.seed, 42);
+    assert_int_equal(job.vectors, JOB_VECTORS_THIN);
+    assert_int_equal(job.driver, JOB_DRIVER_GESVD);
+    assert_int_equal(job.n_distribute, 2);
+    assert_int_equal(job.distribute[1], JOB_DIST_SCATTER);
+    assert_int_equal(job.n_ranks, 3);
+    assert_int_equal(job.ranks[2], 4);
+    assert_int_equal(job.n_threads, 2);
+    assert_int_equal(job.threads[1], 4);
+    assert_int_equal(job.n_thread_modes, 2);
+    assert_int_equal(job.thread_modes[1], JOB_MODE_BATCH);
+    assert_int_equal(job.repeat, 3);
+    assert_int_equal(job.given & (JOB_GIVEN_SIZE | JOB_GIVEN_COUNT | JOB_GIVEN_NAME),
+                     JOB_GIVEN_SIZE | JOB_GIVEN_COUNT | JOB_GIVEN_NAME);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+}
+
+/* Parses text expecting failure with "path:line: " and a message containing needle. */
+static void parse_bad(const char *text, int line, const char *needle)
+{
+    char path[64], err[JOB_MSG_MAX] = "", prefix[96];
+    temp_file(path, sizeof path, text);
+    job_t job;
+    fresh_job(&job);
+    int rc = job_parse_file(&job, path, err, sizeof err);
+    unlink(path);
+    if (rc != -1)
+        fail_msg("bad file (line %d) accepted, rc %d", line, rc);
+    snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("message '%s' does not start with '%s'", err, prefix);
+    if (strlen(err) == strlen(prefix))
+        fail_msg("message '%s' has no text after the location", err);
+    if (needle && !strstr(err + strlen(prefix), needle))
+        fail_msg("message '%s' does not name '%s'", err, needle);
+}
+
+static void test_parse_bad_files(void **state)
+{
+    (void)state;
+    parse_bad("[job]\nsize = 10\ncount = 2\nvectors = sideways\n", 4, "sideways");
+    parse_bad("[job]\nsize = 10\n\n; comment\ncount = 0\nseed = 1\n", 5, "count");
+    parse_bad("[job]\nsize = 12x\n", 2, "12x");
+    parse_bad("[job]\nsize = 10\nbogus = 1\n", 3, "bogus");
+    parse_bad("[job]\nsize = 10\nranks = 1,2,\n", 3, "ranks");
+    parse_bad("[job]\nsize = 10\nthis line has no equals sign\n", 3, NULL);
+    /* keys outside [job] */
+    parse_bad("size = 10\n[job]\ncount = 2\n", 1, NULL);
+    parse_bad("[job]\nsize = 10\n[jobs]\ncount = 2\n", 4, "jobs");
+    parse_bad("[other]\nsize = 10\n", 2, "other");
+    /* within one file a repeated or contradicting key is a mistake */
+    parse_bad("[job]\nsize = 10\ncount = 2\ncount = 3\n", 4, "twice");
+    parse_bad("[job]\nsize = 10\ncount = 2\nrows = 5\n", 4, "not both");
+    parse_bad("[job]\nrows = 5\ncount = 2\nsize = 10\n", 4, "not both");
+}
+
+static void test_parse_missing_file(void **state)
+{
+    (void)state;
+    const char *path = "/tmp/test_job_no_such_dir_4711/none.job";
+    char err[JOB_MSG_MAX] = "", prefix[128];
+    job_t job;
+    fresh_job(&job);
+    assert_int_equal(job_parse_file(&job, path, err, sizeof err), -1);
+    snprintf(prefix, sizeof prefix, "%s: ", path);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("message '%s' does not start with '%s'", err, prefix);
+    assert_true(strlen(err) > strlen(prefix));
+
+    /* a directory is not a job file either */
+    fresh_job(&job);
+    err[0] = '\0';
+    assert_int_equal(job_parse_file(&job, "/tmp", err, sizeof err), -1);
+    assert_true(strncmp(err, "/tmp:", 5) == 0);
+}
+
+/* Applies key=value pairs (NULL-terminated) and validates. */
+static int validate_with(job_t *job, const char *const *kv, char *err, size_t errlen)
+{
+    fresh_job(job);
+    for (int i = 0; kv[i]; i += 2)
+        set_ok(job, kv[i], kv[i + 1]);
+    err[0] = '\0';
+    return job_validate(job, err, errlen);
+}
+
+static void test_validate(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX];
+
+    static const char *const ok_square[] = {"size", "100", "count", "3", NULL};
+    assert_int_equal(validate_with(&job, ok_square, err, sizeof err), 0);
+    assert_int_equal(job.rows, 100);
+    assert_int_equal(job.cols, 100);
+    assert_true(job.name[0] != '\0');   /* validation supplies a name */
+    assert_true(job_matrix_bytes(&job) == (size_t)100 * 100 * 8);
+
+    static const char *const ok_rect[] = {"rows", "30", "cols", "7", "count", "1", NULL};
+    assert_int_equal(validate_with(&job, ok_rect, err, sizeof err), 0);
+    assert_int_equal(job.rows, 30);
+    assert_int_equal(job.cols, 7);
+    assert_true(job_matrix_bytes(&job) == (size_t)30 * 7 * 8);
+
+    static const char *const named[] = {"size", "2", "count", "1", "name", "mine", NULL};
+    assert_int_equal(validate_with(&job, named, err, sizeof err), 0);
+    assert_string_equal(job.name, "mine");
+
+    static const char *const no_size[] = {"count", "3", NULL};
+    assert_int_equal(validate_with(&job, no_size, err, sizeof err), -1);
+    assert_non_null(strstr(err, "size"));
+
+    static const char *const no_count[] = {"size", "100", NULL};
+    assert_int_equal(validate_with(&job, no_count, err, sizeof err), -1);
+    assert_non_null(strstr(err, "count"));
+
+    static const char *const rows_only[] = {"rows", "100", "count", "3", NULL};
+    assert_int_equal(validate_with(&job, rows_only, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cols"));
+
+    static const char *const cols_only[] = {"cols", "100", "count", "3", NULL};
+    assert_int_equal(validate_with(&job, cols_only, err, sizeof err), -1);
+    assert_non_null(strstr(err, "rows"));
+
+    /* set one after another (file, then flags), the later shape keys win */
+    static const char *const both[] = {"size", "10", "rows", "20", "cols", "5", "count", "1", NULL};
+    assert_int_equal(validate_with(&job, both, err, sizeof err), 0);
+    assert_int_equal(job.rows, 20);
+    assert_int_equal(job.cols, 5);
+    static const char *const rows_after_size[] = {"size", "10", "rows", "20", "count", "1", NULL};
+    assert_int_equal(validate_with(&job, rows_after_size, err, sizeof err), 0);
+    assert_int_equal(job.rows, 20);
+    assert_int_equal(job.cols, 10);
+    static const char *const size_after_rows[] = {"rows", "20", "cols", "5", "size", "7", "count", "1", NULL};
+    assert_int_equal(validate_with(&job, size_after_rows, err, sizeof err), 0);
+    assert_int_equal(job.rows, 7);
+    assert_int_equal(job.cols, 7);
+
+    /* large but representable: a 10^6 square matrix is 8e12 bytes */
+    static const char *const big[] = {"size", "1000000", "count", "1", NULL};
+    assert_int_equal(validate_with(&job, big, err, sizeof err), 0);
+    assert_true(job_matrix_bytes(&job) == (size_t)8000000000000ULL);
+}
+
+static void test_validate_overflow(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX] = "";
+
+    /* size=4000000000: 1.6e19 elements, 1.28e20 bytes > SIZE_MAX. It may be
+     * refused by job_set already; if not, validation must refuse it. */
+    fresh_job(&job);
+    if (job_set(&job, "size", "4000000000", err, sizeof err) == 0) {
+        set_ok(&job, "count", "1");
+        assert_int_equal(job_validate(&job, err, sizeof err), -1);
+    }
+    assert_true(err[0] != '\0');
+
+    /* 2e9 fits an int; 4e18 elements are 3.2e19 bytes > SIZE_MAX (1.8e19) */
+    static const char *const huge[] = {"size", "2000000000", "count", "1", NULL};
+    assert_int_equal(validate_with(&job, huge, err, sizeof err), -1);
+    assert_true(err[0] != '\0');
+    static const char *const huge_rect[] = {"rows", "2147483647", "cols", "2147483647",
+                                            "count", "1", NULL};
+    assert_int_equal(validate_with(&job, huge_rect, err, sizeof err), -1);
+
+    /* the same through the struct, as a broadcast job would arrive */
+    fresh_job(&job);
+    job.rows = job.cols = INT64_C(4000000000);
+    job.count = 1;
+    job.given = JOB_GIVEN_SIZE | JOB_GIVEN_COUNT;
+    err[0] = '\0';
+    assert_int_equal(job_validate(&job, err, sizeof err), -1);
+    assert_true(err[0] != '\0');
+
+    /* rows*cols*8 = 2^64 exactly: wraps to 0 in size_t */
+    fresh_job(&job);
+    job.rows = INT64_C(1) << 31;
+    job.cols = INT64_C(1) << 30;
+    job.count = 1;
+    job.given = JOB_GIVEN_ROWS | JOB_GIVEN_COLS | JOB_GIVEN_COUNT;
+    assert_int_equal(job_validate(&job, err, sizeof err), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_init_defaults),
+        cmocka_unit_test(test_init_omp_num_threads),
+        cmocka_unit_test(test_set_shape_and_scalars),
+        cmocka_unit_test(test_set_enums),
+        cmocka_unit_test(test_set_lists),
+        cmocka_unit_test(test_set_every_key_listed),
+        cmocka_unit_test(test_set_errors),
+        cmocka_unit_test(test_set_small_err_buffer),
+        cmocka_unit_test(test_parse_good_file),
+        cmocka_unit_test(test_parse_bad_files),
+        cmocka_unit_test(test_parse_missing_file),
+        cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_validate_overflow),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

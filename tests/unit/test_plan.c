@@ -1,0 +1,217 @@
+/* test_plan: sweep expansion order and count, skipped configurations, and the first runnable one. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+static void set_ok(job_t *job, const char *key, const char *value)
+{
+    char err[JOB_MSG_MAX] = "";
+    if (job_set(job, key, value, err, sizeof err) != 0)
+        fail_msg("job_set(%s=%s) failed: %s", key, value, err);
+}
+
+static void base_job(job_t *job)
+{
+    unsetenv("OMP_NUM_THREADS");
+    job_init(job);
+    set_ok(job, "size", "10");
+    set_ok(job, "count", "4");
+}
+
+static void test_default_is_one_config_of_world_size(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);                 /* n_ranks == 0: every launched rank */
+    for (int world = 1; world <= 5; world++) {
+        plan_t plan;
+        assert_int_equal(plan_build(&job, world, &plan), 0);
+        assert_int_equal(plan.n, 1);
+        assert_int_equal(plan.configs[0].ranks, world);
+        assert_int_equal(plan.configs[0].threads, 1);
+        assert_int_equal(plan.configs[0].mode, JOB_MODE_BLAS);
+        assert_int_equal(plan.configs[0].distribute, JOB_DIST_REGENERATE);
+        assert_int_equal(plan.configs[0].skipped, 0);
+        assert_int_equal(plan_first_runnable(&plan), 0);
+        plan_free(&plan);
+    }
+}
+
+static void test_expansion_order(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);
+    set_ok(&job, "ranks", "1,2,4");
+    set_ok(&job, "threads", "1,3");
+    set_ok(&job, "thread_mode", "blas,batch");
+    set_ok(&job, "distribute", "regenerate,scatter");
+    const int ranks[] = {1, 2, 4}, threads[] = {1, 3};
+    const job_thread_mode modes[] = {JOB_MODE_BLAS, JOB_MODE_BATCH};
+    const job_distribute dists[] = {JOB_DIST_REGENERATE, JOB_DIST_SCATTER};
+
+    plan_t plan;
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan.n, 3 * 2 * 2 * 2);
+    /* ranks fastest, then threads, then thread_mode, then distribute (slowest) */
+    int idx = 0;
+    for (int d = 0; d < 2; d++)
+        for (int m = 0; m < 2; m++)
+            for (int t = 0; t < 2; t++)
+                for (int r = 0; r < 3; r++, idx++) {
+                    const plan_config *c = &plan.configs[idx];
+                    if (c->ranks != ranks[r] || c->threads != threads[t] || c->mode != modes[m] ||
+                        c->distribute != dists[d])
+                        fail_msg("config %d: (r %d, t %d, m %d, d %d), expected (%d, %d, %d, %d)",
+                                 idx, c->ranks, c->threads, c->mode, c->distribute, ranks[r],
+                                 threads[t], modes[m], dists[d]);
+                    assert_int_equal(c->skipped, 0);
+                }
+    assert_int_equal(plan_first_runnable(&plan), 0);
+    plan_free(&plan);
+    assert_null(plan.configs);
+    assert_int_equal(plan.n, 0);
+}
+
+static void test_counts(void **state)
+{
+    (void)state;
+    static const struct { const char *ranks, *threads, *modes, *dists; int n; } cases[] = {
+        {"1", "1", "blas", "regenerate", 1},
+        {"1,2,4", "1", "blas", "regenerate", 3},
+        {"1,2,4", "1,2", "blas", "regenerate", 6},
+        {"1,2,4", "1,2", "blas,batch", "regenerate", 12},
+        {"2", "1,2,3,4", "batch", "scatter,regenerate", 8},
+        {"1,2,3,4,5,6,7,8", "1", "blas,batch", "scatter", 16},
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        job_t job;
+        base_job(&job);
+        set_ok(&job, "ranks", cases[t].ranks);
+        set_ok(&job, "threads", cases[t].threads);
+        set_ok(&job, "thread_mode", cases[t].modes);
+        set_ok(&job, "distribute", cases[t].dists);
+        plan_t plan;
+        assert_int_equal(plan_build(&job, 8, &plan), 0);
+        if (plan.n != cases[t].n)
+            fail_msg("case %zu: %d configurations, expected %d", t, plan.n, cases[t].n);
+        plan_free(&plan);
+    }
+}
+
+static void test_skipped_when_too_many_ranks(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);
+    set_ok(&job, "ranks", "1,2,4,8");
+    set_ok(&job, "threads", "1,2");
+    plan_t plan;
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 8);    /* skipped ones are kept */
+    for (int i = 0; i < plan.n; i++) {
+        const plan_config *c = &plan.configs[i];
+        if (c->ranks > 2) {
+            if (!c->skipped)
+                fail_msg("config %d needs %d ranks of 2 but is not skipped", i, c->ranks);
+            if (c->skip_reason[0] == '\0')
+                fail_msg("config %d is skipped without a reason", i);
+            assert_non_null(memchr(c->skip_reason, '\0', sizeof c->skip_reason));
+            /* the reason names how many ranks it needs */
+            char needed[16];
+            snprintf(needed, sizeof needed, "%d", c->ranks);
+            if (!strstr(c->skip_reason, needed))
+                fail_msg("config %d: reason '%s' does not name %s ranks", i, c->skip_reason,
+                         needed);
+        } else {
+            if (c->skipped)
+                fail_msg("config %d (%d ranks of 2) skipped: %s", i, c->ranks, c->skip_reason);
+        }
+    }
+    plan_free(&plan);
+
+    /* exactly world_size ranks runs */
+    assert_int_equal(plan_build(&job, 8, &plan), 0);
+    for (int i = 0; i < plan.n; i++)
+        assert_int_equal(plan.configs[i].skipped, 0);
+    plan_free(&plan);
+}
+
+static void test_first_runnable(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);
+    set_ok(&job, "ranks", "4,8,2,1");
+    plan_t plan;
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 4);
+    assert_int_equal(plan_first_runnable(&plan), 2);   /* 4 and 8 skipped, 2 runs */
+    plan_free(&plan);
+
+    assert_int_equal(plan_build(&job, 1, &plan), 0);
+    assert_int_equal(plan_first_runnable(&plan), 3);
+    plan_free(&plan);
+
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan_first_runnable(&plan), 0);
+    plan_free(&plan);
+
+    set_ok(&job, "ranks", "3,4");
+    set_ok(&job, "threads", "1,2");
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 4);
+    assert_int_equal(plan_first_runnable(&plan), -1);   /* all skipped */
+    plan_free(&plan);
+
+    plan_t empty = {0, NULL};
+    assert_int_equal(plan_first_runnable(&empty), -1);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);
+    set_ok(&job, "ranks", "1,2,4");
+    set_ok(&job, "threads", "2,1");
+    set_ok(&job, "distribute", "scatter,regenerate");
+    plan_t a, b;
+    assert_int_equal(plan_build(&job, 3, &a), 0);
+    assert_int_equal(plan_build(&job, 3, &b), 0);
+    assert_int_equal(a.n, b.n);
+    for (int i = 0; i < a.n; i++) {
+        assert_int_equal(a.configs[i].ranks, b.configs[i].ranks);
+        assert_int_equal(a.configs[i].threads, b.configs[i].threads);
+        assert_int_equal(a.configs[i].mode, b.configs[i].mode);
+        assert_int_equal(a.configs[i].distribute, b.configs[i].distribute);
+        assert_int_equal(a.configs[i].skipped, b.configs[i].skipped);
+        assert_string_equal(a.configs[i].skip_reason, b.configs[i].skip_reason);
+    }
+    /* list order is kept as given, not sorted */
+    assert_int_equal(a.configs[0].threads, 2);
+    assert_int_equal(a.configs[0].distribute, JOB_DIST_SCATTER);
+    plan_free(&a);
+    plan_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_is_one_config_of_world_size),
+        cmocka_unit_test(test_expansion_order),
+        cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_skipped_when_too_many_ranks),
+        cmocka_unit_test(test_first_runnable),
+        cmocka_unit_test(test_deterministic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,536 @@
+/* test_report: result comparison with integer-boundary tolerance, checksums, results files and JSON Lines records. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "matgen.h"
+#include "report.h"
+
+static svd_result ok_res(int64_t value, double sum)
+{
+    svd_result r = {.value = value, .sum = sum, .info = 0};
+    return r;
+}
+
+static svd_result failed_res(int64_t info)
+{
+    svd_result r = {.value = SVD_NO_VALUE, .sum = NAN, .info = info};
+    return r;
+}
+
+static void test_compare_equal(void **state)
+{
+    (void)state;
+    svd_result a[3] = {ok_res(5, 5.3), ok_res(1000, 1000.25), ok_res(-2, -2.5)};
+    svd_result b[3] = {ok_res(5, 5.3), ok_res(1000, 1000.25), ok_res(-2, -2.5)};
+    int64_t boundary = -1;
+    assert_int_equal(report_compare(a, b, 3, &boundary), 0);
+    assert_int_equal(boundary, 0);
+    /* only the integers decide: sums differing inside the same integer are equal */
+    b[1].sum = 1000.75;
+    boundary = -1;
+    assert_int_equal(report_compare(a, b, 3, &boundary), 0);
+    assert_int_equal(boundary, 0);
+    /* nothing to compare */
+    boundary = -1;
+    assert_int_equal(report_compare(a, b, 0, &boundary), 0);
+    assert_int_equal(boundary, 0);
+}
+
+static void test_compare_differs(void **state)
+{
+    (void)state;
+    svd_result a[3] = {ok_res(5, 5.3), ok_res(1000, 1000.25), ok_res(7, 7.9)};
+    svd_result b[3] = {ok_res(5, 5.3), ok_res(1001, 1001.25), ok_res(7, 7.9)};
+    int64_t boundary = -1;
+    assert_int_equal(report_compare(a, b, 3, &boundary), 1);
+    assert_int_equal(boundary, 0);
+    /* symmetric */
+    assert_int_equal(report_compare(b, a, 3, &boundary), 1);
+
+    /* sums just outside the tolerance: 4.99999999 vs 5.00000001 is 4e-9 relative */
+    svd_result c[1] = {ok_res(4, 4.99999999)}, d[1] = {ok_res(5, 5.00000001)};
+    assert_int_equal(report_compare(c, d, 1, &boundary), 1);
+    /* the last matrix alone decides too */
+    svd_result e[3] = {ok_res(1, 1.5), ok_res(2, 2.5), ok_res(3, 3.5)};
+    svd_result f[3] = {ok_res(1, 1.5), ok_res(2, 2.5), ok_res(4, 4.5)};
+    assert_int_equal(report_compare(e, f, 3, &boundary), 1);
+    assert_int_equal(report_compare(e, f, 2, &boundary), 0);
+}
+
+static void test_compare_boundary(void **state)
+{
+    (void)state;
+    /* trunc of two sums 2e-13 apart straddling 5: the same number, counted */
+    svd_result a[4] = {ok_res(4, 4.9999999999999), ok_res(10, 10.5), ok_res(1234567, 1234567.99999999),
+                       ok_res(-1, -1.5)};
+    svd_result b[4] = {ok_res(5, 5.0000000000001), ok_res(10, 10.5), ok_res(1234568, 1234568.00000001),
+                       ok_res(-1, -1.5)};
+    int64_t boundary = -1;
+    assert_int_equal(report_compare(a, b, 4, &boundary), 0);
+    assert_int_equal(boundary, 2);
+    assert_int_equal(report_compare(b, a, 4, &boundary), 0);
+    assert_int_equal(boundary, 2);
+
+    /* a boundary case next to a real difference: still 1 */
+    b[1] = ok_res(11, 11.5);
+    assert_int_equal(report_compare(a, b, 4, &boundary), 1);
+
+    /* a large sum: 1e-9 relative of 1e6 is 1e-3, so 0.0004 apart is the same number */
+    svd_result g[1] = {ok_res(999999, 999999.9998)}, h[1] = {ok_res(1000000, 1000000.0002)};
+    assert_int_equal(report_compare(g, h, 1, &boundary), 0);
+    assert_int_equal(boundary, 1);
+}
+
+static void test_compare_failed_never_equal(void **state)
+{
+    (void)state;
+    svd_result a[2] = {ok_res(5, 5.3), failed_res(3)};
+    svd_result b[2] = {ok_res(5, 5.3), failed_res(3)};
+    int64_t boundary = -1;
+    /* both failed identically: still not equal */
+    assert_int_equal(report_compare(a, b, 2, &boundary), 1);
+    /* failed in one only, either side */
+    svd_result c[2] = {ok_res(5, 5.3), ok_res(8, 8.1)};
+    assert_int_equal(report_compare(a, c, 2, &boundary), 1);
+    assert_int_equal(report_compare(c, a, 2, &boundary), 1);
+    /* a failure whose fields happen to look like a success's */
+    svd_result d[1] = {{.value = 8, .sum = 8.1, .info = SVD_INFO_NONFINITE}};
+    svd_result e[1] = {ok_res(8, 8.1)};
+    assert_int_equal(report_compare(d, e, 1, &boundary), 1);
+    assert_int_equal(report_compare(e, d, 1, &boundary), 1);
+    assert_int_equal(report_compare(d, d, 1, &boundary), 1);
+}
+
+/* FNV-1a 64 over bytes: the test's own oracle, checked on the published vectors below. */
+static uint64_t fnv1a(const unsigned char *p, size_t len, uint64_t h)
+{
+    for (size_t t = 0; t < len; t++) {
+        h ^= p[t];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static void test_checksum(void **state)
+{
+    (void)state;
+    const uint64_t basis = UINT64_C(0xcbf29ce484222325);
+    /* the oracle itself: FNV-1a 64 of "a" and "foobar" (published test vectors) */
+    assert_true(fnv1a((const unsigned char *)"a", 1, basis) == UINT64_C(0xaf63dc4c8601ec8c));
+    assert_true(fnv1a((const unsigned char *)"foobar", 6, basis) == UINT64_C(0x85944171f73967e8));
+
+    svd_result r[3] = {ok_res(17, 17.5), ok_res(-5, -5.5), ok_res(INT64_C(123456789012), 1.0)};
+    /* golden, independent of this file:
+     *   /usr/bin/python3 -c 'import struct; h=0xcbf29ce484222325
+     *   for c in struct.pack("<3q",17,-5,123456789012): h=((h^c)*0x100000001b3)%2**64
+     *   print(hex(h))'   -> 0x69f313a0b3f393d9 */
+    assert_true(report_checksum(r, 3) == UINT64_C(0x69f313a0b3f393d9));
+    /* and the same through the byte oracle, little-endian */
+    unsigned char bytes[24];
+    for (int k = 0; k < 3; k++)
+        for (int b = 0; b < 8; b++)
+            bytes[8 * k + b] = (unsigned char)((uint64_t)r[k].value >> (8 * b));
+    assert_true(report_checksum(r, 3) == fnv1a(bytes, sizeof bytes, basis));
+    assert_true(report_checksum(r, 0) == basis);
+
+    /* equal arrays, equal checksums; the double sums do not enter */
+    svd_result s[3] = {ok_res(17, 17.25), ok_res(-5, -5.75), ok_res(INT64_C(123456789012), 99.0)};
+    assert_true(report_checksum(r, 3) == report_checksum(s, 3));
+    /* one value changed by one, or two values swapped: a different checksum */
+    s[1].value = -4;
+    assert_true(report_checksum(r, 3) != report_checksum(s, 3));
+    s[1].value = -5;
+    svd_result t[3] = {r[1], r[0], r[2]};
+    assert_true(report_checksum(r, 3) != report_checksum(t, 3));
+    /* a prefix differs from the whole */
+    assert_true(report_checksum(r, 2) != report_checksum(r, 3));
+}
+
+/* Reads a whole small file into buf (NUL-terminated); returns its length or -1. */
+static long slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, cap - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return (long)n;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void test_results_write(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_report_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], err[512] = "", buf[4096];
+    snprintf(path, sizeof path, "%s/results.txt", dir);
+
+    svd_result r[5] = {ok_res(17, 17.5), ok_res(-5, -5.5), failed_res(4),
+                       ok_res(INT64_C(123456789012), 123456789012.5), ok_res(0, 0.25)};
+    if (report_results_write(path, r, 5, err, sizeof err) != 0)
+        fail_msg("report_results_write: %s", err);
+    assert_true(slurp(path, buf, sizeof buf) >= 0);
+    assert_string_equal(buf, "17\n-5\nnan\n123456789012\n0\n");
+    /* no temporary file is left behind */
+    assert_int_equal(count_entries(dir), 1);
+
+    /* rewriting replaces the old content */
+    svd_result q[2] = {ok_res(1, 1.5), ok_res(2, 2.5)};
+    assert_int_equal(report_results_write(path, q, 2, err, sizeof err), 0);
+    assert_true(slurp(path, buf, sizeof buf) >= 0);
+    assert_string_equal(buf, "1\n2\n");
+    assert_int_equal(count_entries(dir), 1);
+
+    /* no results: an empty file */
+    assert_int_equal(report_results_write(path, q, 0, err, sizeof err), 0);
+    assert_int_equal(slurp(path, buf, sizeof buf), 0);
+
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Expects failure with a message "path: reason". */
+static void results_write_fails(const char *path)
+{
+    char err[512];
+    memset(err, 0, sizeof err);
+    svd_result r[1] = {ok_res(1, 1.5)};
+    assert_int_equal(report_results_write(path, r, 1, err, sizeof err), -1);
+    size_t n = strlen(path);
+    if (strncmp(err, path, n) != 0 || strncmp(err + n, ": ", 2) != 0 || err[n + 2] == '\0')
+        fail_msg("message '%s' is not '%s: reason'", err, path);
+}
+
+static void test_results_write_unwritable(void **state)
+{
+    (void)state;
+    /* a directory that does not exist (root ignores permission bits, so no chmod) */
+    results_write_fails("/tmp/test_report_no_such_dir_4711/results.txt");
+
+    /* a "directory" that is a regular file */
+    char file[] = "/tmp/test_report_file_XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    close(fd);
+    char path[256];
+    snprintf(path, sizeof path, "%s/results.txt", file);
+    results_write_fails(path);
+    unlink(file);
+
+    /* the target is an existing directory: rename cannot replace it */
+    char dir[] = "/tmp/test_report_dir_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s/results.txt", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    results_write_fails(sub);
+    rmdir(sub);
+    assert_int_equal(count_entries(dir), 0);   /* the temporary was cleaned up */
+    rmdir(dir);
+}
+
+static void test_failures_listing(void **state)
+{
+    (void)state;
+    svd_result r[5] = {ok_res(1, 1.5), failed_res(3), ok_res(2, 2.5), failed_res(-5),
+                       failed_res(SVD_INFO_NONFINITE)};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    report_failures(out, r, 5);
+    fclose(out);
+    /* one line per failed matrix, in order, naming its index */
+    int lines = 0;
+    const char *want_idx[] = {"1", "3", "4"};
+    for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        *nl = '\0';
+        assert_true(lines < 3);
+        if (!strstr(line, want_idx[lines]))
+            fail_msg("failure line %d '%s' does not name matrix %s", lines, line, want_idx[lines]);
+        lines++;
+    }
+    assert_int_equal(lines, 3);
+    free(text);
+
+    /* no failures: nothing printed */
+    text = NULL;
+    out = open_memstream(&text, &len);
+    assert_non_null(out);
+    report_failures(out, r, 1);
+    fclose(out);
+    assert_int_equal(len, 0);
+    free(text);
+}
+
+static void test_json_append(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_report_json_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], err[512] = "";
+    snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+
+    job_t job;
+    unsetenv("OMP_NUM_THREADS");
+    job_init(&job);
+    assert_int_equal(job_set(&job, "size", "10", err, sizeof err), 0);
+    assert_int_equal(job_set(&job, "count", "4", err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    plan_config cfg = {.ranks = 2, .threads = 1, .mode = JOB_MODE_BLAS,
+                       .distribute = JOB_DIST_REGENERATE};
+    report_row row;
+    memset(&row, 0, sizeof row);
+    row.cfg = &cfg;
+    row.repeats = 1;
+    row.wall_s = row.wall_s_min = row.wall_s_max = 1.5;
+    row.speedup = row.efficiency = 1.0;
+    row.checksum = UINT64_C(0x69f313a0b3f393d9);
+    row.check = REPORT_PASSED;
+    sysinfo_rank ranks[2];
+    memset(ranks, 0, sizeof ranks);
+    for (int r = 0; r < 2; r++) {
+        snprintf(ranks[r].host, sizeof ranks[r].host, "node1");
+        snprintf(ranks[r].cpus, sizeof ranks[r].cpus, "%d", r);
+        ranks[r].n_allowed = 1;
+        ranks[r].n_online = 2;
+        ranks[r].ranks_on_node = 2;
+    }
+    for (int rep = 0; rep < 2; rep++)
+        if (report_json_append(path, &job, &row, ranks, 2, "Open MPI v4.1.4", err, sizeof err) != 0)
+            fail_msg("report_json_append: %s", err);
+
+    /* two lines, each a JSON object on its own */
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[16384];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strlen(line);
+        assert_true(n > 0 && line[n - 1] == '\n');
+        json_error_t jerr;
+        json_t *obj = json_loads(line, 0, &jerr);
+        if (!obj)
+            fail_msg("line %d is not JSON: %s", lines + 1, jerr.text);
+        assert_true(json_is_object(obj));
+        json_decref(obj);
+        lines++;
+    }
+    fclose(f);
+    assert_int_equal(lines, 2);
+    unlink(path);
+    rmdir(dir);
+
+    /* an unwritable place: "path: reason" */
+    const char *bad = "/tmp/test_report_no_such_dir_4711/runs.jsonl";
+    err[0] = '\0';
+    assert_int_equal(report_json_append(bad, &job, &row, ranks, 2, "x", err, sizeof err), -1);
+    assert_true(strncmp(err, bad, strlen(bad)) == 0);
+}
+
+/* Three repeats of a 2-rank configuration with hand-computed summaries. */
+static void test_summarise(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[256];
+    unsetenv("OMP_NUM_THREADS");
+    job_init(&job);
+    assert_int_equal(job_set(&job, "size", "10", err, sizeof err), 0);
+    assert_int_equal(job_set(&job, "count", "3", err, sizeof err), 0);
+    plan_config cfg = {.ranks = 2, .threads = 2, .mode = JOB_MODE_BLAS,
+                       .distribute = JOB_DIST_REGENERATE};
+    svd_result res[3] = {ok_res(17, 17.5), ok_res(-5, -5.5), ok_res(9, 9.25)};
+    run_rank_stats fast[2] = {{.svd_s = 0.2, .cpu_s = 0.5, .rss_mb = 10, .gather_s = 0.01},
+                              {.svd_s = 0.3, .cpu_s = 0.5, .rss_mb = 20}};
+    /* the median run (wall 2.0): svd 0.5 and 1.5, cpu 1 and 2, rss 30 and 40 */
+    run_rank_stats med[2] = {{.svd_s = 0.5, .transfer_s = 0.1, .gen_s = 0.2, .gather_s = 0.05,
+                              .cpu_s = 1.0, .rss_mb = 30},
+                             {.svd_s = 1.5, .transfer_s = 0.3, .gen_s = 0.1, .gather_s = 0.5,
+                              .cpu_s = 2.0, .rss_mb = 40}};
+    run_rank_stats slow[2] = {{.svd_s = 2.5, .cpu_s = 4.0, .rss_mb = 50},
+                              {.svd_s = 2.9, .cpu_s = 4.0, .rss_mb = 60}};
+    run_outcome out[3] = {{.wall_s = 3.0, .results = res, .ranks = slow},
+                          {.wall_s = 1.0, .results = res, .ranks = fast},
+                          {.wall_s = 2.0, .results = res, .ranks = med}};
+    report_row row;
+
+    /* the first configuration: no reference, speedup and efficiency 1 */
+    report_summarise(&row, &cfg, &job, out, 3, NULL, 0.0, 0);
+    assert_ptr_equal(row.cfg, &cfg);
+    assert_int_equal(row.repeats, 3);
+    assert_true(row.wall_s == 2.0 && row.wall_s_min == 1.0 && row.wall_s_max == 3.0);
+    assert_float_equal(row.svd_s, 1.5, 1e-12);            /* slowest rank, median run */
+    assert_float_equal(row.transfer_s, 0.3, 1e-12);
+    assert_float_equal(row.gen_s, 0.2, 1e-12);
+    assert_float_equal(row.gather_s, 0.05, 1e-12);        /* rank 0's */
+    assert_float_equal(row.imbalance, 1.5 / 1.0 - 1.0, 1e-12);
+    assert_float_equal(row.overhead, (2.0 - 1.5) / 2.0, 1e-12);
+    assert_float_equal(row.load_pct, 100.0 * 3.0 / 2.0, 1e-9);
+    assert_float_equal(row.rss_mb, 40.0, 1e-12);
+    assert_float_equal(row.speedup, 1.0, 1e-12);
+    assert_float_equal(row.efficiency, 1.0, 1e-12);
+    assert_true(row.checksum == report_checksum(res, 3));
+    assert_int_equal(row.check, REPORT_PASSED);
+    assert_int_equal(row.boundary, 0);
+    assert_int_equal(row.n_failed, 0);
+
+    /* against a reference of 1 core and 8 s: speedup 4, on 4 cores efficiency 1 */
+    svd_result ref[3] = {ok_res(17, 17.5), ok_res(-5, -5.5), ok_res(9, 9.25)};
+    report_summarise(&row, &cfg, &job, out, 3, ref, 8.0, 1);
+    assert_float_equal(row.speedup, 4.0, 1e-12);
+    assert_float_equal(row.efficiency, 1.0, 1e-12);
+    assert_int_equal(row.check, REPORT_PASSED);
+    report_summarise(&row, &cfg, &job, out, 3, ref, 4.0, 2);
+    assert_float_equal(row.speedup, 2.0, 1e-12);
+    assert_float_equal(row.efficiency, 1.0, 1e-12);
+
+    /* a reference that differs in one integer fails the check */
+    ref[1] = ok_res(-6, -6.5);
+    report_summarise(&row, &cfg, &job, out, 3, ref, 8.0, 1);
+    assert_int_equal(row.check, REPORT_FAILED);
+
+    /* a boundary difference passes and is counted */
+    ref[1] = ok_res(-4, -4.9999999999999);
+    res[1] = ok_res(-5, -5.0000000000001);
+    report_summarise(&row, &cfg, &job, out, 3, ref, 8.0, 1);
+    assert_int_equal(row.check, REPORT_PASSED);
+    assert_int_equal(row.boundary, 1);
+    ref[1] = ok_res(-5, -5.5);
+    res[1] = ok_res(-5, -5.5);
+
+    /* repeats of the first configuration that disagree with each other fail it */
+    svd_result other[3] = {ok_res(17, 17.5), ok_res(-5, -5.5), ok_res(10, 10.25)};
+    out[0].results = other;
+    report_summarise(&row, &cfg, &job, out, 3, NULL, 0.0, 0);
+    assert_int_equal(row.check, REPORT_FAILED);
+    out[0].results = res;
+
+    /* a failed LAPACK call fails the check */
+    svd_result bad[3] = {ok_res(17, 17.5), failed_res(2), ok_res(9, 9.25)};
+    for (int i = 0; i < 3; i++) {
+        out[i].results = bad;
+        out[i].n_failed = 1;
+    }
+    report_summarise(&row, &cfg, &job, out, 3, NULL, 0.0, 0);
+    assert_int_equal(row.check, REPORT_FAILED);
+    assert_int_equal(row.n_failed, 1);
+
+    /* an even number of repeats: the median is the mean of the middle two */
+    for (int i = 0; i < 3; i++) {
+        out[i].results = res;
+        out[i].n_failed = 0;
+    }
+    report_summarise(&row, &cfg, &job, out, 2, NULL, 0.0, 0);
+    assert_float_equal(row.wall_s, 2.0, 1e-12);
+    assert_true(row.wall_s_min == 1.0 && row.wall_s_max == 3.0);
+}
+
+/* The saved set is a .npy numpy can load: checked here field by field, and
+ * its data against the generator and a golden element from numpy's Philox. */
+static void test_save_matrices(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_report_npy_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], err[512] = "";
+    snprintf(path, sizeof path, "%s/set.npy", dir);
+    job_t job;
+    unsetenv("OMP_NUM_THREADS");
+    job_init(&job);
+    assert_int_equal(job_set(&job, "rows", "3", err, sizeof err), 0);
+    assert_int_equal(job_set(&job, "cols", "5", err, sizeof err), 0);
+    assert_int_equal(job_set(&job, "count", "8", err, sizeof err), 0);
+    assert_int_equal(job_set(&job, "seed", "12345", err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    if (report_save_matrices(&job, path, err, sizeof err) != 0)
+        fail_msg("report_save_matrices: %s", err);
+    assert_int_equal(count_entries(dir), 1);
+
+    static unsigned char buf[65536];
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_true(len > 10);
+    assert_memory_equal(buf, "\x93NUMPY\x01\x00", 8);
+    size_t hlen = (size_t)buf[8] | ((size_t)buf[9] << 8);
+    size_t data_at = 10 + hlen;
+    assert_int_equal(data_at % 64, 0);
+    assert_int_equal(buf[data_at - 1], '\n');
+    char header[1024];
+    assert_true(hlen < sizeof header);
+    memcpy(header, buf + 10, hlen);
+    header[hlen] = '\0';
+    assert_non_null(strstr(header, "'descr': '<f8'"));
+    assert_non_null(strstr(header, "'fortran_order': False"));
+    assert_non_null(strstr(header, "'shape': (8, 3, 5)"));
+    assert_int_equal(len, data_at + 8 * 3 * 5 * sizeof(double));
+
+    /* C order: [k][i][j], little-endian doubles */
+    for (int k = 0; k < 8; k++)
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 5; j++) {
+                uint64_t bits = 0;
+                for (int b = 0; b < 8; b++)
+                    bits |= (uint64_t)buf[data_at + 8 * (size_t)((k * 3 + i) * 5 + j) + b] << (8 * b);
+                double v;
+                memcpy(&v, &bits, sizeof v);
+                if (v != matgen_element(12345, k, 3, 5, i, j))
+                    fail_msg("set.npy[%d][%d][%d] = %.17g", k, i, j, v);
+                if (k == 7 && i == 1 && j == 2)
+                    assert_true(v == 5.49378214628945);   /* el(12345,7,5,1,2), test_matgen.c */
+            }
+    unlink(path);
+
+    /* an unwritable place: "path: reason", nothing left behind */
+    const char *bad = "/tmp/test_report_no_such_dir_4711/set.npy";
+    err[0] = '\0';
+    assert_int_equal(report_save_matrices(&job, bad, err, sizeof err), -1);
+    assert_true(strncmp(err, bad, strlen(bad)) == 0 && strncmp(err + strlen(bad), ": ", 2) == 0);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compare_equal),
+        cmocka_unit_test(test_compare_differs),
+        cmocka_unit_test(test_compare_boundary),
+        cmocka_unit_test(test_compare_failed_never_equal),
+        cmocka_unit_test(test_checksum),
+        cmocka_unit_test(test_results_write),
+        cmocka_unit_test(test_results_write_unwritable),
+        cmocka_unit_test(test_failures_listing),
+        cmocka_unit_test(test_json_append),
+        cmocka_unit_test(test_summarise),
+        cmocka_unit_test(test_save_matrices),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,395 @@
+/* test_svd: SVD drivers on matrices of known spectrum, workspace reuse, failures, and Python-int truncation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include "svd.h"
+
+/* splitmix64: the test's own random numbers, independent of matgen. */
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+static double rng_sym(uint64_t *s)
+{
+    return 2.0 * ((double)(rng_next(s) >> 11) * 0x1p-53) - 1.0;
+}
+
+/* An n x n orthogonal matrix (column-major): Q of the QR of a random matrix. */
+static double *random_orthogonal(int64_t n, uint64_t *rng)
+{
+    double *q = malloc((size_t)(n * n) * sizeof *q);
+    double *tau = malloc((size_t)n * sizeof *tau);
+    assert_non_null(q);
+    assert_non_null(tau);
+    for (int64_t t = 0; t < n * n; t++)
+        q[t] = rng_sym(rng);
+    assert_int_equal(LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, q,
+                                    (lapack_int)n, tau), 0);
+    assert_int_equal(LAPACKE_dorgqr(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, (lapack_int)n,
+                                    q, (lapack_int)n, tau), 0);
+    free(tau);
+    return q;
+}
+
+/* A = Q1(:,1:mn) diag(sigma) Q2(:,1:mn)^T, m x n column-major, sigma given descending. */
+static double *known_matrix(int64_t m, int64_t n, const double *sigma, uint64_t seed)
+{
+    uint64_t rng = seed;
+    int64_t mn = m < n ? m : n;
+    double *q1 = random_orthogonal(m, &rng), *q2 = random_orthogonal(n, &rng);
+    double *a = calloc((size_t)(m * n), sizeof *a);
+    assert_non_null(a);
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t i = 0; i < m; i++) {
+            double v = 0.0;
+            for (int64_t l = 0; l < mn; l++)
+                v += q1[i + l * m] * sigma[l] * q2[j + l * n];
+            a[i + j * m] = v;
+        }
+    /* the oracle's own check: Q1 orthogonal to rounding */
+    for (int64_t p = 0; p < m; p++)
+        for (int64_t r = 0; r < m; r++) {
+            double d = 0.0;
+            for (int64_t i = 0; i < m; i++)
+                d += q1[i + p * m] * q1[i + r * m];
+            assert_true(fabs(d - (p == r)) < 1e-13);
+        }
+    free(q1);
+    free(q2);
+    return a;
+}
+
+/* A descending spectrum (ratio up to ~30) whose sum is x.37, far from an integer. */
+static void make_sigma(int64_t mn, double *sigma, double scale)
+{
+    for (int64_t l = 0; l < mn; l++)
+        sigma[l] = scale * (10.0 / (double)(l + 1) + 0.001 * (double)(mn - l));
+    /* nudge the sum to x.37 so trunc(sum) is unambiguous */
+    double sum = 0.0;
+    for (int64_t l = 0; l < mn; l++)
+        sum += sigma[l];
+    sigma[0] += (floor(sum) + 0.37) - sum;
+}
+
+static double max_abs(const double *a, int64_t len)
+{
+    double r = 0.0;
+    for (int64_t t = 0; t < len; t++)
+        if (fabs(a[t]) > r)
+            r = fabs(a[t]);
+    return r;
+}
+
+/* Checks singular values, result fields and (when asked) the vectors of one compute. */
+static void check_result(const svd_ws *ws, int64_t m, int64_t n, job_vectors vectors,
+                         const double *a_copy, const double *sigma, const svd_result *res,
+                         const char *what)
+{
+    int64_t mn = m < n ? m : n;
+    if (res->info != 0)
+        fail_msg("%s: info %lld", what, (long long)res->info);
+    const double *s = svd_ws_sigma(ws);
+    assert_non_null(s);
+    double want_sum = 0.0, got_sum = 0.0;
+    for (int64_t l = 0; l < mn; l++) {
+        if (fabs(s[l] - sigma[l]) > 1e-10 * sigma[l])
+            fail_msg("%s: sigma[%lld] = %.17g, expected %.17g", what, (long long)l, s[l], sigma[l]);
+        want_sum += sigma[l];
+        got_sum += s[l];
+    }
+    assert_true(fabs(res->sum - want_sum) <= 1e-10 * want_sum);
+    assert_true(res->sum == got_sum || fabs(res->sum - got_sum) <= 1e-14 * got_sum);
+    if (res->value != (int64_t)floor(want_sum))
+        fail_msg("%s: value %lld, expected %lld (sum %.17g)", what, (long long)res->value,
+                 (long long)floor(want_sum), want_sum);
+
+    int64_t ucols = -1, vtrows = -1;
+    const double *u = svd_ws_u(ws, &ucols);
+    const double *vt = svd_ws_vt(ws, &vtrows);
+    if (vectors == JOB_VECTORS_NONE) {
+        assert_null(u);
+        assert_null(vt);
+        return;
+    }
+    assert_non_null(u);
+    assert_non_null(vt);
+    assert_int_equal(ucols, vectors == JOB_VECTORS_THIN ? mn : m);
+    assert_int_equal(vtrows, vectors == JOB_VECTORS_THIN ? mn : n);
+
+    /* || A - U(:,1:mn) diag(s) V^T(1:mn,:) || relative to ||A|| = sigma[0] */
+    double worst = 0.0;
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t i = 0; i < m; i++) {
+            double v = 0.0;
+            for (int64_t l = 0; l < mn; l++)
+                v += u[i + l * m] * s[l] * vt[l + j * vtrows];
+            double d = fabs(v - a_copy[i + j * m]);
+            if (d > worst)
+                worst = d;
+        }
+    if (worst > 1e-12 * sigma[0] * (double)(m + n))
+        fail_msg("%s: reconstruction error %.3g (sigma_max %.3g)", what, worst, sigma[0]);
+
+    /* U^T U = I over all its columns, V^T V = I over all its rows */
+    double *g = malloc((size_t)((ucols > vtrows ? ucols : vtrows) *
+                                (ucols > vtrows ? ucols : vtrows)) * sizeof *g);
+    assert_non_null(g);
+    for (int64_t p = 0; p < ucols; p++)
+        for (int64_t r = 0; r < ucols; r++) {
+            double d = 0.0;
+            for (int64_t i = 0; i < m; i++)
+                d += u[i + p * m] * u[i + r * m];
+            g[p + r * ucols] = d - (p == r ? 1.0 : 0.0);
+        }
+    if (max_abs(g, ucols * ucols) > 1e-12 * (double)m)
+        fail_msg("%s: U not orthonormal (%.3g)", what, max_abs(g, ucols * ucols));
+    for (int64_t p = 0; p < vtrows; p++)
+        for (int64_t r = 0; r < vtrows; r++) {
+            double d = 0.0;
+            for (int64_t j = 0; j < n; j++)
+                d += vt[p + j * vtrows] * vt[r + j * vtrows];
+            g[p + r * vtrows] = d - (p == r ? 1.0 : 0.0);
+        }
+    if (max_abs(g, vtrows * vtrows) > 1e-12 * (double)n)
+        fail_msg("%s: V^T rows not orthonormal (%.3g)", what, max_abs(g, vtrows * vtrows));
+    free(g);
+}
+
+static const int64_t shapes[][2] = {
+    {8, 8}, {1, 1}, {7, 5}, {5, 7}, {12, 5}, {5, 12}, {40, 3}, {3, 40}, {1, 6}, {6, 1}, {33, 33},
+};
+
+static void run_all_combinations(void)
+{
+    const job_vectors vecs[] = {JOB_VECTORS_NONE, JOB_VECTORS_THIN, JOB_VECTORS_FULL};
+    const job_driver drivers[] = {JOB_DRIVER_GESDD, JOB_DRIVER_GESVD};
+    for (size_t sh = 0; sh < sizeof shapes / sizeof shapes[0]; sh++) {
+        int64_t m = shapes[sh][0], n = shapes[sh][1], mn = m < n ? m : n;
+        double *sigma = malloc((size_t)mn * sizeof *sigma);
+        assert_non_null(sigma);
+        make_sigma(mn, sigma, 1.0 + (double)sh);
+        double *a0 = known_matrix(m, n, sigma, 1000 + sh);
+        double *a = malloc((size_t)(m * n) * sizeof *a);
+        assert_non_null(a);
+        for (size_t v = 0; v < 3; v++)
+            for (size_t d = 0; d < 2; d++) {
+                char what[96];
+                snprintf(what, sizeof what, "%lldx%lld %s %s", (long long)m, (long long)n,
+                         job_vectors_name(vecs[v]), job_driver_name(drivers[d]));
+                svd_ws *ws = (svd_ws *)0x1;
+                int rc = svd_ws_create(m, n, vecs[v], drivers[d], &ws);
+                if (rc != 0 || !ws)
+                    fail_msg("%s: svd_ws_create returned %d", what, rc);
+                memcpy(a, a0, (size_t)(m * n) * sizeof *a);   /* compute destroys a */
+                svd_result res = {.value = -42, .sum = -42.0, .info = -42};
+                int info = svd_ws_compute(ws, a, &res);
+                assert_int_equal(info, res.info);
+                check_result(ws, m, n, vecs[v], a0, sigma, &res, what);
+                svd_ws_free(ws);
+            }
+        free(a);
+        free(a0);
+        free(sigma);
+    }
+}
+
+static void test_known_spectrum_all_combinations(void **state)
+{
+    (void)state;
+    run_all_combinations();
+}
+
+static void test_workspace_reuse(void **state)
+{
+    (void)state;
+    const int64_t m = 9, n = 6;
+    const job_driver drivers[] = {JOB_DRIVER_GESDD, JOB_DRIVER_GESVD};
+    const job_vectors vecs[] = {JOB_VECTORS_NONE, JOB_VECTORS_THIN, JOB_VECTORS_FULL};
+    for (size_t d = 0; d < 2; d++)
+        for (size_t v = 0; v < 3; v++) {
+            svd_ws *ws = NULL;
+            assert_int_equal(svd_ws_create(m, n, vecs[v], drivers[d], &ws), 0);
+            for (int k = 0; k < 5; k++) {
+                double sigma[6];
+                make_sigma(n, sigma, 0.5 + 3.0 * k);   /* a different spectrum each time */
+                double *a0 = known_matrix(m, n, sigma, 77 + 13 * (uint64_t)k);
+                double a[9 * 6];
+                memcpy(a, a0, sizeof a);
+                svd_result res;
+                svd_ws_compute(ws, a, &res);
+                char what[64];
+                snprintf(what, sizeof what, "reuse %s %s #%d", job_driver_name(drivers[d]),
+                         job_vectors_name(vecs[v]), k);
+                check_result(ws, m, n, vecs[v], a0, sigma, &res, what);
+                free(a0);
+            }
+            svd_ws_free(ws);
+        }
+    svd_ws_free(NULL);   /* like free(NULL) */
+}
+
+/* LAPACK's xerbla prints on stdout when a NaN reaches an internal routine
+ * (gesvd -> dlasq1 -> dlascl); silence it so the TAP stream stays clean. */
+static int quiet_stdout(void)
+{
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    int null = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDOUT_FILENO);
+    if (null >= 0)
+        close(null);
+    return saved;
+}
+
+static void restore_stdout(int saved)
+{
+    fflush(stdout);
+    if (saved >= 0) {
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    }
+}
+
+static void test_nonfinite_input(void **state)
+{
+    (void)state;
+    const int64_t m = 6, n = 4;
+    const job_driver drivers[] = {JOB_DRIVER_GESDD, JOB_DRIVER_GESVD};
+    const job_vectors vecs[] = {JOB_VECTORS_NONE, JOB_VECTORS_THIN, JOB_VECTORS_FULL};
+    const double bad_values[] = {NAN, INFINITY, -INFINITY};
+    double sigma[4];
+    make_sigma(n, sigma, 1.0);
+    double *a0 = known_matrix(m, n, sigma, 5);
+    for (size_t d = 0; d < 2; d++)
+        for (size_t v = 0; v < 3; v++) {
+            svd_ws *ws = NULL;
+            assert_int_equal(svd_ws_create(m, n, vecs[v], drivers[d], &ws), 0);
+            for (size_t b = 0; b < 3; b++) {
+                double a[6 * 4];
+                memcpy(a, a0, sizeof a);
+                a[7] = bad_values[b];
+                svd_result res = {.value = 0, .sum = 0.0, .info = 0};
+                int saved = quiet_stdout();
+                int info = svd_ws_compute(ws, a, &res);
+                restore_stdout(saved);
+                if (info == 0 || res.info == 0)
+                    fail_msg("%s %s with %g: info %d (res %lld), sum %g",
+                             job_driver_name(drivers[d]), job_vectors_name(vecs[v]),
+                             bad_values[b], info, (long long)res.info, res.sum);
+                assert_int_equal(info, res.info);
+                assert_true(res.value == SVD_NO_VALUE);
+            }
+            /* the same workspace still works after a failure */
+            double a[6 * 4];
+            memcpy(a, a0, sizeof a);
+            svd_result res;
+            svd_ws_compute(ws, a, &res);
+            check_result(ws, m, n, vecs[v], a0, sigma, &res, "after failure");
+            svd_ws_free(ws);
+        }
+    free(a0);
+}
+
+static void test_truncate_python_int(void **state)
+{
+    (void)state;
+    /* Oracle: Python's int(x), printed by
+     *   /usr/bin/python3 -c 'import math; [print(repr(x), int(x)) for x in [2.9, -2.9, ...]]' */
+    static const struct { double x; int64_t want; } cases[] = {
+        {2.9, 2},
+        {-2.9, -2},
+        {0.99999, 0},
+        {-0.99999, 0},
+        {0.5, 0},
+        {-0.5, 0},
+        {0.0, 0},
+        {-0.0, 0},
+        {3.0, 3},
+        {-7.0, -7},
+        {1e-300, 0},
+        {9007199254740992.0, INT64_C(9007199254740992)},            /* 2^53 */
+        {9007199254740994.0, INT64_C(9007199254740994)},
+        {4503599627370495.5, INT64_C(4503599627370495)},
+        {123456789.999999, 123456789},
+        {1e18, INT64_C(1000000000000000000)},
+        {-1e18, INT64_C(-1000000000000000000)},
+        {4611686018427387904.0, INT64_C(4611686018427387904)},      /* 2^62 */
+        {9223372036854774784.0, INT64_C(9223372036854774784)},      /* largest double < 2^63 */
+        {-9223372036854774784.0, INT64_C(-9223372036854774784)},
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        int64_t got = svd_truncate(cases[t].x);
+        if (got != cases[t].want)
+            fail_msg("svd_truncate(%.17g) = %lld, expected %lld", cases[t].x, (long long)got,
+                     (long long)cases[t].want);
+    }
+    /* not representable as int64 */
+    const double none[] = {NAN, -NAN, INFINITY, -INFINITY, 9223372036854775808.0, 1e19, 1e300,
+                           -1e19, -1e300};
+    for (size_t t = 0; t < sizeof none / sizeof none[0]; t++) {
+        int64_t got = svd_truncate(none[t]);
+        if (got != SVD_NO_VALUE)
+            fail_msg("svd_truncate(%g) = %lld, expected SVD_NO_VALUE", none[t], (long long)got);
+    }
+}
+
+static void test_ws_bytes(void **state)
+{
+    (void)state;
+    const job_driver drivers[] = {JOB_DRIVER_GESDD, JOB_DRIVER_GESVD};
+    static const int64_t sz[][2] = {{100, 100}, {200, 50}, {50, 200}, {1, 1}};
+    for (size_t d = 0; d < 2; d++)
+        for (size_t s = 0; s < sizeof sz / sizeof sz[0]; s++) {
+            int64_t m = sz[s][0], n = sz[s][1];
+            size_t none = svd_ws_bytes(m, n, JOB_VECTORS_NONE, drivers[d]);
+            size_t thin = svd_ws_bytes(m, n, JOB_VECTORS_THIN, drivers[d]);
+            size_t full = svd_ws_bytes(m, n, JOB_VECTORS_FULL, drivers[d]);
+            size_t input = (size_t)(m * n) * sizeof(double);
+            if (!(none > input && thin > none && full >= thin))
+                fail_msg("%s %lldx%lld: none %zu thin %zu full %zu (input %zu)",
+                         job_driver_name(drivers[d]), (long long)m, (long long)n, none, thin,
+                         full, input);
+            /* thin keeps U and V^T (m + n) x min(m,n) at least */
+            int64_t mn = m < n ? m : n;
+            assert_true(thin - none >= (size_t)((m + n) * mn) * sizeof(double) / 2);
+            if (m != n) {
+                /* full U or V^T is square in the long dimension */
+                assert_true(full > thin);
+                int64_t big = m > n ? m : n;
+                assert_true(full >= none + (size_t)(big * big) * sizeof(double));
+            }
+            assert_true(svd_ws_bytes(m, n, JOB_VECTORS_THIN, drivers[d]) == thin);
+        }
+    /* grows with size */
+    assert_true(svd_ws_bytes(400, 400, JOB_VECTORS_NONE, JOB_DRIVER_GESDD) >
+                svd_ws_bytes(100, 100, JOB_VECTORS_NONE, JOB_DRIVER_GESDD));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_known_spectrum_all_combinations),
+        cmocka_unit_test(test_workspace_reuse),
+        cmocka_unit_test(test_nonfinite_input),
+        cmocka_unit_test(test_truncate_python_int),
+        cmocka_unit_test(test_ws_bytes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
