@@ -28,6 +28,12 @@ int plan_build(const job_t *job, int world_size, plan_t *plan);
 /* Index of the first configuration that runs, or -1 when all are skipped. */
 int plan_first_runnable(const plan_t *plan);
 
+/* The most OpenMP threads any runnable configuration with more than one
+ * thread per rank puts on one host, when a host holds at most local_ranks of
+ * the launch's ranks; 0 when none has teams. One thread per rank starts no
+ * OpenMP team, so its wait policy does not matter. */
+int plan_max_threads_per_host(const plan_t *plan, int local_ranks);
+
 void plan_free(plan_t *plan);
 
 #endif

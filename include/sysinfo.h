@@ -39,6 +39,14 @@ double sysinfo_peak_rss_mb(void);
 /* Monotonic seconds. */
 double sysinfo_now(void);
 
+/* Before MPI_Init: the launch's world size and this host's rank count, from
+ * the launcher's environment (Open MPI, MPICH/Hydra, Slurm). Returns 0, or
+ * -1 when no launcher variable is set. */
+int sysinfo_launch_hint(int *world, int *local);
+
+/* The OpenMP wait policy in force: OMP_WAIT_POLICY, or "default". */
+const char *sysinfo_wait_policy(void);
+
 /* The Slurm job id, or NULL outside Slurm. */
 const char *sysinfo_slurm_job_id(void);
 

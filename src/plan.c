@@ -42,6 +42,18 @@ int plan_first_runnable(const plan_t *plan)
     return -1;
 }
 
+int plan_max_threads_per_host(const plan_t *plan, int local_ranks)
+{
+    int most = 0;
+    for (int i = 0; i < plan->n; i++) {
+        const plan_config *c = &plan->configs[i];
+        int on_host = c->ranks < local_ranks ? c->ranks : local_ranks;
+        if (!c->skipped && c->threads > 1 && on_host * c->threads > most)
+            most = on_host * c->threads;
+    }
+    return most;
+}
+
 void plan_free(plan_t *plan)
 {
     free(plan->configs);

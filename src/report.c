@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -143,6 +144,12 @@ void report_header(FILE *out, const job_t *job, const char *job_path,
     fprintf(out, "MPI: %s, %d ranks launched\n", mpi, nranks);
     fprintf(out, "OpenBLAS: %s (threading: %s)\n", sysinfo_openblas_config(),
             sysinfo_openblas_parallel());
+    if (getenv("SVDRUN_WAIT_POLICY"))
+        fprintf(out, "OpenMP wait policy: passive, set by svdrun because a configuration "
+                     "oversubscribes a host; configurations that do not are measured with it "
+                     "too (set OMP_WAIT_POLICY to choose, or launch them apart)\n");
+    else
+        fprintf(out, "OpenMP wait policy: %s\n", sysinfo_wait_policy());
     int first[nranks], count[nranks];
     int nh = distinct_hosts(ranks, nranks, first, count);
     for (int h = 0; h < nh; h++) {
@@ -281,7 +288,7 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
     json_t *rec = json_pack(
         "{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i,"
         " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f,"
-        " s:s, s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:o, s:s}",
+        " s:s, s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s}",
         "schema", 1, "svdrun_version", SVDRUN_VERSION, "name", job->name,
         "rows", (json_int_t)job->rows, "cols", (json_int_t)job->cols,
         "count", (json_int_t)job->count, "seed", (json_int_t)job->seed,
@@ -299,6 +306,7 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         "hosts", hosts, "mpi_version", mpi_version,
         "openblas_config", sysinfo_openblas_config(),
         "openblas_parallel", sysinfo_openblas_parallel(),
+        "omp_wait_policy", sysinfo_wait_policy(),
         "slurm_job_id", slurm ? json_string(slurm) : json_null(), "timestamp", stamp);
     if (!rec) {
         snprintf(err, errlen, "%s: cannot build the JSON record", path);
@@ -418,6 +426,34 @@ int report_save_matrices(const job_t *job, const char *path, char *err, size_t e
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(ok ? errno : saved));
         unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int report_check_output_path(const char *path, char *err, size_t errlen)
+{
+    if (path[0] == '\0') {
+        snprintf(err, errlen, "empty file name");
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s is a directory", path);
+        return -1;
+    }
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: directory %s does not exist", path, dir);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "%s: directory %s is not writable", path, dir);
         return -1;
     }
     return 0;

@@ -129,3 +129,35 @@ const char *sysinfo_slurm_job_id(void)
 {
     return getenv("SLURM_JOB_ID");
 }
+
+/* The leading integer of an environment variable ("2(x3)" gives 2), or -1. */
+static int env_int(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || *v < '0' || *v > '9')
+        return -1;
+    return atoi(v);
+}
+
+int sysinfo_launch_hint(int *world, int *local)
+{
+    static const char *const worlds[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS", NULL};
+    static const char *const locals[] = {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS",
+                                         "SLURM_STEP_TASKS_PER_NODE", "SLURM_NTASKS_PER_NODE", NULL};
+    *world = *local = -1;
+    for (int i = 0; worlds[i] && *world <= 0; i++)
+        *world = env_int(worlds[i]);
+    for (int i = 0; locals[i] && *local <= 0; i++)
+        *local = env_int(locals[i]);
+    if (*world <= 0)
+        return -1;
+    if (*local <= 0)
+        *local = *world;
+    return 0;
+}
+
+const char *sysinfo_wait_policy(void)
+{
+    const char *p = getenv("OMP_WAIT_POLICY");
+    return p && *p ? p : "default";
+}

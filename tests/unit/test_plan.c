@@ -203,6 +203,34 @@ static void test_deterministic(void **state)
     plan_free(&b);
 }
 
+/* The wait-policy decision: threads a host must run at once, teams only. */
+static void test_max_threads_per_host(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);
+    set_ok(&job, "ranks", "1,2,4");
+    set_ok(&job, "threads", "1,3");
+    plan_t plan;
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    /* all on one host: 4 ranks x 3 threads */
+    assert_int_equal(plan_max_threads_per_host(&plan, 4), 12);
+    /* two ranks a host: min(4, 2) x 3 */
+    assert_int_equal(plan_max_threads_per_host(&plan, 2), 6);
+    plan_free(&plan);
+
+    /* skipped configurations do not count: 4 ranks need 4, only 2 launched */
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan_max_threads_per_host(&plan, 2), 6);
+    plan_free(&plan);
+
+    /* one thread per rank starts no team, however many ranks */
+    set_ok(&job, "threads", "1");
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan_max_threads_per_host(&plan, 4), 0);
+    plan_free(&plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_skipped_when_too_many_ranks),
         cmocka_unit_test(test_first_runnable),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_max_threads_per_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# exit_codes.sh: runtime failures. A LAPACK failure on one matrix (the test
+# build's SVDRUN_POISON=K puts a NaN in matrix K) gives exit 3, a message
+# naming matrix K, and every other result; an output file that cannot be
+# written gives a non-zero exit naming the path, after the table.
+# shellcheck disable=SC2034  # MPI_EXTRA and RUN_CMD are read by lib.sh
+. "$(dirname "$0")/lib.sh"
+require_svdrun
+
+COUNT=20
+POISON=7
+common=(--name=codes --rows=50 --cols=30 --count="$COUNT" --seed=11)
+
+# The good results, from the normal build.
+good="$TMPD/good.txt"
+run_svdrun 2 60 --results "$good" "${common[@]}"
+if [ "$RUN_RC" -ne 0 ] || [ ! -f "$good" ]; then
+    tap_not_ok "reference run exits 0 with results"
+    run_diag
+fi
+
+# poison_case LABEL K NCONFIGS NP ARGS...: the test build with matrix K poisoned,
+# in a launch of NCONFIGS configurations.
+poison_case() {
+    local label=$1 k=$2 ncfg=$3 np=$4
+    shift 4
+    local res="$TMPD/poison.$RUN_SEQ.txt"
+    MPI_EXTRA=(-x SVDRUN_POISON)
+    SVDRUN_POISON=$k BIN=$SVDRUN_TEST run_svdrun "$np" 60 --results "$res" "${common[@]}" "$@"
+    MPI_EXTRA=()
+    if [ "$RUN_RC" -eq 3 ]; then
+        tap_ok "$label: exit 3"
+    else
+        tap_not_ok "$label: exit 3"
+        run_diag
+    fi
+    if cat "$RUN_OUT" "$RUN_ERR" | grep -iqE "matri(x|ces)[^0-9]*\b$k\b"; then
+        tap_ok "$label: a message names matrix $k"
+    else
+        tap_not_ok "$label: a message names matrix $k"
+        run_diag
+    fi
+    local failed_rows
+    failed_rows=$(count_rows "$RUN_OUT" FAILED)
+    if [ "$(summary_counts "$RUN_OUT")" = "0 $ncfg 0" ] && [ "$failed_rows" -eq "$ncfg" ]; then
+        tap_ok "$label: all $ncfg configuration rows FAILED, summary agrees"
+    else
+        tap_not_ok "$label: all $ncfg configuration rows FAILED, summary agrees" \
+            "summary '$(summary_counts "$RUN_OUT")', FAILED rows $failed_rows"
+        run_diag
+    fi
+    local line=$((k + 1))
+    if [ ! -f "$res" ]; then
+        tap_not_ok "$label: results written, 'nan' on line $line, the others as without poison" \
+            "no results file"
+        return
+    fi
+    local want="$TMPD/want.txt"
+    awk -v k=$line 'NR == k { print "nan"; next } { print }' "$good" >"$want"
+    if [ -f "$good" ] && cmp -s "$want" "$res"; then
+        tap_ok "$label: results written, 'nan' on line $line, the others as without poison"
+    else
+        tap_not_ok "$label: results written, 'nan' on line $line, the others as without poison"
+        diff "$want" "$res" | head -n 10 | sed 's/^/#   /'
+    fi
+}
+
+if [ -x "$SVDRUN_TEST" ]; then
+    # matrix 7 is rank 0's with 2 ranks (chunks 0-9, 10-19), rank 1's with 3 (7-13)
+    poison_case "poisoned matrix $POISON, 1 and 2 ranks regenerate" $POISON 2 2 \
+        --distribute=regenerate --ranks=1,2
+    poison_case "poisoned matrix $POISON, 3 ranks scatter, gesvd" $POISON 1 3 \
+        --distribute=scatter --driver=gesvd --ranks=3
+    poison_case "poisoned matrix $POISON, 1 rank batch 2 threads" $POISON 1 1 \
+        --thread_mode=batch --threads=2
+    poison_case "poisoned last matrix $((COUNT - 1)), 4 ranks scatter" $((COUNT - 1)) 1 4 \
+        --distribute=scatter --ranks=4
+else
+    tap_skip "LAPACK failure gives exit 3 naming the matrix" "no test build $SVDRUN_TEST"
+fi
+
+# The normal build has no fault hooks: SVDRUN_POISON changes nothing.
+res="$TMPD/nohook.txt"
+MPI_EXTRA=(-x SVDRUN_POISON)
+SVDRUN_POISON=$POISON run_svdrun 2 60 --results "$res" "${common[@]}"
+MPI_EXTRA=()
+if [ "$RUN_RC" -eq 0 ] && [ -f "$good" ] && cmp -s "$good" "$res"; then
+    tap_ok "build/svdrun ignores SVDRUN_POISON (exit 0, the good results)"
+else
+    tap_not_ok "build/svdrun ignores SVDRUN_POISON (exit 0, the good results)"
+    run_diag
+fi
+
+# Memory: a job that needs about twice the node's available memory is refused
+# before anything is allocated (exit 3, a message, no table rows). 4 ranks x 8
+# batch threads hold 32 matrices of MemAvailable/16 bytes. ulimit -v keeps a
+# broken check from reaching the OOM killer: malloc would fail instead.
+avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+size=$(awk -v kb="$avail_kb" 'BEGIN { printf "%d", sqrt(kb * 1024 / 16 / 8) }')
+if [ -z "$avail_kb" ] || [ "$size" -gt 46000 ]; then
+    tap_skip "a job needing twice the available memory is refused" "MemAvailable unknown or too large"
+else
+    limit_kb=$((avail_kb / 8 > 2000000 ? avail_kb / 8 : 2000000))
+    (
+        ulimit -v "$limit_kb"
+        run_svdrun 4 30 --size="$size" --count=32 --ranks=4 --threads=8 --thread_mode=batch
+        echo "$RUN_RC $RUN_OUT $RUN_ERR" >"$TMPD/mem.status"
+    )
+    read -r RUN_RC RUN_OUT RUN_ERR <"$TMPD/mem.status"
+    RUN_CMD="(ulimit -v $limit_kb) mpirun.sh -np 4 svdrun --size=$size --count=32 --ranks=4 --threads=8 --thread_mode=batch"
+    rows=$(( $(count_rows "$RUN_OUT" PASSED) + $(count_rows "$RUN_OUT" FAILED) ))
+    if [ "$RUN_RC" -eq 3 ] && grep -qiE 'memory|available' "$RUN_ERR" && [ "$rows" -eq 0 ]; then
+        tap_ok "size $size x 32 on 4x8 batch (2x MemAvailable): exit 3, a memory message, no rows"
+    else
+        tap_not_ok "size $size x 32 on 4x8 batch (2x MemAvailable): exit 3, a memory message, no rows" \
+            "table rows: $rows"
+        run_diag
+    fi
+fi
+
+# Output files in a directory that does not exist: refused before any work.
+nodir="$TMPD/no/such/dir"
+for what in results json save-matrices; do
+    case $what in
+        results) path="$nodir/res.txt" ;;
+        json) path="$nodir/run.jsonl" ;;
+        save-matrices) path="$nodir/m.npy" ;;
+    esac
+    run_svdrun 2 60 "--$what" "$path" "${common[@]}" --ranks=1,2
+    if [ "$RUN_RC" -eq 2 ] && grep -qF -- "--$what" "$RUN_ERR" && grep -qF "$path" "$RUN_ERR"; then
+        tap_ok "--$what in a missing directory: exit 2, stderr names the flag and the path"
+    else
+        tap_not_ok "--$what in a missing directory: exit 2, stderr names the flag and the path" \
+            "exit code $RUN_RC"
+        run_diag
+    fi
+    rows=$(( $(count_rows "$RUN_OUT" PASSED) + $(count_rows "$RUN_OUT" FAILED) ))
+    if [ "$rows" -eq 0 ]; then
+        tap_ok "--$what in a missing directory: refused before running any configuration"
+    else
+        tap_not_ok "--$what in a missing directory: refused before running any configuration" \
+            "$rows table rows"
+    fi
+done
+
+# An output that fails only when written (/dev/full: ENOSPC): exit 3, the
+# table and every other output are kept.
+run_svdrun 2 60 --json /dev/full --results "$TMPD/late.txt" "${common[@]}" --ranks=1,2
+if [ "$RUN_RC" -eq 3 ] && grep -qF "/dev/full" "$RUN_ERR"; then
+    tap_ok "--json /dev/full: exit 3, stderr names the path"
+else
+    tap_not_ok "--json /dev/full: exit 3, stderr names the path" "exit code $RUN_RC"
+    run_diag
+fi
+if grep -qE '^configurations: ' "$RUN_OUT" && [ "$(count_rows "$RUN_OUT" PASSED)" -eq 2 ] &&
+   [ -s "$TMPD/late.txt" ]; then
+    tap_ok "--json /dev/full: the table, the summary and --results are still there"
+else
+    tap_not_ok "--json /dev/full: the table, the summary and --results are still there"
+    run_diag
+fi
+
+tap_done
