@@ -62,21 +62,24 @@ double matgen_element(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int6
     return p.offset + p.stretch * unit_double(out[idx % 4]);
 }
 
-/* Four consecutive blocks, counters (b..b+3, 0, 0, 0), interleaved so the
- * four independent multiply chains overlap in the pipeline. */
-static void philox_x4(uint64_t b, const uint64_t key[2], uint64_t out[16])
+/* Two consecutive blocks, counters (b, 0, 0, 0) and (b+1, 0, 0, 0),
+ * interleaved so the two multiply chains overlap in the pipeline (four would
+ * spill registers: measured slower). */
+#define MATGEN_LANES 2
+static void philox_blocks(uint64_t b, const uint64_t key[2], uint64_t out[4 * MATGEN_LANES])
 {
-    uint64_t c0[4], c1[4] = {0}, c2[4] = {0}, c3[4] = {0};
+    uint64_t c0[MATGEN_LANES], c1[MATGEN_LANES] = {0}, c2[MATGEN_LANES] = {0},
+             c3[MATGEN_LANES] = {0};
     uint64_t k0 = key[0], k1 = key[1];
-    for (int l = 0; l < 4; l++)
+    for (int l = 0; l < MATGEN_LANES; l++)
         c0[l] = b + (uint64_t)l;
     for (int round = 0; round < 10; round++) {
         if (round > 0) {
             k0 += PHILOX_W0;
             k1 += PHILOX_W1;
         }
-#pragma GCC unroll 4
-        for (int l = 0; l < 4; l++) {
+#pragma GCC unroll 2
+        for (int l = 0; l < MATGEN_LANES; l++) {
             matgen_u128 p0 = (matgen_u128)PHILOX_M0 * c0[l];
             matgen_u128 p1 = (matgen_u128)PHILOX_M1 * c2[l];
             uint64_t n0 = (uint64_t)(p1 >> 64) ^ c1[l] ^ k0;
@@ -87,7 +90,7 @@ static void philox_x4(uint64_t b, const uint64_t key[2], uint64_t out[16])
             c2[l] = n2;
         }
     }
-    for (int l = 0; l < 4; l++) {
+    for (int l = 0; l < MATGEN_LANES; l++) {
         out[4 * l] = c0[l];
         out[4 * l + 1] = c1[l];
         out[4 * l + 2] = c2[l];
@@ -101,10 +104,10 @@ static void fill_row_segment(const uint64_t key[2], matgen_params p, uint64_t co
 {
     uint64_t idx = i * cols + j0, end = i * cols + j1;
     while (idx < end) {
-        /* 16 outputs from the block holding idx on; the first idx % 4 are not ours */
-        uint64_t out[16];
-        philox_x4(idx / 4, key, out);
-        for (uint64_t slot = idx % 4; slot < 16 && idx < end; slot++, idx++) {
+        /* outputs from the block holding idx on; the first idx % 4 are not ours */
+        uint64_t out[4 * MATGEN_LANES];
+        philox_blocks(idx / 4, key, out);
+        for (uint64_t slot = idx % 4; slot < 4 * MATGEN_LANES && idx < end; slot++, idx++) {
             *dst = p.offset + p.stretch * unit_double(out[slot]);
             dst += stride;
         }

@@ -267,55 +267,64 @@ static void compute_regenerate(run_state *st)
     }
 }
 
-/* scatter, root: generate the next round for every other rank, send it
- * non-blocking (double-buffered), then compute its own round. */
-static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type,
-                                int ranks, int64_t max_chunk)
+/* scatter, root: generates round j of every other rank's matrices into buffer
+ * set j % 2 (waiting first for that set's sends of round j-2) and sends them
+ * non-blocking. */
+static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type, int ranks, int64_t j)
 {
     const job_t *job = st->job;
     run_mem *mem = st->mem;
     int c = concurrency(st->cfg);
-    int64_t rounds = (max_chunk + c - 1) / c;
-    int per_set = (ranks - 1) * c;
-    double **own = mem->bufs, **send = mem->bufs + c;
+    int per_set = (ranks - 1) * c, set = (int)(j % 2);
+    double **send = mem->bufs + c + set * per_set;
+    MPI_Request *reqs = mem->reqs + set * per_set;
 
-    for (int64_t j = 0; j < rounds; j++) {
-        int set = (int)(j % 2);
-        double t0 = sysinfo_now();
-        /* the buffers of round j-2 are reused: their sends must be done */
-        if (lazy_waitall(per_set, mem->reqs + set * per_set) != MPI_SUCCESS)
-            return RUN_EMPI;
-        double t1 = sysinfo_now();
-        int n_out = 0;
-        int64_t ks[per_set > 0 ? per_set : 1];
-        int dest[per_set > 0 ? per_set : 1];
-        for (int r = 1; r < ranks; r++) {
-            int64_t lo, hi;
-            partition_bounds(job->count, ranks, r, &lo, &hi);
-            for (int b = 0; b < c && lo + j * c + b < hi; b++) {
-                ks[n_out] = lo + j * c + b;
-                dest[n_out++] = r;
-            }
+    double t0 = sysinfo_now();
+    if (lazy_waitall(per_set, reqs) != MPI_SUCCESS)
+        return RUN_EMPI;
+    double t1 = sysinfo_now();
+    int n_out = 0;
+    int64_t ks[per_set];
+    int dest[per_set];
+    for (int r = 1; r < ranks; r++) {
+        int64_t lo, hi;
+        partition_bounds(job->count, ranks, r, &lo, &hi);
+        for (int b = 0; b < c && lo + j * c + b < hi; b++) {
+            ks[n_out] = lo + j * c + b;
+            dest[n_out++] = r;
         }
-#pragma omp parallel for num_threads(st->cfg->threads)
-        for (int i = 0; i < n_out; i++)
-            matgen_fill(job->seed, ks[i], job->rows, job->cols, send[set * per_set + i],
-                        job->rows, MATGEN_COL_MAJOR);
-        double t2 = sysinfo_now();
-        for (int i = 0; i < n_out; i++)
-            if (MPI_Isend(send[set * per_set + i], (int)job->cols, matrix_type, dest[i], 0, comm,
-                          &mem->reqs[set * per_set + i]) != MPI_SUCCESS)
-                return RUN_EMPI;
-        double t3 = sysinfo_now();
-        st->stats->transfer_s += (t1 - t0) + (t3 - t2);
-        st->stats->gen_s += t2 - t1;
+    }
+#pragma omp parallel for num_threads(st->cfg->threads) if (n_out > 1)
+    for (int i = 0; i < n_out; i++)
+        matgen_fill(job->seed, ks[i], job->rows, job->cols, send[i], job->rows, MATGEN_COL_MAJOR);
+    double t2 = sysinfo_now();
+    for (int i = 0; i < n_out; i++)
+        if (MPI_Isend(send[i], (int)job->cols, matrix_type, dest[i], 0, comm, &reqs[i]) != MPI_SUCCESS)
+            return RUN_EMPI;
+    st->stats->transfer_s += (t1 - t0) + (sysinfo_now() - t2);
+    st->stats->gen_s += t2 - t1;
+    return RUN_OK;
+}
 
+/* scatter, root: keeps one round ahead, sending round j+1 before computing
+ * its own round j, so no receiver waits for rank 0's SVDs. */
+static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type,
+                                int ranks, int64_t max_chunk)
+{
+    int c = concurrency(st->cfg);
+    int64_t rounds = (max_chunk + c - 1) / c;
+    if (ranks > 1 && rounds > 0 && send_round(st, comm, matrix_type, ranks, 0) != RUN_OK)
+        return RUN_EMPI;
+    for (int64_t j = 0; j < rounds; j++) {
+        if (ranks > 1 && j + 1 < rounds &&
+            send_round(st, comm, matrix_type, ranks, j + 1) != RUN_OK)
+            return RUN_EMPI;
         int64_t first = st->lo + j * c;
         if (first < st->hi)
-            compute_group(st, own, first, (int)(st->hi - first < c ? st->hi - first : c), 1);
+            compute_group(st, st->mem->bufs, first, (int)(st->hi - first < c ? st->hi - first : c), 1);
     }
     double t0 = sysinfo_now();
-    if (lazy_waitall(mem->n_reqs, mem->reqs) != MPI_SUCCESS)
+    if (lazy_waitall(st->mem->n_reqs, st->mem->reqs) != MPI_SUCCESS)
         return RUN_EMPI;
     st->stats->transfer_s += sysinfo_now() - t0;
     return RUN_OK;
