@@ -10,7 +10,7 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 VERSION   := 0.1.0
 CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
-MODULES   := job plan matgen partition svd run sysinfo report npy
+MODULES   := job plan matgen partition svd run sysinfo report npy compare
 OBJS      := $(MODULES:%=build/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
@@ -21,7 +21,7 @@ Q         := $(if $(filter 1,$(V)),,@)
 MPIRUN    := scripts/mpirun.sh
 
 .PHONY: all deps run test unit bench clean
-all: build/svdrun
+all: build/svdrun build/svdreport
 
 deps:
 	@scripts/deps.sh
@@ -34,6 +34,11 @@ build/svdrun: build/obj/main.o $(OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# svdreport links no MPI: only the compare module and jansson.
+build/svdreport: build/obj/svdreport.o build/obj/compare.o
+	@echo '  LD      $@'
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(shell pkg-config --libs jansson) -lm
+
 build/tests/%: tests/unit/%.c $(OBJS) $(wildcard include/*.h) | build/tests
 	@echo '  CC LD   $@'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
@@ -41,10 +46,15 @@ build/tests/%: tests/unit/%.c $(OBJS) $(wildcard include/*.h) | build/tests
 build/obj build/tests:
 	mkdir -p $@
 
-# The seed experiment on this machine: 16 matrices of 1000x1000, 1, 2 and 4 ranks.
+# The seed experiment on this machine: 16 matrices of 1000x1000, 1, 2 and 4 ranks;
+# its records go to results/ (not in git), then svdreport tables and plots them.
+RUN_ID    := $(shell date +%Y%m%d-%H%M%S)
 run: deps
 	$(MAKE) all
-	$(MPIRUN) -np $(NP) build/svdrun --json build/seed.jsonl jobs/seed.job
+	mkdir -p results
+	$(MPIRUN) -np $(NP) build/svdrun --json results/seed-$(RUN_ID).jsonl jobs/seed.job
+	@echo
+	build/svdreport results/seed-$(RUN_ID).jsonl --plot results/seed-$(RUN_ID).png
 
 unit: $(UNIT_BINS) build/test/svdrun
 

@@ -9,6 +9,7 @@ packages=(
   libopenblas-openmp-dev liblapacke-dev
   libinih-dev libjansson-dev libcmocka-dev
   python3-numpy procps coreutils
+  gnuplot-nox
 )
 
 missing=()

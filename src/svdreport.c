@@ -1,0 +1,545 @@
+/* svdreport: compares svdrun --json records across runs: tables, recommendations, baselines, plots (no MPI). */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compare.h"
+
+enum { EXIT_OK = 0, EXIT_DIFFER = 1, EXIT_USAGE = 2, EXIT_PLOT = 3 };
+enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_MARKDOWN, FORMAT_JSON };
+enum { OPT_FORMAT = 256, OPT_BASE, OPT_BASELINE, OPT_THRESHOLD, OPT_PLOT };
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: svdreport FILE.jsonl [MORE.jsonl ...] [options]\n"
+            "Compares svdrun --json records: one table per matrix set, one row per configuration.\n\n"
+            "  --format table|csv|markdown|json   output format (default table)\n"
+            "  --base \"ranks=2,threads=1\"         row that speedups are measured against\n"
+            "                                     (default: 1 rank x 1 thread)\n"
+            "  --baseline OLD.jsonl               compare with older records; repeatable\n"
+            "  --threshold 5%%                     ratio beyond which a row regressed (default 5%%)\n"
+            "  --plot OUT.png                     one PNG per matrix set (OUT-2.png, ... after the first)\n"
+            "  -h, --help\n\n"
+            "Exit codes: 0 ok, 1 results disagree or a regression, 2 usage or no valid record,\n"
+            "3 the plot failed (gnuplot missing or erring).\n");
+}
+
+/* "2x1 blas regenerate", the name of a configuration in prose. */
+static void config_label(const compare_row *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "%dx%d %s %s%s%s", r->ranks, r->threads, r->thread_mode, r->distribute,
+             strcmp(r->engine, "lapack") ? " " : "", strcmp(r->engine, "lapack") ? r->engine : "");
+}
+
+static void group_title(const compare_group *g, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s", g->name,
+             (long long)g->count, (long long)g->rows, (long long)g->cols,
+             (unsigned long long)g->seed, g->vectors, g->driver);
+}
+
+/* A number, or "-" when it is not one (no base row, no baseline). */
+static void fmt_num(char *buf, size_t len, const char *fmt, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, fmt, v);
+}
+
+static void print_table(const compare_report *rep, int with_baseline, double threshold)
+{
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        char title[512], label[128];
+        group_title(g, title, sizeof title);
+        printf("%s== %s (hosts: %s)\n", gi ? "\n" : "", title, g->hosts);
+        printf("%5s %7s %-5s %-10s %-8s | %4s %9s %19s | %7s %6s | %9s %6s %7s | %s%s\n", "ranks",
+               "threads", "mode", "distribute", "engine", "runs", "wall_s", "min-max", "speedup",
+               "effic", "transfer%", "load%", "rss_MB", "check",
+               with_baseline ? "      | base_s   ratio  verdict" : "");
+        for (int k = 0; k < g->n_configs; k++) {
+            const compare_row *r = &g->configs[k];
+            char sp[16], ef[16], range[40];
+            fmt_num(sp, sizeof sp, "%.2f", r->speedup);
+            fmt_num(ef, sizeof ef, "%.3f", r->efficiency);
+            snprintf(range, sizeof range, "%.3f-%.3f", r->wall_s_min, r->wall_s_max);
+            printf("%5d %7d %-5s %-10s %-8s | %4d %9.3f %19s | %7s %6s | %9.2f %6.0f %7.1f | %-10s",
+                   r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
+                   r->wall_s, range, sp, ef, r->transfer_pct, r->load_pct, r->rss_mb,
+                   r->agree ? "ok" : "DISAGREE");
+            if (with_baseline) {
+                char bw[16], ra[16];
+                fmt_num(bw, sizeof bw, "%.3f", r->baseline_wall_s);
+                fmt_num(ra, sizeof ra, "%.3f", r->ratio);
+                printf(" | %7s %7s  %s", bw, ra,
+                       r->verdict == COMPARE_REGRESSION ? "REGRESSION" : compare_verdict_name(r->verdict));
+            }
+            if (k == g->base)
+                printf("  (base)");
+            putchar('\n');
+        }
+        if (g->base < 0)
+            printf("note: no base row in this group (default: 1 rank x 1 thread; see --base), "
+                   "so no speedup or efficiency\n");
+        if (g->disagree)
+            printf("DISAGREE: %d configuration(s) do not match the group's checksum %s (or failed "
+                   "their own check): their results differ\n",
+                   g->disagree, g->checksum);
+        if (with_baseline && g->regressions)
+            printf("REGRESSION: %d configuration(s) slower than the baseline by more than %.1f%%\n",
+                   g->regressions, 100.0 * threshold);
+        const compare_row *f = &g->configs[g->fastest], *c = &g->configs[g->cheapest];
+        config_label(f, label, sizeof label);
+        printf("recommendation: fastest is %s (%.3f s, %d cores)", label, f->wall_s, f->cores);
+        config_label(c, label, sizeof label);
+        if (g->cheapest == g->fastest)
+            printf("; nothing with fewer cores is within 5%% of it\n");
+        else
+            printf("; cheapest within 5%% is %s (%.3f s, %d cores)\n", label, c->wall_s, c->cores);
+    }
+}
+
+/* A CSV field: quoted when it holds a comma or a quote. */
+static void csv_text(const char *s)
+{
+    if (strpbrk(s, ",\"")) {
+        putchar('"');
+        for (; *s; s++) {
+            if (*s == '"')
+                putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    } else {
+        fputs(s, stdout);
+    }
+}
+
+static void csv_num(double v)
+{
+    if (!isnan(v))
+        printf("%.6g", v);
+}
+
+static void print_csv(const compare_report *rep)
+{
+    printf("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_mode,distribute,"
+           "engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,efficiency,transfer_pct,"
+           "load_pct,rss_mb,checksum,agree,base,fastest,cheapest,baseline_wall_s,ratio,verdict\n");
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        for (int k = 0; k < g->n_configs; k++) {
+            const compare_row *r = &g->configs[k];
+            printf("%d,", gi + 1);
+            csv_text(g->name);
+            printf(",%lld,%lld,%lld,%llu,", (long long)g->rows, (long long)g->cols,
+                   (long long)g->count, (unsigned long long)g->seed);
+            csv_text(g->vectors);
+            putchar(',');
+            csv_text(g->driver);
+            printf(",%d,%d,", r->ranks, r->threads);
+            csv_text(r->thread_mode);
+            putchar(',');
+            csv_text(r->distribute);
+            putchar(',');
+            csv_text(r->engine);
+            putchar(',');
+            csv_text(r->hosts);
+            printf(",%d,%d,", r->cores, r->runs);
+            const double nums[] = {r->wall_s, r->wall_s_min, r->wall_s_max, r->speedup,
+                                   r->efficiency, r->transfer_pct, r->load_pct, r->rss_mb};
+            for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+                csv_num(nums[i]);
+                putchar(',');
+            }
+            csv_text(r->checksum);
+            printf(",%s,%d,%d,%d,", r->agree ? "yes" : "no", k == g->base, k == g->fastest,
+                   k == g->cheapest);
+            csv_num(r->baseline_wall_s);
+            putchar(',');
+            csv_num(r->ratio);
+            printf(",%s\n", compare_verdict_name(r->verdict));
+        }
+    }
+}
+
+static void print_markdown(const compare_report *rep, int with_baseline)
+{
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        char title[512], label[128];
+        group_title(g, title, sizeof title);
+        printf("%s### %s\n\nhosts: %s\n\n", gi ? "\n" : "", title, g->hosts);
+        printf("| ranks | threads | mode | distribute | engine | runs | wall s | min–max | speedup "
+               "| efficiency | transfer %% | load %% | RSS MB | check |%s\n",
+               with_baseline ? " baseline s | ratio | verdict |" : "");
+        printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
+               with_baseline ? "---|---|---|" : "");
+        for (int k = 0; k < g->n_configs; k++) {
+            const compare_row *r = &g->configs[k];
+            char sp[16], ef[16];
+            fmt_num(sp, sizeof sp, "%.2f", r->speedup);
+            fmt_num(ef, sizeof ef, "%.3f", r->efficiency);
+            printf("| %d | %d | %s | %s | %s | %d | %.3f | %.3f–%.3f | %s | %s | %.2f | %.0f | %.1f | %s |",
+                   r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
+                   r->wall_s, r->wall_s_min, r->wall_s_max, sp, ef, r->transfer_pct, r->load_pct,
+                   r->rss_mb, r->agree ? "ok" : "**DISAGREE**");
+            if (with_baseline) {
+                char bw[16], ra[16];
+                fmt_num(bw, sizeof bw, "%.3f", r->baseline_wall_s);
+                fmt_num(ra, sizeof ra, "%.3f", r->ratio);
+                printf(" %s | %s | %s |", bw, ra,
+                       r->verdict == COMPARE_REGRESSION ? "**regression**" : compare_verdict_name(r->verdict));
+            }
+            putchar('\n');
+        }
+        const compare_row *f = &g->configs[g->fastest], *c = &g->configs[g->cheapest];
+        config_label(f, label, sizeof label);
+        printf("\nFastest: %s (%.3f s, %d cores).", label, f->wall_s, f->cores);
+        config_label(c, label, sizeof label);
+        printf(" Cheapest within 5%%: %s (%.3f s, %d cores).\n", label, c->wall_s, c->cores);
+    }
+}
+
+/* A JSON number, or null for NAN. */
+static json_t *jnum(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *row_json(const compare_group *g, int gi, int k)
+{
+    const compare_row *r = &g->configs[k];
+    return json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s,"
+                     " s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b,"
+                     " s:o, s:o, s:o}",
+                     "group", gi + 1, "name", g->name, "rows", (json_int_t)g->rows,
+                     "cols", (json_int_t)g->cols, "count", (json_int_t)g->count,
+                     "seed", (json_int_t)g->seed, "vectors", g->vectors, "driver", g->driver,
+                     "ranks", r->ranks, "threads", r->threads, "thread_mode", r->thread_mode,
+                     "distribute", r->distribute, "engine", r->engine, "hosts", r->hosts,
+                     "cores", r->cores, "runs", r->runs, "wall_s", jnum(r->wall_s),
+                     "wall_s_min", jnum(r->wall_s_min), "wall_s_max", jnum(r->wall_s_max),
+                     "speedup", jnum(r->speedup), "efficiency", jnum(r->efficiency),
+                     "transfer_pct", jnum(r->transfer_pct), "load_pct", jnum(r->load_pct),
+                     "rss_mb", jnum(r->rss_mb), "checksum", r->checksum, "agree", r->agree,
+                     "base", k == g->base, "fastest", k == g->fastest, "cheapest", k == g->cheapest,
+                     "baseline_wall_s", jnum(r->baseline_wall_s), "ratio", jnum(r->ratio),
+                     "verdict", r->verdict == COMPARE_NO_BASELINE
+                                    ? json_null()
+                                    : json_string(compare_verdict_name(r->verdict)));
+}
+
+static int print_json(const compare_report *rep)
+{
+    json_t *groups = json_array();
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        json_t *rows = json_array();
+        for (int k = 0; k < g->n_configs; k++)
+            json_array_append_new(rows, row_json(g, gi, k));
+        json_array_append_new(groups,
+            json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
+                      "name", g->name, "rows", (json_int_t)g->rows, "cols", (json_int_t)g->cols,
+                      "count", (json_int_t)g->count, "seed", (json_int_t)g->seed,
+                      "vectors", g->vectors, "driver", g->driver, "hosts", g->hosts,
+                      "checksum", g->checksum, "agree", g->disagree == 0,
+                      "fastest", row_json(g, gi, g->fastest),
+                      "cheapest", row_json(g, gi, g->cheapest), "rows_detail", rows));
+    }
+    /* "rows" is the matrix rows of a group, so the configurations go under "configurations" */
+    for (size_t i = 0; i < json_array_size(groups); i++) {
+        json_t *g = json_array_get(groups, i);
+        json_object_set(g, "configurations", json_object_get(g, "rows_detail"));
+        json_object_del(g, "rows_detail");
+    }
+    json_t *doc = json_pack("{s:o}", "groups", groups);
+    int rc = json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    putchar('\n');
+    json_decref(doc);
+    return rc;
+}
+
+/* Whether an executable named prog is on PATH. */
+static int on_path(const char *prog)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    char dir[4096], full[4200];
+    for (const char *p = path; *p;) {
+        size_t l = strcspn(p, ":");
+        snprintf(dir, sizeof dir, "%.*s", (int)l, l ? p : ".");
+        snprintf(full, sizeof full, "%s/%s", dir, prog);
+        if (access(full, X_OK) == 0)
+            return 1;
+        p += l + (p[l] == ':');
+    }
+    return 0;
+}
+
+/* The output file of group gi: out for the first, out-2.png etc. after. */
+static void plot_path(const char *out, int gi, char *buf, size_t len)
+{
+    if (gi == 0) {
+        snprintf(buf, len, "%s", out);
+        return;
+    }
+    const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
+    if (!dot || (slash && dot < slash))
+        dot = out + strlen(out);
+    snprintf(buf, len, "%.*s-%d%s", (int)(dot - out), out, gi + 1, dot);
+}
+
+/* gnuplot string literal: single quotes, no quote inside. */
+static void gp_quote(FILE *gp, const char *s)
+{
+    fputc('\'', gp);
+    for (; *s; s++)
+        fputc(*s == '\'' ? '"' : *s, gp);
+    fputc('\'', gp);
+}
+
+/* Writes one group's figure: speedup against cores, and where the time goes. */
+static void plot_group(FILE *gp, const compare_group *g, const char *path)
+{
+    char title[512];
+    group_title(g, title, sizeof title);
+    fprintf(gp, "set terminal pngcairo size 1400,560 enhanced font 'sans,10'\nset output ");
+    gp_quote(gp, path);
+    fprintf(gp, "\nset multiplot layout 1,2 title ");
+    char full[1024];
+    snprintf(full, sizeof full, "svdrun %s  (hosts: %s)", title, g->hosts);
+    gp_quote(gp, full);
+    fprintf(gp, " font 'sans,12'\n");
+
+    /* one series per thread mode x threads per rank x distribute x engine */
+    int n_series = 0;
+    int series_of[g->n_configs];
+    for (int k = 0; k < g->n_configs; k++) {
+        const compare_row *r = &g->configs[k];
+        series_of[k] = -1;
+        for (int j = 0; j < k && series_of[k] < 0; j++) {
+            const compare_row *o = &g->configs[j];
+            if (o->threads == r->threads && !strcmp(o->thread_mode, r->thread_mode) &&
+                !strcmp(o->distribute, r->distribute) && !strcmp(o->engine, r->engine) &&
+                !strcmp(o->hosts, r->hosts))
+                series_of[k] = series_of[j];
+        }
+        if (series_of[k] < 0)
+            series_of[k] = n_series++;
+    }
+    int have_base = g->base >= 0;
+    for (int s = 0; s < n_series; s++) {
+        fprintf(gp, "$S%d << EOD\n", s);
+        for (int k = 0; k < g->n_configs; k++)
+            if (series_of[k] == s)
+                fprintf(gp, "%d %.9g\n", g->configs[k].cores,
+                        have_base ? g->configs[k].speedup : g->configs[k].wall_s);
+        fprintf(gp, "EOD\n");
+    }
+    int max_cores = 1;
+    for (int k = 0; k < g->n_configs; k++)
+        if (g->configs[k].cores > max_cores)
+            max_cores = g->configs[k].cores;
+    fprintf(gp, "set grid\nset key top left box opaque\nset xlabel 'cores used (ranks x threads)'\n"
+                "set xrange [0.5:%g]\nset xtics 1\n", max_cores + 0.5);
+    if (have_base) {
+        const compare_row *b = &g->configs[g->base];
+        fprintf(gp, "set title 'Speedup over %dx%d %s %s (median wall time)'\n"
+                    "set ylabel 'speedup'\nset yrange [0:*]\n",
+                b->ranks, b->threads, b->thread_mode, b->distribute);
+    } else {
+        fprintf(gp, "set title 'Median wall time (no 1x1 base row)'\nset ylabel 'wall time [s]'\n"
+                    "set yrange [0:*]\n");
+    }
+    fprintf(gp, "plot ");
+    for (int s = 0; s < n_series; s++) {
+        int k = 0;
+        while (series_of[k] != s)
+            k++;
+        const compare_row *r = &g->configs[k];
+        char name[160];
+        snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s", r->thread_mode, r->threads,
+                 r->threads > 1 ? "s" : "", r->distribute, strcmp(r->engine, "lapack") ? ", " : "",
+                 strcmp(r->engine, "lapack") ? r->engine : "");
+        fprintf(gp, "%s$S%d using 1:2 with linespoints lw 2 pt 7 title ", s ? ", " : "", s);
+        gp_quote(gp, name);
+    }
+    if (have_base)
+        fprintf(gp, ", x/%d with lines dt 2 lc 'gray40' title 'ideal'",
+                g->configs[g->base].cores);
+    fprintf(gp, "\n");
+
+    /* panel 2: stacked seconds per configuration */
+    fprintf(gp, "$T << EOD\n");
+    for (int k = 0; k < g->n_configs; k++) {
+        const compare_row *r = &g->configs[k];
+        double other = r->wall_s - r->svd_s - r->transfer_s - r->gather_s;
+        fprintf(gp, "\"%dx%d %s %s\" %.9g %.9g %.9g %.9g\n", r->ranks, r->threads, r->thread_mode,
+                r->distribute, r->svd_s, r->transfer_s, r->gather_s, other > 0 ? other : 0.0);
+    }
+    fprintf(gp, "EOD\n"
+                "unset xrange\nset xtics rotate by -35 left\nset xlabel ''\nset yrange [0:*]\n"
+                "set title 'Where the wall time goes (slowest rank, median run)'\n"
+                "set ylabel 'seconds'\nset style data histograms\n"
+                "set style histogram rowstacked\nset style fill solid 0.85 border -1\n"
+                "set boxwidth 0.7\nset key below horizontal\n"
+                "plot $T using 2:xtic(1) title 'SVD (LAPACK)' lc rgb '#4477aa', "
+                "'' using 3 title 'transfer' lc rgb '#ee6677', "
+                "'' using 4 title 'gather' lc rgb '#228833', "
+                "'' using 5 title 'other (generation, waiting)' lc rgb '#bbbbbb'\n"
+                "unset multiplot\nunset output\nreset\n");
+}
+
+/* Writes every group's PNG. Returns 0 or EXIT_PLOT with the reason said. */
+static int plot_all(const compare_report *rep, const char *out)
+{
+    if (!on_path("gnuplot")) {
+        fprintf(stderr, "svdreport: --plot needs gnuplot, which is not on PATH "
+                        "(Debian: apt-get install gnuplot-nox; scripts/deps.sh installs it)\n");
+        return EXIT_PLOT;
+    }
+    FILE *gp = popen("gnuplot", "w");
+    if (!gp) {
+        fprintf(stderr, "svdreport: cannot start gnuplot: %s\n", strerror(errno));
+        return EXIT_PLOT;
+    }
+    char paths[rep->n][4096];
+    for (int gi = 0; gi < rep->n; gi++) {
+        plot_path(out, gi, paths[gi], sizeof paths[gi]);
+        plot_group(gp, &rep->groups[gi], paths[gi]);
+    }
+    int status = pclose(gp);
+    if (status != 0) {
+        fprintf(stderr, "svdreport: gnuplot failed (status %d) writing %s\n", status, out);
+        return EXIT_PLOT;
+    }
+    for (int gi = 0; gi < rep->n; gi++) {
+        struct stat st;
+        if (stat(paths[gi], &st) != 0 || st.st_size == 0) {
+            fprintf(stderr, "svdreport: gnuplot wrote no %s\n", paths[gi]);
+            return EXIT_PLOT;
+        }
+        printf("plot: %s\n", paths[gi]);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"base", required_argument, NULL, OPT_BASE},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"plot", required_argument, NULL, OPT_PLOT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int format = FORMAT_TABLE, c;
+    const char *plot = NULL, *baselines[64];
+    int n_baselines = 0;
+    double threshold = 0.05;
+    compare_base_spec base;
+    compare_default_base(&base);
+    char err[256];
+
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        switch (c) {
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "table")) format = FORMAT_TABLE;
+            else if (!strcmp(optarg, "csv")) format = FORMAT_CSV;
+            else if (!strcmp(optarg, "markdown")) format = FORMAT_MARKDOWN;
+            else if (!strcmp(optarg, "json")) format = FORMAT_JSON;
+            else {
+                fprintf(stderr, "svdreport: --format: unknown '%s' (table, csv, markdown, json)\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_BASE:
+            if (compare_parse_base(optarg, &base, err, sizeof err) != 0) {
+                fprintf(stderr, "svdreport: %s\n", err);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_BASELINE:
+            if (n_baselines == 64) {
+                fprintf(stderr, "svdreport: at most 64 --baseline files\n");
+                return EXIT_USAGE;
+            }
+            baselines[n_baselines++] = optarg;
+            break;
+        case OPT_THRESHOLD:
+            if (compare_parse_threshold(optarg, &threshold) != 0) {
+                fprintf(stderr, "svdreport: --threshold: '%s' is not a percentage such as 5%%\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_PLOT:
+            plot = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind == argc) {
+        fprintf(stderr, "svdreport: no records file given\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+
+    compare_set set = {0}, old = {0};
+    int unreadable = 0;
+    for (int i = optind; i < argc; i++)
+        unreadable |= compare_read_file(argv[i], &set, stderr) < 0;
+    for (int i = 0; i < n_baselines; i++)
+        unreadable |= compare_read_file(baselines[i], &old, stderr) < 0;
+    if (unreadable || set.n == 0) {
+        if (set.n == 0 && !unreadable)
+            fprintf(stderr, "svdreport: no valid record in the given file(s)\n");
+        compare_set_free(&set);
+        compare_set_free(&old);
+        return EXIT_USAGE;
+    }
+
+    compare_report rep;
+    if (compare_build(&set, &base, &rep) != 0) {
+        fprintf(stderr, "svdreport: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int regressions = n_baselines ? compare_apply_baseline(&rep, &old, threshold) : 0;
+    int disagree = 0;
+    for (int g = 0; g < rep.n; g++)
+        disagree += rep.groups[g].disagree;
+
+    switch (format) {
+    case FORMAT_CSV: print_csv(&rep); break;
+    case FORMAT_MARKDOWN: print_markdown(&rep, n_baselines > 0); break;
+    case FORMAT_JSON: print_json(&rep); break;
+    default: print_table(&rep, n_baselines > 0, threshold); break;
+    }
+    fflush(stdout);
+    int code = disagree || regressions > 0 ? EXIT_DIFFER : EXIT_OK;
+    if (plot) {
+        int rc = plot_all(&rep, plot);
+        if (rc)
+            code = rc;
+    }
+    compare_report_free(&rep);
+    compare_set_free(&set);
+    compare_set_free(&old);
+    return code;
+}
