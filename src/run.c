@@ -16,17 +16,23 @@
 /* OpenBLAS's own setter; its header clashes with LAPACKE's. */
 extern void openblas_set_num_threads(int n);
 
-int run_lazy_wait(MPI_Request *req)
+/* Tests req, sleeping between tests from 50 us up to max_ns. */
+static int lazy_wait_capped(MPI_Request *req, long max_ns)
 {
     long ns = 50000;
     int done = 0, rc;
     while ((rc = MPI_Test(req, &done, MPI_STATUS_IGNORE)) == MPI_SUCCESS && !done) {
         struct timespec ts = {0, ns};
         nanosleep(&ts, NULL);
-        if (ns < 1000000)
-            ns *= 2;
+        if (ns < max_ns)
+            ns = 2 * ns < max_ns ? 2 * ns : max_ns;
     }
     return rc;
+}
+
+int run_lazy_wait(MPI_Request *req)
+{
+    return lazy_wait_capped(req, 1000000);
 }
 
 /* run_lazy_wait over n requests; MPI_REQUEST_NULL entries are fine. */
@@ -47,13 +53,14 @@ int run_lazy_barrier(MPI_Comm comm)
     return rc == MPI_SUCCESS ? run_lazy_wait(&req) : rc;
 }
 
-/* The largest status over comm, waited for lazily; the same on every rank. */
-static int lazy_agree(int status, MPI_Comm comm)
+/* The largest status over comm, waited for lazily with sleeps up to max_ns;
+ * the same on every rank. */
+static int lazy_agree(int status, MPI_Comm comm, long max_ns)
 {
     int agreed = status;
     MPI_Request req;
     if (MPI_Iallreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, comm, &req) != MPI_SUCCESS ||
-        run_lazy_wait(&req) != MPI_SUCCESS)
+        lazy_wait_capped(&req, max_ns) != MPI_SUCCESS)
         return RUN_EMPI;
     return agreed;
 }
@@ -400,7 +407,7 @@ static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
     memset(&mem, 0, sizeof mem);
     int status = mem_alloc(&mem, job, cfg, rank, max_chunk) ? RUN_ENOMEM : RUN_OK;
     /* every rank learns of a failed allocation before any matrix moves */
-    status = lazy_agree(status, comm);
+    status = lazy_agree(status, comm, 1000000);
     if (status != RUN_OK) {
         mem_free(&mem);
         return status;
@@ -488,8 +495,10 @@ int run_config(const job_t *job, const plan_config *cfg, MPI_Comm world,
         status = run_active(job, cfg, comm, progress, progress_ctx, out);
         MPI_Comm_free(&comm);
     }
-    /* idle ranks sleep here until the configuration ends, and learn its status */
-    return lazy_agree(status, world);
+    /* idle ranks sleep here until the configuration ends, and learn its status;
+     * this wait is outside the timed window, so it may sleep long: each wake-up
+     * of an idle rank is CPU taken from the ranks at work */
+    return lazy_agree(status, world, 20000000);
 }
 
 void run_outcome_free(run_outcome *out)
