@@ -90,10 +90,12 @@ void compare_default_base(compare_base_spec *spec);
 
 /* Groups set into rep: rows sorted by distribute, engine, thread mode,
  * threads, ranks, hosts; base, speedups, agreement and recommendation
- * filled. Returns 0 or ENOMEM. */
+ * filled (only rows that agree are recommended, unless none does).
+ * Returns 0 or ENOMEM. */
 int compare_build(const compare_set *set, const compare_base_spec *base, compare_report *rep);
 
-/* Parses a threshold: "5%" or "5" is 0.05. Returns 0 or -1. */
+/* Parses a threshold, a plain decimal with an optional %: "5%" or "5" is
+ * 0.05. Returns 0 or -1. */
 int compare_parse_threshold(const char *text, double *threshold);
 
 /* Fills each row's baseline wall time, ratio and verdict from old, matching

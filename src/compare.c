@@ -1,6 +1,7 @@
 /* compare: svdrun JSON records grouped by matrix set and configuration, with speedups, agreement, recommendations and baselines. */
 #include "compare.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -152,9 +153,10 @@ int compare_read_file(const char *path, compare_set *set, FILE *errors)
     int lineno = 0, bad = 0;
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+        while (len > 0 && isspace((unsigned char)line[len - 1]))
             line[--len] = '\0';
-        if (len == 0)
+        size_t lead = strspn(line, " \t\r\f\v");
+        if (line[lead] == '\0')
             continue;
         if (set->n == set->cap) {
             int ncap = set->cap ? 2 * set->cap : 64;
@@ -374,16 +376,19 @@ static int build_group(compare_group *g, const compare_set *set, const compare_b
         }
     }
 
-    /* fastest, then the fewest cores within 5% of it */
-    g->fastest = 0;
-    for (int k = 1; k < g->n_configs; k++)
-        if (g->configs[k].wall_s < g->configs[g->fastest].wall_s)
+    /* fastest, then the fewest cores within 5% of it; a configuration whose
+     * results disagree is never recommended while one that agrees exists */
+    int need_agree = g->disagree < g->n_configs;
+    g->fastest = -1;
+    for (int k = 0; k < g->n_configs; k++)
+        if ((!need_agree || g->configs[k].agree) &&
+            (g->fastest < 0 || g->configs[k].wall_s < g->configs[g->fastest].wall_s))
             g->fastest = k;
     g->cheapest = g->fastest;
     double limit = 1.05 * g->configs[g->fastest].wall_s;
     for (int k = 0; k < g->n_configs; k++) {
         const compare_row *row = &g->configs[k], *c = &g->configs[g->cheapest];
-        if (row->wall_s <= limit &&
+        if ((!need_agree || row->agree) && row->wall_s <= limit &&
             (row->cores < c->cores || (row->cores == c->cores && row->wall_s < c->wall_s)))
             g->cheapest = k;
     }
@@ -473,9 +478,14 @@ int compare_parse_base(const char *text, compare_base_spec *spec, char *err, siz
 
 int compare_parse_threshold(const char *text, double *threshold)
 {
+    /* plain decimal only: strtod would also take "0x10", "1e1" and " 5" */
+    size_t digits = strspn(text, "0123456789.");
+    if (digits == 0 || (text[digits] && strcmp(text + digits, "%") != 0) ||
+        strchr(text, '.') != strrchr(text, '.'))
+        return -1;
     char *end;
     double v = strtod(text, &end);
-    if (end == text || (*end && strcmp(end, "%") != 0) || !(v >= 0) || v >= 100)
+    if (end != text + digits || !isfinite(v))
         return -1;
     *threshold = v / 100.0;
     return 0;

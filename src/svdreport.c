@@ -23,9 +23,13 @@ static void usage(FILE *out)
             "  --format table|csv|markdown|json   output format (default table)\n"
             "  --base \"ranks=2,threads=1\"         row that speedups are measured against\n"
             "                                     (default: 1 rank x 1 thread)\n"
-            "  --baseline OLD.jsonl               compare with older records; repeatable\n"
-            "  --threshold 5%%                     ratio beyond which a row regressed (default 5%%)\n"
-            "  --plot OUT.png                     one PNG per matrix set (OUT-2.png, ... after the first)\n"
+            "  --baseline OLD.jsonl               compare with older records (repeat the flag\n"
+            "                                     for several files)\n"
+            "  --threshold 5%%                     slowdown beyond which a row regressed (default\n"
+            "                                     5%%; 5 and 5%% are the same)\n"
+            "  --plot OUT.png                     one PNG per matrix set (OUT-2.png, ... after the\n"
+            "                                     first); its paths go to stdout, or to stderr\n"
+            "                                     with csv and json\n"
             "  -h, --help\n\n"
             "Exit codes: 0 ok, 1 results disagree or a regression, 2 usage or no valid record,\n"
             "3 the plot failed (gnuplot missing or erring).\n");
@@ -299,12 +303,16 @@ static void plot_path(const char *out, int gi, char *buf, size_t len)
     snprintf(buf, len, "%.*s-%d%s", (int)(dot - out), out, gi + 1, dot);
 }
 
-/* gnuplot string literal: single quotes, no quote inside. */
+/* A gnuplot single-quoted string: a quote inside is doubled; a line break,
+ * which would end the command, becomes a space. */
 static void gp_quote(FILE *gp, const char *s)
 {
     fputc('\'', gp);
-    for (; *s; s++)
-        fputc(*s == '\'' ? '"' : *s, gp);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', gp);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, gp);
+    }
     fputc('\'', gp);
 }
 
@@ -400,8 +408,9 @@ static void plot_group(FILE *gp, const compare_group *g, const char *path)
                 "unset multiplot\nunset output\nreset\n");
 }
 
-/* Writes every group's PNG. Returns 0 or EXIT_PLOT with the reason said. */
-static int plot_all(const compare_report *rep, const char *out)
+/* Writes every group's PNG and names each on paths_to (stderr when stdout
+ * carries CSV or JSON). Returns 0 or EXIT_PLOT with the reason said. */
+static int plot_all(const compare_report *rep, const char *out, FILE *paths_to)
 {
     if (!on_path("gnuplot")) {
         fprintf(stderr, "svdreport: --plot needs gnuplot, which is not on PATH "
@@ -429,7 +438,7 @@ static int plot_all(const compare_report *rep, const char *out)
             fprintf(stderr, "svdreport: gnuplot wrote no %s\n", paths[gi]);
             return EXIT_PLOT;
         }
-        printf("plot: %s\n", paths[gi]);
+        fprintf(paths_to, "plot: %s\n", paths[gi]);
     }
     return 0;
 }
@@ -534,7 +543,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     int code = disagree || regressions > 0 ? EXIT_DIFFER : EXIT_OK;
     if (plot) {
-        int rc = plot_all(&rep, plot);
+        int data = format == FORMAT_CSV || format == FORMAT_JSON;
+        int rc = plot_all(&rep, plot, data ? stderr : stdout);
         if (rc)
             code = rc;
     }

@@ -90,6 +90,12 @@ static void test_thresholds_and_base(void **state)
     assert_int_equal(compare_parse_threshold("five", &t), -1);
     assert_int_equal(compare_parse_threshold("5%%", &t), -1);
     assert_int_equal(compare_parse_threshold("-1", &t), -1);
+    assert_int_equal(compare_parse_threshold("0x10", &t), -1);
+    assert_int_equal(compare_parse_threshold("1e1", &t), -1);
+    assert_int_equal(compare_parse_threshold(" 5", &t), -1);
+    assert_int_equal(compare_parse_threshold("1.2.3", &t), -1);
+    assert_int_equal(compare_parse_threshold("150%", &t), 0);
+    assert_true(fabs(t - 1.5) < 1e-15);
 
     compare_base_spec spec;
     char err[256];
@@ -192,6 +198,10 @@ static void test_disagreement(void **state)
     assert_int_equal(rep.groups[0].disagree, 1);
     assert_false(find(&rep.groups[0], 2, 1, "blas")->agree);
     assert_true(find(&rep.groups[0], 1, 2, "blas")->agree);
+    /* the 2x1 row is fastest but disagrees: never recommended */
+    const compare_group *g = &rep.groups[0];
+    assert_ptr_equal(&g->configs[g->fastest], find(g, 1, 2, "blas"));
+    assert_ptr_equal(&g->configs[g->cheapest], find(g, 1, 2, "blas"));
     compare_report_free(&rep);
     compare_set_free(&set);
 }
