@@ -50,4 +50,11 @@ const char *sysinfo_wait_policy(void);
 /* The Slurm job id, or NULL outside Slurm. */
 const char *sysinfo_slurm_job_id(void);
 
+/* The Slurm step id and node list, or NULL outside a step or Slurm. */
+const char *sysinfo_slurm_step_id(void);
+const char *sysinfo_slurm_nodelist(void);
+
+/* SLURM_CPUS_PER_TASK, or 0 when unset or not a number. */
+int sysinfo_slurm_cpus_per_task(void);
+
 #endif

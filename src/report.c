@@ -157,19 +157,40 @@ void report_header(FILE *out, const job_t *job, const char *job_path,
         fprintf(out, "host %s: %d rank(s), %d CPUs online, %.1f GiB available\n", s->host,
                 count[h], s->n_online, (double)s->mem_available / (1 << 30));
     }
-    if (sysinfo_slurm_job_id())
-        fprintf(out, "Slurm job %s\n", sysinfo_slurm_job_id());
+    if (sysinfo_slurm_job_id()) {
+        const char *step = sysinfo_slurm_step_id(), *nodes = sysinfo_slurm_nodelist();
+        int cpt = sysinfo_slurm_cpus_per_task();
+        fprintf(out, "Slurm: job %s", sysinfo_slurm_job_id());
+        if (step)
+            fprintf(out, ", step %s", step);
+        if (nodes)
+            fprintf(out, ", nodes %s", nodes);
+        if (cpt)
+            fprintf(out, ", %d CPUs per task", cpt);
+        fputc('\n', out);
+    }
     for (int r = 0; r < nranks; r++)
         fprintf(out, "rank %d: %s, CPUs %s\n", r, ranks[r].host, ranks[r].cpus);
 }
 
 int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, int nranks)
 {
-    int printed = 0, max_threads_warned = 0, node_warned = 0;
+    int printed = 0, max_threads_warned = 0, node_warned = 0, cpt_warned = 0;
+    int cpt = sysinfo_slurm_cpus_per_task();
     for (int i = 0; i < plan->n; i++) {
         const plan_config *c = &plan->configs[i];
         if (c->skipped)
             continue;
+        /* Slurm reserved cpus-per-task CPUs for each rank; other counts waste or oversubscribe them */
+        if (cpt && c->threads != cpt && c->threads != cpt_warned) {
+            fprintf(out,
+                    "warning: configuration %dx%d runs %d thread(s) per rank, but Slurm gave each "
+                    "task %d CPU(s) (SLURM_CPUS_PER_TASK); use --threads=%d or sbatch "
+                    "--cpus-per-task=%d\n",
+                    c->ranks, c->threads, c->threads, cpt, cpt, c->threads);
+            cpt_warned = c->threads;
+            printed++;
+        }
         /* a rank bound to fewer CPUs than threads time-slices its own threads */
         for (int r = 0; r < c->ranks && r < nranks; r++)
             if (ranks[r].n_allowed > 0 && c->threads > ranks[r].n_allowed &&
@@ -283,7 +304,12 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
     int nh = distinct_hosts(ranks, c->ranks < nranks ? c->ranks : nranks, first, count);
     for (int h = 0; h < nh; h++)
         json_array_append_new(hosts, json_string(ranks[first[h]].host));
-    const char *slurm = sysinfo_slurm_job_id();
+    const char *slurm = sysinfo_slurm_job_id(), *step = sysinfo_slurm_step_id(),
+               *nodes = sysinfo_slurm_nodelist();
+    int cpt = sysinfo_slurm_cpus_per_task();
+    json_t *rank_cpus = json_array();
+    for (int r = 0; r < c->ranks && r < nranks; r++)
+        json_array_append_new(rank_cpus, json_string(ranks[r].cpus));
 
     json_t *rec = json_pack(
         "{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i,"
@@ -308,6 +334,15 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         "openblas_parallel", sysinfo_openblas_parallel(),
         "omp_wait_policy", sysinfo_wait_policy(),
         "slurm_job_id", slurm ? json_string(slurm) : json_null(), "timestamp", stamp);
+    if (rec) {
+        /* json_pack takes at most so many pairs in one format: the rest go in here */
+        json_object_set_new(rec, "slurm_step_id", step ? json_string(step) : json_null());
+        json_object_set_new(rec, "slurm_nodelist", nodes ? json_string(nodes) : json_null());
+        json_object_set_new(rec, "slurm_cpus_per_task", cpt ? json_integer(cpt) : json_null());
+        json_object_set_new(rec, "rank_cpus", rank_cpus);
+    } else {
+        json_decref(rank_cpus);
+    }
     if (!rec) {
         snprintf(err, errlen, "%s: cannot build the JSON record", path);
         return -1;

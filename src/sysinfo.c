@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+static int env_int(const char *name);
+
 /* OpenBLAS exports these; its headers clash with LAPACKE's, so declare them. */
 extern char *openblas_get_config(void);
 extern int openblas_get_parallel(void);
@@ -128,6 +130,23 @@ double sysinfo_now(void)
 const char *sysinfo_slurm_job_id(void)
 {
     return getenv("SLURM_JOB_ID");
+}
+
+const char *sysinfo_slurm_step_id(void)
+{
+    return getenv("SLURM_STEP_ID");
+}
+
+const char *sysinfo_slurm_nodelist(void)
+{
+    const char *v = getenv("SLURM_JOB_NODELIST");
+    return v ? v : getenv("SLURM_NODELIST");
+}
+
+int sysinfo_slurm_cpus_per_task(void)
+{
+    int v = env_int("SLURM_CPUS_PER_TASK");
+    return v > 0 ? v : 0;
 }
 
 /* The leading integer of an environment variable ("2(x3)" gives 2), or -1. */

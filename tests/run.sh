@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: the whole test suite. Runs every unit test binary build/tests/test_*
-# (cmocka, TAP output), then every scenario script tests/mpi/*.sh, each under
+# (cmocka, TAP output), then every scenario script tests/mpi/*.sh and
+# tests/slurm/*.sh (lib*.sh are helpers, not tests), each under
 # a timeout; counts their TAP lines and ends with one line
 # "N passed, N failed, N skipped". Exits 1 when anything failed, crashed,
 # timed out or printed no plan.
@@ -101,7 +102,7 @@ run_one() {
 
 shopt -s nullglob
 units=(build/tests/test_*)
-mpis=(tests/mpi/*.sh)
+mpis=(tests/mpi/*.sh tests/slurm/*.sh)
 shopt -u nullglob
 
 if [ ${#units[@]} -eq 0 ]; then
@@ -116,9 +117,10 @@ done
 
 for script in "${mpis[@]}"; do
     name=$(basename "$script" .sh)
-    [ "$name" = lib ] && continue
+    dir=$(basename "$(dirname "$script")")
+    case $name in lib|lib_*) continue ;; esac
     wanted "$name" || continue
-    run_one "mpi/$name" "${MPI_TIMEOUT[$name]:-$MPI_TIMEOUT_DEFAULT}" bash "$script"
+    run_one "$dir/$name" "${MPI_TIMEOUT[$name]:-$MPI_TIMEOUT_DEFAULT}" bash "$script"
 done
 
 if [ ${#FAILED_NAMES[@]} -gt 0 ]; then

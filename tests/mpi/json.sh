@@ -60,4 +60,49 @@ else
     run_diag
 fi
 
+# Inside Slurm: the environment lands in the header and the records, and a
+# thread count other than SLURM_CPUS_PER_TASK is warned about.
+slurm="$TMPD/slurm.jsonl"
+export SLURM_JOB_ID=4242 SLURM_STEP_ID=3 SLURM_JOB_NODELIST='node[01-02]' SLURM_CPUS_PER_TASK=2
+MPI_EXTRA=(-x SLURM_JOB_ID -x SLURM_STEP_ID -x SLURM_JOB_NODELIST -x SLURM_CPUS_PER_TASK)
+run_svdrun 2 60 --json "$slurm" --name=slurmtest --size=20 --count=4 --ranks=2 --threads=1,2
+MPI_EXTRA=()
+unset SLURM_JOB_ID SLURM_STEP_ID SLURM_JOB_NODELIST SLURM_CPUS_PER_TASK
+if [ "$RUN_RC" -eq 0 ] && grep -qx 'Slurm: job 4242, step 3, nodes node\[01-02\], 2 CPUs per task' "$RUN_OUT"; then
+    tap_ok "Slurm: the header names job, step, nodes and CPUs per task"
+else
+    tap_not_ok "Slurm: the header names job, step, nodes and CPUs per task"
+    run_diag
+fi
+if [ "$(grep -c 'runs 1 thread(s) per rank, but Slurm gave each task 2 CPU' "$RUN_ERR")" = 1 ] &&
+   ! grep -q 'runs 2 thread(s) per rank, but Slurm' "$RUN_ERR"; then
+    tap_ok "Slurm: threads=1 against cpus-per-task 2 is warned about, threads=2 is not"
+else
+    tap_not_ok "Slurm: threads=1 against cpus-per-task 2 is warned about, threads=2 is not"
+    run_diag
+fi
+if /usr/bin/python3 - "$slurm" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 2, recs
+for r in recs:
+    assert r["slurm_job_id"] == "4242" and r["slurm_step_id"] == "3", r
+    assert r["slurm_nodelist"] == "node[01-02]" and r["slurm_cpus_per_task"] == 2, r
+    assert isinstance(r["rank_cpus"], list) and len(r["rank_cpus"]) == r["ranks"], r
+    assert all(isinstance(c, str) and c for c in r["rank_cpus"]), r
+PY
+then
+    tap_ok "Slurm: every record carries job, step, node list, CPUs per task and each rank's CPUs"
+else
+    tap_not_ok "Slurm: every record carries job, step, node list, CPUs per task and each rank's CPUs"
+fi
+if /usr/bin/python3 -c "
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+sys.exit(0 if r['slurm_job_id'] is None and r['slurm_cpus_per_task'] is None else 1)" "$TMPD/skipped.jsonl"; then
+    tap_ok "outside Slurm the Slurm fields are null"
+else
+    tap_not_ok "outside Slurm the Slurm fields are null"
+fi
+
 tap_done
