@@ -9,7 +9,7 @@ packages=(
   libopenblas-openmp-dev liblapacke-dev
   libinih-dev libjansson-dev libcmocka-dev
   python3-numpy procps coreutils
-  gnuplot-nox
+  gnuplot-nox iproute2 util-linux
 )
 
 missing=()
