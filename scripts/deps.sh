@@ -10,6 +10,7 @@ packages=(
   libinih-dev libjansson-dev libcmocka-dev
   python3-numpy procps coreutils
   gnuplot-nox iproute2 util-linux
+  slurm-wlm munge
 )
 
 missing=()

@@ -141,7 +141,7 @@ void report_header(FILE *out, const job_t *job, const char *job_path,
     char mpi[128];
     snprintf(mpi, sizeof mpi, "%s", mpi_version);
     mpi[strcspn(mpi, ",\n")] = '\0';
-    fprintf(out, "MPI: %s, %d ranks launched\n", mpi, nranks);
+    fprintf(out, "MPI: %s, %d rank%s launched\n", mpi, nranks, nranks == 1 ? "" : "s");
     fprintf(out, "OpenBLAS: %s (threading: %s)\n", sysinfo_openblas_config(),
             sysinfo_openblas_parallel());
     if (getenv("SVDRUN_WAIT_POLICY"))
@@ -195,12 +195,22 @@ int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, in
         for (int r = 0; r < c->ranks && r < nranks; r++)
             if (ranks[r].n_allowed > 0 && c->threads > ranks[r].n_allowed &&
                 c->threads > max_threads_warned) {
-                fprintf(out,
-                        "warning: rank %d may run on %d CPU(s) (%s) but configuration %dx%d asks "
-                        "for %d threads; they will share. Launch with mpirun --bind-to none or "
-                        "--map-by slot:PE=%d\n",
-                        r, ranks[r].n_allowed, ranks[r].cpus, c->ranks, c->threads, c->threads,
-                        c->threads);
+                /* the fix depends on the launcher: srun binds by -c, mpirun by its mapping */
+                if (sysinfo_slurm_step_id())
+                    fprintf(out,
+                            "warning: rank %d may run on %d CPU(s) (%s) but configuration %dx%d "
+                            "asks for %d threads; they will share. Launch with srun -c %d (or "
+                            "export SRUN_CPUS_PER_TASK=%d: since Slurm 22.05 srun does not read "
+                            "SLURM_CPUS_PER_TASK)\n",
+                            r, ranks[r].n_allowed, ranks[r].cpus, c->ranks, c->threads,
+                            c->threads, c->threads, c->threads);
+                else
+                    fprintf(out,
+                            "warning: rank %d may run on %d CPU(s) (%s) but configuration %dx%d "
+                            "asks for %d threads; they will share. Launch with mpirun --bind-to "
+                            "none or --map-by slot:PE=%d\n",
+                            r, ranks[r].n_allowed, ranks[r].cpus, c->ranks, c->threads,
+                            c->threads, c->threads);
                 max_threads_warned = c->threads;
                 printed++;
                 break;

@@ -102,12 +102,14 @@ static void print_table(const compare_report *rep, int with_baseline, double thr
                    g->regressions, 100.0 * threshold);
         const compare_row *f = &g->configs[g->fastest], *c = &g->configs[g->cheapest];
         config_label(f, label, sizeof label);
-        printf("recommendation: fastest is %s (%.3f s, %d cores)", label, f->wall_s, f->cores);
+        printf("recommendation: fastest is %s (%.3f s, %d core%s)", label, f->wall_s, f->cores,
+               f->cores == 1 ? "" : "s");
         config_label(c, label, sizeof label);
         if (g->cheapest == g->fastest)
             printf("; nothing with fewer cores is within 5%% of it\n");
         else
-            printf("; cheapest within 5%% is %s (%.3f s, %d cores)\n", label, c->wall_s, c->cores);
+            printf("; cheapest within 5%% is %s (%.3f s, %d core%s)\n", label, c->wall_s, c->cores,
+                   c->cores == 1 ? "" : "s");
     }
 }
 
@@ -207,9 +209,11 @@ static void print_markdown(const compare_report *rep, int with_baseline)
         }
         const compare_row *f = &g->configs[g->fastest], *c = &g->configs[g->cheapest];
         config_label(f, label, sizeof label);
-        printf("\nFastest: %s (%.3f s, %d cores).", label, f->wall_s, f->cores);
+        printf("\nFastest: %s (%.3f s, %d core%s).", label, f->wall_s, f->cores,
+               f->cores == 1 ? "" : "s");
         config_label(c, label, sizeof label);
-        printf(" Cheapest within 5%%: %s (%.3f s, %d cores).\n", label, c->wall_s, c->cores);
+        printf(" Cheapest within 5%%: %s (%.3f s, %d core%s).\n", label, c->wall_s, c->cores,
+               c->cores == 1 ? "" : "s");
     }
 }
 
