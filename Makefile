@@ -1,7 +1,7 @@
 # svdrun: build, set-up, run and test. Dependencies come from Debian, found with pkg-config.
 # V=1 shows the compiler command lines.
 
-PKGS      := mpi-c openblas lapacke inih jansson
+PKGS      := mpi-c openblas lapacke inih jansson scalapack-openmpi
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fopenmp -Iinclude
@@ -10,10 +10,13 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 VERSION   := 0.1.0
 CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
-MODULES   := job plan matgen partition svd run sysinfo report npy compare
+MODULES   := job plan matgen partition svd run sysinfo report npy compare pdsvd
 OBJS      := $(MODULES:%=build/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+# MPI test programs, launched by tests/mpi/*.sh under mpirun
+MPIT_SRCS := $(wildcard tests/mpi/test_*.c)
+MPIT_BINS := $(MPIT_SRCS:tests/mpi/%.c=build/mpitests/%)
 
 NP        ?= 4
 V         ?= 0
@@ -43,7 +46,11 @@ build/tests/%: tests/unit/%.c $(OBJS) $(wildcard include/*.h) | build/tests
 	@echo '  CC LD   $@'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-build/obj build/tests:
+build/mpitests/%: tests/mpi/%.c $(OBJS) $(wildcard include/*.h) | build/mpitests
+	@echo '  CC LD   $@'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
+
+build/obj build/tests build/mpitests:
 	mkdir -p $@
 
 # The seed experiment on this machine: 16 matrices of 1000x1000, 1, 2 and 4 ranks;
@@ -56,7 +63,7 @@ run: deps
 	@echo
 	build/svdreport results/seed-$(RUN_ID).jsonl --plot results/seed-$(RUN_ID).png
 
-unit: $(UNIT_BINS) build/test/svdrun
+unit: $(UNIT_BINS) $(MPIT_BINS) build/test/svdrun
 
 test: deps
 	$(MAKE) all unit

@@ -18,7 +18,8 @@ typedef struct {
     uint64_t seed;
     char vectors[16], driver[16];
     int ranks, threads;
-    char thread_mode[16], distribute[16], engine[16];
+    char thread_mode[16], distribute[16];
+    char engine[48];                /* "lapack", or "scalapack 1x2/64" with grid and block */
     char hosts[COMPARE_TEXT];       /* joined with "," */
     double wall_s, wall_s_min, wall_s_max, svd_s, transfer_s, gather_s, load_pct, rss_mb;
     char checksum[32], check[16];
@@ -46,7 +47,7 @@ typedef enum { COMPARE_NO_BASELINE, COMPARE_NEW, COMPARE_SAME, COMPARE_IMPROVED,
 /* One configuration of one matrix set, summarised over its records (runs). */
 typedef struct {
     int ranks, threads, cores, runs;
-    char thread_mode[16], distribute[16], engine[16], hosts[COMPARE_TEXT];
+    char thread_mode[16], distribute[16], engine[48], hosts[COMPARE_TEXT];
     double wall_s, wall_s_min, wall_s_max;          /* median, min, max */
     double svd_s, transfer_s, gather_s, load_pct, rss_mb;   /* medians */
     double speedup, efficiency;                     /* NAN without a base row */
@@ -79,7 +80,7 @@ typedef struct {
 /* Which row speedups are measured against; 0 or "" means any value. */
 typedef struct {
     int ranks, threads;
-    char thread_mode[16], distribute[16], engine[16];
+    char thread_mode[16], distribute[16], engine[48];
 } compare_base_spec;
 
 /* Parses "ranks=2,threads=1,thread_mode=blas". Returns 0 or -1 with a message. */

@@ -13,6 +13,7 @@ typedef enum { JOB_VECTORS_NONE, JOB_VECTORS_THIN, JOB_VECTORS_FULL } job_vector
 typedef enum { JOB_DRIVER_GESDD, JOB_DRIVER_GESVD } job_driver;
 typedef enum { JOB_DIST_REGENERATE, JOB_DIST_SCATTER } job_distribute;
 typedef enum { JOB_MODE_BLAS, JOB_MODE_BATCH } job_thread_mode;
+typedef enum { JOB_ENGINE_LAPACK, JOB_ENGINE_SCALAPACK } job_engine;
 
 /* A flat struct (no pointers), so rank 0 can broadcast it as bytes. */
 typedef struct {
@@ -30,6 +31,11 @@ typedef struct {
     int n_thread_modes;
     job_thread_mode thread_modes[2];
     int repeat;
+    int n_engines;
+    job_engine engines[2];
+    int group;                      /* scalapack: ranks per matrix; 0: all ranks of a configuration */
+    int grid_p, grid_q;             /* scalapack: process grid; 0 x 0: auto, the squarest */
+    int block;                      /* scalapack: block-cyclic block size */
     unsigned given;                 /* JOB_GIVEN_* bits: keys set by file or flag */
 } job_t;
 
@@ -40,7 +46,8 @@ enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
 extern const char *const job_keys[];
 
 /* Fills the defaults: seed 0, vectors none, gesdd, regenerate, every rank,
- * threads from OMP_NUM_THREADS (else 1), blas, repeat 1. */
+ * threads from OMP_NUM_THREADS (else 1), blas, repeat 1, engine lapack,
+ * group of all ranks, grid auto, block 64. */
 void job_init(job_t *job);
 
 /* Sets one key from its text; a later call wins, so flags override the file
@@ -67,5 +74,6 @@ const char *job_vectors_name(job_vectors v);
 const char *job_driver_name(job_driver d);
 const char *job_distribute_name(job_distribute d);
 const char *job_thread_mode_name(job_thread_mode m);
+const char *job_engine_name(job_engine e);
 
 #endif

@@ -26,4 +26,10 @@ double matgen_element(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int6
 void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
                  double *a, int64_t ld, matgen_layout layout);
 
+/* Fills the tile rows [i0, i0+h) x columns [j0, j0+w) of matrix k into
+ * column-major dst (dst[(i-i0) + (j-j0)*ld]); the values equal matgen_fill's.
+ * Cannot fail. */
+void matgen_fill_tile(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int64_t i0,
+                      int64_t j0, int64_t h, int64_t w, double *dst, int64_t ld);
+
 #endif

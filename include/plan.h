@@ -9,6 +9,10 @@ typedef struct {
     int threads;
     job_thread_mode mode;
     job_distribute distribute;
+    job_engine engine;
+    int group;                  /* scalapack: ranks per matrix (resolved); 1 for lapack */
+    int grid_p, grid_q;         /* scalapack: each group's grid (resolved); 0 for lapack */
+    int block;                  /* scalapack: block size; 0 for lapack */
     int skipped;                /* 1: cannot run in this launch; see skip_reason */
     char skip_reason[96];
 } plan_config;
@@ -18,12 +22,19 @@ typedef struct {
     plan_config *configs;
 } plan_t;
 
-/* Expands distribute x thread_mode x threads x ranks (ranks vary fastest, as
- * in the seed's loop over 1, 2, 4 children). A configuration needing more
+/* Expands distribute x engine x thread_mode x threads x ranks (ranks vary
+ * fastest, as in the seed's loop over 1, 2, 4 children). ScaLAPACK
+ * configurations get their group (default: all their ranks) and grid (auto:
+ * the squarest); with batch mode or scatter they are skipped with a reason. A configuration needing more
  * ranks than world_size is kept but marked skipped with its reason.
  * Deterministic, so every rank builds the same plan from the same job.
  * Returns 0, or ENOMEM (plan left empty). */
 int plan_build(const job_t *job, int world_size, plan_t *plan);
+
+/* Refuses what no launch could run: a scalapack group that does not divide
+ * its configuration's ranks, a grid whose P x Q is not the group, vectors
+ * pdgesvd cannot give. Returns 0, or -1 with the reason in err. */
+int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen);
 
 /* Index of the first configuration that runs, or -1 when all are skipped. */
 int plan_first_runnable(const plan_t *plan);

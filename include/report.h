@@ -21,6 +21,7 @@ typedef struct {
     double transfer_s;   /* slowest rank's transfer time */
     double gen_s;        /* slowest rank's generation time */
     double gather_s;     /* rank 0's gather time */
+    double setup_s;      /* slowest rank's scalapack grid set-up, outside wall_s */
     double imbalance;    /* slowest over mean rank SVD time, minus 1 */
     double overhead;     /* (wall - slowest rank's SVD time) / wall */
     double load_pct;     /* CPU time of all ranks over wall time, in % */

@@ -16,6 +16,7 @@ typedef struct {
     double transfer_s;   /* sending or waiting for matrices (scatter); 0 when regenerating */
     double gen_s;        /* generating matrices */
     double gather_s;     /* the result gather */
+    double setup_s;      /* scalapack: BLACS grid, descriptors, workspace query (untimed in wall) */
     double cpu_s;        /* user+system CPU of the whole rank */
     double rss_mb;       /* peak resident set during the configuration */
     double matrices;     /* matrices this rank computed */

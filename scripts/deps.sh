@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config
   libopenmpi-dev openmpi-bin
-  libopenblas-openmp-dev liblapacke-dev
+  libopenblas-openmp-dev liblapacke-dev libscalapack-openmpi-dev
   libinih-dev libjansson-dev libcmocka-dev
   python3-numpy procps coreutils
   gnuplot-nox iproute2 util-linux

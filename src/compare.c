@@ -101,6 +101,25 @@ int compare_parse_line(const char *text, compare_record *rec, char *err, size_t 
     if (get_int(obj, "threads", 1, &v, err, errlen))
         goto out;
     rec->threads = (int)v;
+    /* a scalapack record's grid and block make it another configuration */
+    json_t *grid = json_object_get(obj, "grid"), *block = json_object_get(obj, "block"),
+           *group = json_object_get(obj, "group");
+    if (json_is_string(grid) && json_is_integer(block)) {
+        char label[2 * sizeof rec->engine];
+        long long groups = json_is_integer(group) && json_integer_value(group) > 0
+                               ? rec->ranks / json_integer_value(group) : 1;
+        if (groups > 1)
+            snprintf(label, sizeof label, "%s %lld*%s/%lld", rec->engine, groups,
+                     json_string_value(grid), (long long)json_integer_value(block));
+        else
+            snprintf(label, sizeof label, "%s %s/%lld", rec->engine, json_string_value(grid),
+                     (long long)json_integer_value(block));
+        if (strlen(label) >= sizeof rec->engine) {
+            snprintf(err, errlen, "fields 'engine', 'grid' and 'block' are too long together");
+            goto out;
+        }
+        snprintf(rec->engine, sizeof rec->engine, "%s", label);
+    }
     if (get_num(obj, "wall_s", 1, &rec->wall_s, err, errlen) ||
         get_num(obj, "svd_s", 1, &rec->svd_s, err, errlen) ||
         get_num(obj, "transfer_s", 1, &rec->transfer_s, err, errlen) ||

@@ -1,6 +1,7 @@
 /* job: the job's keys, defaults, parsing (INI file and flags) and validation. */
 #include "job.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -10,18 +11,21 @@
 
 const char *const job_keys[] = {
     "name", "size", "rows", "cols", "count", "seed", "vectors", "driver",
-    "distribute", "ranks", "threads", "thread_mode", "repeat", NULL,
+    "distribute", "ranks", "threads", "thread_mode", "repeat", "engine", "group", "grid",
+    "block", NULL,
 };
 
 static const char *const vectors_names[] = {"none", "thin", "full", NULL};
 static const char *const driver_names[] = {"gesdd", "gesvd", NULL};
 static const char *const distribute_names[] = {"regenerate", "scatter", NULL};
 static const char *const mode_names[] = {"blas", "batch", NULL};
+static const char *const engine_names[] = {"lapack", "scalapack", NULL};
 
 const char *job_vectors_name(job_vectors v) { return vectors_names[v]; }
 const char *job_driver_name(job_driver d) { return driver_names[d]; }
 const char *job_distribute_name(job_distribute d) { return distribute_names[d]; }
 const char *job_thread_mode_name(job_thread_mode m) { return mode_names[m]; }
+const char *job_engine_name(job_engine e) { return engine_names[e]; }
 
 void job_init(job_t *job)
 {
@@ -44,6 +48,9 @@ void job_init(job_t *job)
     job->n_thread_modes = 1;
     job->thread_modes[0] = JOB_MODE_BLAS;
     job->repeat = 1;
+    job->n_engines = 1;
+    job->engines[0] = JOB_ENGINE_LAPACK;
+    job->block = 64;
 }
 
 /* Parses a whole decimal integer in [min, max]. Returns 0 or -1 with a message. */
@@ -229,6 +236,32 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
             goto bad;
         next.n_threads = n;
         memcpy(next.threads, items, (size_t)n * sizeof items[0]);
+    } else if (strcmp(key, "engine") == 0) {
+        if (parse_list(value, engine_names, 0, 0, 2, items, &n, err, errlen) != 0)
+            goto bad;
+        next.n_engines = n;
+        for (int i = 0; i < n; i++)
+            next.engines[i] = (job_engine)items[i];
+    } else if (strcmp(key, "group") == 0) {
+        if (parse_int(value, 1, 1 << 20, &v, err, errlen) != 0)
+            goto bad;
+        next.group = (int)v;
+    } else if (strcmp(key, "grid") == 0) {
+        int p, q, used = 0;
+        if (strcmp(value, "auto") == 0) {
+            next.grid_p = next.grid_q = 0;
+        } else if (sscanf(value, "%d%*[xX]%d%n", &p, &q, &used) == 2 && value[used] == '\0' &&
+                   p >= 1 && q >= 1 && p <= 1 << 20 && q <= 1 << 20 && isdigit((unsigned char)value[0])) {
+            next.grid_p = p;
+            next.grid_q = q;
+        } else {
+            snprintf(err, errlen, "'%s' is not auto or PxQ with P, Q >= 1 (e.g. 2x1)", value);
+            goto bad;
+        }
+    } else if (strcmp(key, "block") == 0) {
+        if (parse_int(value, 1, 1 << 20, &v, err, errlen) != 0)
+            goto bad;
+        next.block = (int)v;
     } else if (strcmp(key, "repeat") == 0) {
         if (parse_int(value, 1, 100000, &v, err, errlen) != 0)
             goto bad;

@@ -190,6 +190,28 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
     return code;
 }
 
+/* Rank 0, before the sweep: refuses a plan no launch could run (exit 2),
+ * prints the header and warnings, refuses what would not fit in memory and
+ * writes --save-matrices (exit 3 on failure). Returns the exit code. */
+static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
+                   const sysinfo_rank *ranks, int size, const char *mpi_version)
+{
+    char err[1024];
+    if (plan_validate(plan, job, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
+        return EXIT_USAGE;
+    }
+    report_header(stdout, job, opt->job_path, ranks, size, mpi_version);
+    report_warnings(stderr, plan, ranks, size);
+    fflush(stdout);
+    if (run_check_memory(job, plan, ranks, size, err, sizeof err) != 0 ||
+        (opt->save_path && report_save_matrices(job, opt->save_path, err, sizeof err) != 0)) {
+        fprintf(stderr, "svdrun: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
 /* Rank 0's bookkeeping across the sweep. */
 typedef struct {
     int passed, failed, skipped;
@@ -223,8 +245,9 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             continue;
         }
         char label[64];
-        snprintf(label, sizeof label, "%dx%d %s %s", c->ranks, c->threads,
-                 job_thread_mode_name(c->mode), job_distribute_name(c->distribute));
+        snprintf(label, sizeof label, "%dx%d %s %s %s", c->ranks, c->threads,
+                 job_thread_mode_name(c->mode), job_distribute_name(c->distribute),
+                 job_engine_name(c->engine));
         report_progress progress;
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;
@@ -355,19 +378,8 @@ int main(int argc, char **argv)
     plan_t plan;
     if (plan_build(&job, size, &plan) != 0)
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
-    if (rank == 0) {
-        report_header(stdout, &job, opt.job_path, ranks, size, mpi_version);
-        report_warnings(stderr, &plan, ranks, size);
-        fflush(stdout);
-        char err[1024];
-        if (run_check_memory(&job, &plan, ranks, size, err, sizeof err) != 0) {
-            fprintf(stderr, "svdrun: %s\n", err);
-            code = EXIT_RUNTIME;
-        } else if (opt.save_path && report_save_matrices(&job, opt.save_path, err, sizeof err) != 0) {
-            fprintf(stderr, "svdrun: %s\n", err);
-            code = EXIT_RUNTIME;
-        }
-    }
+    if (rank == 0)
+        code = prepare(&job, &plan, &opt, ranks, size, mpi_version);
     code = share(code, NULL, 0, MPI_COMM_WORLD);
     if (code == 0)
         code = sweep(&job, &plan, &opt, ranks, size, mpi_version, rank);

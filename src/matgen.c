@@ -135,3 +135,14 @@ void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
                              a + i + j0 * ld, ld);
     }
 }
+
+void matgen_fill_tile(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int64_t i0,
+                      int64_t j0, int64_t h, int64_t w, double *dst, int64_t ld)
+{
+    (void)rows;
+    matgen_params p = matgen_matrix_params(seed, k);
+    const uint64_t key[2] = {seed, (uint64_t)k};
+    for (int64_t i = 0; i < h; i++)
+        fill_row_segment(key, p, (uint64_t)cols, (uint64_t)(i0 + i), (uint64_t)j0,
+                         (uint64_t)(j0 + w), dst + i, ld);
+}

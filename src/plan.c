@@ -1,36 +1,93 @@
 /* plan: the sweep's configurations, expanded from the job's lists. */
 #include "plan.h"
 
+#include "pdsvd.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* Marks c skipped, with its reason, when this launch cannot run it. */
+static void skip_if_unrunnable(plan_config *c, int world_size)
+{
+    const char *why = NULL;
+    char buf[96];
+    if (c->ranks > world_size) {
+        snprintf(buf, sizeof buf, "needs %d ranks, %d launched", c->ranks, world_size);
+        why = buf;
+    } else if (c->engine == JOB_ENGINE_SCALAPACK && c->mode == JOB_MODE_BATCH) {
+        why = "scalapack threads work inside BLAS; batch mode does not apply";
+    } else if (c->engine == JOB_ENGINE_SCALAPACK && c->distribute == JOB_DIST_SCATTER) {
+        why = "scalapack builds each process's blocks in place; no scatter";
+    }
+    if (why) {
+        c->skipped = 1;
+        snprintf(c->skip_reason, sizeof c->skip_reason, "%s", why);
+    }
+}
+
+int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen)
+{
+    for (int i = 0; i < plan->n; i++) {
+        const plan_config *c = &plan->configs[i];
+        if (c->engine != JOB_ENGINE_SCALAPACK)
+            continue;
+        if (c->group > c->ranks || c->ranks % c->group != 0) {
+            snprintf(err, errlen,
+                     "group %d does not divide the %d ranks of configuration %dx%d (engine "
+                     "scalapack splits a configuration's ranks into equal groups)",
+                     c->group, c->ranks, c->ranks, c->threads);
+            return -1;
+        }
+        if (c->grid_p * c->grid_q != c->group) {
+            snprintf(err, errlen,
+                     "grid %dx%d has %d processes but each group of configuration %dx%d has %d "
+                     "ranks (set grid=auto, or group=%d)",
+                     c->grid_p, c->grid_q, c->grid_p * c->grid_q, c->ranks, c->threads, c->group,
+                     c->grid_p * c->grid_q);
+            return -1;
+        }
+        if (pdsvd_check_vectors(job->rows, job->cols, job->vectors, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
 
 int plan_build(const job_t *job, int world_size, plan_t *plan)
 {
     int all_ranks[1] = {world_size};
     const int *ranks = job->n_ranks ? job->ranks : all_ranks;
     int n_ranks = job->n_ranks ? job->n_ranks : 1;
-    int n = job->n_distribute * job->n_thread_modes * job->n_threads * n_ranks;
+    int n = job->n_distribute * job->n_engines * job->n_thread_modes * job->n_threads * n_ranks;
 
     plan->n = 0;
     plan->configs = calloc((size_t)n, sizeof *plan->configs);
     if (!plan->configs)
         return ENOMEM;
     for (int d = 0; d < job->n_distribute; d++)
-        for (int m = 0; m < job->n_thread_modes; m++)
-            for (int t = 0; t < job->n_threads; t++)
-                for (int r = 0; r < n_ranks; r++) {
-                    plan_config *c = &plan->configs[plan->n++];
-                    c->ranks = ranks[r];
-                    c->threads = job->threads[t];
-                    c->mode = job->thread_modes[m];
-                    c->distribute = job->distribute[d];
-                    if (c->ranks > world_size) {
-                        c->skipped = 1;
-                        snprintf(c->skip_reason, sizeof c->skip_reason,
-                                 "needs %d ranks, %d launched", c->ranks, world_size);
+        for (int e = 0; e < job->n_engines; e++)
+            for (int m = 0; m < job->n_thread_modes; m++)
+                for (int t = 0; t < job->n_threads; t++)
+                    for (int r = 0; r < n_ranks; r++) {
+                        plan_config *c = &plan->configs[plan->n++];
+                        c->ranks = ranks[r];
+                        c->threads = job->threads[t];
+                        c->mode = job->thread_modes[m];
+                        c->distribute = job->distribute[d];
+                        c->engine = job->engines[e];
+                        c->group = 1;
+                        if (c->engine == JOB_ENGINE_SCALAPACK) {
+                            c->group = job->group ? job->group : c->ranks;
+                            c->block = job->block;
+                            if (job->grid_p) {
+                                c->grid_p = job->grid_p;
+                                c->grid_q = job->grid_q;
+                            } else {
+                                pdsvd_auto_grid(c->group, &c->grid_p, &c->grid_q);
+                            }
+                        }
+                        skip_if_unrunnable(c, world_size);
                     }
-                }
     return 0;
 }
 

@@ -83,6 +83,7 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
         row->svd_s = fmax(row->svd_s, s->svd_s);
         row->transfer_s = fmax(row->transfer_s, s->transfer_s);
         row->gen_s = fmax(row->gen_s, s->gen_s);
+        row->setup_s = fmax(row->setup_s, s->setup_s);
         row->rss_mb = fmax(row->rss_mb, s->rss_mb);
         svd_sum += s->svd_s;
         cpu_sum += s->cpu_s;
@@ -235,9 +236,9 @@ int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, in
 
 void report_table_head(FILE *out)
 {
-    fprintf(out, "\n%5s %7s %-5s %-10s | %9s %7s %6s | %9s %10s %8s %6s | %6s %7s | %s\n",
-            "ranks", "threads", "mode", "distribute", "wall_s", "speedup", "effic", "svd_s",
-            "transfer_s", "gather_s", "imbal", "load%", "rss_MB", "check");
+    fprintf(out, "\n%5s %7s %-5s %-10s %-16s | %9s %7s %6s | %9s %10s %8s %6s | %6s %7s | %s\n",
+            "ranks", "threads", "mode", "distribute", "engine", "wall_s", "speedup", "effic",
+            "svd_s", "transfer_s", "gather_s", "imbal", "load%", "rss_MB", "check");
 }
 
 static const char *check_name(report_check c)
@@ -245,12 +246,27 @@ static const char *check_name(report_check c)
     return c == REPORT_PASSED ? "PASSED" : c == REPORT_FAILED ? "FAILED" : "SKIPPED";
 }
 
+/* "lapack", or "scalapack 2x1/64" (grid/block), or "scalapack 2*1x2/64" for
+ * two groups of a 1x2 grid. */
+static void engine_label(const plan_config *c, char *buf, size_t len)
+{
+    if (c->engine != JOB_ENGINE_SCALAPACK)
+        snprintf(buf, len, "%s", job_engine_name(c->engine));
+    else if (c->group == c->ranks)
+        snprintf(buf, len, "scalapack %dx%d/%d", c->grid_p, c->grid_q, c->block);
+    else
+        snprintf(buf, len, "scalapack %d*%dx%d/%d", c->ranks / c->group, c->grid_p, c->grid_q,
+                 c->block);
+}
+
 void report_table_row(FILE *out, const report_row *row)
 {
     const plan_config *c = row->cfg;
-    fprintf(out, "%5d %7d %-5s %-10s | %9.3f %7.2f %6.3f | %9.3f %10.3f %8.4f %5.1f%% | %6.0f %7.1f | %s",
+    char engine[48];
+    engine_label(c, engine, sizeof engine);
+    fprintf(out, "%5d %7d %-5s %-10s %-16s | %9.3f %7.2f %6.3f | %9.3f %10.3f %8.4f %5.1f%% | %6.0f %7.1f | %s",
             c->ranks, c->threads, job_thread_mode_name(c->mode),
-            job_distribute_name(c->distribute), row->wall_s, row->speedup, row->efficiency,
+            job_distribute_name(c->distribute), engine, row->wall_s, row->speedup, row->efficiency,
             row->svd_s, row->transfer_s, row->gather_s, 100.0 * row->imbalance, row->load_pct,
             row->rss_mb, check_name(row->check));
     if (row->n_failed)
@@ -263,8 +279,11 @@ void report_table_row(FILE *out, const report_row *row)
 
 void report_skipped_row(FILE *out, const plan_config *c)
 {
-    fprintf(out, "%5d %7d %-5s %-10s | skipped: %s\n", c->ranks, c->threads,
-            job_thread_mode_name(c->mode), job_distribute_name(c->distribute), c->skip_reason);
+    char engine[48];
+    engine_label(c, engine, sizeof engine);
+    fprintf(out, "%5d %7d %-5s %-10s %-16s | skipped: %s\n", c->ranks, c->threads,
+            job_thread_mode_name(c->mode), job_distribute_name(c->distribute), engine,
+            c->skip_reason);
 }
 
 void report_seed_lines(FILE *out, const report_row *row, const svd_result *res, int64_t count)
@@ -329,7 +348,7 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         "rows", (json_int_t)job->rows, "cols", (json_int_t)job->cols,
         "count", (json_int_t)job->count, "seed", (json_int_t)job->seed,
         "vectors", job_vectors_name(job->vectors), "driver", job_driver_name(job->driver),
-        "distribute", job_distribute_name(c->distribute), "engine", "lapack",
+        "distribute", job_distribute_name(c->distribute), "engine", job_engine_name(c->engine),
         "ranks", c->ranks, "threads", c->threads, "thread_mode", job_thread_mode_name(c->mode),
         "repeat", row->repeats,
         "wall_s", row->wall_s, "wall_s_min", row->wall_s_min, "wall_s_max", row->wall_s_max,
@@ -350,6 +369,13 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         json_object_set_new(rec, "slurm_nodelist", nodes ? json_string(nodes) : json_null());
         json_object_set_new(rec, "slurm_cpus_per_task", cpt ? json_integer(cpt) : json_null());
         json_object_set_new(rec, "rank_cpus", rank_cpus);
+        json_object_set_new(rec, "setup_s", json_real(row->setup_s));
+        int scalapack = c->engine == JOB_ENGINE_SCALAPACK;
+        char grid[32];
+        snprintf(grid, sizeof grid, "%dx%d", c->grid_p, c->grid_q);
+        json_object_set_new(rec, "group", scalapack ? json_integer(c->group) : json_null());
+        json_object_set_new(rec, "grid", scalapack ? json_string(grid) : json_null());
+        json_object_set_new(rec, "block", scalapack ? json_integer(c->block) : json_null());
     } else {
         json_decref(rank_cpus);
     }

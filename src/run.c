@@ -11,6 +11,7 @@
 
 #include "matgen.h"
 #include "partition.h"
+#include "pdsvd.h"
 #include "sysinfo.h"
 
 /* OpenBLAS's own setter; its header clashes with LAPACKE's. */
@@ -73,6 +74,9 @@ static int concurrency(const plan_config *cfg)
 
 size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
 {
+    if (cfg->engine == JOB_ENGINE_SCALAPACK)
+        return pdsvd_peak_bytes(job->rows, job->cols, cfg->grid_p, cfg->grid_q, cfg->block,
+                                job->vectors);
     size_t ws = svd_ws_bytes(job->rows, job->cols, job->vectors, job->driver);
     if (ws == 0)
         return 0;
@@ -377,10 +381,133 @@ static void set_blas_threads(const plan_config *cfg)
     openblas_set_num_threads(t);
 }
 
+/* Generates a tile of matrix k: what every grid process does for its blocks. */
+typedef struct {
+    const job_t *job;
+    int64_t k;
+    int64_t poison;
+} tile_ctx;
+
+static void fill_tile(void *ctx, int64_t i0, int64_t j0, int64_t rows, int64_t cols, double *dst,
+                      int64_t ld)
+{
+    const tile_ctx *t = ctx;
+    matgen_fill_tile(t->job->seed, t->k, t->job->rows, t->job->cols, i0, j0, rows, cols, dst, ld);
+    if (t->k == t->poison && i0 == 0 && j0 == 0)
+        dst[0] = NAN;
+}
+
+/* engine scalapack: the ranks split into groups of cfg->group, each with its
+ * own BLACS grid; matrices are dealt to groups, every process generates its
+ * own blocks, and each group's leader keeps the results. */
+static int run_scalapack(const job_t *job, const plan_config *cfg, MPI_Comm comm,
+                         run_progress_fn progress, void *progress_ctx, run_outcome *out)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    int g = cfg->group, n_groups = size / g, gi = rank / g;
+    int64_t max_chunk = partition_max_chunk(job->count, n_groups);
+
+    /* rank 0 deals each rank its group's chunk */
+    int64_t *bounds = NULL, mine[2];
+    if (rank == 0) {
+        bounds = malloc(2 * (size_t)size * sizeof *bounds);
+        if (!bounds)
+            MPI_Abort(MPI_COMM_WORLD, 3);
+        for (int r = 0; r < size; r++)
+            partition_bounds(job->count, n_groups, r / g, &bounds[2 * r], &bounds[2 * r + 1]);
+    }
+    if (MPI_Scatter(bounds, 2, MPI_INT64_T, mine, 2, MPI_INT64_T, 0, comm) != MPI_SUCCESS)
+        return RUN_EMPI;
+    free(bounds);
+
+    run_rank_stats stats;
+    memset(&stats, 0, sizeof stats);
+    sysinfo_reset_peak_rss();
+    set_blas_threads(cfg);
+    MPI_Comm group;
+    MPI_Comm_split(comm, gi, rank, &group);
+    double ts = sysinfo_now();
+    pdsvd_grid *grid = NULL;
+    svd_result *local = calloc((size_t)max_chunk, sizeof *local);
+    svd_result *all = rank == 0 ? calloc((size_t)size * (size_t)max_chunk, sizeof *all) : NULL;
+    int rc = pdsvd_grid_create(group, cfg->grid_p, cfg->grid_q, job->rows, job->cols, cfg->block,
+                               job->vectors, &grid);
+    int status = rc || !local || (rank == 0 && !all) ? RUN_ENOMEM : RUN_OK;
+    stats.setup_s = sysinfo_now() - ts;
+    status = lazy_agree(status, comm, 1000000);
+
+    MPI_Datatype result_type;
+    MPI_Type_contiguous((int)sizeof(svd_result), MPI_BYTE, &result_type);
+    MPI_Type_commit(&result_type);
+    if (run_lazy_barrier(comm) != MPI_SUCCESS)
+        status = RUN_EMPI;
+    double cpu0 = sysinfo_cpu_seconds(), t_start = sysinfo_now();
+    tile_ctx tile = {.job = job, .poison = poisoned_matrix()};
+    for (int64_t k = mine[0]; status == RUN_OK && k < mine[1]; k++) {
+        svd_result res;
+        double fill_s, t0 = sysinfo_now();
+        tile.k = k;
+        pdsvd_compute(grid, fill_tile, &tile, &res, NULL, &fill_s);
+        double spent = sysinfo_now() - t0;
+        stats.gen_s += fill_s;
+        stats.svd_s += spent - fill_s;
+        local[k - mine[0]] = res;
+        if (rank == 0 && progress)
+            progress(progress_ctx, k - mine[0] + 1, mine[1] - mine[0]);
+    }
+    stats.matrices = (double)(mine[1] - mine[0]) / g;
+
+    MPI_Request req;
+    if (status == RUN_OK && run_lazy_barrier(comm) != MPI_SUCCESS)
+        status = RUN_EMPI;
+    double t_gather = sysinfo_now();
+    if (status == RUN_OK &&
+        (MPI_Igather(local, (int)max_chunk, result_type, all, (int)max_chunk, result_type, 0, comm,
+                     &req) != MPI_SUCCESS || run_lazy_wait(&req) != MPI_SUCCESS))
+        status = RUN_EMPI;
+    double t_end = sysinfo_now();
+    stats.gather_s = t_end - t_gather;
+    stats.cpu_s = sysinfo_cpu_seconds() - cpu0;
+    stats.rss_mb = sysinfo_peak_rss_mb();
+
+    if (status == RUN_OK && rank == 0) {
+        out->wall_s = t_end - t_start;
+        out->results = malloc((size_t)job->count * sizeof *out->results);
+        out->ranks = malloc((size_t)size * sizeof *out->ranks);
+        if (!out->results || !out->ranks)
+            status = RUN_ENOMEM;
+        /* each group's leader, rank gi * g, holds that group's chunk */
+        for (int q = 0; status == RUN_OK && q < n_groups; q++) {
+            int64_t lo, hi;
+            partition_bounds(job->count, n_groups, q, &lo, &hi);
+            memcpy(out->results + lo, all + (int64_t)q * g * max_chunk,
+                   (size_t)(hi - lo) * sizeof *out->results);
+        }
+        for (int64_t k = 0; status == RUN_OK && k < job->count; k++)
+            out->n_failed += out->results[k].info != 0;
+    }
+    const int n_stats = (int)(sizeof stats / sizeof(double));
+    if (MPI_Igather(&stats, n_stats, MPI_DOUBLE, out->ranks, n_stats, MPI_DOUBLE, 0, comm, &req) !=
+            MPI_SUCCESS ||
+        run_lazy_wait(&req) != MPI_SUCCESS)
+        status = RUN_EMPI;
+    MPI_Type_free(&result_type);
+    pdsvd_grid_free(grid);
+    pdsvd_release();        /* Cblacs_exit(1): BLACS goes, MPI stays for the next configuration */
+    MPI_Comm_free(&group);
+    free(local);
+    free(all);
+    return status;
+}
+
 /* The configuration as seen by one of its ranks. */
 static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
                       run_progress_fn progress, void *progress_ctx, run_outcome *out)
 {
+    if (cfg->engine == JOB_ENGINE_SCALAPACK)
+        return run_scalapack(job, cfg, comm, progress, progress_ctx, out);
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);

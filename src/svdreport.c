@@ -65,7 +65,7 @@ static void print_table(const compare_report *rep, int with_baseline, double thr
         char title[512], label[128];
         group_title(g, title, sizeof title);
         printf("%s== %s (hosts: %s)\n", gi ? "\n" : "", title, g->hosts);
-        printf("%5s %7s %-5s %-10s %-8s | %4s %9s %19s | %7s %6s | %9s %6s %7s | %s%s\n", "ranks",
+        printf("%5s %7s %-5s %-10s %-16s | %4s %9s %19s | %7s %6s | %9s %6s %7s | %s%s\n", "ranks",
                "threads", "mode", "distribute", "engine", "runs", "wall_s", "min-max", "speedup",
                "effic", "transfer%", "load%", "rss_MB", "check",
                with_baseline ? "      | base_s   ratio  verdict" : "");
@@ -75,7 +75,7 @@ static void print_table(const compare_report *rep, int with_baseline, double thr
             fmt_num(sp, sizeof sp, "%.2f", r->speedup);
             fmt_num(ef, sizeof ef, "%.3f", r->efficiency);
             snprintf(range, sizeof range, "%.3f-%.3f", r->wall_s_min, r->wall_s_max);
-            printf("%5d %7d %-5s %-10s %-8s | %4d %9.3f %19s | %7s %6s | %9.2f %6.0f %7.1f | %-10s",
+            printf("%5d %7d %-5s %-10s %-16s | %4d %9.3f %19s | %7s %6s | %9.2f %6.0f %7.1f | %-10s",
                    r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
                    r->wall_s, range, sp, ef, r->transfer_pct, r->load_pct, r->rss_mb,
                    r->agree ? "ok" : "DISAGREE");
