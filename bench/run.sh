@@ -49,3 +49,4 @@ text = "\n".join(lines) + "\n"
 open(sys.argv[2], "w").write(text)
 print(text)
 PY
+bench/scalapack.sh

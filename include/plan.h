@@ -31,9 +31,10 @@ typedef struct {
  * Returns 0, or ENOMEM (plan left empty). */
 int plan_build(const job_t *job, int world_size, plan_t *plan);
 
-/* Refuses what no launch could run: a scalapack group that does not divide
- * its configuration's ranks, a grid whose P x Q is not the group, vectors
- * pdgesvd cannot give. Returns 0, or -1 with the reason in err. */
+/* Refuses what no launch could run: in a scalapack configuration that is
+ * not skipped anyway, a group that does not divide its ranks, a grid whose
+ * P x Q is not the group, vectors pdgesvd cannot give. Returns 0, or -1 with
+ * the reason in err. */
 int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen);
 
 /* Index of the first configuration that runs, or -1 when all are skipped. */

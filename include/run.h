@@ -33,12 +33,13 @@ typedef struct {
 /* Called on rank 0's master thread after each of its matrices; must be cheap. */
 typedef void (*run_progress_fn)(void *ctx, int64_t done_rank0, int64_t total_rank0);
 
-enum { RUN_OK = 0, RUN_ENOMEM = 3, RUN_EMPI = 4 };
+enum { RUN_OK = 0, RUN_ENOMEM = 3, RUN_EMPI = 4, RUN_ESETUP = 5 };
 
 /* Runs cfg once. Every rank of world calls it; ranks beyond cfg->ranks wait
  * without spinning until the configuration ends. A failed allocation on any
  * rank is agreed on by all before any matrix moves, so every rank returns the
- * same code: RUN_OK, or RUN_ENOMEM (nothing computed). LAPACK failures are
+ * same code: RUN_OK, RUN_ENOMEM (nothing computed), or RUN_ESETUP when
+ * ScaLAPACK's grid or workspace query failed. LAPACK failures are
  * not errors here: they are counted in out->n_failed, and every other matrix
  * is still computed. out is freed with run_outcome_free on every rank. */
 int run_config(const job_t *job, const plan_config *cfg, MPI_Comm world,

@@ -257,8 +257,9 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             if (rc != RUN_OK) {
                 if (rank == 0)
                     fprintf(stderr, "svdrun: configuration %s failed: %s\n", label,
-                            rc == RUN_ENOMEM ? "cannot allocate its buffers and workspaces"
-                                             : "MPI error");
+                            rc == RUN_ENOMEM   ? "cannot allocate its buffers and workspaces"
+                            : rc == RUN_ESETUP ? "ScaLAPACK's grid or workspace query failed"
+                                               : "MPI error");
                 code = EXIT_RUNTIME;
                 break;
             }

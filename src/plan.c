@@ -30,21 +30,25 @@ int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen
 {
     for (int i = 0; i < plan->n; i++) {
         const plan_config *c = &plan->configs[i];
-        if (c->engine != JOB_ENGINE_SCALAPACK)
+        /* a configuration skipped anyway (batch, scatter, too many ranks) cannot fail */
+        if (c->engine != JOB_ENGINE_SCALAPACK || c->skipped)
             continue;
         if (c->group > c->ranks || c->ranks % c->group != 0) {
             snprintf(err, errlen,
-                     "group %d does not divide the %d ranks of configuration %dx%d (engine "
-                     "scalapack splits a configuration's ranks into equal groups)",
-                     c->group, c->ranks, c->ranks, c->threads);
+                     "group %d does not divide the %d rank%s of the configuration with %d rank%s "
+                     "x %d thread%s (engine scalapack splits a configuration's ranks into equal "
+                     "groups; sweep only ranks that are multiples of %d)",
+                     c->group, c->ranks, c->ranks == 1 ? "" : "s", c->ranks,
+                     c->ranks == 1 ? "" : "s", c->threads, c->threads == 1 ? "" : "s", c->group);
             return -1;
         }
         if (c->grid_p * c->grid_q != c->group) {
             snprintf(err, errlen,
-                     "grid %dx%d has %d processes but each group of configuration %dx%d has %d "
-                     "ranks (set grid=auto, or group=%d)",
-                     c->grid_p, c->grid_q, c->grid_p * c->grid_q, c->ranks, c->threads, c->group,
-                     c->grid_p * c->grid_q);
+                     "grid %dx%d has %d processes but the configuration with %d rank%s x %d "
+                     "thread%s has groups of %d (set grid=auto, or make group and the swept "
+                     "ranks fit %d processes)",
+                     c->grid_p, c->grid_q, c->grid_p * c->grid_q, c->ranks, c->ranks == 1 ? "" : "s",
+                     c->threads, c->threads == 1 ? "" : "s", c->group, c->grid_p * c->grid_q);
             return -1;
         }
         if (pdsvd_check_vectors(job->rows, job->cols, job->vectors, err, errlen) != 0)

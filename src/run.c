@@ -434,7 +434,7 @@ static int run_scalapack(const job_t *job, const plan_config *cfg, MPI_Comm comm
     svd_result *all = rank == 0 ? calloc((size_t)size * (size_t)max_chunk, sizeof *all) : NULL;
     int rc = pdsvd_grid_create(group, cfg->grid_p, cfg->grid_q, job->rows, job->cols, cfg->block,
                                job->vectors, &grid);
-    int status = rc || !local || (rank == 0 && !all) ? RUN_ENOMEM : RUN_OK;
+    int status = rc == EINVAL ? RUN_ESETUP : rc || !local || (rank == 0 && !all) ? RUN_ENOMEM : RUN_OK;
     stats.setup_s = sysinfo_now() - ts;
     status = lazy_agree(status, comm, 1000000);
 
