@@ -222,7 +222,8 @@ static void test_set_every_key_listed(void **state)
         {"size", "10"}, {"rows", "10"}, {"cols", "10"}, {"count", "2"}, {"seed", "1"},
         {"vectors", "thin"}, {"driver", "gesvd"}, {"distribute", "scatter"},
         {"ranks", "1,2"}, {"threads", "2"}, {"thread_mode", "batch"}, {"repeat", "2"},
-        {"name", "x"},
+        {"name", "x"}, {"engine", "lapack,scalapack"}, {"group", "2"}, {"grid", "2x1"},
+        {"block", "7"},
     };
     size_t n_keys = 0;
     while (job_keys[n_keys])
@@ -237,6 +238,41 @@ static void test_set_every_key_listed(void **state)
         job_t job;
         fresh_job(&job);
         set_ok(&job, good[g].key, good[g].value);
+    }
+}
+
+/* The scalapack keys: values, defaults and each bad case. */
+static void test_scalapack_keys(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX] = "";
+    fresh_job(&job);
+    assert_int_equal(job.n_engines, 1);
+    assert_int_equal(job.engines[0], JOB_ENGINE_LAPACK);
+    assert_int_equal(job.group, 0);
+    assert_int_equal(job.grid_p, 0);
+    assert_int_equal(job.block, 64);
+    set_ok(&job, "engine", "scalapack,lapack");
+    assert_int_equal(job.n_engines, 2);
+    assert_int_equal(job.engines[0], JOB_ENGINE_SCALAPACK);
+    set_ok(&job, "grid", "3x4");
+    assert_int_equal(job.grid_p, 3);
+    assert_int_equal(job.grid_q, 4);
+    set_ok(&job, "grid", "auto");
+    assert_int_equal(job.grid_p, 0);
+    static const char *const bad[][2] = {
+        {"engine", "cusolver"}, {"engine", "lapack,lapack"}, {"engine", ""}, {"group", "0"},
+        {"group", "-2"}, {"grid", "0x2"}, {"grid", "2x"}, {"grid", "x2"}, {"grid", "2x2x2"},
+        {"grid", "axb"}, {"grid", " 2x1"}, {"block", "0"}, {"block", "big"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        job_t before = job;
+        err[0] = '\0';
+        if (job_set(&job, bad[i][0], bad[i][1], err, sizeof err) != -1)
+            fail_msg("%s=%s was accepted", bad[i][0], bad[i][1]);
+        assert_non_null(strstr(err, bad[i][0]));
+        assert_memory_equal(&before, &job, sizeof job);
     }
 }
 
@@ -554,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_set_lists),
         cmocka_unit_test(test_set_every_key_listed),
         cmocka_unit_test(test_set_errors),
+        cmocka_unit_test(test_scalapack_keys),
         cmocka_unit_test(test_set_small_err_buffer),
         cmocka_unit_test(test_parse_good_file),
         cmocka_unit_test(test_parse_bad_files),

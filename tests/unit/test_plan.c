@@ -231,6 +231,72 @@ static void test_max_threads_per_host(void **state)
     plan_free(&plan);
 }
 
+/* scalapack: groups and grids resolved, batch and scatter skipped, bad grids refused. */
+static void test_scalapack_configs(void **state)
+{
+    (void)state;
+    job_t job;
+    plan_t plan;
+    char err[256];
+    base_job(&job);
+    set_ok(&job, "engine", "lapack,scalapack");
+    set_ok(&job, "ranks", "1,2,4");
+    set_ok(&job, "thread_mode", "blas,batch");
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan.n, 12);
+    /* order: engine outside thread_mode: lapack blas x3, lapack batch x3, scalapack blas x3, ... */
+    const plan_config *c = &plan.configs[6];
+    assert_int_equal(c->engine, JOB_ENGINE_SCALAPACK);
+    assert_int_equal(c->mode, JOB_MODE_BLAS);
+    assert_int_equal(c->ranks, 1);
+    assert_int_equal(c->group, 1);
+    assert_true(c->grid_p == 1 && c->grid_q == 1 && c->block == 64);
+    c = &plan.configs[7];
+    assert_true(c->group == 2 && c->grid_p == 1 && c->grid_q == 2);
+    c = &plan.configs[8];
+    assert_true(c->group == 4 && c->grid_p == 2 && c->grid_q == 2);
+    assert_false(plan.configs[8].skipped);
+    for (int i = 9; i < 12; i++) {      /* scalapack with batch: skipped, the reason says why */
+        assert_true(plan.configs[i].skipped);
+        assert_non_null(strstr(plan.configs[i].skip_reason, "scalapack"));
+    }
+    assert_int_equal(plan.configs[0].group, 1);     /* lapack: no grid */
+    assert_int_equal(plan.configs[0].grid_p, 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), 0);
+    plan_free(&plan);
+
+    /* group 2: ranks 1 cannot be split, and the message names the group */
+    set_ok(&job, "thread_mode", "blas");
+    set_ok(&job, "group", "2");
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "group 2"));
+    plan_free(&plan);
+    set_ok(&job, "ranks", "2,4");
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), 0);
+    assert_int_equal(plan.configs[3].group, 2);     /* 4 ranks: two groups of a 1x2 grid */
+    assert_int_equal(plan.configs[3].grid_q, 2);
+    plan_free(&plan);
+
+    /* an explicit grid must be the group */
+    set_ok(&job, "grid", "2x2");
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "grid 2x2"));
+    plan_free(&plan);
+
+    /* vectors=full on a non-square matrix: pdgesvd cannot */
+    set_ok(&job, "grid", "auto");
+    set_ok(&job, "rows", "10");
+    set_ok(&job, "cols", "7");
+    set_ok(&job, "vectors", "full");
+    assert_int_equal(plan_build(&job, 4, &plan), 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "full"));
+    plan_free(&plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_first_runnable),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_max_threads_per_host),
+        cmocka_unit_test(test_scalapack_configs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
