@@ -50,3 +50,4 @@ open(sys.argv[2], "w").write(text)
 print(text)
 PY
 bench/scalapack.sh
+bench/cases.sh

@@ -59,7 +59,8 @@ size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root);
 int run_check_memory(const job_t *job, const plan_t *plan, const sysinfo_rank *ranks, int nranks,
                      char *err, size_t errlen);
 
-/* Completes req by testing with a growing sleep (50 us to 1 ms), so a rank
+/* Completes req by testing, spinning 20 us and then with a growing sleep
+ * (50 us to 1 ms), so a rank
  * that waits leaves its core to the ranks at work. Returns the MPI code. */
 int run_lazy_wait(MPI_Request *req);
 
