@@ -80,6 +80,33 @@ for case in dict.fromkeys(r["case"] for r in recs if not r["case"].startswith("r
         verdict("100x100 x 4000: svdrun 2x1 faster than the floor", f"{f / two['wall_s']:.2f}x", ">= 1.8x",
                 f / two["wall_s"] >= 1.8)
 
+# Communication: scatter's effective bandwidth (bytes rank 0 sends over the
+# slowest rank's transfer time, a lower bound) against a memcpy of the same
+# bytes, and what scatter costs per matrix over regenerate.
+comm = []
+for case in dict.fromkeys(r["case"] for r in recs if "ranks" in r and not r["case"].startswith("rss-")):
+    runs = [r for r in recs if r["case"] == case and "ranks" in r]
+    sc = next((r for r in runs if r["ranks"] == 2 and r["threads"] == 1 and r["distribute"] == "scatter"), None)
+    rg = next((r for r in runs if r["ranks"] == 2 and r["threads"] == 1 and r["distribute"] == "regenerate"), None)
+    if not sc or not rg:
+        continue
+    per = sc["rows"] * sc["cols"] * 8
+    sent = (sc["count"] // 2) * per
+    import numpy as np
+    src, dst = np.ones(per // 8), np.empty(per // 8)
+    reps = max(1, int(2e8 // per))
+    t0 = datetime.datetime.now()
+    for _ in range(reps):
+        np.copyto(dst, src)
+    memcpy = reps * per / (datetime.datetime.now() - t0).total_seconds() / 1e9
+    bw = sent / sc["transfer_s"] / 1e9 if sc["transfer_s"] > 0 else float("inf")
+    extra = (sc["wall_s"] - rg["wall_s"]) / (sc["count"] / 2) * 1e6
+    comm.append(f"| {case} | {per / 1e6:.3f} | {bw:.2f} | {memcpy:.2f} | {extra:+.0f} |")
+if comm:
+    lines += ["### Communication (2x1)", "",
+              "| case | MB per matrix | scatter GB/s (lower bound) | memcpy GB/s | scatter - regenerate per matrix (us) |",
+              "|---|---|---|---|---|"] + comm + [""]
+
 r16 = next((r for r in recs if r["case"] == "rss-16"), None)
 r160 = next((r for r in recs if r["case"] == "rss-160"), None)
 if r16 and r160:
