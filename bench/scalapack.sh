@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/results
 mkdir -p "$out"
-big=4000 small=2000 repeat=${SCALAPACK_REPEAT:-1}
+big=4000 small=2000 repeat=${SCALAPACK_REPEAT:-3}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then big=1000 small=500; fi
 json="$out/scalapack.jsonl"
 rm -f "$json"

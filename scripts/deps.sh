@@ -8,7 +8,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   libopenblas-openmp-dev liblapacke-dev libscalapack-openmpi-dev
   libinih-dev libjansson-dev libcmocka-dev
-  python3-numpy procps coreutils
+  python3-numpy python3-mpi4py procps coreutils
   gnuplot-nox iproute2 util-linux
   slurm-wlm munge
 )
