@@ -391,6 +391,58 @@ static void set_blas_threads(const plan_config *cfg)
     openblas_set_num_threads(t);
 }
 
+/* The end of every configuration: a barrier (so waiting for the slowest rank
+ * stays out of gather_s), MPI_Gather of each rank's padded results, then each
+ * rank's stats. Part q of n_parts holds chunk q and is rank q * stride (every
+ * rank for lapack, each group's leader for scalapack). Fills out on rank 0.
+ * Returns status, or the first failure. */
+static int gather_outcome(const job_t *job, MPI_Comm comm, int status, const svd_result *local,
+                          svd_result *all, int64_t max_chunk, int n_parts, int stride,
+                          run_rank_stats *stats, double cpu0, double t_start, run_outcome *out)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    MPI_Datatype result_type;
+    MPI_Type_contiguous((int)sizeof(svd_result), MPI_BYTE, &result_type);
+    MPI_Type_commit(&result_type);
+    MPI_Request req;
+    if (status == RUN_OK && run_lazy_barrier(comm) != MPI_SUCCESS)
+        status = RUN_EMPI;
+    double t_gather = sysinfo_now();
+    if (status == RUN_OK &&
+        (MPI_Igather(local, (int)max_chunk, result_type, all, (int)max_chunk, result_type, 0, comm,
+                     &req) != MPI_SUCCESS || run_lazy_wait(&req) != MPI_SUCCESS))
+        status = RUN_EMPI;
+    double t_end = sysinfo_now();
+    MPI_Type_free(&result_type);
+    stats->gather_s = t_end - t_gather;
+    stats->cpu_s = sysinfo_cpu_seconds() - cpu0;
+    stats->rss_mb = sysinfo_peak_rss_mb();
+
+    if (status == RUN_OK && rank == 0) {
+        out->wall_s = t_end - t_start;
+        out->results = malloc((size_t)job->count * sizeof *out->results);
+        out->ranks = malloc((size_t)size * sizeof *out->ranks);
+        if (!out->results || !out->ranks)
+            status = RUN_ENOMEM;
+        for (int q = 0; status == RUN_OK && q < n_parts; q++) {
+            int64_t lo, hi;
+            partition_bounds(job->count, n_parts, q, &lo, &hi);
+            memcpy(out->results + lo, all + (int64_t)q * stride * max_chunk,
+                   (size_t)(hi - lo) * sizeof *out->results);
+        }
+        for (int64_t k = 0; status == RUN_OK && k < job->count; k++)
+            out->n_failed += out->results[k].info != 0;
+    }
+    const int n_stats = (int)(sizeof *stats / sizeof(double));
+    if (MPI_Igather(stats, n_stats, MPI_DOUBLE, out->ranks, n_stats, MPI_DOUBLE, 0, comm, &req) !=
+            MPI_SUCCESS ||
+        run_lazy_wait(&req) != MPI_SUCCESS)
+        status = RUN_EMPI;
+    return status;
+}
+
 /* Generates a tile of matrix k: what every grid process does for its blocks. */
 typedef struct {
     const job_t *job;
@@ -448,9 +500,6 @@ static int run_scalapack(const job_t *job, const plan_config *cfg, MPI_Comm comm
     stats.setup_s = sysinfo_now() - ts;
     status = lazy_agree(status, comm, 1000000);
 
-    MPI_Datatype result_type;
-    MPI_Type_contiguous((int)sizeof(svd_result), MPI_BYTE, &result_type);
-    MPI_Type_commit(&result_type);
     if (run_lazy_barrier(comm) != MPI_SUCCESS)
         status = RUN_EMPI;
     double cpu0 = sysinfo_cpu_seconds(), t_start = sysinfo_now();
@@ -468,42 +517,9 @@ static int run_scalapack(const job_t *job, const plan_config *cfg, MPI_Comm comm
             progress(progress_ctx, k - mine[0] + 1, mine[1] - mine[0]);
     }
     stats.matrices = (double)(mine[1] - mine[0]) / g;
-
-    MPI_Request req;
-    if (status == RUN_OK && run_lazy_barrier(comm) != MPI_SUCCESS)
-        status = RUN_EMPI;
-    double t_gather = sysinfo_now();
-    if (status == RUN_OK &&
-        (MPI_Igather(local, (int)max_chunk, result_type, all, (int)max_chunk, result_type, 0, comm,
-                     &req) != MPI_SUCCESS || run_lazy_wait(&req) != MPI_SUCCESS))
-        status = RUN_EMPI;
-    double t_end = sysinfo_now();
-    stats.gather_s = t_end - t_gather;
-    stats.cpu_s = sysinfo_cpu_seconds() - cpu0;
-    stats.rss_mb = sysinfo_peak_rss_mb();
-
-    if (status == RUN_OK && rank == 0) {
-        out->wall_s = t_end - t_start;
-        out->results = malloc((size_t)job->count * sizeof *out->results);
-        out->ranks = malloc((size_t)size * sizeof *out->ranks);
-        if (!out->results || !out->ranks)
-            status = RUN_ENOMEM;
-        /* each group's leader, rank gi * g, holds that group's chunk */
-        for (int q = 0; status == RUN_OK && q < n_groups; q++) {
-            int64_t lo, hi;
-            partition_bounds(job->count, n_groups, q, &lo, &hi);
-            memcpy(out->results + lo, all + (int64_t)q * g * max_chunk,
-                   (size_t)(hi - lo) * sizeof *out->results);
-        }
-        for (int64_t k = 0; status == RUN_OK && k < job->count; k++)
-            out->n_failed += out->results[k].info != 0;
-    }
-    const int n_stats = (int)(sizeof stats / sizeof(double));
-    if (MPI_Igather(&stats, n_stats, MPI_DOUBLE, out->ranks, n_stats, MPI_DOUBLE, 0, comm, &req) !=
-            MPI_SUCCESS ||
-        run_lazy_wait(&req) != MPI_SUCCESS)
-        status = RUN_EMPI;
-    MPI_Type_free(&result_type);
+    /* each group's leader, rank gi * g, holds that group's chunk */
+    status = gather_outcome(job, comm, status, local, all, max_chunk, n_groups, g, &stats, cpu0,
+                            t_start, out);
     pdsvd_grid_free(grid);
     pdsvd_release();        /* Cblacs_exit(1): BLACS goes, MPI stays for the next configuration */
     MPI_Comm_free(&group);
@@ -554,10 +570,6 @@ static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
     MPI_Datatype matrix_type;   /* one column; a matrix is cols of them, so counts stay ints */
     MPI_Type_contiguous((int)job->rows, MPI_DOUBLE, &matrix_type);
     MPI_Type_commit(&matrix_type);
-    MPI_Datatype result_type;
-    MPI_Type_contiguous((int)sizeof(svd_result), MPI_BYTE, &result_type);
-    MPI_Type_commit(&result_type);
-
     run_state st = {.job = job, .cfg = cfg, .mem = &mem, .lo = mine[0], .hi = mine[1],
                     .poison = poisoned_matrix(), .stats = &stats, .progress = progress,
                     .progress_ctx = progress_ctx, .rank = rank};
@@ -575,44 +587,9 @@ static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
             status = compute_scatter_recv(&st, comm, matrix_type);
     }
     stats.matrices = (double)(st.hi - st.lo);
-
-    /* the barrier keeps waiting for the slowest rank out of gather_s */
-    MPI_Request req;
-    if (status == RUN_OK && run_lazy_barrier(comm) != MPI_SUCCESS)
-        status = RUN_EMPI;
-    double t_gather = sysinfo_now();
-    if (status == RUN_OK &&
-        (MPI_Igather(mem.local, (int)max_chunk, result_type, mem.all, (int)max_chunk, result_type,
-                     0, comm, &req) != MPI_SUCCESS || run_lazy_wait(&req) != MPI_SUCCESS))
-        status = RUN_EMPI;
-    double t_end = sysinfo_now();
-    stats.gather_s = t_end - t_gather;
-    stats.cpu_s = sysinfo_cpu_seconds() - cpu0;
-    stats.rss_mb = sysinfo_peak_rss_mb();
-
-    if (status == RUN_OK && rank == 0) {
-        out->wall_s = t_end - t_start;
-        out->results = malloc((size_t)job->count * sizeof *out->results);
-        out->ranks = malloc((size_t)size * sizeof *out->ranks);
-        if (!out->results || !out->ranks)
-            status = RUN_ENOMEM;
-        for (int r = 0; status == RUN_OK && r < size; r++) {
-            int64_t lo, hi;
-            partition_bounds(job->count, size, r, &lo, &hi);
-            memcpy(out->results + lo, mem.all + (int64_t)r * max_chunk,
-                   (size_t)(hi - lo) * sizeof *out->results);
-        }
-        for (int64_t k = 0; status == RUN_OK && k < job->count; k++)
-            out->n_failed += out->results[k].info != 0;
-    }
-    const int n_stats = (int)(sizeof stats / sizeof(double));
-    if (MPI_Igather(&stats, n_stats, MPI_DOUBLE, out->ranks, n_stats, MPI_DOUBLE, 0, comm, &req) !=
-            MPI_SUCCESS ||
-        run_lazy_wait(&req) != MPI_SUCCESS)
-        status = RUN_EMPI;
-
+    status = gather_outcome(job, comm, status, mem.local, mem.all, max_chunk, size, 1, &stats, cpu0,
+                            t_start, out);
     MPI_Type_free(&matrix_type);
-    MPI_Type_free(&result_type);
     mem_free(&mem);
     return status;
 }
