@@ -16,6 +16,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 # MPI test programs, launched by tests/mpi/*.sh under mpirun
 MPIT_SRCS := $(wildcard tests/mpi/test_*.c)
+TEST_SUPPORT := $(patsubst tests/support/%.c,build/obj/support_%.o,$(wildcard tests/support/*.c))
 MPIT_BINS := $(MPIT_SRCS:tests/mpi/%.c=build/mpitests/%)
 
 NP        ?= 4
@@ -48,13 +49,18 @@ build/svdfloor: build/obj/svdfloor.o $(OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-build/tests/%: tests/unit/%.c $(OBJS) $(wildcard include/*.h) | build/tests
+build/tests/%: tests/unit/%.c $(OBJS) $(TEST_SUPPORT) $(wildcard include/*.h) | build/tests
 	@echo '  CC LD   $@'
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support $< $(OBJS) $(TEST_SUPPORT) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-build/mpitests/%: tests/mpi/%.c $(OBJS) $(wildcard include/*.h) | build/mpitests
+build/mpitests/%: tests/mpi/%.c $(OBJS) $(TEST_SUPPORT) $(wildcard include/*.h) | build/mpitests
 	@echo '  CC LD   $@'
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support $< $(OBJS) $(TEST_SUPPORT) -o $@ $(LDLIBS)
+
+# oracles shared by the unit and MPI tests
+build/obj/support_%.o: tests/support/%.c $(wildcard tests/support/*.h) | build/obj
+	@echo '  CC      $<'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support -c $< -o $@
 
 build/obj build/tests build/mpitests:
 	mkdir -p $@

@@ -35,6 +35,7 @@
 
 #include "matgen.h"
 #include "pdsvd.h"
+#include "spectrum.h"
 #include "svd.h"
 
 #define DIAG_MAX 240
@@ -107,70 +108,6 @@ static int check(int ok, const char *fmt, ...)
     free(msgs);
     diag[0] = 0;
     return all;
-}
-
-/* ---- the test's own random numbers (splitmix64), independent of matgen ---- */
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static double rng_sym(uint64_t *s)
-{
-    return 2.0 * ((double)(rng_next(s) >> 11) * 0x1p-53) - 1.0;
-}
-
-/* An n x n orthogonal matrix (column-major), or NULL. */
-static double *random_orthogonal(int64_t n, uint64_t *rng)
-{
-    double *q = malloc((size_t)(n * n) * sizeof *q);
-    double *tau = malloc((size_t)n * sizeof *tau);
-    if (!q || !tau) {
-        free(q);
-        free(tau);
-        return NULL;
-    }
-    for (int64_t t = 0; t < n * n; t++)
-        q[t] = rng_sym(rng);
-    int rc = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, q, (lapack_int)n, tau);
-    if (rc == 0)
-        rc = LAPACKE_dorgqr(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, (lapack_int)n, q,
-                            (lapack_int)n, tau);
-    free(tau);
-    if (rc != 0) {
-        free(q);
-        return NULL;
-    }
-    return q;
-}
-
-/* A = Q1(:,1:mn) diag(sigma) Q2(:,1:mn)^T, m x n column-major; NULL on failure. */
-static double *known_matrix(int64_t m, int64_t n, const double *sigma, uint64_t seed)
-{
-    uint64_t rng = seed;
-    int64_t mn = m < n ? m : n;
-    double *q1 = random_orthogonal(m, &rng), *q2 = random_orthogonal(n, &rng);
-    double *a = calloc((size_t)(m * n), sizeof *a);
-    if (!q1 || !q2 || !a) {
-        free(q1);
-        free(q2);
-        free(a);
-        return NULL;
-    }
-    for (int64_t j = 0; j < n; j++)
-        for (int64_t i = 0; i < m; i++) {
-            double v = 0.0;
-            for (int64_t l = 0; l < mn; l++)
-                v += q1[i + l * m] * sigma[l] * q2[j + l * n];
-            a[i + j * m] = v;
-        }
-    free(q1);
-    free(q2);
-    return a;
 }
 
 /* ---- the fill callback ---- */
@@ -324,7 +261,7 @@ static void known_case(env_t *e, pdsvd_grid *g, const char *label, int64_t m, in
                        uint64_t seed)
 {
     int64_t mn = m < n ? m : n;
-    double *a = known_matrix(m, n, known, seed);
+    double *a = spectrum_matrix(m, n, known, seed);
     double *sig = calloc((size_t)mn, sizeof *sig), *lsig = calloc((size_t)mn, sizeof *lsig);
     int *cover = calloc((size_t)(m * n), sizeof *cover);
     int *cover_sum = calloc((size_t)(m * n), sizeof *cover_sum);
