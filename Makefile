@@ -57,7 +57,8 @@ build/mpitests/%: tests/mpi/%.c $(OBJS) $(TEST_SUPPORT) $(wildcard include/*.h) 
 	@echo '  CC LD   $@'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support $< $(OBJS) $(TEST_SUPPORT) -o $@ $(LDLIBS)
 
-# oracles shared by the unit and MPI tests
+# oracles shared by the unit and MPI tests (kept: make would delete them as intermediates)
+.SECONDARY: $(TEST_SUPPORT)
 build/obj/support_%.o: tests/support/%.c $(wildcard tests/support/*.h) | build/obj
 	@echo '  CC      $<'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support -c $< -o $@
