@@ -80,6 +80,30 @@ static int concurrency(const plan_config *cfg)
     return cfg->mode == JOB_MODE_BATCH ? cfg->threads : 1;
 }
 
+/* Bytes a scatter message aims for: each message costs ~15 us here whatever
+ * its size, so small matrices travel in groups instead of one by one. */
+#define RUN_SCATTER_MSG_BYTES (256 * 1024)
+#define RUN_SCATTER_GROUP_MAX 256
+
+/* Matrices a rank receives per scatter round: the concurrency times the
+ * number of matrices that fit one message. */
+static int scatter_round(const job_t *job, const plan_config *cfg)
+{
+    size_t mat = job_matrix_bytes(job), g = mat ? RUN_SCATTER_MSG_BYTES / mat : 1;
+    if (g < 1)
+        g = 1;
+    if (g > RUN_SCATTER_GROUP_MAX)
+        g = RUN_SCATTER_GROUP_MAX;
+    return concurrency(cfg) * (int)g;
+}
+
+/* A matrix's slot in a buffer block: padded to a cache line, so every matrix
+ * of a message starts aligned. */
+static size_t slot_bytes(const job_t *job)
+{
+    return (job_matrix_bytes(job) + 63) / 64 * 64;
+}
+
 size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
 {
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
@@ -90,8 +114,10 @@ size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
         return 0;
     size_t c = (size_t)concurrency(cfg), mat = job_matrix_bytes(job);
     size_t bytes = c * ws;       /* each workspace counts its input matrix */
-    if (cfg->distribute == JOB_DIST_SCATTER)
-        bytes += root ? 2 * (size_t)(cfg->ranks - 1) * c * mat : c * mat;
+    if (cfg->distribute == JOB_DIST_SCATTER) {
+        size_t round = (size_t)scatter_round(job, cfg);
+        bytes += root ? 2 * (size_t)(cfg->ranks - 1) * round * mat : 2 * round * mat;
+    }
     return bytes;
 }
 
@@ -137,11 +163,13 @@ int run_check_memory(const job_t *job, const plan_t *plan, const sysinfo_rank *r
 typedef struct {
     int n_ws;
     svd_ws **ws;         /* one per concurrent SVD */
+    int n_blocks;
+    double **blocks;     /* the allocations bufs point into: one per message */
     int n_bufs;
     double **bufs;       /* matrix buffers, column-major, ld = rows */
     svd_result *local;   /* [max_chunk], padded for MPI_Gather */
     svd_result *all;     /* root: [ranks * max_chunk] */
-    MPI_Request *reqs;   /* root: sends, 2 * (ranks-1) * c; others: receives, 2 * c */
+    MPI_Request *reqs;   /* root: sends, 2 * (ranks-1); others: receives, 2 */
     int n_reqs;
 } run_mem;
 
@@ -149,8 +177,9 @@ static void mem_free(run_mem *mem)
 {
     for (int i = 0; mem->ws && i < mem->n_ws; i++)
         svd_ws_free(mem->ws[i]);
-    for (int i = 0; mem->bufs && i < mem->n_bufs; i++)
-        free(mem->bufs[i]);
+    for (int i = 0; mem->blocks && i < mem->n_blocks; i++)
+        free(mem->blocks[i]);
+    free(mem->blocks);
     free(mem->ws);
     free(mem->bufs);
     free(mem->local);
@@ -159,22 +188,27 @@ static void mem_free(run_mem *mem)
     memset(mem, 0, sizeof *mem);
 }
 
-/* Allocates mem for this rank. Returns 0 or ENOMEM (or EINVAL from LAPACK's
- * query); mem is then partly filled and must be freed. */
+/* Allocates mem for this rank: c compute buffers (regenerate, and the
+ * root's own matrices), and for scatter one block of a round's slots per
+ * message in flight: the root two per other rank, the others two. Returns 0
+ * or ENOMEM (or EINVAL from LAPACK's query); mem is then partly filled and
+ * must be freed. */
 static int mem_alloc(run_mem *mem, const job_t *job, const plan_config *cfg, int rank,
                      int64_t max_chunk)
 {
-    int c = concurrency(cfg);
+    int c = concurrency(cfg), round = scatter_round(job, cfg);
     int scatter = cfg->distribute == JOB_DIST_SCATTER;
+    int own = scatter && rank > 0 ? 0 : c;
+    int messages = !scatter ? 0 : rank == 0 ? 2 * (cfg->ranks - 1) : 2;
+    size_t slot = slot_bytes(job);
     mem->n_ws = c;
     mem->ws = calloc((size_t)c, sizeof *mem->ws);
-    if (!scatter)
-        mem->n_bufs = c;
-    else
-        mem->n_bufs = rank == 0 ? c + 2 * (cfg->ranks - 1) * c : 2 * c;
-    mem->bufs = calloc((size_t)mem->n_bufs, sizeof *mem->bufs);
+    mem->n_blocks = own + messages;
+    mem->blocks = calloc((size_t)mem->n_blocks + 1, sizeof *mem->blocks);
+    mem->n_bufs = own + messages * round;
+    mem->bufs = calloc((size_t)mem->n_bufs + 1, sizeof *mem->bufs);
     mem->local = calloc((size_t)max_chunk, sizeof *mem->local);
-    if (!mem->ws || !mem->bufs || !mem->local)
+    if (!mem->ws || !mem->blocks || !mem->bufs || !mem->local)
         return ENOMEM;
     for (int i = 0; i < c; i++) {
         int rc = svd_ws_create(job->rows, job->cols, job->vectors, job->driver, &mem->ws[i]);
@@ -183,19 +217,21 @@ static int mem_alloc(run_mem *mem, const job_t *job, const plan_config *cfg, int
     }
     /* touched now, before the start barrier: first-touch page faults cost
      * ~30 us a page in a VM and are set-up, not per-matrix work */
-    for (int i = 0; i < mem->n_bufs; i++) {
+    for (int i = 0, b = 0; i < mem->n_blocks; i++) {
+        int slots = i < own ? 1 : round;
         /* cache-line aligned, whatever MPI did to the heap before us */
-        size_t bytes = (job_matrix_bytes(job) + 63) / 64 * 64;
-        if (!(mem->bufs[i] = aligned_alloc(64, bytes)))
+        if (!(mem->blocks[i] = aligned_alloc(64, slots * slot)))
             return ENOMEM;
-        memset(mem->bufs[i], 0, job_matrix_bytes(job));
+        memset(mem->blocks[i], 0, slots * slot);
+        for (int k = 0; k < slots; k++)
+            mem->bufs[b++] = (double *)((char *)mem->blocks[i] + k * slot);
     }
     if (scatter) {
-        mem->n_reqs = rank == 0 ? 2 * (cfg->ranks - 1) * c : 2 * c;
-        mem->reqs = malloc((size_t)(mem->n_reqs > 0 ? mem->n_reqs : 1) * sizeof *mem->reqs);
+        mem->n_reqs = messages;
+        mem->reqs = malloc((size_t)(messages > 0 ? messages : 1) * sizeof *mem->reqs);
         if (!mem->reqs)
             return ENOMEM;
-        for (int i = 0; i < mem->n_reqs; i++)
+        for (int i = 0; i < messages; i++)
             mem->reqs[i] = MPI_REQUEST_NULL;
     }
     if (rank == 0 && !(mem->all = calloc((size_t)(cfg->ranks * max_chunk), sizeof *mem->all)))
@@ -288,39 +324,55 @@ static void compute_regenerate(run_state *st)
     }
 }
 
-/* scatter, root: generates round j of every other rank's matrices into buffer
- * set j % 2 (waiting first for that set's sends of round j-2) and sends them
- * non-blocking. */
-static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type, int ranks, int64_t j)
+/* scatter: the n matrices first.. of a round, c at a time, testing the
+ * transfers in flight between groups: a message above the eager limit moves
+ * only while both sides call into MPI. own_bufs: generate each group into the
+ * root's c buffers; else bufs holds the received round. */
+static void compute_round(run_state *st, double **bufs, int own_bufs, int64_t first, int n,
+                          MPI_Request *reqs, int n_reqs)
+{
+    int c = concurrency(st->cfg), done;
+    for (int b = 0; b < n; b += c) {
+        compute_group(st, own_bufs ? bufs : bufs + b, first + b, n - b < c ? n - b : c, own_bufs);
+        MPI_Testall(n_reqs, reqs, &done, MPI_STATUSES_IGNORE);
+    }
+}
+
+/* scatter, root: generates round j of every other rank's matrices into
+ * buffer set j % 2 (waiting first for that set's sends of round j-2) and sends
+ * each rank its round as one message. */
+static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype slot_type, int ranks, int64_t j)
 {
     const job_t *job = st->job;
     run_mem *mem = st->mem;
-    int c = concurrency(st->cfg);
-    int per_set = (ranks - 1) * c, set = (int)(j % 2);
-    double **send = mem->bufs + c + set * per_set;
-    MPI_Request *reqs = mem->reqs + set * per_set;
+    int c = concurrency(st->cfg), round = scatter_round(job, st->cfg);
+    int set = (int)(j % 2);
+    double **send = mem->bufs + c + (size_t)set * (ranks - 1) * round;
+    MPI_Request *reqs = mem->reqs + set * (ranks - 1);
 
     double t0 = sysinfo_now();
-    if (lazy_waitall(per_set, reqs) != MPI_SUCCESS)
+    if (lazy_waitall(ranks - 1, reqs) != MPI_SUCCESS)
         return RUN_EMPI;
     double t1 = sysinfo_now();
-    int n_out = 0;
-    int64_t ks[per_set];
-    int dest[per_set];
+    int64_t first[ranks], n[ranks];
     for (int r = 1; r < ranks; r++) {
         int64_t lo, hi;
         partition_bounds(job->count, ranks, r, &lo, &hi);
-        for (int b = 0; b < c && lo + j * c + b < hi; b++) {
-            ks[n_out] = lo + j * c + b;
-            dest[n_out++] = r;
-        }
+        first[r] = lo + j * round;
+        n[r] = first[r] >= hi ? 0 : hi - first[r] < round ? hi - first[r] : round;
     }
-#pragma omp parallel for num_threads(st->cfg->threads) if (n_out > 1)
-    for (int i = 0; i < n_out; i++)
-        matgen_fill(job->seed, ks[i], job->rows, job->cols, send[i], job->rows, MATGEN_COL_MAJOR);
+    int total = (ranks - 1) * round;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(st->cfg->threads) if (total > 1)
+    for (int i = 0; i < total; i++) {
+        int r = 1 + i / round, b = i % round;
+        if (b < n[r])
+            matgen_fill(job->seed, first[r] + b, job->rows, job->cols, send[i], job->rows,
+                        MATGEN_COL_MAJOR);
+    }
     double t2 = sysinfo_now();
-    for (int i = 0; i < n_out; i++)
-        if (MPI_Isend(send[i], (int)job->cols, matrix_type, dest[i], 0, comm, &reqs[i]) != MPI_SUCCESS)
+    for (int r = 1; r < ranks; r++)
+        if (n[r] > 0 && MPI_Isend(send[(r - 1) * round], (int)n[r], slot_type, r, 0, comm,
+                                  &reqs[r - 1]) != MPI_SUCCESS)
             return RUN_EMPI;
     st->stats->transfer_s += (t1 - t0) + (sysinfo_now() - t2);
     st->stats->gen_s += t2 - t1;
@@ -329,20 +381,21 @@ static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type, in
 
 /* scatter, root: keeps one round ahead, sending round j+1 before computing
  * its own round j, so no receiver waits for rank 0's SVDs. */
-static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type,
+static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype slot_type,
                                 int ranks, int64_t max_chunk)
 {
-    int c = concurrency(st->cfg);
-    int64_t rounds = (max_chunk + c - 1) / c;
-    if (ranks > 1 && rounds > 0 && send_round(st, comm, matrix_type, ranks, 0) != RUN_OK)
+    int round = scatter_round(st->job, st->cfg);
+    int64_t rounds = (max_chunk + round - 1) / round;
+    if (ranks > 1 && rounds > 0 && send_round(st, comm, slot_type, ranks, 0) != RUN_OK)
         return RUN_EMPI;
     for (int64_t j = 0; j < rounds; j++) {
-        if (ranks > 1 && j + 1 < rounds &&
-            send_round(st, comm, matrix_type, ranks, j + 1) != RUN_OK)
+        if (ranks > 1 && j + 1 < rounds && send_round(st, comm, slot_type, ranks, j + 1) != RUN_OK)
             return RUN_EMPI;
-        int64_t first = st->lo + j * c;
+        int64_t first = st->lo + j * round;
         if (first < st->hi)
-            compute_group(st, st->mem->bufs, first, (int)(st->hi - first < c ? st->hi - first : c), 1);
+            compute_round(st, st->mem->bufs, 1, first,
+                          (int)(st->hi - first < round ? st->hi - first : round), st->mem->reqs,
+                          st->mem->n_reqs);
     }
     double t0 = sysinfo_now();
     if (lazy_waitall(st->mem->n_reqs, st->mem->reqs) != MPI_SUCCESS)
@@ -351,34 +404,33 @@ static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype matri
     return RUN_OK;
 }
 
-/* scatter, other ranks: post the receives of round j+1, then wait for round j
+/* scatter, other ranks: post the receive of round j+1, then wait for round j
  * and compute it, so the next transfer overlaps the current SVDs. */
-static int compute_scatter_recv(run_state *st, MPI_Comm comm, MPI_Datatype matrix_type)
+static int compute_scatter_recv(run_state *st, MPI_Comm comm, MPI_Datatype slot_type)
 {
     run_mem *mem = st->mem;
-    int c = concurrency(st->cfg);
+    int round = scatter_round(st->job, st->cfg);
     int64_t n_mine = st->hi - st->lo;
-    int64_t rounds = (n_mine + c - 1) / c;
+    int64_t rounds = (n_mine + round - 1) / round;
 
     for (int64_t j = 0; j <= rounds; j++) {
         int set = (int)(j % 2);
-        int64_t first = st->lo + j * c;
-        int n = j < rounds ? (int)(st->hi - first < c ? st->hi - first : c) : 0;
-        for (int b = 0; b < n; b++)
-            if (MPI_Irecv(mem->bufs[set * c + b], (int)st->job->cols, matrix_type, 0, 0, comm,
-                          &mem->reqs[set * c + b]) != MPI_SUCCESS)
-                return RUN_EMPI;
+        int64_t first = st->lo + j * round;
+        int n = j < rounds ? (int)(st->hi - first < round ? st->hi - first : round) : 0;
+        if (n > 0 && MPI_Irecv(mem->bufs[set * round], n, slot_type, 0, 0, comm,
+                               &mem->reqs[set]) != MPI_SUCCESS)
+            return RUN_EMPI;
         if (j == 0)
             continue;
-        /* round j-1 arrived in the other set while round j's receives are posted */
+        /* round j-1 arrived in the other set while round j's receive is posted */
         int prev = 1 - set;
-        int64_t pfirst = st->lo + (j - 1) * c;
-        int pn = (int)(st->hi - pfirst < c ? st->hi - pfirst : c);
+        int64_t pfirst = st->lo + (j - 1) * round;
+        int pn = (int)(st->hi - pfirst < round ? st->hi - pfirst : round);
         double t0 = sysinfo_now();
-        if (lazy_waitall(pn, mem->reqs + prev * c) != MPI_SUCCESS)
+        if (lazy_waitall(1, mem->reqs + prev) != MPI_SUCCESS)
             return RUN_EMPI;
         st->stats->transfer_s += sysinfo_now() - t0;
-        compute_group(st, mem->bufs + prev * c, pfirst, pn, 0);
+        compute_round(st, mem->bufs + prev * round, 0, pfirst, pn, mem->reqs + set, n > 0);
     }
     return RUN_OK;
 }
@@ -567,9 +619,14 @@ static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
     }
     set_blas_threads(cfg);
 
-    MPI_Datatype matrix_type;   /* one column; a matrix is cols of them, so counts stay ints */
-    MPI_Type_contiguous((int)job->rows, MPI_DOUBLE, &matrix_type);
-    MPI_Type_commit(&matrix_type);
+    /* one matrix in its padded slot, built from columns so counts stay ints */
+    MPI_Datatype column_type, matrix_type, slot_type;
+    MPI_Type_contiguous((int)job->rows, MPI_DOUBLE, &column_type);
+    MPI_Type_contiguous((int)job->cols, column_type, &matrix_type);
+    MPI_Type_create_resized(matrix_type, 0, (MPI_Aint)slot_bytes(job), &slot_type);
+    MPI_Type_commit(&slot_type);
+    MPI_Type_free(&matrix_type);
+    MPI_Type_free(&column_type);
     run_state st = {.job = job, .cfg = cfg, .mem = &mem, .lo = mine[0], .hi = mine[1],
                     .poison = poisoned_matrix(), .stats = &stats, .progress = progress,
                     .progress_ctx = progress_ctx, .rank = rank};
@@ -582,14 +639,14 @@ static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
         if (cfg->distribute == JOB_DIST_REGENERATE)
             compute_regenerate(&st);
         else if (rank == 0)
-            status = compute_scatter_root(&st, comm, matrix_type, size, max_chunk);
+            status = compute_scatter_root(&st, comm, slot_type, size, max_chunk);
         else
-            status = compute_scatter_recv(&st, comm, matrix_type);
+            status = compute_scatter_recv(&st, comm, slot_type);
     }
     stats.matrices = (double)(st.hi - st.lo);
     status = gather_outcome(job, comm, status, mem.local, mem.all, max_chunk, size, 1, &stats, cpu0,
                             t_start, out);
-    MPI_Type_free(&matrix_type);
+    MPI_Type_free(&slot_type);
     mem_free(&mem);
     return status;
 }

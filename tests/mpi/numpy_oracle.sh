@@ -41,6 +41,10 @@ oracle_case "37x37 seed 0, 3 ranks sweep" 3 0 37 37 21 \
 # the vectors and driver do not change the integers
 oracle_case "45x30 seed 99, gesvd full vectors, 2 ranks" 2 99 45 30 20 \
     --driver=gesvd --vectors=full --ranks=1,2
+# tiny matrices travel 256 to a scatter message (RUN_SCATTER_GROUP_MAX): 1201
+# on 3 ranks makes chunks of 401 and 400, two rounds each, the second partial
+oracle_case "6x5 count 1201, 3 ranks scatter in grouped messages" 3 5 6 5 1201 \
+    --ranks=3 --distribute=scatter --thread_mode=blas,batch --threads=1,2
 # degenerate shapes, fewer matrices than ranks
 oracle_case "1x50 count 3 on 4 ranks scatter" 4 77 1 50 3 --distribute=scatter --vectors=full
 oracle_case "50x1 count 3 on 4 ranks regenerate" 4 77 50 1 3 --driver=gesvd --vectors=thin
