@@ -9,6 +9,15 @@
 #define JOB_LIST_MAX 32
 #define JOB_MSG_MAX 512
 
+/* Limits on hostile or mistyped numbers, each named in its error message. */
+#define JOB_DIM_MAX INT32_MAX       /* rows, cols, count: LAPACK's int arguments */
+#define JOB_LAPACK_ELEMS_MAX INT32_MAX  /* elements of one array LAPACK indexes (A, U, VT) */
+#define JOB_THREADS_MAX 1024        /* OpenMP threads per rank */
+#define JOB_RANKS_MAX (1 << 20)
+#define JOB_REPEAT_MAX 1000         /* repetitions of each configuration */
+#define JOB_FILE_MAX (1 << 20)      /* bytes of a job file; real ones are tiny */
+#define JOB_RESULT_BYTES 24         /* one svd_result, as rank 0 keeps it */
+
 typedef enum { JOB_VECTORS_NONE, JOB_VECTORS_THIN, JOB_VECTORS_FULL } job_vectors;
 typedef enum { JOB_DRIVER_GESDD, JOB_DRIVER_GESVD } job_driver;
 typedef enum { JOB_DIST_REGENERATE, JOB_DIST_SCATTER } job_distribute;
@@ -52,20 +61,38 @@ void job_init(job_t *job);
 
 /* Sets one key from its text; a later call wins, so flags override the file
  * (size replaces rows and cols; rows or cols after size keep the other side).
- * seed is 0..2^63-1, sizes and count 1..2^31-1. Returns 0, or -1 with a
- * message (no location) in err: unknown key, malformed, negative or zero
- * number, unknown enum value, empty, duplicated or over-long list. The job
- * is unchanged on error. */
+ * seed is 0..2^63-1, sizes and count 1..2^31-1, threads 1..JOB_THREADS_MAX,
+ * ranks 1..JOB_RANKS_MAX, repeat 1..JOB_REPEAT_MAX. Returns 0, or -1 with a
+ * message (no location) in err naming the key and the limit: unknown key,
+ * malformed, negative, zero or too large number, unknown enum value, empty,
+ * duplicated or over-long list. The job is unchanged on error. */
 int job_set(job_t *job, const char *key, const char *value, char *err, size_t errlen);
 
 /* Reads an INI file whose keys live in section [job]; a key given twice, or
  * size together with rows/cols, is an error there. Returns 0, or -1 with
- * "path:line: message" in err (or "path: message" when it cannot be read). */
+ * "path:line: message" in err (or "path: message" when it cannot be read or
+ * exceeds JOB_FILE_MAX bytes). The job is unchanged on error. */
 int job_parse_file(job_t *job, const char *path, char *err, size_t errlen);
 
-/* Checks the whole job once every source is applied: required keys, shapes
- * that fit in memory arithmetic, a name. Returns 0 or -1 with a message. */
+/* job_parse_file on text held in memory; name stands for the path in messages.
+ * Same contract, same messages. */
+int job_parse_string(job_t *job, const char *text, const char *name, char *err, size_t errlen);
+
+/* Checks the whole job once every source is applied: required keys; with
+ * engine lapack, every array LAPACK indexes (A, and U, VT as vectors asks)
+ * within JOB_LAPACK_ELEMS_MAX elements; count x rows x cols x 8 bytes within
+ * int64; the results rank 0 keeps within half the physical memory
+ * (job_check_results_memory); a name. Returns 0 or -1 with a message. */
 int job_validate(job_t *job, char *err, size_t errlen);
+
+/* Bytes rank 0 keeps for results: JOB_RESULT_BYTES per matrix for each
+ * configuration the lists can make (the report compares them all), plus two
+ * more sets (the gather buffer and the checkpoint). Saturates at UINT64_MAX. */
+uint64_t job_results_bytes(const job_t *job);
+
+/* Returns 0 when job_results_bytes fits in half of phys_bytes, else -1 with
+ * a message naming count and the limit. */
+int job_check_results_memory(const job_t *job, uint64_t phys_bytes, char *err, size_t errlen);
 
 /* Bytes of one matrix (rows*cols*8); validated jobs never overflow. */
 size_t job_matrix_bytes(const job_t *job);

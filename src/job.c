@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const job_keys[] = {
     "name", "size", "rows", "cols", "count", "seed", "vectors", "driver",
@@ -42,7 +43,7 @@ void job_init(job_t *job)
         char *end;
         long t = strtol(omp, &end, 10);
         /* OMP_NUM_THREADS may be a nested list "4,2"; its first level counts */
-        if (end != omp && (*end == '\0' || *end == ',') && t > 0 && t <= 4096)
+        if (end != omp && (*end == '\0' || *end == ',') && t > 0 && t <= JOB_THREADS_MAX)
             job->threads[0] = (int)t;
     }
     job->n_thread_modes = 1;
@@ -53,9 +54,10 @@ void job_init(job_t *job)
     job->block = 64;
 }
 
-/* Parses a whole decimal integer in [min, max]. Returns 0 or -1 with a message. */
-static int parse_int(const char *text, long long min, long long max, long long *out,
-                     char *err, size_t errlen)
+/* Parses a whole decimal integer in [min, max]; why (or NULL) tells the
+ * reason for max in the message. Returns 0 or -1 with a message. */
+static int parse_int(const char *text, long long min, long long max, const char *why,
+                     long long *out, char *err, size_t errlen)
 {
     const char *p = text;
     while (*p == ' ' || *p == '\t')
@@ -78,7 +80,8 @@ static int parse_int(const char *text, long long min, long long max, long long *
         return -1;
     }
     if (errno == ERANGE || v > (unsigned long long)max) {
-        snprintf(err, errlen, "'%s' is too large (at most %lld)", text, max);
+        snprintf(err, errlen, "'%s' is too large (at most %lld%s%s)", text, max,
+                 why ? ": " : "", why ? why : "");
         return -1;
     }
     if ((long long)v < min) {
@@ -106,7 +109,7 @@ static int parse_enum(const char *text, const char *const *names, char *err, siz
 /* Splits a comma list and parses each item as a number in [min, max] or, with
  * names, as an enum. Rejects empty lists and items, and duplicates. */
 static int parse_list(const char *text, const char *const *names, long long min, long long max,
-                      int cap, int *items, int *n_items, char *err, size_t errlen)
+                      const char *why, int cap, int *items, int *n_items, char *err, size_t errlen)
 {
     char buf[1024];
     if (strlen(text) >= sizeof buf) {
@@ -147,7 +150,7 @@ static int parse_list(const char *text, const char *const *names, long long min,
             if (idx < 0)
                 return -1;
             v = idx;
-        } else if (parse_int(s, min, max, &v, err, errlen) != 0) {
+        } else if (parse_int(s, min, max, why, &v, err, errlen) != 0) {
             return -1;
         }
         for (int i = 0; i < n; i++)
@@ -178,7 +181,7 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
         strcpy(next.name, value);
         next.given |= JOB_GIVEN_NAME;
     } else if (strcmp(key, "size") == 0 || strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0) {
-        if (parse_int(value, 1, INT_MAX, &v, err, errlen) != 0)
+        if (parse_int(value, 1, JOB_DIM_MAX, "LAPACK takes sizes as 32-bit int", &v, err, errlen) != 0)
             goto bad;
         /* the later source wins: a flag --rows on a file with size keeps its cols */
         if (key[0] == 's') {
@@ -196,12 +199,12 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
             }
         }
     } else if (strcmp(key, "count") == 0) {
-        if (parse_int(value, 1, INT_MAX, &v, err, errlen) != 0)
+        if (parse_int(value, 1, JOB_DIM_MAX, "matrix indices are 32-bit int", &v, err, errlen) != 0)
             goto bad;
         next.count = v;
         next.given |= JOB_GIVEN_COUNT;
     } else if (strcmp(key, "seed") == 0) {
-        if (parse_int(value, 0, LLONG_MAX, &v, err, errlen) != 0)
+        if (parse_int(value, 0, LLONG_MAX, NULL, &v, err, errlen) != 0)
             goto bad;
         next.seed = (uint64_t)v;
     } else if (strcmp(key, "vectors") == 0) {
@@ -215,35 +218,35 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
             goto bad;
         next.driver = (job_driver)idx;
     } else if (strcmp(key, "distribute") == 0) {
-        if (parse_list(value, distribute_names, 0, 0, 2, items, &n, err, errlen) != 0)
+        if (parse_list(value, distribute_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
             goto bad;
         next.n_distribute = n;
         for (int i = 0; i < n; i++)
             next.distribute[i] = (job_distribute)items[i];
     } else if (strcmp(key, "thread_mode") == 0) {
-        if (parse_list(value, mode_names, 0, 0, 2, items, &n, err, errlen) != 0)
+        if (parse_list(value, mode_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
             goto bad;
         next.n_thread_modes = n;
         for (int i = 0; i < n; i++)
             next.thread_modes[i] = (job_thread_mode)items[i];
     } else if (strcmp(key, "ranks") == 0) {
-        if (parse_list(value, NULL, 1, 1 << 20, JOB_LIST_MAX, items, &n, err, errlen) != 0)
+        if (parse_list(value, NULL, 1, JOB_RANKS_MAX, "ranks in one configuration", JOB_LIST_MAX, items, &n, err, errlen) != 0)
             goto bad;
         next.n_ranks = n;
         memcpy(next.ranks, items, (size_t)n * sizeof items[0]);
     } else if (strcmp(key, "threads") == 0) {
-        if (parse_list(value, NULL, 1, 4096, JOB_LIST_MAX, items, &n, err, errlen) != 0)
+        if (parse_list(value, NULL, 1, JOB_THREADS_MAX, "OpenMP threads per rank", JOB_LIST_MAX, items, &n, err, errlen) != 0)
             goto bad;
         next.n_threads = n;
         memcpy(next.threads, items, (size_t)n * sizeof items[0]);
     } else if (strcmp(key, "engine") == 0) {
-        if (parse_list(value, engine_names, 0, 0, 2, items, &n, err, errlen) != 0)
+        if (parse_list(value, engine_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
             goto bad;
         next.n_engines = n;
         for (int i = 0; i < n; i++)
             next.engines[i] = (job_engine)items[i];
     } else if (strcmp(key, "group") == 0) {
-        if (parse_int(value, 1, 1 << 20, &v, err, errlen) != 0)
+        if (parse_int(value, 1, JOB_RANKS_MAX, "ranks per matrix", &v, err, errlen) != 0)
             goto bad;
         next.group = (int)v;
     } else if (strcmp(key, "grid") == 0) {
@@ -259,11 +262,11 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
             goto bad;
         }
     } else if (strcmp(key, "block") == 0) {
-        if (parse_int(value, 1, 1 << 20, &v, err, errlen) != 0)
+        if (parse_int(value, 1, 1 << 20, NULL, &v, err, errlen) != 0)
             goto bad;
         next.block = (int)v;
     } else if (strcmp(key, "repeat") == 0) {
-        if (parse_int(value, 1, 100000, &v, err, errlen) != 0)
+        if (parse_int(value, 1, JOB_REPEAT_MAX, "repetitions of each configuration", &v, err, errlen) != 0)
             goto bad;
         next.repeat = (int)v;
     } else {
@@ -338,6 +341,67 @@ static int on_ini_key(void *user, const char *section, const char *key, const ch
     return 1;
 }
 
+/* The text libinih reads, from a file or from memory, cut off past
+ * JOB_FILE_MAX bytes so that /dev/zero or a huge file cannot keep it reading. */
+typedef struct {
+    FILE *file;             /* NULL: read text */
+    const char *text;
+    size_t used;            /* bytes read so far */
+    int too_big;
+} job_source;
+
+/* The next byte of the source, or EOF. */
+static int next_byte(job_source *src)
+{
+    if (src->file)
+        return getc(src->file);
+    unsigned char c = (unsigned char)src->text[src->used];
+    return c ? c : EOF;
+}
+
+/* An fgets for ini_parse_stream: one line of at most num - 1 bytes, or NULL
+ * at the end, on a read error, or past JOB_FILE_MAX bytes (too_big set).
+ * Counts every byte, NULs too, so that /dev/zero ends as well. */
+static char *read_line(char *str, int num, void *stream)
+{
+    job_source *src = stream;
+    int n = 0, c;
+    while (!src->too_big && n < num - 1 && (c = next_byte(src)) != EOF) {
+        if (++src->used > JOB_FILE_MAX)
+            src->too_big = 1;
+        str[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (n == 0 || src->too_big)
+        return NULL;
+    str[n] = '\0';
+    return str;
+}
+
+/* Parses src as a job file called name. Returns 0 or -1 with a message. */
+static int parse_source(job_t *job, job_source *src, const char *name, char *err, size_t errlen)
+{
+    char msg[JOB_MSG_MAX] = "";
+    parse_ctx ctx = {.job = job, .path = name, .err = msg, .errlen = sizeof msg};
+    job_t before = *job;
+    int line = ini_parse_stream(read_line, src, on_ini_key, &ctx);
+    if (src->file && ferror(src->file))
+        snprintf(err, errlen, "%s: cannot read (is it a directory?)", name);
+    else if (src->too_big)
+        snprintf(err, errlen, "%s: larger than %d bytes, not a job file", name, JOB_FILE_MAX);
+    else if (line < 0)
+        snprintf(err, errlen, "%s: cannot read", name);
+    else if (line > 0 && ctx.failed)
+        snprintf(err, errlen, "%s:%d: %s", name, line, msg);
+    else if (line > 0)
+        snprintf(err, errlen, "%s:%d: malformed line (expected key = value or [section])", name, line);
+    else
+        return 0;
+    *job = before;
+    return -1;
+}
+
 int job_parse_file(job_t *job, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -345,28 +409,71 @@ int job_parse_file(job_t *job, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char msg[JOB_MSG_MAX] = "";
-    parse_ctx ctx = {.job = job, .path = path, .err = msg, .errlen = sizeof msg};
-    job_t before = *job;
-    int line = ini_parse_file(f, on_ini_key, &ctx);
-    int read_error = ferror(f);
+    job_source src = {.file = f};
+    int rc = parse_source(job, &src, path, err, errlen);
     fclose(f);
-    if (read_error) {
-        *job = before;
-        snprintf(err, errlen, "%s: cannot read (is it a directory?)", path);
-        return -1;
-    }
-    if (line != 0) {
-        *job = before;
-        if (line < 0)
-            snprintf(err, errlen, "%s: cannot read", path);
-        else if (ctx.failed)
-            snprintf(err, errlen, "%s:%d: %s", path, line, msg);
-        else
-            snprintf(err, errlen, "%s:%d: malformed line (expected key = value or [section])", path, line);
-        return -1;
+    return rc;
+}
+
+int job_parse_string(job_t *job, const char *text, const char *name, char *err, size_t errlen)
+{
+    job_source src = {.text = text};
+    return parse_source(job, &src, name, err, errlen);
+}
+
+/* With engine lapack, every array LAPACK indexes with its 32-bit int must
+ * have at most JOB_LAPACK_ELEMS_MAX elements: A (rows x cols), and U and VT as
+ * vectors asks. Workspace beyond that is caught by the memory check's query.
+ * Returns 0 or -1 with a message. */
+static int check_lapack_arrays(const job_t *job, char *err, size_t errlen)
+{
+    int lapack = 0;
+    for (int i = 0; i < job->n_engines; i++)
+        lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
+    if (!lapack)
+        return 0;
+    int64_t m = job->rows, n = job->cols, mn = m < n ? m : n;
+    int64_t ucols = job->vectors == JOB_VECTORS_FULL ? m : mn;
+    int64_t vtrows = job->vectors == JOB_VECTORS_FULL ? n : mn;
+    const struct { const char *what; int64_t r, c; } arr[] = {
+        {"the matrix", m, n}, {"U", m, ucols}, {"VT", vtrows, n},
+    };
+    int n_arr = job->vectors == JOB_VECTORS_NONE ? 1 : 3;
+    for (int i = 0; i < n_arr; i++) {
+        uint64_t e;
+        if (__builtin_mul_overflow((uint64_t)arr[i].r, (uint64_t)arr[i].c, &e) ||
+            e > (uint64_t)JOB_LAPACK_ELEMS_MAX) {
+            snprintf(err, errlen, "size (rows x cols): %s would be %lld x %lld, more than the %lld "
+                     "elements 32-bit LAPACK indexes in one array (engine lapack)",
+                     arr[i].what, (long long)arr[i].r, (long long)arr[i].c,
+                     (long long)JOB_LAPACK_ELEMS_MAX);
+            return -1;
+        }
     }
     return 0;
+}
+
+uint64_t job_results_bytes(const job_t *job)
+{
+    uint64_t sets = 2, configs = (uint64_t)(job->n_ranks > 0 ? job->n_ranks : 1), b;
+    configs *= (uint64_t)job->n_threads * (uint64_t)job->n_thread_modes *
+               (uint64_t)job->n_distribute * (uint64_t)job->n_engines;
+    sets += configs;
+    if (__builtin_mul_overflow((uint64_t)job->count, sets * JOB_RESULT_BYTES, &b))
+        return UINT64_MAX;
+    return b;
+}
+
+int job_check_results_memory(const job_t *job, uint64_t phys_bytes, char *err, size_t errlen)
+{
+    uint64_t need = job_results_bytes(job);
+    if (need <= phys_bytes / 2)
+        return 0;
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    snprintf(err, errlen, "count: %lld matrices need %.1f GiB of results on rank 0 (%d bytes "
+             "per matrix and configuration), beyond half of this node's %.1f GiB of memory",
+             (long long)job->count, (double)need / gib, JOB_RESULT_BYTES, (double)phys_bytes / gib);
+    return -1;
 }
 
 int job_validate(job_t *job, char *err, size_t errlen)
@@ -385,20 +492,27 @@ int job_validate(job_t *job, char *err, size_t errlen)
         snprintf(err, errlen, "missing key 'count'");
         return -1;
     }
-    /* one matrix must fit size_t arithmetic, and the set must fit .npy's int64 */
-    uint64_t elems;
+    if (check_lapack_arrays(job, err, errlen) != 0)
+        return -1;
+    /* one matrix must fit size_t arithmetic, and the whole set (--save-matrices
+     * writes it, .npy counts it) an int64 of bytes */
+    uint64_t elems, total;
     if (__builtin_mul_overflow((uint64_t)job->rows, (uint64_t)job->cols, &elems) ||
         elems > SIZE_MAX / sizeof(double) / 4) {
         snprintf(err, errlen, "a %lld x %lld matrix is too large: its bytes overflow",
                  (long long)job->rows, (long long)job->cols);
         return -1;
     }
-    uint64_t total;
     if (__builtin_mul_overflow(elems, (uint64_t)job->count, &total) || total > (uint64_t)INT64_MAX / 8) {
-        snprintf(err, errlen, "%lld matrices of %lld x %lld are too many: their bytes overflow",
-                 (long long)job->count, (long long)job->rows, (long long)job->cols);
+        snprintf(err, errlen, "count: %lld matrices of %lld x %lld are too many: count x rows x "
+                 "cols x 8 bytes overflow int64 (at most %lld)", (long long)job->count,
+                 (long long)job->rows, (long long)job->cols, (long long)INT64_MAX);
         return -1;
     }
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0 &&
+        job_check_results_memory(job, (uint64_t)pages * (uint64_t)page, err, errlen) != 0)
+        return -1;
     if (job->name[0] == '\0')
         strcpy(job->name, "job");
     return 0;

@@ -59,6 +59,11 @@ threads=0|threads = 0|threads
 malformed line|this is not a key value pair|
 key given twice|name = again|name
 size with rows in one file|rows = 30|size.*rows
+repeat beyond its limit|repeat = 1001|repeat.*at most 1000
+threads beyond their limit|threads = 1,2000|threads.*at most 1024
+negative threads|threads = 2,-3|threads.*negative
+duplicate ranks|ranks = 1,2,1|ranks.*twice
+size beyond 32-bit int|size = 2147483648|size.*at most 2147483647
 EOF
 
     # a job file that does not exist
@@ -85,6 +90,19 @@ EOF
     expect_usage_error "--threads=0" "$np" "--threads" "--threads" --threads=0 "$good"
     # no job file and no size: the job is incomplete
     expect_usage_error "missing size and count" "$np" "size or count" "size|count" --name=x
+    # numeric limits (README "Hostile input"): the key and the limit are named
+    expect_usage_error "--repeat=100000" "$np" "--repeat and 1000" "--repeat.*at most 1000" \
+        --repeat=100000 "$good"
+    expect_usage_error "--threads=-1" "$np" "--threads, negative" "--threads.*negative" --threads=-1 "$good"
+    expect_usage_error "--size=46341 (LAPACK's int)" "$np" "size and 2147483647" \
+        "size.*2147483647.*32-bit LAPACK" --size=46341 "$good"
+    expect_usage_error "count x size bytes overflow int64" "$np" "count and int64" "count:.*int64" \
+        --size=46340 --count=2147483647 "$good"
+    # 2^31-1 results x (16 x 16 configurations + 2) x 24 bytes: 13 TB on rank 0
+    lists=$(seq -s, 1 16)
+    expect_usage_error "count whose results exceed memory" "$np" "count and memory" \
+        "count: 2147483647 matrices.*half of this node" --size=1 --count=2147483647 \
+        --ranks="$lists" --threads="$lists" "$good"
 done
 
 # --help and --version exit 0 and print once (rank 0 only)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "job.h"
+#include "svd.h"
 
 /* A job with OMP_NUM_THREADS out of the way, so defaults do not depend on the shell. */
 static void fresh_job(job_t *job)
@@ -533,8 +534,9 @@ static void test_validate(void **state)
     assert_int_equal(job.rows, 7);
     assert_int_equal(job.cols, 7);
 
-    /* large but representable: a 10^6 square matrix is 8e12 bytes */
-    static const char *const big[] = {"size", "1000000", "count", "1", NULL};
+    /* large but representable for ScaLAPACK: a 10^6 square matrix is 8e12
+     * bytes (LAPACK's 32-bit int cannot index it; test_validate_limits) */
+    static const char *const big[] = {"size", "1000000", "count", "1", "engine", "scalapack", NULL};
     assert_int_equal(validate_with(&job, big, err, sizeof err), 0);
     assert_true(job_matrix_bytes(&job) == (size_t)8000000000000ULL);
 }
@@ -580,6 +582,185 @@ static void test_validate_overflow(void **state)
     assert_int_equal(job_validate(&job, err, sizeof err), -1);
 }
 
+/* Each numeric limit: the largest value passes, one more fails naming the key and the limit. */
+static void test_set_limits(void **state)
+{
+    (void)state;
+    job_t job;
+    fresh_job(&job);
+    set_ok(&job, "repeat", "1000");
+    assert_int_equal(job.repeat, JOB_REPEAT_MAX);
+    set_bad(&job, "repeat", "1001", "repeat", "at most 1000");
+    set_bad(&job, "repeat", "4294967297", "repeat", "at most 1000");
+    set_ok(&job, "threads", "1,1024");
+    assert_int_equal(job.threads[1], JOB_THREADS_MAX);
+    set_bad(&job, "threads", "1025", "threads", "at most 1024");
+    set_bad(&job, "threads", "2,-4", "threads", "negative");
+    set_bad(&job, "threads", "-1", "threads", "negative");
+    set_bad(&job, "threads", "18446744073709551617", "threads", "at most 1024");
+    set_bad(&job, "ranks", "2,2", "ranks", "twice");
+    set_bad(&job, "ranks", "1, 2,1", "ranks", "twice");
+    set_bad(&job, "ranks", "2,0", "ranks", "at least 1");
+    set_bad(&job, "ranks", "1048577", "ranks", "at most 1048576");
+    set_ok(&job, "size", "2147483647");
+    set_bad(&job, "size", "2147483648", "size", "at most 2147483647");
+    set_bad(&job, "rows", "2147483648", "rows", "32-bit");
+    set_bad(&job, "cols", "9223372036854775808", "cols", "at most 2147483647");
+    set_bad(&job, "count", "2147483648", "count", "at most 2147483647");
+    set_bad(&job, "group", "1048577", "group", "at most 1048576");
+
+    /* OMP_NUM_THREADS beyond the cap falls back to 1 rather than past it */
+    setenv("OMP_NUM_THREADS", "1025", 1);
+    job_init(&job);
+    assert_int_equal(job.threads[0], 1);
+    setenv("OMP_NUM_THREADS", "1024", 1);
+    job_init(&job);
+    assert_int_equal(job.threads[0], JOB_THREADS_MAX);
+    unsetenv("OMP_NUM_THREADS");
+}
+
+/* validate_with, expecting failure with a message holding both needles. */
+static void validate_bad(const char *const *kv, const char *needle1, const char *needle2)
+{
+    job_t job;
+    char err[JOB_MSG_MAX];
+    if (validate_with(&job, kv, err, sizeof err) != -1)
+        fail_msg("%s=%s ... validated", kv[0], kv[1]);
+    if (!strstr(err, needle1) || (needle2 && !strstr(err, needle2)))
+        fail_msg("message '%s' does not name '%s' and '%s'", err, needle1, needle2 ? needle2 : "");
+}
+
+/* LAPACK's 32-bit int: each array it indexes within 2^31-1 elements. */
+static void test_validate_limits(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX];
+
+    static const char *const edge[] = {"size", "46340", "count", "1", "vectors", "full", NULL};
+    if (validate_with(&job, edge, err, sizeof err) != 0)
+        fail_msg("46340^2 < 2^31 was refused: %s", err);
+    static const char *const over[] = {"size", "46341", "count", "1", NULL};
+    validate_bad(over, "2147483647", "46341 x 46341");
+    /* a tall matrix fits; its full U (rows x rows) does not, its thin U does */
+    static const char *const tall[] = {"rows", "2147483647", "cols", "1", "count", "1", NULL};
+    if (validate_with(&job, tall, err, sizeof err) != 0)
+        fail_msg("2147483647 x 1 was refused: %s", err);
+    static const char *const tall_thin[] = {"rows", "2000000", "cols", "2", "count", "1",
+                                            "vectors", "thin", NULL};
+    if (validate_with(&job, tall_thin, err, sizeof err) != 0)
+        fail_msg("2000000 x 2 with thin vectors was refused: %s", err);
+    static const char *const tall_full[] = {"rows", "2000000", "cols", "2", "count", "1",
+                                            "vectors", "full", NULL};
+    validate_bad(tall_full, "U would be 2000000 x 2000000", "32-bit LAPACK");
+    static const char *const wide_full[] = {"rows", "2", "cols", "2000000", "count", "1",
+                                            "vectors", "full", NULL};
+    validate_bad(wide_full, "VT would be 2000000 x 2000000", NULL);
+    /* the rule is LAPACK's: a sweep with lapack in it applies it */
+    static const char *const both[] = {"size", "50000", "count", "1",
+                                       "engine", "scalapack,lapack", NULL};
+    validate_bad(both, "engine lapack", NULL);
+    static const char *const scalapack[] = {"size", "50000", "count", "1",
+                                            "engine", "scalapack", NULL};
+    if (validate_with(&job, scalapack, err, sizeof err) != 0)
+        fail_msg("50000^2 with scalapack was refused: %s", err);
+
+    /* count x rows x cols x 8 beyond int64: 2^31-1 matrices of 46340^2 */
+    static const char *const set[] = {"size", "46340", "count", "2147483647", NULL};
+    validate_bad(set, "count:", "int64");
+}
+
+/* The results rank 0 keeps: 24 bytes per matrix and configuration, plus two sets. */
+static void test_results_memory(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX] = "";
+    assert_int_equal(sizeof(svd_result), JOB_RESULT_BYTES);
+    fresh_job(&job);
+    set_ok(&job, "count", "1000");
+    assert_true(job_results_bytes(&job) == 1000u * 24u * 3u);
+    set_ok(&job, "ranks", "1,2");
+    set_ok(&job, "threads", "1,2,4");
+    set_ok(&job, "distribute", "regenerate,scatter");
+    assert_true(job_results_bytes(&job) == 1000u * 24u * (2u * 3u * 2u + 2u));
+
+    const uint64_t gib = UINT64_C(1) << 30;
+    fresh_job(&job);
+    set_ok(&job, "count", "7000000");             /* 504 MB of 3 sets: within 512 MiB */
+    assert_int_equal(job_check_results_memory(&job, gib, err, sizeof err), 0);
+    set_ok(&job, "count", "8000000");             /* 576 MB: beyond */
+    assert_int_equal(job_check_results_memory(&job, gib, err, sizeof err), -1);
+    assert_non_null(strstr(err, "count: 8000000"));
+    assert_non_null(strstr(err, "half"));
+    /* no overflow in the product with the largest lists */
+    job.count = INT32_MAX;
+    job.n_ranks = job.n_threads = JOB_LIST_MAX;
+    assert_true(job_results_bytes(&job) > (uint64_t)INT32_MAX * 24u * 1024u);
+    assert_int_equal(job_check_results_memory(&job, UINT64_MAX / 4, err, sizeof err), 0);
+}
+
+/* job_parse_string reads like job_parse_file, with the same messages. */
+static void test_parse_string(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "[job]\nsize = 10\ncount = 2\nthreads = 1,2\nvectors = thin\n",
+        "[job]\nsize = 10\ncount = 2\nvectors = sideways\n",
+        "[job]\nsize = 10\nthis line has no equals sign\n",
+        "size = 10\n[job]\n",
+        "[job]\nsize = 10\ncount = 2\ncount = 3",        /* no final newline */
+        "",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        char path[64], ferr[JOB_MSG_MAX] = "", serr[JOB_MSG_MAX] = "";
+        temp_file(path, sizeof path, texts[t]);
+        job_t a, b;
+        fresh_job(&a);
+        fresh_job(&b);
+        int rf = job_parse_file(&a, path, ferr, sizeof ferr);
+        int rs = job_parse_string(&b, texts[t], path, serr, sizeof serr);
+        unlink(path);
+        if (rf != rs || strcmp(ferr, serr) != 0)
+            fail_msg("text %zu: file gave %d '%s', string gave %d '%s'", t, rf, ferr, rs, serr);
+        assert_memory_equal(&a, &b, sizeof a);
+    }
+    job_t job;
+    char err[JOB_MSG_MAX] = "";
+    fresh_job(&job);
+    assert_int_equal(job_parse_string(&job, "[job]\nrepeat = 1001\n", "x.job", err, sizeof err), -1);
+    assert_string_equal(err, "x.job:2: repeat: '1001' is too large (at most 1000: "
+                             "repetitions of each configuration)");
+}
+
+/* A job file is read up to JOB_FILE_MAX bytes, so /dev/zero or a huge file ends. */
+static void test_parse_too_big(void **state)
+{
+    (void)state;
+    size_t n = JOB_FILE_MAX + 2;
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    memset(text, ';', n);               /* one long comment: harmless but for its size */
+    const char *head = "[job]\nsize = 4\ncount = 1\n";
+    memcpy(text, head, strlen(head));
+    text[n] = '\0';
+    job_t job, before;
+    char err[JOB_MSG_MAX] = "";
+    fresh_job(&job);
+    before = job;
+    assert_int_equal(job_parse_string(&job, text, "big.job", err, sizeof err), -1);
+    assert_non_null(strstr(err, "big.job: larger than 1048576 bytes"));
+    assert_memory_equal(&before, &job, sizeof job);
+    text[JOB_FILE_MAX] = '\0';          /* exactly the limit is fine */
+    assert_int_equal(job_parse_string(&job, text, "big.job", err, sizeof err), 0);
+    free(text);
+
+    err[0] = '\0';
+    fresh_job(&job);
+    assert_int_equal(job_parse_file(&job, "/dev/zero", err, sizeof err), -1);
+    assert_non_null(strstr(err, "/dev/zero: larger than"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +778,11 @@ int main(void)
         cmocka_unit_test(test_parse_missing_file),
         cmocka_unit_test(test_validate),
         cmocka_unit_test(test_validate_overflow),
+        cmocka_unit_test(test_set_limits),
+        cmocka_unit_test(test_validate_limits),
+        cmocka_unit_test(test_results_memory),
+        cmocka_unit_test(test_parse_string),
+        cmocka_unit_test(test_parse_too_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
