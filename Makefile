@@ -10,14 +10,17 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 VERSION   := 0.1.0
 CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
-MODULES   := job plan matgen partition svd run sysinfo report npy compare pdsvd
-OBJS      := $(MODULES:%=build/obj/%.o)
+# the build directory: make B=build/san ... builds a second, independent tree
+B         ?= build
+MODULES   := cli job plan matgen partition svd run sysinfo report npy compare pdsvd \
+             checkpoint stop fault
+OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 # MPI test programs, launched by tests/mpi/*.sh under mpirun
 MPIT_SRCS := $(wildcard tests/mpi/test_*.c)
-TEST_SUPPORT := $(patsubst tests/support/%.c,build/obj/support_%.o,$(wildcard tests/support/*.c))
-MPIT_BINS := $(MPIT_SRCS:tests/mpi/%.c=build/mpitests/%)
+TEST_SUPPORT := $(patsubst tests/support/%.c,$(B)/obj/support_%.o,$(wildcard tests/support/*.c))
+MPIT_BINS := $(MPIT_SRCS:tests/mpi/%.c=$(B)/mpitests/%)
 
 NP        ?= 4
 V         ?= 0
@@ -25,45 +28,45 @@ Q         := $(if $(filter 1,$(V)),,@)
 MPIRUN    := scripts/mpirun.sh
 
 .PHONY: all deps run test unit bench clean
-all: build/svdrun build/svdreport build/svdfloor
+all: $(B)/svdrun $(B)/svdreport $(B)/svdfloor
 
 deps:
 	@scripts/deps.sh
 
-build/obj/%.o: src/%.c $(wildcard include/*.h) | build/obj
+$(B)/obj/%.o: src/%.c $(wildcard include/*.h) | $(B)/obj
 	@echo '  CC      $<'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
-build/svdrun: build/obj/main.o $(OBJS)
+$(B)/svdrun: $(B)/obj/main.o $(OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # svdreport links no MPI: only the compare module and jansson.
-build/svdreport: build/obj/svdreport.o build/obj/compare.o
+$(B)/svdreport: $(B)/obj/svdreport.o $(B)/obj/compare.o
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(shell pkg-config --libs jansson) -lm
 
 # svdfloor: the benchmark's floor, svdrun's own modules in a plain loop; it links MPI only
 # because report.o does, and never initialises it.
-build/svdfloor: build/obj/svdfloor.o $(OBJS)
+$(B)/svdfloor: $(B)/obj/svdfloor.o $(OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-build/tests/%: tests/unit/%.c $(OBJS) $(TEST_SUPPORT) $(wildcard include/*.h) | build/tests
+$(B)/tests/%: tests/unit/%.c $(OBJS) $(TEST_SUPPORT) $(wildcard include/*.h) | $(B)/tests
 	@echo '  CC LD   $@'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support $< $(OBJS) $(TEST_SUPPORT) -o $@ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-build/mpitests/%: tests/mpi/%.c $(OBJS) $(TEST_SUPPORT) $(wildcard include/*.h) | build/mpitests
+$(B)/mpitests/%: tests/mpi/%.c $(OBJS) $(TEST_SUPPORT) $(wildcard include/*.h) | $(B)/mpitests
 	@echo '  CC LD   $@'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support $< $(OBJS) $(TEST_SUPPORT) -o $@ $(LDLIBS)
 
 # oracles shared by the unit and MPI tests (kept: make would delete them as intermediates)
 .SECONDARY: $(TEST_SUPPORT)
-build/obj/support_%.o: tests/support/%.c $(wildcard tests/support/*.h) | build/obj
+$(B)/obj/support_%.o: tests/support/%.c $(wildcard tests/support/*.h) | $(B)/obj
 	@echo '  CC      $<'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/support -c $< -o $@
 
-build/obj build/tests build/mpitests:
+$(B)/obj $(B)/tests $(B)/mpitests:
 	mkdir -p $@
 
 # The seed experiment on this machine: 16 matrices of 1000x1000, 1, 2 and 4 ranks;
@@ -72,15 +75,15 @@ RUN_ID    := $(shell date +%Y%m%d-%H%M%S)
 run: deps
 	$(MAKE) all
 	mkdir -p results
-	$(MPIRUN) -np $(NP) build/svdrun --json results/seed-$(RUN_ID).jsonl jobs/seed.job
+	$(MPIRUN) -np $(NP) $(B)/svdrun --json results/seed-$(RUN_ID).jsonl jobs/seed.job
 	@echo
-	build/svdreport results/seed-$(RUN_ID).jsonl --plot results/seed-$(RUN_ID).png
+	$(B)/svdreport results/seed-$(RUN_ID).jsonl --plot results/seed-$(RUN_ID).png
 
-unit: $(UNIT_BINS) $(MPIT_BINS) build/test/svdrun
+unit: $(UNIT_BINS) $(MPIT_BINS) $(B)/test/svdrun
 
 test: deps
 	$(MAKE) all unit
-	tests/run.sh
+	BUILD=$(B) tests/run.sh
 
 bench: deps
 	$(MAKE) all
@@ -89,14 +92,53 @@ bench: deps
 clean:
 	rm -rf build
 
-# The test build: run.c with the hidden fault hooks (SVDRUN_POISON=k puts a NaN into matrix k).
-build/test/run.o: src/run.c $(wildcard include/*.h) | build/test
+# The test build: every module compiled with the hidden fault hooks (SVDRUN_POISON,
+# SVDRUN_FAULT; see include/fault.h), so no hook exists in build/svdrun.
+TEST_OBJS := $(MODULES:%=$(B)/test/obj/%.o)
+$(B)/test/obj/%.o: src/%.c $(wildcard include/*.h) | $(B)/test/obj
 	@echo '  CC      $< (test hooks)'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -DSVDRUN_TEST_HOOKS -c $< -o $@
 
-build/test/svdrun: build/obj/main.o $(filter-out build/obj/run.o,$(OBJS)) build/test/run.o
+$(B)/test/svdrun: $(B)/test/obj/main.o $(TEST_OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-build/test:
+$(B)/test/obj:
 	mkdir -p $@
+
+# ---- Hostile input: fuzzing, sanitizers, valgrind (README "Hostile input") ----
+# make fuzz: the libFuzzer targets tests/fuzz/fuzz_*.c, built with clang into
+# build/fuzz, replayed on their corpus and crashers, then fuzzed FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(B)/%,$(wildcard tests/fuzz/fuzz_*.c))
+# the modules the parsers need; report.o brings MPI and jansson, hence LDLIBS
+FUZZ_MODULES := cli job report npy matgen sysinfo
+FUZZ_OBJS    := $(FUZZ_MODULES:%=$(B)/obj/%.o)
+
+.PHONY: fuzz fuzz-build fuzzers sanitize valgrind
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ARTIFACTS=$(CURDIR)/build/fuzz/artifacts tests/fuzz/fuzz.sh
+
+fuzz-build:
+	CFLAGS='$(FUZZ_CFLAGS)' $(MAKE) B=build/fuzz CC=clang fuzzers
+
+fuzzers: $(FUZZ_BINS)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_check.h $(FUZZ_OBJS) | $(B)/obj
+	@echo '  CC LD   $@'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
+
+# make sanitize: the whole tree with ASan+UBSan in build/san, then the unit and
+# MPI tests against it (tests/sanitize/run.sh: options, suppressions, reports).
+SAN_CFLAGS   := -O2 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+sanitize: deps
+	CFLAGS='$(SAN_CFLAGS)' $(MAKE) B=build/san all unit
+	tests/sanitize/run.sh build/san
+
+# make valgrind: each unit test binary under valgrind; no leak definitely lost.
+valgrind: deps
+	$(MAKE) unit
+	tests/sanitize/valgrind.sh $(B)

@@ -5,6 +5,7 @@
 #include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "checkpoint.h"
 #include "job.h"
 #include "plan.h"
 #include "svd.h"
@@ -33,16 +34,31 @@ typedef struct {
 /* Called on rank 0's master thread after each of its matrices; must be cheap. */
 typedef void (*run_progress_fn)(void *ctx, int64_t done_rank0, int64_t total_rank0);
 
-enum { RUN_OK = 0, RUN_ENOMEM = 3, RUN_EMPI = 4, RUN_ESETUP = 5 };
+/* Statuses, ordered so that agreeing on the largest lets an error win over
+ * a stop. */
+enum { RUN_OK = 0, RUN_STOPPED = 2, RUN_ENOMEM = 3, RUN_EMPI = 4, RUN_ESETUP = 5, RUN_EIO = 6 };
 
-/* Runs cfg once. Every rank of world calls it; ranks beyond cfg->ranks wait
- * without spinning until the configuration ends. A failed allocation on any
- * rank is agreed on by all before any matrix moves, so every rank returns the
- * same code: RUN_OK, RUN_ENOMEM (nothing computed), or RUN_ESETUP when
- * ScaLAPACK's grid or workspace query failed. LAPACK failures are
- * not errors here: they are counted in out->n_failed, and every other matrix
- * is still computed. out is freed with run_outcome_free on every rank. */
-int run_config(const job_t *job, const plan_config *cfg, MPI_Comm world,
+/* What a configuration may skip, and where it logs. */
+typedef struct {
+    const uint8_t *done;        /* NULL, or [count]: 1 for a matrix already computed (--resume) */
+    const svd_result *prior;    /* rank 0, with done: those results, copied into the outcome */
+    checkpoint_writer *ckpt;    /* NULL, or this rank's log of every finished result */
+} run_control;
+
+/* Runs cfg once over the matrices ctl (may be NULL) has not done. Every rank
+ * of world calls it; ranks beyond cfg->ranks wait without spinning until the
+ * configuration ends. Every rank returns the same status:
+ * - RUN_OK: out is filled on rank 0 (LAPACK failures are not errors here:
+ *   they are counted in out->n_failed, and every other matrix is computed);
+ * - RUN_ENOMEM (nothing computed) or RUN_ESETUP (ScaLAPACK's grid or
+ *   workspace query failed), agreed before any matrix moves;
+ * - RUN_STOPPED: a signal, the --timeout deadline, or a peer's stop message
+ *   ended it early, each rank after its current matrix (finished matrices
+ *   are in the checkpoint, when there is one);
+ * - RUN_EIO: a checkpoint write failed on some rank, which stopped them all;
+ * - RUN_EMPI.
+ * out is freed with run_outcome_free on every rank. */
+int run_config(const job_t *job, const plan_config *cfg, const run_control *ctl, MPI_Comm world,
                run_progress_fn progress, void *progress_ctx, run_outcome *out);
 
 void run_outcome_free(run_outcome *out);

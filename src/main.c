@@ -1,148 +1,23 @@
 /* main: the svdrun command line, MPI set-up and exit codes. */
-#include <getopt.h>
+#include <errno.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
+#include "cli.h"
+#include "fault.h"
 #include "job.h"
 #include "plan.h"
 #include "report.h"
 #include "run.h"
+#include "stop.h"
 #include "sysinfo.h"
 
-enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
-enum { OPT_JSON = 256, OPT_RESULTS, OPT_SAVE, OPT_KEY_BASE = 512 };
-#define MAX_OVERRIDES 64
-
-typedef struct {
-    const char *job_path;
-    const char *json_path;
-    const char *results_path;
-    const char *save_path;
-    int verbose, quiet, help, version;
-    int n_overrides;
-    const char *override_key[MAX_OVERRIDES];
-    const char *override_value[MAX_OVERRIDES];
-} cli_options;
-
-static void print_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: mpirun -np P svdrun [options] [JOBFILE]\n"
-            "Batched SVDs across MPI ranks x OpenMP threads; sweeps the job's configurations.\n\n"
-            "  --json FILE            append one JSON record per configuration\n"
-            "  --results FILE         write the integer results, one per line\n"
-            "  --save-matrices F.npy  write the generated matrices (count, rows, cols)\n"
-            "  -v, --verbose          also print the seed-style result lines\n"
-            "  -q, --quiet            no progress display\n"
-            "  -h, --help             this text\n"
-            "  -V, --version          the version\n\n"
-            "Every job key is also a flag and overrides the file, e.g. --count=64:\n");
-    for (int i = 0; job_keys[i]; i++)
-        fprintf(out, "  --%s=VALUE\n", job_keys[i]);
-    fprintf(out, "\nExit codes: 0 ok, 1 a check failed, 2 bad job or usage, 3 runtime failure.\n");
-}
-
-/* Parses argv; every rank does it identically, only rank 0 speaks. Returns 0
- * or EXIT_USAGE. */
-static int parse_cli(int argc, char **argv, cli_options *opt, int speak)
-{
-    struct option longs[64];
-    int n = 0;
-    longs[n++] = (struct option){"json", required_argument, NULL, OPT_JSON};
-    longs[n++] = (struct option){"results", required_argument, NULL, OPT_RESULTS};
-    longs[n++] = (struct option){"save-matrices", required_argument, NULL, OPT_SAVE};
-    longs[n++] = (struct option){"verbose", no_argument, NULL, 'v'};
-    longs[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
-    longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
-    longs[n++] = (struct option){"version", no_argument, NULL, 'V'};
-    for (int i = 0; job_keys[i]; i++)
-        longs[n++] = (struct option){job_keys[i], required_argument, NULL, OPT_KEY_BASE + i};
-    longs[n] = (struct option){NULL, 0, NULL, 0};
-
-    memset(opt, 0, sizeof *opt);
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "vqhV", longs, NULL)) != -1) {
-        switch (c) {
-        case OPT_JSON: opt->json_path = optarg; break;
-        case OPT_RESULTS: opt->results_path = optarg; break;
-        case OPT_SAVE: opt->save_path = optarg; break;
-        case 'v': opt->verbose = 1; break;
-        case 'q': opt->quiet = 1; break;
-        case 'h': opt->help = 1; break;
-        case 'V': opt->version = 1; break;
-        case '?':
-        case ':':
-            if (speak) {
-                if (optopt && optopt < 256)
-                    fprintf(stderr, "svdrun: bad option '-%c'\n", optopt);
-                else
-                    fprintf(stderr, "svdrun: bad option '%s' (unknown, or missing its value)\n",
-                            argv[optind - 1]);
-                fprintf(stderr, "Try 'svdrun --help'.\n");
-            }
-            return EXIT_USAGE;
-        default:
-            if (opt->n_overrides == MAX_OVERRIDES) {
-                if (speak)
-                    fprintf(stderr, "svdrun: more than %d job flags\n", MAX_OVERRIDES);
-                return EXIT_USAGE;
-            }
-            opt->override_key[opt->n_overrides] = job_keys[c - OPT_KEY_BASE];
-            opt->override_value[opt->n_overrides++] = optarg;
-        }
-    }
-    if (optind < argc)
-        opt->job_path = argv[optind++];
-    if (optind < argc) {
-        if (speak)
-            fprintf(stderr, "svdrun: one job file expected, also got '%s'\n", argv[optind]);
-        return EXIT_USAGE;
-    }
-    return 0;
-}
-
-/* Rank 0: the job from file and flags. Returns 0 or EXIT_USAGE (printed). */
-static int load_job(const cli_options *opt, job_t *job, int speak)
-{
-    char err[JOB_MSG_MAX];
-    job_init(job);
-    if (opt->job_path) {
-        if (job_parse_file(job, opt->job_path, err, sizeof err) != 0) {
-            if (speak)
-                fprintf(stderr, "%s\n", err);
-            return EXIT_USAGE;
-        }
-        if (!(job->given & JOB_GIVEN_NAME)) {
-            const char *base = strrchr(opt->job_path, '/');
-            base = base ? base + 1 : opt->job_path;
-            snprintf(job->name, sizeof job->name, "%.*s", (int)strcspn(base, "."), base);
-        }
-    }
-    for (int i = 0; i < opt->n_overrides; i++)
-        if (job_set(job, opt->override_key[i], opt->override_value[i], err, sizeof err) != 0) {
-            if (speak)
-                fprintf(stderr, "svdrun: --%s\n", err);
-            return EXIT_USAGE;
-        }
-    if (job_validate(job, err, sizeof err) != 0) {
-        if (speak)
-            fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
-        return EXIT_USAGE;
-    }
-    const char *flags[] = {"--json", "--results", "--save-matrices"};
-    const char *paths[] = {opt->json_path, opt->results_path, opt->save_path};
-    for (int i = 0; i < 3; i++)
-        if (paths[i] && report_check_output_path(paths[i], err, sizeof err) != 0) {
-            if (speak)
-                fprintf(stderr, "svdrun: %s: %s\n", flags[i], err);
-            return EXIT_USAGE;
-        }
-    return 0;
-}
+enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = CLI_EXIT_USAGE, EXIT_RUNTIME = 3, EXIT_STOPPED = 4 };
 
 /* libgomp reads OMP_WAIT_POLICY once, when it loads. Its default spins after
  * each parallel region, which starves the other ranks when ranks x threads
@@ -159,10 +34,8 @@ static void choose_wait_policy(int argc, char **argv)
     cli_options opt;
     job_t job;
     plan_t plan;
-    optind = 1;
-    int go = parse_cli(argc, argv, &opt, 0) == 0 && !opt.help && !opt.version &&
-             load_job(&opt, &job, 0) == 0 && plan_build(&job, world, &plan) == 0;
-    optind = 1;
+    int go = cli_parse(argc, argv, &opt, 0) == 0 && !opt.help && !opt.version &&
+             cli_load_job(&opt, &job, 0) == 0 && plan_build(&job, world, &plan) == 0;
     if (!go)
         return;   /* rank 0 reports the problem after MPI_Init */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -190,6 +63,56 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
     return code;
 }
 
+/* Rank 0: the checkpoint directory's state before the sweep. --checkpoint
+ * needs a directory without a checkpoint (made if missing); --resume reads
+ * and merges the one there into *resumed. Only one configuration, run once,
+ * can be checkpointed: a sweep's timings would mean nothing over a part of
+ * the set. Returns the exit code (printed). */
+static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_options *opt,
+                              checkpoint_state *resumed)
+{
+    char err[1024];
+    int runnable = 0;
+    for (int i = 0; i < plan->n; i++)
+        runnable += !plan->configs[i].skipped;
+    if (runnable != 1 || job->repeat != 1) {
+        fprintf(stderr,
+                "svdrun: --%s needs one configuration run once; this job has %d runnable "
+                "configuration(s) and repeat = %d (give single values of ranks, threads, "
+                "thread_mode, distribute and engine, and repeat = 1)\n",
+                opt->resume ? "resume" : "checkpoint", runnable, job->repeat);
+        return EXIT_USAGE;
+    }
+    const char *dir = opt->checkpoint_dir;
+    if (opt->resume) {
+        if (checkpoint_load(dir, job, resumed, err, sizeof err) != 0 ||
+            checkpoint_merge(dir, job, resumed, err, sizeof err) != 0) {
+            fprintf(stderr, "svdrun: --resume: %s\n", err);
+            return errno == ENOENT || strstr(err, "another job") || strstr(err, "no checkpoint")
+                       ? EXIT_USAGE : EXIT_RUNTIME;
+        }
+        printf("resuming from %s: %lld of %lld matrices already done (%d file(s) read, %lld torn "
+               "or corrupt record(s) ignored)\n",
+               dir, (long long)resumed->n_done, (long long)job->count, resumed->files,
+               (long long)resumed->torn);
+        return EXIT_OK;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "svdrun: --checkpoint: %s: cannot create: %s\n", dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    int exists = checkpoint_exists(dir);
+    if (exists != 0) {
+        if (exists < 0)
+            fprintf(stderr, "svdrun: --checkpoint: %s: cannot read: %s\n", dir, strerror(errno));
+        else
+            fprintf(stderr, "svdrun: --checkpoint: %s already holds a checkpoint; continue it with "
+                            "--resume %s, or choose another directory\n", dir, dir);
+        return exists < 0 ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 /* Rank 0, before the sweep: refuses a plan no launch could run (exit 2),
  * prints the header and warnings, refuses what would not fit in memory and
  * writes --save-matrices (exit 3 on failure). Returns the exit code. */
@@ -200,6 +123,10 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
     if (plan_validate(plan, job, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
         return EXIT_USAGE;
+    }
+    if (fault_here("prepare", 0)) {
+        fprintf(stderr, "svdrun: injected fault: prepare\n");
+        return EXIT_RUNTIME;
     }
     report_header(stdout, job, opt->job_path, ranks, size, mpi_version);
     report_warnings(stderr, plan, ranks, size);
@@ -225,7 +152,8 @@ typedef struct {
 /* Runs every configuration of the plan. Every rank calls it. Returns the
  * exit code, the same on every rank. */
 static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
-                 const sysinfo_rank *ranks, int nranks, const char *mpi_version, int rank)
+                 const run_control *ctl, const sysinfo_rank *ranks, int nranks,
+                 const char *mpi_version, int rank)
 {
     sweep_state st;
     memset(&st, 0, sizeof st);
@@ -252,13 +180,19 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;
         for (rep = 0; rep < job->repeat; rep++) {
-            int rc = run_config(job, c, MPI_COMM_WORLD, report_progress_update, &progress,
+            int rc = run_config(job, c, ctl, MPI_COMM_WORLD, report_progress_update, &progress,
                                 &outcomes[rep]);
+            if (rc == RUN_STOPPED) {
+                code = EXIT_STOPPED;   /* main says why and how to resume */
+                break;
+            }
             if (rc != RUN_OK) {
                 if (rank == 0)
                     fprintf(stderr, "svdrun: configuration %s failed: %s\n", label,
                             rc == RUN_ENOMEM   ? "cannot allocate its buffers and workspaces"
                             : rc == RUN_ESETUP ? "ScaLAPACK's grid or workspace query failed"
+                            : rc == RUN_EIO    ? "a rank could not write its checkpoint, and "
+                                                 "stopped every rank"
                                                : "MPI error");
                 code = EXIT_RUNTIME;
                 break;
@@ -302,13 +236,17 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
     if (rank == 0) {
         if (code == EXIT_OK && st.have_ref && opt->results_path) {
             char err[600];
-            if (report_results_write(opt->results_path, st.ref.results, job->count, err,
+            if (fault_here("results", 0))
+                snprintf(err, sizeof err, "%s: injected fault: results", opt->results_path);
+            if (fault_here("results", 0) ||
+                report_results_write(opt->results_path, st.ref.results, job->count, err,
                                      sizeof err) != 0) {
                 fprintf(stderr, "svdrun: %s\n", err);
                 st.io_error = 1;
             }
         }
-        report_summary(stdout, st.passed, st.failed, st.skipped);
+        if (code != EXIT_STOPPED)
+            report_summary(stdout, st.passed, st.failed, st.skipped);
         fflush(stdout);
         if (code == EXIT_OK)
             code = (st.io_error || st.lapack_error) ? EXIT_RUNTIME
@@ -317,6 +255,84 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
         run_outcome_free(&st.ref);
     }
     return share(code, NULL, 0, MPI_COMM_WORLD);
+}
+
+/* Every rank: learns which matrices a resumed checkpoint holds (rank 0
+ * broadcasts the map), and opens its own log in the directory. Fills ctl.
+ * Returns the exit code, the same on every rank. */
+static int open_checkpoint(const job_t *job, const cli_options *opt, const checkpoint_state *resumed,
+                           int rank, checkpoint_writer *writer, run_control *ctl)
+{
+    int code = EXIT_OK;
+    if (opt->resume) {
+        uint8_t *done = rank == 0 ? resumed->done : malloc((size_t)job->count);
+        if (!done)
+            MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);   /* count bytes; nothing computed yet */
+        MPI_Request req;
+        MPI_Ibcast(done, (int)job->count, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+        run_lazy_wait(&req);
+        ctl->done = rank == 0 ? NULL : done;
+        if (rank == 0) {
+            /* rank 0's copy stays in resumed; ctl must not free it */
+            uint8_t *copy = malloc((size_t)job->count);
+            if (!copy)
+                MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+            memcpy(copy, done, (size_t)job->count);
+            ctl->done = copy;
+            ctl->prior = resumed->results;
+        }
+    }
+    char err[4200];
+    if (checkpoint_open(writer, opt->checkpoint_dir, rank, job, err, sizeof err) != 0) {
+        fprintf(stderr, "svdrun: rank %d: --checkpoint: %s\n", rank, err);
+        code = EXIT_RUNTIME;
+    }
+    ctl->ckpt = writer;
+    int agreed = code;
+    MPI_Request req;
+    MPI_Iallreduce(&code, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+    run_lazy_wait(&req);
+    return agreed;
+}
+
+/* Every rank, after a stop: rank 0 says why, what the checkpoint now holds
+ * (read back from the files, so the count is what survives), and how to
+ * resume. */
+static void report_stop(const job_t *job, const cli_options *opt, int rank)
+{
+    MPI_Request req;
+    MPI_Ibarrier(MPI_COMM_WORLD, &req);   /* every log is synced before rank 0 reads them */
+    run_lazy_wait(&req);
+    if (rank != 0)
+        return;
+    int why = stop_requested();
+    char reason[96];
+    if (why == STOP_TIMEOUT)
+        snprintf(reason, sizeof reason, "--timeout %g s passed", opt->timeout_s);
+    else if (why == STOP_SIGNAL)
+        snprintf(reason, sizeof reason, "signal %s", sigabbrev_np(stop_signal()) ? sigabbrev_np(stop_signal()) : "?");
+    else
+        snprintf(reason, sizeof reason, "another rank was signalled or timed out");
+    if (!opt->checkpoint_dir) {
+        fprintf(stderr, "svdrun: stopped (%s); no result is kept: run with --checkpoint DIR to "
+                        "keep finished matrices across a stop\n", reason);
+        return;
+    }
+    checkpoint_state st;
+    char err[1024];
+    if (checkpoint_load(opt->checkpoint_dir, job, &st, err, sizeof err) != 0) {
+        fprintf(stderr, "svdrun: stopped (%s); reading the checkpoint back failed: %s\n", reason,
+                err);
+        return;
+    }
+    fprintf(stderr, "svdrun: stopped (%s): %lld of %lld matrices are done and kept in %s.\n",
+            reason, (long long)st.n_done, (long long)job->count, opt->checkpoint_dir);
+    if (opt->resume)
+        fprintf(stderr, "Resume again with the same command.\n");
+    else
+        fprintf(stderr, "Resume with the same command and job, --resume %s in place of "
+                        "--checkpoint %s.\n", opt->checkpoint_dir, opt->checkpoint_dir);
+    checkpoint_state_free(&st);
 }
 
 int main(int argc, char **argv)
@@ -331,11 +347,11 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
 
     cli_options opt;
-    int code = parse_cli(argc, argv, &opt, rank == 0);
+    int code = cli_parse(argc, argv, &opt, rank == 0);
     if (code == 0 && (opt.help || opt.version)) {
         if (rank == 0) {
             if (opt.help)
-                print_usage(stdout);
+                cli_usage(stdout);
             else
                 printf("svdrun %s\n", SVDRUN_VERSION);
         }
@@ -353,7 +369,11 @@ int main(int argc, char **argv)
 
     job_t job;
     if (rank == 0 && code == 0)
-        code = load_job(&opt, &job, 1);
+        code = cli_load_job(&opt, &job, 1);
+    if (rank == 0 && code == 0 && fault_here("job", 0)) {
+        fprintf(stderr, "svdrun: injected fault: job\n");
+        code = EXIT_USAGE;
+    }
     code = share(code, &job, (int)sizeof job, MPI_COMM_WORLD);
     if (code != 0) {
         MPI_Finalize();
@@ -379,11 +399,35 @@ int main(int argc, char **argv)
     plan_t plan;
     if (plan_build(&job, size, &plan) != 0)
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
-    if (rank == 0)
+    checkpoint_state resumed;
+    memset(&resumed, 0, sizeof resumed);
+    if (rank == 0) {
         code = prepare(&job, &plan, &opt, ranks, size, mpi_version);
+        if (code == 0 && opt.checkpoint_dir)
+            code = prepare_checkpoint(&job, &plan, &opt, &resumed);
+        fflush(stdout);
+    }
     code = share(code, NULL, 0, MPI_COMM_WORLD);
+    run_control ctl = {0};
+    checkpoint_writer writer = {.fd = -1};
+    if (code == 0 && opt.checkpoint_dir)
+        code = open_checkpoint(&job, &opt, &resumed, rank, &writer, &ctl);
+    if (code == 0 && stop_install(opt.timeout_s) != 0 && rank == 0)
+        fprintf(stderr, "svdrun: warning: cannot install the signal handlers; a signal will kill "
+                        "the run without a clean stop\n");
+    stop_set_sync_fd(writer.fd);
     if (code == 0)
-        code = sweep(&job, &plan, &opt, ranks, size, mpi_version, rank);
+        code = sweep(&job, &plan, &opt, &ctl, ranks, size, mpi_version, rank);
+    stop_disarm();   /* the hard exit is for a stuck matrix, not for the ending */
+    if (checkpoint_close(&writer) != 0 && code == EXIT_OK) {
+        fprintf(stderr, "svdrun: rank %d: cannot sync its checkpoint\n", rank);
+        code = EXIT_RUNTIME;
+    }
+    if (code == EXIT_STOPPED)
+        report_stop(&job, &opt, rank);
+    if (ctl.done)
+        free((void *)ctl.done);
+    checkpoint_state_free(&resumed);
 
     plan_free(&plan);
     free(ranks);

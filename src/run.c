@@ -3,15 +3,18 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "fault.h"
 #include "matgen.h"
 #include "partition.h"
 #include "pdsvd.h"
+#include "stop.h"
 #include "sysinfo.h"
 
 /* OpenBLAS's own setter; its header clashes with LAPACKE's. */
@@ -42,6 +45,19 @@ static int lazy_wait_capped(MPI_Request *req, long max_ns)
 int run_lazy_wait(MPI_Request *req)
 {
     return lazy_wait_capped(req, 1000000);
+}
+
+/* run_lazy_wait that also returns the completed request's status. */
+static int run_lazy_wait_status(MPI_Request *req, MPI_Status *status)
+{
+    int done = 0, rc;
+    long ns = 50000;
+    while ((rc = MPI_Test(req, &done, status)) == MPI_SUCCESS && !done) {
+        struct timespec ts = {0, ns};
+        nanosleep(&ts, NULL);
+        ns = 2 * ns < 1000000 ? 2 * ns : 1000000;
+    }
+    return rc;
 }
 
 /* run_lazy_wait over n requests; MPI_REQUEST_NULL entries are fine. */
@@ -250,39 +266,203 @@ static int64_t poisoned_matrix(void)
     return -1;
 }
 
-/* The per-rank work state threaded through the compute helpers. */
+/* How the ranks of a configuration tell each other to stop early: a one-int
+ * message on a private duplicate of the communicator. A rank sends at most
+ * one to each other rank; closing counts what was sent and receives all of
+ * it, so nothing is in flight when the communicator goes. */
+typedef struct {
+    MPI_Comm comm;
+    int rank, size;
+    MPI_Request recv;      /* the one posted receive, from any rank */
+    int inbox;             /* its payload: -1 "stop", or the root's rounds sent */
+    int heard, source;
+    int *sent;             /* [size]: 1 once this rank sent to r */
+    int *payload;          /* [size]: what it sent; lives until close */
+    MPI_Request *sends;    /* [size] */
+} stop_channel;
+
+/* Collective over comm. Returns RUN_OK or RUN_EMPI; a few bytes that cannot
+ * be allocated abort the job (nothing has been computed yet). */
+static int channel_open(stop_channel *ch, MPI_Comm comm)
+{
+    memset(ch, 0, sizeof *ch);
+    if (MPI_Comm_dup(comm, &ch->comm) != MPI_SUCCESS)
+        return RUN_EMPI;
+    MPI_Comm_rank(comm, &ch->rank);
+    MPI_Comm_size(comm, &ch->size);
+    ch->sent = calloc((size_t)ch->size, sizeof *ch->sent);
+    ch->payload = calloc((size_t)ch->size, sizeof *ch->payload);
+    ch->sends = malloc((size_t)ch->size * sizeof *ch->sends);
+    if (!ch->sent || !ch->payload || !ch->sends)
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    for (int r = 0; r < ch->size; r++)
+        ch->sends[r] = MPI_REQUEST_NULL;
+    return MPI_Irecv(&ch->inbox, 1, MPI_INT, MPI_ANY_SOURCE, 0, ch->comm, &ch->recv) == MPI_SUCCESS
+               ? RUN_OK : RUN_EMPI;
+}
+
+/* 1 once a stop message has arrived (its payload in ch->inbox). */
+static int channel_heard(stop_channel *ch)
+{
+    if (!ch->heard) {
+        int flag = 0;
+        MPI_Status s;
+        MPI_Test(&ch->recv, &flag, &s);
+        if (flag) {
+            ch->heard = 1;
+            ch->source = s.MPI_SOURCE;
+        }
+    }
+    return ch->heard;
+}
+
+static void channel_send(stop_channel *ch, int dest, int payload)
+{
+    if (dest == ch->rank || ch->sent[dest])
+        return;
+    ch->sent[dest] = 1;
+    ch->payload[dest] = payload;
+    MPI_Isend(&ch->payload[dest], 1, MPI_INT, dest, 0, ch->comm, &ch->sends[dest]);
+}
+
+/* Collective: learns how many messages each rank sent here, receives those
+ * not yet received, completes its own sends and frees the channel. Returns
+ * RUN_OK or RUN_EMPI. */
+static int channel_close(stop_channel *ch)
+{
+    int *expect = calloc((size_t)ch->size, sizeof *expect);
+    if (!expect)
+        MPI_Abort(MPI_COMM_WORLD, 3);
+    MPI_Request req;
+    int rc = MPI_Ialltoall(ch->sent, 1, MPI_INT, expect, 1, MPI_INT, ch->comm, &req);
+    if (rc == MPI_SUCCESS)
+        rc = run_lazy_wait(&req);
+    int total = 0;
+    for (int r = 0; r < ch->size; r++)
+        total += expect[r];
+    if (rc == MPI_SUCCESS && !ch->heard && total == 0) {
+        MPI_Cancel(&ch->recv);              /* nothing will come: withdraw the receive */
+        rc = MPI_Wait(&ch->recv, MPI_STATUS_IGNORE);
+    } else if (rc == MPI_SUCCESS) {
+        MPI_Status s;
+        if (!ch->heard && (rc = run_lazy_wait_status(&ch->recv, &s)) == MPI_SUCCESS)
+            ch->source = s.MPI_SOURCE;
+        expect[ch->source]--;
+        for (int r = 0; rc == MPI_SUCCESS && r < ch->size; r++)
+            for (; rc == MPI_SUCCESS && expect[r] > 0; expect[r]--) {
+                int drop;
+                rc = MPI_Irecv(&drop, 1, MPI_INT, r, 0, ch->comm, &req);
+                if (rc == MPI_SUCCESS)
+                    rc = run_lazy_wait(&req);
+            }
+    }
+    for (int r = 0; rc == MPI_SUCCESS && r < ch->size; r++)
+        rc = run_lazy_wait(&ch->sends[r]);
+    free(expect);
+    free(ch->sent);
+    free(ch->payload);
+    free(ch->sends);
+    MPI_Comm_free(&ch->comm);
+    return rc == MPI_SUCCESS ? RUN_OK : RUN_EMPI;
+}
+
+enum { STOP_NOT = 0, STOP_MINE, STOP_PEER };
+
+/* The per-rank work state threaded through the compute helpers. Positions
+ * lo..hi index the work list (todo, or every matrix when todo is NULL). */
 typedef struct {
     const job_t *job;
     const plan_config *cfg;
     run_mem *mem;
+    const int64_t *todo;
+    int64_t n_work;
     int64_t lo, hi;
     int64_t poison;
     run_rank_stats *stats;
     run_progress_fn progress;
     void *progress_ctx;
-    int rank;
+    int rank, wrank;
     int64_t done;
+    checkpoint_writer *ckpt;
+    stop_channel *ch;
+    int io_error;          /* a checkpoint write failed (an errno value) */
+    int failed;            /* the test build's 'compute' fault */
+    int stopping;          /* STOP_*: why this rank stops before its next matrix */
+    int announced;
 } run_state;
 
-/* SVDs of the n matrices in bufs (matrix indices first..first+n-1): one at a
- * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
- * generate set, each matrix is generated into its buffer first. */
-/* One matrix of a group: generate it (if asked) and take its SVD with the
- * workspace of thread tid; adds the seconds spent to *gen_s and *svd_s. */
-static void compute_one(run_state *st, double *buf, int64_t k, int generate, int tid,
+/* The matrix index at work-list position p. */
+static int64_t work_index(const run_state *st, int64_t p)
+{
+    return st->todo ? st->todo[p] : p;
+}
+
+/* Whether this rank stops before its next matrix: for its own reason (a
+ * signal, the deadline, a failed checkpoint write) or a peer's message. */
+static int should_stop(run_state *st)
+{
+    if (!st->stopping) {
+        if (stop_requested() != STOP_NONE || st->io_error || st->failed)
+            st->stopping = STOP_MINE;
+        else if (channel_heard(st->ch))
+            st->stopping = STOP_PEER;
+    }
+    return st->stopping;
+}
+
+/* Tells every other rank of the configuration to stop (regenerate, scalapack). */
+static void announce_to_all(run_state *st)
+{
+    if (st->stopping == STOP_MINE && !st->announced) {
+        st->announced = 1;
+        for (int r = 0; r < st->ch->size; r++)
+            channel_send(st->ch, r, -1);
+    }
+}
+
+/* After matrix k (work position p): log its result (when log is set and
+ * LAPACK succeeded), and the test build's faults of the rank's first matrix. */
+static void finish_matrix(run_state *st, int64_t p, int64_t k, svd_result *res, int log)
+{
+    int first = p == st->lo;
+    if (first && fault_here("lapack", st->wrank))
+        res->info = 1;
+    if (log && st->ckpt && res->info == 0) {
+        int rc = first && fault_here("checkpoint", st->wrank) ? EIO
+                                                                : checkpoint_append(st->ckpt, k, res);
+        if (rc) {
+#pragma omp atomic write
+            st->io_error = rc;
+        }
+    }
+    if (first && fault_here("stop", st->wrank))
+        stop_raise();
+    if (first && fault_here("compute", st->wrank))
+        st->failed = 1;
+    if (first && fault_here("crash", st->wrank))
+        raise(SIGKILL);
+}
+
+/* One matrix of a group: generate it (if asked), take its SVD with the
+ * workspace of thread tid, and log the result; adds the seconds spent to
+ * *gen_s and *svd_s. */
+static void compute_one(run_state *st, double *buf, int64_t p, int generate, int tid,
                         double *gen_s, double *svd_s)
 {
     const job_t *job = st->job;
+    int64_t k = work_index(st, p);
     double tg = sysinfo_now();
     if (generate)
         matgen_fill(job->seed, k, job->rows, job->cols, buf, job->rows, MATGEN_COL_MAJOR);
     if (k == st->poison)
         buf[0] = NAN;
     double ts = sysinfo_now();
-    svd_ws_compute(st->mem->ws[tid], buf, &st->mem->local[k - st->lo]);
+    svd_result *res = &st->mem->local[p - st->lo];
+    svd_ws_compute(st->mem->ws[tid], buf, res);
     double te = sysinfo_now();
     *gen_s += ts - tg;
     *svd_s += te - ts;
+    finish_matrix(st, p, k, res, 1);
     int64_t done;
 #pragma omp atomic capture
     done = ++st->done;
@@ -290,7 +470,7 @@ static void compute_one(run_state *st, double *buf, int64_t k, int generate, int
         st->progress(st->progress_ctx, done, st->hi - st->lo);
 }
 
-/* SVDs of the n matrices in bufs (matrix indices first..first+n-1): one at a
+/* SVDs of the n matrices in bufs (work positions first..first+n-1): one at a
  * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
  * generate set, each matrix is generated into its buffer first. */
 static void compute_group(run_state *st, double **bufs, int64_t first, int n, int generate)
@@ -314,28 +494,46 @@ static void compute_group(run_state *st, double **bufs, int64_t first, int n, in
     st->stats->gen_s += wall - svd_share;
 }
 
-/* regenerate: each rank builds its own matrices, group by group. */
+/* regenerate: each rank builds its own matrices, group by group, until done
+ * or stopped. */
 static void compute_regenerate(run_state *st)
 {
     int c = concurrency(st->cfg);
-    for (int64_t k = st->lo; k < st->hi; k += c) {
-        int n = (int)(st->hi - k < c ? st->hi - k : c);
-        compute_group(st, st->mem->bufs, k, n, 1);
+    for (int64_t p = st->lo; p < st->hi; p += c) {
+        if (should_stop(st)) {
+            announce_to_all(st);
+            return;
+        }
+        compute_group(st, st->mem->bufs, p, (int)(st->hi - p < c ? st->hi - p : c), 1);
     }
+    if (should_stop(st))   /* a failure on the last group still stops the others */
+        announce_to_all(st);
 }
 
 /* scatter: the n matrices first.. of a round, c at a time, testing the
  * transfers in flight between groups: a message above the eager limit moves
  * only while both sides call into MPI. own_bufs: generate each group into the
- * root's c buffers; else bufs holds the received round. */
+ * root's c buffers; else bufs holds the received round. A receiver that must
+ * stop abandons the rest of the round. */
 static void compute_round(run_state *st, double **bufs, int own_bufs, int64_t first, int n,
                           MPI_Request *reqs, int n_reqs)
 {
     int c = concurrency(st->cfg), done;
     for (int b = 0; b < n; b += c) {
+        if (b > 0 && should_stop(st))
+            return;
         compute_group(st, own_bufs ? bufs : bufs + b, first + b, n - b < c ? n - b : c, own_bufs);
         MPI_Testall(n_reqs, reqs, &done, MPI_STATUSES_IGNORE);
     }
+}
+
+/* The matrices (work positions) rank r of ranks receives in round j. */
+static int round_size(const run_state *st, int ranks, int r, int64_t j, int64_t *first)
+{
+    int64_t lo, hi, round = scatter_round(st->job, st->cfg);
+    partition_bounds(st->n_work, ranks, r, &lo, &hi);
+    *first = lo + j * round;
+    return *first >= hi ? 0 : (int)(hi - *first < round ? hi - *first : round);
 }
 
 /* scatter, root: generates round j of every other rank's matrices into
@@ -354,24 +552,21 @@ static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype slot_type, int 
     if (lazy_waitall(ranks - 1, reqs) != MPI_SUCCESS)
         return RUN_EMPI;
     double t1 = sysinfo_now();
-    int64_t first[ranks], n[ranks];
-    for (int r = 1; r < ranks; r++) {
-        int64_t lo, hi;
-        partition_bounds(job->count, ranks, r, &lo, &hi);
-        first[r] = lo + j * round;
-        n[r] = first[r] >= hi ? 0 : hi - first[r] < round ? hi - first[r] : round;
-    }
+    int64_t first[ranks];
+    int n[ranks];
+    for (int r = 1; r < ranks; r++)
+        n[r] = round_size(st, ranks, r, j, &first[r]);
     int total = (ranks - 1) * round;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(st->cfg->threads) if (total > 1)
     for (int i = 0; i < total; i++) {
         int r = 1 + i / round, b = i % round;
         if (b < n[r])
-            matgen_fill(job->seed, first[r] + b, job->rows, job->cols, send[i], job->rows,
-                        MATGEN_COL_MAJOR);
+            matgen_fill(job->seed, work_index(st, first[r] + b), job->rows, job->cols, send[i],
+                        job->rows, MATGEN_COL_MAJOR);
     }
     double t2 = sysinfo_now();
     for (int r = 1; r < ranks; r++)
-        if (n[r] > 0 && MPI_Isend(send[(r - 1) * round], (int)n[r], slot_type, r, 0, comm,
+        if (n[r] > 0 && MPI_Isend(send[(r - 1) * round], n[r], slot_type, r, 0, comm,
                                   &reqs[r - 1]) != MPI_SUCCESS)
             return RUN_EMPI;
     st->stats->transfer_s += (t1 - t0) + (sysinfo_now() - t2);
@@ -380,17 +575,25 @@ static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype slot_type, int 
 }
 
 /* scatter, root: keeps one round ahead, sending round j+1 before computing
- * its own round j, so no receiver waits for rank 0's SVDs. */
+ * its own round j, so no receiver waits for rank 0's SVDs. On a stop (its
+ * own, or asked by a receiver) it sends no new round, lets the rounds in
+ * flight arrive, and tells each receiver how many rounds it sent. */
 static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype slot_type,
                                 int ranks, int64_t max_chunk)
 {
     int round = scatter_round(st->job, st->cfg);
-    int64_t rounds = (max_chunk + round - 1) / round;
-    if (ranks > 1 && rounds > 0 && send_round(st, comm, slot_type, ranks, 0) != RUN_OK)
-        return RUN_EMPI;
-    for (int64_t j = 0; j < rounds; j++) {
-        if (ranks > 1 && j + 1 < rounds && send_round(st, comm, slot_type, ranks, j + 1) != RUN_OK)
+    int64_t rounds = (max_chunk + round - 1) / round, sent = 0;
+    if (ranks > 1 && rounds > 0) {
+        if (send_round(st, comm, slot_type, ranks, 0) != RUN_OK)
             return RUN_EMPI;
+        sent = 1;
+    }
+    for (int64_t j = 0; j < rounds && !should_stop(st); j++) {
+        if (ranks > 1 && j + 1 < rounds) {
+            if (send_round(st, comm, slot_type, ranks, j + 1) != RUN_OK)
+                return RUN_EMPI;
+            sent = j + 2;
+        }
         int64_t first = st->lo + j * round;
         if (first < st->hi)
             compute_round(st, st->mem->bufs, 1, first,
@@ -401,37 +604,88 @@ static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype slot_
     if (lazy_waitall(st->mem->n_reqs, st->mem->reqs) != MPI_SUCCESS)
         return RUN_EMPI;
     st->stats->transfer_s += sysinfo_now() - t0;
+    if (should_stop(st))
+        for (int r = 1; r < ranks; r++) {
+            int64_t first;
+            int64_t sent_r = 0;
+            while (sent_r < sent && round_size(st, ranks, r, sent_r, &first) > 0)
+                sent_r++;
+            channel_send(st->ch, r, (int)sent_r);
+        }
     return RUN_OK;
 }
 
+/* Waits for req, or for a stop message on ch, whichever comes first, with
+ * run_lazy_wait's schedule. Returns MPI_SUCCESS or an MPI error code. */
+static int lazy_wait_or_stop(MPI_Request *req, stop_channel *ch)
+{
+    long ns = 50000;
+    int done = 0, rc;
+    double spin_until = sysinfo_now() + 20e-6;
+    while ((rc = MPI_Test(req, &done, MPI_STATUS_IGNORE)) == MPI_SUCCESS && !done &&
+           !channel_heard(ch)) {
+        if (sysinfo_now() < spin_until)
+            continue;
+        struct timespec ts = {0, ns};
+        nanosleep(&ts, NULL);
+        ns = 2 * ns < 1000000 ? 2 * ns : 1000000;
+    }
+    return rc;
+}
+
 /* scatter, other ranks: post the receive of round j+1, then wait for round j
- * and compute it, so the next transfer overlaps the current SVDs. */
+ * and compute it, so the next transfer overlaps the current SVDs. A rank
+ * that must stop asks the root, and drains what the root sent until the
+ * root's message says how many rounds that was. */
 static int compute_scatter_recv(run_state *st, MPI_Comm comm, MPI_Datatype slot_type)
 {
     run_mem *mem = st->mem;
     int round = scatter_round(st->job, st->cfg);
-    int64_t n_mine = st->hi - st->lo;
-    int64_t rounds = (n_mine + round - 1) / round;
+    int64_t rounds = (st->hi - st->lo + round - 1) / round;
+    int64_t final = -1;     /* rounds the root sent, once its stop message came */
 
     for (int64_t j = 0; j <= rounds; j++) {
         int set = (int)(j % 2);
         int64_t first = st->lo + j * round;
-        int n = j < rounds ? (int)(st->hi - first < round ? st->hi - first : round) : 0;
+        int n = j < rounds && (final < 0 || j < final)
+                    ? (int)(st->hi - first < round ? st->hi - first : round) : 0;
         if (n > 0 && MPI_Irecv(mem->bufs[set * round], n, slot_type, 0, 0, comm,
                                &mem->reqs[set]) != MPI_SUCCESS)
             return RUN_EMPI;
         if (j == 0)
             continue;
-        /* round j-1 arrived in the other set while round j's receive is posted */
         int prev = 1 - set;
         int64_t pfirst = st->lo + (j - 1) * round;
         int pn = (int)(st->hi - pfirst < round ? st->hi - pfirst : round);
         double t0 = sysinfo_now();
-        if (lazy_waitall(1, mem->reqs + prev) != MPI_SUCCESS)
-            return RUN_EMPI;
+        while (mem->reqs[prev] != MPI_REQUEST_NULL && !(final >= 0 && j - 1 >= final)) {
+            /* once the root's count is known, round j-1 surely comes */
+            int rc = final >= 0 ? run_lazy_wait(&mem->reqs[prev])
+                                : lazy_wait_or_stop(&mem->reqs[prev], st->ch);
+            if (rc != MPI_SUCCESS)
+                return RUN_EMPI;
+            if (final < 0 && channel_heard(st->ch)) {
+                final = st->ch->inbox;
+                if (st->stopping != STOP_MINE)
+                    st->stopping = STOP_PEER;
+            }
+        }
         st->stats->transfer_s += sysinfo_now() - t0;
-        compute_round(st, mem->bufs + prev * round, 0, pfirst, pn, mem->reqs + set, n > 0);
+        if (final >= 0 && j - 1 >= final)
+            break;      /* round j-1 was never sent */
+        if (should_stop(st) == STOP_MINE && !st->announced) {
+            st->announced = 1;
+            channel_send(st->ch, 0, -1);
+        }
+        if (!st->stopping)
+            compute_round(st, mem->bufs + prev * round, 0, pfirst, pn, mem->reqs + set, n > 0);
     }
+    /* receives posted for rounds the root never sent */
+    for (int s = 0; s < 2; s++)
+        if (mem->reqs[s] != MPI_REQUEST_NULL) {
+            MPI_Cancel(&mem->reqs[s]);
+            MPI_Wait(&mem->reqs[s], MPI_STATUS_IGNORE);
+        }
     return RUN_OK;
 }
 
@@ -443,18 +697,36 @@ static void set_blas_threads(const plan_config *cfg)
     openblas_set_num_threads(t);
 }
 
-/* The end of every configuration: a barrier (so waiting for the slowest rank
- * stays out of gather_s), MPI_Gather of each rank's padded results, then each
- * rank's stats. Part q of n_parts holds chunk q and is rank q * stride (every
- * rank for lapack, each group's leader for scalapack). Fills out on rank 0.
- * Returns status, or the first failure. */
-static int gather_outcome(const job_t *job, MPI_Comm comm, int status, const svd_result *local,
-                          svd_result *all, int64_t max_chunk, int n_parts, int stride,
-                          run_rank_stats *stats, double cpu0, double t_start, run_outcome *out)
+/* This rank's status once its compute loop ended. */
+static int compute_status(const run_state *st, int status)
+{
+    if (status != RUN_OK)
+        return status;
+    if (st->io_error || st->failed)
+        return RUN_EIO;
+    return st->stopping ? RUN_STOPPED : RUN_OK;
+}
+
+/* The end of every configuration: the stop channel closed, the ranks agree
+ * on a status, then (when all went well) a barrier, so waiting for the
+ * slowest rank stays out of gather_s, MPI_Gather of each rank's padded
+ * results, and each rank's stats. Part q of n_parts holds chunk q of the
+ * work list and is rank q * stride (every rank for lapack, each group's
+ * leader for scalapack). Fills out on rank 0, with the resumed results of
+ * ctl. Returns the agreed status. */
+static int gather_outcome(const job_t *job, const run_control *ctl, const run_state *st,
+                          MPI_Comm comm, int status, svd_result *all, int64_t max_chunk,
+                          int n_parts, int stride, double cpu0, double t_start, run_outcome *out)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
+    if (channel_close(st->ch) != RUN_OK && status == RUN_OK)
+        status = RUN_EMPI;
+    if (fault_here("gather", st->wrank))
+        status = RUN_EIO;
+    status = lazy_agree(status, comm, 1000000);
+    run_rank_stats *stats = st->stats;
     MPI_Datatype result_type;
     MPI_Type_contiguous((int)sizeof(svd_result), MPI_BYTE, &result_type);
     MPI_Type_commit(&result_type);
@@ -463,8 +735,9 @@ static int gather_outcome(const job_t *job, MPI_Comm comm, int status, const svd
         status = RUN_EMPI;
     double t_gather = sysinfo_now();
     if (status == RUN_OK &&
-        (MPI_Igather(local, (int)max_chunk, result_type, all, (int)max_chunk, result_type, 0, comm,
-                     &req) != MPI_SUCCESS || run_lazy_wait(&req) != MPI_SUCCESS))
+        (MPI_Igather(st->mem->local, (int)max_chunk, result_type, all, (int)max_chunk,
+                     result_type, 0, comm, &req) != MPI_SUCCESS ||
+         run_lazy_wait(&req) != MPI_SUCCESS))
         status = RUN_EMPI;
     double t_end = sysinfo_now();
     MPI_Type_free(&result_type);
@@ -478,19 +751,26 @@ static int gather_outcome(const job_t *job, MPI_Comm comm, int status, const svd
         out->ranks = malloc((size_t)size * sizeof *out->ranks);
         if (!out->results || !out->ranks)
             status = RUN_ENOMEM;
+        for (int64_t k = 0; status == RUN_OK && ctl && ctl->done && k < job->count; k++)
+            if (ctl->done[k])
+                out->results[k] = ctl->prior[k];
         for (int q = 0; status == RUN_OK && q < n_parts; q++) {
             int64_t lo, hi;
-            partition_bounds(job->count, n_parts, q, &lo, &hi);
-            memcpy(out->results + lo, all + (int64_t)q * stride * max_chunk,
-                   (size_t)(hi - lo) * sizeof *out->results);
+            partition_bounds(st->n_work, n_parts, q, &lo, &hi);
+            const svd_result *part = all + (int64_t)q * stride * max_chunk;
+            for (int64_t p = lo; p < hi; p++)
+                out->results[work_index(st, p)] = part[p - lo];
         }
         for (int64_t k = 0; status == RUN_OK && k < job->count; k++)
             out->n_failed += out->results[k].info != 0;
     }
+    /* rank 0's allocation above may fail alone: agree before the stats move */
+    status = lazy_agree(status, comm, 1000000);
     const int n_stats = (int)(sizeof *stats / sizeof(double));
-    if (MPI_Igather(stats, n_stats, MPI_DOUBLE, out->ranks, n_stats, MPI_DOUBLE, 0, comm, &req) !=
-            MPI_SUCCESS ||
-        run_lazy_wait(&req) != MPI_SUCCESS)
+    if (status == RUN_OK &&
+        (MPI_Igather(stats, n_stats, MPI_DOUBLE, out->ranks, n_stats, MPI_DOUBLE, 0, comm, &req) !=
+             MPI_SUCCESS ||
+         run_lazy_wait(&req) != MPI_SUCCESS))
         status = RUN_EMPI;
     return status;
 }
@@ -511,30 +791,68 @@ static void fill_tile(void *ctx, int64_t i0, int64_t j0, int64_t rows, int64_t c
         dst[0] = NAN;
 }
 
-/* engine scalapack: the ranks split into groups of cfg->group, each with its
- * own BLACS grid; matrices are dealt to groups, every process generates its
- * own blocks, and each group's leader keeps the results. */
-static int run_scalapack(const job_t *job, const plan_config *cfg, MPI_Comm comm,
-                         run_progress_fn progress, void *progress_ctx, run_outcome *out)
+/* The work list: the matrices ctl has not done, in order (NULL when all are
+ * to do). Every rank derives the same list from the same map. Returns 0 or
+ * ENOMEM. */
+static int make_work(const job_t *job, const run_control *ctl, int64_t **todo, int64_t *n_work)
+{
+    *todo = NULL;
+    *n_work = job->count;
+    if (!ctl || !ctl->done)
+        return 0;
+    int64_t n = 0;
+    for (int64_t k = 0; k < job->count; k++)
+        n += !ctl->done[k];
+    *n_work = n;
+    if (!(*todo = malloc((size_t)(n > 0 ? n : 1) * sizeof **todo)))
+        return ENOMEM;
+    n = 0;
+    for (int64_t k = 0; k < job->count; k++)
+        if (!ctl->done[k])
+            (*todo)[n++] = k;
+    return 0;
+}
+
+/* Rank 0 deals every rank the bounds of its part of the work list, as the
+ * seed's parent dealt chunks: part r / per_part of n_parts. */
+static int scatter_bounds(MPI_Comm comm, int64_t n_work, int n_parts, int per_part, int64_t mine[2])
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    int g = cfg->group, n_groups = size / g, gi = rank / g;
-    int64_t max_chunk = partition_max_chunk(job->count, n_groups);
-
-    /* rank 0 deals each rank its group's chunk */
-    int64_t *bounds = NULL, mine[2];
+    int64_t *bounds = NULL;
     if (rank == 0) {
         bounds = malloc(2 * (size_t)size * sizeof *bounds);
         if (!bounds)
-            MPI_Abort(MPI_COMM_WORLD, 3);
+            MPI_Abort(MPI_COMM_WORLD, 3);   /* a few bytes; nothing is computed yet */
         for (int r = 0; r < size; r++)
-            partition_bounds(job->count, n_groups, r / g, &bounds[2 * r], &bounds[2 * r + 1]);
+            partition_bounds(n_work, n_parts, r / per_part, &bounds[2 * r], &bounds[2 * r + 1]);
     }
-    if (MPI_Scatter(bounds, 2, MPI_INT64_T, mine, 2, MPI_INT64_T, 0, comm) != MPI_SUCCESS)
-        return RUN_EMPI;
+    int rc = MPI_Scatter(bounds, 2, MPI_INT64_T, mine, 2, MPI_INT64_T, 0, comm);
     free(bounds);
+    return rc == MPI_SUCCESS ? RUN_OK : RUN_EMPI;
+}
+
+/* engine scalapack: the ranks split into groups of cfg->group, each with its
+ * own BLACS grid; matrices are dealt to groups, every process generates its
+ * own blocks, and each group's leader keeps (and logs) the results. A group
+ * agrees before each matrix whether to stop, since pdgesvd needs them all. */
+static int run_scalapack(const job_t *job, const plan_config *cfg, const run_control *ctl,
+                         MPI_Comm comm, run_progress_fn progress, void *progress_ctx,
+                         run_outcome *out)
+{
+    int rank, size, wrank;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
+    int g = cfg->group, n_groups = size / g, gi = rank / g;
+    int64_t *todo, n_work, mine[2];
+    int status = make_work(job, ctl, &todo, &n_work) ? RUN_ENOMEM : RUN_OK;
+    int64_t max_chunk = partition_max_chunk(n_work, n_groups);
+    if (scatter_bounds(comm, n_work, n_groups, g, mine) != RUN_OK) {
+        free(todo);
+        return RUN_EMPI;
+    }
 
     run_rank_stats stats;
     memset(&stats, 0, sizeof stats);
@@ -544,77 +862,104 @@ static int run_scalapack(const job_t *job, const plan_config *cfg, MPI_Comm comm
     MPI_Comm_split(comm, gi, rank, &group);
     double ts = sysinfo_now();
     pdsvd_grid *grid = NULL;
-    svd_result *local = calloc((size_t)max_chunk, sizeof *local);
-    svd_result *all = rank == 0 ? calloc((size_t)size * (size_t)max_chunk, sizeof *all) : NULL;
+    run_mem mem;
+    memset(&mem, 0, sizeof mem);
+    mem.local = calloc((size_t)(max_chunk > 0 ? max_chunk : 1), sizeof *mem.local);
+    svd_result *all = rank == 0 ? calloc((size_t)size * (size_t)(max_chunk > 0 ? max_chunk : 1),
+                                         sizeof *all)
+                                : NULL;
     int rc = pdsvd_grid_create(group, cfg->grid_p, cfg->grid_q, job->rows, job->cols, cfg->block,
                                job->vectors, &grid);
-    int status = rc == EINVAL ? RUN_ESETUP : rc || !local || (rank == 0 && !all) ? RUN_ENOMEM : RUN_OK;
+    if (status == RUN_OK)
+        status = rc == EINVAL ? RUN_ESETUP
+               : rc || !mem.local || (rank == 0 && !all) || fault_here("alloc", wrank) ? RUN_ENOMEM
+                                                                                      : RUN_OK;
     stats.setup_s = sysinfo_now() - ts;
+    stop_channel ch;
+    if (channel_open(&ch, comm) != RUN_OK)
+        status = RUN_EMPI;
+    int group_rank;
+    MPI_Comm_rank(group, &group_rank);
+    run_state st = {.job = job, .cfg = cfg, .mem = &mem, .todo = todo, .n_work = n_work,
+                    .lo = mine[0], .hi = mine[1], .stats = &stats, .rank = rank, .wrank = wrank,
+                    .ckpt = ctl && group_rank == 0 ? ctl->ckpt : NULL, .ch = &ch};
     status = lazy_agree(status, comm, 1000000);
 
-    if (run_lazy_barrier(comm) != MPI_SUCCESS)
+    if (status == RUN_OK && run_lazy_barrier(comm) != MPI_SUCCESS)
         status = RUN_EMPI;
     double cpu0 = sysinfo_cpu_seconds(), t_start = sysinfo_now();
     tile_ctx tile = {.job = job, .poison = poisoned_matrix()};
-    for (int64_t k = mine[0]; status == RUN_OK && k < mine[1]; k++) {
+    for (int64_t p = mine[0]; status == RUN_OK && p < mine[1]; p++) {
+        int want = should_stop(&st) != STOP_NOT, any = 0;
+        announce_to_all(&st);
+        MPI_Request req;
+        if (MPI_Iallreduce(&want, &any, 1, MPI_INT, MPI_MAX, group, &req) != MPI_SUCCESS ||
+            run_lazy_wait(&req) != MPI_SUCCESS)
+            status = RUN_EMPI;
+        if (any) {
+            if (!st.stopping)
+                st.stopping = STOP_PEER;
+            break;
+        }
         svd_result res;
         double fill_s, t0 = sysinfo_now();
-        tile.k = k;
+        tile.k = work_index(&st, p);
         pdsvd_compute(grid, fill_tile, &tile, &res, NULL, &fill_s);
         double spent = sysinfo_now() - t0;
         stats.gen_s += fill_s;
         stats.svd_s += spent - fill_s;
-        local[k - mine[0]] = res;
+        finish_matrix(&st, p, tile.k, &res, 1);
+        mem.local[p - mine[0]] = res;
         if (rank == 0 && progress)
-            progress(progress_ctx, k - mine[0] + 1, mine[1] - mine[0]);
+            progress(progress_ctx, p - mine[0] + 1, mine[1] - mine[0]);
     }
+    if (status == RUN_OK && should_stop(&st))
+        announce_to_all(&st);
     stats.matrices = (double)(mine[1] - mine[0]) / g;
     /* each group's leader, rank gi * g, holds that group's chunk */
-    status = gather_outcome(job, comm, status, local, all, max_chunk, n_groups, g, &stats, cpu0,
-                            t_start, out);
+    status = gather_outcome(job, ctl, &st, comm, compute_status(&st, status), all, max_chunk,
+                            n_groups, g, cpu0, t_start, out);
     pdsvd_grid_free(grid);
     pdsvd_release();        /* Cblacs_exit(1): BLACS goes, MPI stays for the next configuration */
     MPI_Comm_free(&group);
-    free(local);
+    free(mem.local);
     free(all);
+    free(todo);
     return status;
 }
 
 /* The configuration as seen by one of its ranks. */
-static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
-                      run_progress_fn progress, void *progress_ctx, run_outcome *out)
+static int run_active(const job_t *job, const plan_config *cfg, const run_control *ctl,
+                      MPI_Comm comm, run_progress_fn progress, void *progress_ctx,
+                      run_outcome *out)
 {
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
-        return run_scalapack(job, cfg, comm, progress, progress_ctx, out);
-    int rank, size;
+        return run_scalapack(job, cfg, ctl, comm, progress, progress_ctx, out);
+    int rank, size, wrank;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    int64_t max_chunk = partition_max_chunk(job->count, size);
-
-    /* rank 0 deals the chunk boundaries, as the seed's parent did */
-    int64_t *bounds = NULL, mine[2];
-    if (rank == 0) {
-        bounds = malloc(2 * (size_t)size * sizeof *bounds);
-        if (!bounds)
-            MPI_Abort(MPI_COMM_WORLD, 3);   /* a few bytes; nothing is lost yet */
-        for (int r = 0; r < size; r++)
-            partition_bounds(job->count, size, r, &bounds[2 * r], &bounds[2 * r + 1]);
-    }
-    if (MPI_Scatter(bounds, 2, MPI_INT64_T, mine, 2, MPI_INT64_T, 0, comm) != MPI_SUCCESS)
+    MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
+    int64_t *todo, n_work, mine[2];
+    int status = make_work(job, ctl, &todo, &n_work) ? RUN_ENOMEM : RUN_OK;
+    int64_t max_chunk = partition_max_chunk(n_work, size);
+    if (scatter_bounds(comm, n_work, size, 1, mine) != RUN_OK) {
+        free(todo);
         return RUN_EMPI;
-    free(bounds);
+    }
 
     run_rank_stats stats;
     memset(&stats, 0, sizeof stats);
-    int reset_ok = sysinfo_reset_peak_rss() == 0;
-    (void)reset_ok;
+    sysinfo_reset_peak_rss();
     run_mem mem;
     memset(&mem, 0, sizeof mem);
-    int status = mem_alloc(&mem, job, cfg, rank, max_chunk) ? RUN_ENOMEM : RUN_OK;
+    if (status == RUN_OK && (mem_alloc(&mem, job, cfg, rank, max_chunk > 0 ? max_chunk : 1) ||
+                             fault_here("alloc", wrank)))
+        status = RUN_ENOMEM;
     /* every rank learns of a failed allocation before any matrix moves */
     status = lazy_agree(status, comm, 1000000);
     if (status != RUN_OK) {
         mem_free(&mem);
+        free(todo);
         return status;
     }
     set_blas_threads(cfg);
@@ -627,12 +972,19 @@ static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
     MPI_Type_commit(&slot_type);
     MPI_Type_free(&matrix_type);
     MPI_Type_free(&column_type);
-    run_state st = {.job = job, .cfg = cfg, .mem = &mem, .lo = mine[0], .hi = mine[1],
-                    .poison = poisoned_matrix(), .stats = &stats, .progress = progress,
-                    .progress_ctx = progress_ctx, .rank = rank};
+    stop_channel ch;
+    if (channel_open(&ch, comm) != RUN_OK)
+        status = RUN_EMPI;
+    run_state st = {.job = job, .cfg = cfg, .mem = &mem, .todo = todo, .n_work = n_work,
+                    .lo = mine[0], .hi = mine[1], .poison = poisoned_matrix(), .stats = &stats,
+                    .progress = progress, .progress_ctx = progress_ctx, .rank = rank,
+                    .wrank = wrank, .ckpt = ctl ? ctl->ckpt : NULL, .ch = &ch};
 
     if (run_lazy_barrier(comm) != MPI_SUCCESS)
         status = RUN_EMPI;
+    if (status == RUN_OK && fault_here("hang", wrank))
+        for (;;)
+            pause();        /* only the hard exit of --timeout ends this */
     double cpu0 = sysinfo_cpu_seconds();
     double t_start = sysinfo_now();
     if (status == RUN_OK) {
@@ -644,14 +996,15 @@ static int run_active(const job_t *job, const plan_config *cfg, MPI_Comm comm,
             status = compute_scatter_recv(&st, comm, slot_type);
     }
     stats.matrices = (double)(st.hi - st.lo);
-    status = gather_outcome(job, comm, status, mem.local, mem.all, max_chunk, size, 1, &stats, cpu0,
-                            t_start, out);
+    status = gather_outcome(job, ctl, &st, comm, compute_status(&st, status), mem.all, max_chunk,
+                            size, 1, cpu0, t_start, out);
     MPI_Type_free(&slot_type);
     mem_free(&mem);
+    free(todo);
     return status;
 }
 
-int run_config(const job_t *job, const plan_config *cfg, MPI_Comm world,
+int run_config(const job_t *job, const plan_config *cfg, const run_control *ctl, MPI_Comm world,
                run_progress_fn progress, void *progress_ctx, run_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -663,7 +1016,7 @@ int run_config(const job_t *job, const plan_config *cfg, MPI_Comm world,
         return RUN_EMPI;
     int status = RUN_OK;
     if (active) {
-        status = run_active(job, cfg, comm, progress, progress_ctx, out);
+        status = run_active(job, cfg, ctl, comm, progress, progress_ctx, out);
         MPI_Comm_free(&comm);
     }
     /* idle ranks sleep here until the configuration ends, and learn its status;

@@ -10,8 +10,10 @@ set -u
 TESTS_MPI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$TESTS_MPI_DIR/../.." && pwd)
 MPIRUN_SH="$ROOT/scripts/mpirun.sh"
-SVDRUN=${SVDRUN:-$ROOT/build/svdrun}
-SVDRUN_TEST=${SVDRUN_TEST:-$ROOT/build/test/svdrun}
+# BUILD: the build tree under test (make B=build/san ... sets it); relative to ROOT
+case "${BUILD:-build}" in /*) BUILD_DIR=$BUILD ;; *) BUILD_DIR=$ROOT/${BUILD:-build} ;; esac
+SVDRUN=${SVDRUN:-$BUILD_DIR/svdrun}
+SVDRUN_TEST=${SVDRUN_TEST:-$BUILD_DIR/test/svdrun}
 # python3 on PATH may be a pyenv without numpy; Debian's has it.
 PY=${PY:-/usr/bin/python3}
 

@@ -20,7 +20,7 @@ export OMP_NUM_THREADS=1
 
 # ---- 1. the pdsvd module ----------------------------------------------------
 
-PDSVD=${PDSVD:-$ROOT/build/mpitests/test_pdsvd}
+PDSVD=${PDSVD:-$BUILD_DIR/mpitests/test_pdsvd}
 
 # pdsvd_run NP P Q BLOCK [NOTE]: one test_pdsvd launch, one TAP test.
 pdsvd_run() {

@@ -14,7 +14,7 @@
 # Numbers are compared with a relative tolerance of 1e-4 by svdreport_check.py.
 . "$(dirname "$0")/lib.sh"
 
-SVDREPORT=${SVDREPORT:-$ROOT/build/svdreport}
+SVDREPORT=${SVDREPORT:-$BUILD_DIR/svdreport}
 FIX=$ROOT/tests/report
 CHECK=$TESTS_MPI_DIR/svdreport_check.py
 [ -x "$SVDREPORT" ] || tap_bail "no $SVDREPORT: run 'make all' first"

@@ -1,0 +1,39 @@
+/* cli: svdrun's command line: options, job flags, and the job they make with the job file. */
+#ifndef SVDRUN_CLI_H
+#define SVDRUN_CLI_H
+
+#include <stdio.h>
+
+#include "job.h"
+
+#define CLI_EXIT_USAGE 2
+#define CLI_MAX_OVERRIDES 64
+
+typedef struct {
+    const char *job_path;
+    const char *json_path;
+    const char *results_path;
+    const char *save_path;
+    const char *checkpoint_dir;   /* --checkpoint, or --resume's directory */
+    int resume;                   /* --resume: read checkpoint_dir first */
+    double timeout_s;             /* --timeout; 0: none */
+    int verbose, quiet, help, version;
+    int n_overrides;
+    const char *override_key[CLI_MAX_OVERRIDES];
+    const char *override_value[CLI_MAX_OVERRIDES];
+} cli_options;
+
+/* Prints the usage text, with every job key as a flag. */
+void cli_usage(FILE *out);
+
+/* Parses argv (getopt_long, so it resets optind itself). With speak set,
+ * problems are printed to stderr naming the flag. Returns 0 or
+ * CLI_EXIT_USAGE: an unknown option, a missing value, a bad --timeout, both
+ * --checkpoint and --resume, too many job flags, or a second job file. */
+int cli_parse(int argc, char **argv, cli_options *opt, int speak);
+
+/* The job from the job file (if any) and the flags over it, validated, and
+ * the output paths checked. Returns 0 or CLI_EXIT_USAGE (printed when speak). */
+int cli_load_job(const cli_options *opt, job_t *job, int speak);
+
+#endif

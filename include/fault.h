@@ -1,0 +1,30 @@
+/* fault: failures injected on purpose by the test build (SVDRUN_FAULT); a no-op in build/svdrun. */
+#ifndef SVDRUN_FAULT_H
+#define SVDRUN_FAULT_H
+
+/* SVDRUN_FAULT=RANK:PHASE[,RANK:PHASE...] (RANK a world rank or '*') makes
+ * fault_here(PHASE, rank) true on that rank, so the code there takes its
+ * failure path. The phases, each the failure its caller handles:
+ *   job        rank 0 finds the job invalid (exit 2 before any collective)
+ *   prepare    rank 0 fails its checks before the sweep (exit 3)
+ *   alloc      the rank's buffers or workspaces cannot be allocated
+ *   bounds     the chunk boundaries do not reach the rank (MPI error path)
+ *   lapack     LAPACK returns info > 0 for the rank's first matrix
+ *   checkpoint the rank's checkpoint write fails (I/O error)
+ *   stop       the rank stops as if signalled, after its first matrix
+ *   gather     the rank fails just before the result gather
+ *   results    rank 0 cannot write --results (I/O error)
+ *   hang       the rank sleeps forever before its first matrix (for --timeout)
+ * In build/svdrun the function is a constant 0 and the hooks compile away. */
+#ifdef SVDRUN_TEST_HOOKS
+int fault_here(const char *phase, int rank);
+#else
+static inline int fault_here(const char *phase, int rank)
+{
+    (void)phase;
+    (void)rank;
+    return 0;
+}
+#endif
+
+#endif

@@ -1,0 +1,331 @@
+/* checkpoint: per-rank append-only logs of finished results, and reading them back for --resume. */
+#include "checkpoint.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysinfo.h"
+
+#define CKPT_MAGIC "SVDRCKP1"
+#define CKPT_RECORD_MAGIC 0x52445653u   /* "SVDR" */
+
+typedef struct {
+    char magic[8];
+    int64_t rows, cols, count;
+    uint64_t seed;
+    int32_t vectors, driver;
+    char pad[16];
+} ckpt_header;
+
+typedef struct {
+    uint32_t magic;
+    uint32_t check;        /* FNV-1a 32 of the 24 bytes below */
+    int64_t index;
+    int64_t value;
+    double sum;
+} ckpt_record;
+
+_Static_assert(sizeof(ckpt_header) == 64, "header is 64 bytes");
+_Static_assert(sizeof(ckpt_record) == 32, "record is 32 bytes");
+
+static uint32_t record_check(const ckpt_record *r)
+{
+    const unsigned char *p = (const unsigned char *)&r->index;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < 24; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static void make_header(ckpt_header *h, const job_t *job)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, CKPT_MAGIC, 8);
+    h->rows = job->rows;
+    h->cols = job->cols;
+    h->count = job->count;
+    h->seed = job->seed;
+    h->vectors = (int32_t)job->vectors;
+    h->driver = (int32_t)job->driver;
+}
+
+/* Writes all of buf, retrying short writes and EINTR. Returns 0 or errno. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t *job, char *err,
+                    size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rank-%d.ckpt", dir, rank);
+    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        return -1;
+    }
+    ckpt_header h;
+    make_header(&h, job);
+    int rc = write_all(w->fd, &h, sizeof h);
+    if (!rc && fdatasync(w->fd) != 0)
+        rc = errno;
+    if (rc) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(rc));
+        close(w->fd);
+        w->fd = -1;
+        return -1;
+    }
+    w->last_sync = sysinfo_now();
+    return 0;
+}
+
+int checkpoint_append(checkpoint_writer *w, int64_t k, const svd_result *res)
+{
+    ckpt_record r = {.magic = CKPT_RECORD_MAGIC, .index = k, .value = res->value, .sum = res->sum};
+    r.check = record_check(&r);
+    /* one write: O_APPEND keeps concurrent records whole */
+    ssize_t n;
+    do
+        n = write(w->fd, &r, sizeof r);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof r)
+        return n < 0 ? errno : EIO;
+    double now = sysinfo_now();
+    if (now - w->last_sync >= 1.0) {
+        w->last_sync = now;
+        if (fdatasync(w->fd) != 0)
+            return errno;
+    }
+    return 0;
+}
+
+int checkpoint_close(checkpoint_writer *w)
+{
+    if (w->fd < 0)
+        return 0;
+    int rc = fdatasync(w->fd) != 0 ? errno : 0;
+    if (close(w->fd) != 0 && !rc)
+        rc = errno;
+    w->fd = -1;
+    return rc;
+}
+
+static int is_ckpt_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".ckpt") == 0 && name[0] != '.';
+}
+
+int checkpoint_exists(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    int found = 0;
+    for (struct dirent *e; !found && (e = readdir(d));)
+        found = is_ckpt_name(e->d_name);
+    closedir(d);
+    return found;
+}
+
+/* The first field where h differs from the job's identity, or NULL. */
+static const char *header_mismatch(const ckpt_header *h, const job_t *job)
+{
+    ckpt_header want;
+    make_header(&want, job);
+    if (memcmp(h->magic, want.magic, 8) != 0)
+        return "magic (not an svdrun checkpoint)";
+    if (h->rows != want.rows)
+        return "rows";
+    if (h->cols != want.cols)
+        return "cols";
+    if (h->count != want.count)
+        return "count";
+    if (h->seed != want.seed)
+        return "seed";
+    if (h->vectors != want.vectors)
+        return "vectors";
+    if (h->driver != want.driver)
+        return "driver";
+    return NULL;
+}
+
+/* Adds one file's records to st. Returns 0 or -1 with err. */
+static int load_file(const char *path, const job_t *job, checkpoint_state *st, char *err,
+                     size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    ckpt_header h;
+    const char *bad = NULL;
+    if (fread(&h, sizeof h, 1, f) != 1)
+        bad = "shorter than its 64-byte header";
+    else if ((bad = header_mismatch(&h, job)) != NULL && strncmp(bad, "magic", 5) != 0) {
+        snprintf(err, errlen,
+                 "%s: written for another job: its %s differs from this job's (resume with the "
+                 "same rows, cols, count, seed, vectors and driver)",
+                 path, bad);
+        fclose(f);
+        return -1;
+    }
+    if (bad) {
+        snprintf(err, errlen, "%s: not an svdrun checkpoint: %s", path, bad);
+        fclose(f);
+        return -1;
+    }
+    ckpt_record r;
+    size_t got;
+    while ((got = fread(&r, 1, sizeof r, f)) == sizeof r) {
+        if (r.magic != CKPT_RECORD_MAGIC || r.check != record_check(&r) || r.index < 0 ||
+            r.index >= st->count) {
+            st->torn++;      /* recomputed, not trusted */
+            continue;
+        }
+        if (st->done[r.index]) {
+            if (st->results[r.index].value != r.value) {
+                snprintf(err, errlen,
+                         "%s: matrix %lld recorded twice with different results (%lld and "
+                         "%lld): the checkpoint cannot be trusted",
+                         path, (long long)r.index, (long long)st->results[r.index].value,
+                         (long long)r.value);
+                fclose(f);
+                return -1;
+            }
+            continue;
+        }
+        st->done[r.index] = 1;
+        st->results[r.index] = (svd_result){.value = r.value, .sum = r.sum, .info = 0};
+        st->n_done++;
+    }
+    if (got > 0)
+        st->torn++;          /* the torn last record of a crash */
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        snprintf(err, errlen, "%s: cannot read", path);
+        return -1;
+    }
+    st->files++;
+    return 0;
+}
+
+int checkpoint_load(const char *dir, const job_t *job, checkpoint_state *st, char *err,
+                    size_t errlen)
+{
+    memset(st, 0, sizeof *st);
+    st->count = job->count;
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(err, errlen, "%s: cannot open the checkpoint directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    st->done = calloc((size_t)job->count, 1);
+    st->results = calloc((size_t)job->count, sizeof *st->results);
+    if (!st->done || !st->results) {
+        closedir(d);
+        snprintf(err, errlen, "%s: no memory for %lld results", dir, (long long)job->count);
+        return -1;
+    }
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+        if (!is_ckpt_name(e->d_name))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        rc = load_file(path, job, st, err, errlen);
+    }
+    closedir(d);
+    if (rc == 0 && st->files == 0) {
+        snprintf(err, errlen, "%s: no checkpoint here (no .ckpt file); start with --checkpoint %s",
+                 dir, dir);
+        rc = -1;
+    }
+    return rc;
+}
+
+int checkpoint_merge(const char *dir, const job_t *job, const checkpoint_state *st, char *err,
+                     size_t errlen)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/merged.ckpt", dir);
+    snprintf(tmp, sizeof tmp, "%s/.merged.tmp.%ld", dir, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        return -1;
+    }
+    ckpt_header h;
+    make_header(&h, job);
+    int rc = write_all(fd, &h, sizeof h);
+    enum { BATCH = 1024 };
+    ckpt_record batch[BATCH];
+    int n = 0;
+    for (int64_t k = 0; rc == 0 && k < st->count; k++) {
+        if (!st->done[k])
+            continue;
+        batch[n] = (ckpt_record){.magic = CKPT_RECORD_MAGIC, .index = k,
+                                 .value = st->results[k].value, .sum = st->results[k].sum};
+        batch[n].check = record_check(&batch[n]);
+        if (++n == BATCH) {
+            rc = write_all(fd, batch, sizeof batch);
+            n = 0;
+        }
+    }
+    if (rc == 0 && n > 0)
+        rc = write_all(fd, batch, (size_t)n * sizeof batch[0]);
+    if (rc == 0 && fsync(fd) != 0)
+        rc = errno;
+    if (close(fd) != 0 && rc == 0)
+        rc = errno;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = errno;
+    if (rc) {
+        unlink(tmp);
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(rc));
+        return -1;
+    }
+    /* the merged file now holds every record: the rank files may go */
+    DIR *d = opendir(dir);
+    if (d) {
+        for (struct dirent *e; (e = readdir(d));)
+            if (is_ckpt_name(e->d_name) && strncmp(e->d_name, "rank-", 5) == 0) {
+                char old[4096];
+                snprintf(old, sizeof old, "%s/%s", dir, e->d_name);
+                unlink(old);
+            }
+        closedir(d);
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);   /* the rename and unlinks reach the disk */
+        close(dfd);
+    }
+    return 0;
+}
+
+void checkpoint_state_free(checkpoint_state *st)
+{
+    free(st->done);
+    free(st->results);
+    memset(st, 0, sizeof *st);
+}

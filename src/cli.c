@@ -1,0 +1,172 @@
+/* cli: svdrun's command line: options, job flags, and the job they make with the job file. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+enum { OPT_JSON = 256, OPT_RESULTS, OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME, OPT_TIMEOUT,
+       OPT_KEY_BASE = 512 };
+
+/* The longest --timeout: a year, far beyond any allocation's walltime. */
+#define CLI_TIMEOUT_MAX (366.0 * 24 * 3600)
+
+void cli_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mpirun -np P svdrun [options] [JOBFILE]\n"
+            "Batched SVDs across MPI ranks x OpenMP threads; sweeps the job's configurations.\n\n"
+            "  --json FILE            append one JSON record per configuration\n"
+            "  --results FILE         write the integer results, one per line\n"
+            "  --save-matrices F.npy  write the generated matrices (count, rows, cols)\n"
+            "  --checkpoint DIR       each rank appends every finished result to DIR\n"
+            "  --resume DIR           compute only what DIR's checkpoint lacks (and keep\n"
+            "                         checkpointing there)\n"
+            "  --timeout SECONDS      stop cleanly past this wall time (exit 4)\n"
+            "  -v, --verbose          also print the seed-style result lines\n"
+            "  -q, --quiet            no progress display\n"
+            "  -h, --help             this text\n"
+            "  -V, --version          the version\n\n"
+            "Every job key is also a flag and overrides the file, e.g. --count=64:\n");
+    for (int i = 0; job_keys[i]; i++)
+        fprintf(out, "  --%s=VALUE\n", job_keys[i]);
+    fprintf(out, "\nExit codes: 0 ok, 1 a check failed, 2 bad job or usage, 3 runtime failure,\n"
+                 "4 stopped by a signal or --timeout (resume with --resume DIR).\n"
+                 "SIGTERM, SIGINT and SIGUSR1 stop every rank after its current matrix;\n"
+                 "a second signal stops at once.\n");
+}
+
+/* --timeout's value: seconds, a finite number in (0, a year]. Returns 0 or -1. */
+static int parse_timeout(const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v) || v <= 0 || v > CLI_TIMEOUT_MAX)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, cli_options *opt, int speak)
+{
+    struct option longs[64];
+    int n = 0;
+    longs[n++] = (struct option){"json", required_argument, NULL, OPT_JSON};
+    longs[n++] = (struct option){"results", required_argument, NULL, OPT_RESULTS};
+    longs[n++] = (struct option){"save-matrices", required_argument, NULL, OPT_SAVE};
+    longs[n++] = (struct option){"checkpoint", required_argument, NULL, OPT_CHECKPOINT};
+    longs[n++] = (struct option){"resume", required_argument, NULL, OPT_RESUME};
+    longs[n++] = (struct option){"timeout", required_argument, NULL, OPT_TIMEOUT};
+    longs[n++] = (struct option){"verbose", no_argument, NULL, 'v'};
+    longs[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
+    longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    longs[n++] = (struct option){"version", no_argument, NULL, 'V'};
+    for (int i = 0; job_keys[i] && n < 63; i++)
+        longs[n++] = (struct option){job_keys[i], required_argument, NULL, OPT_KEY_BASE + i};
+    longs[n] = (struct option){NULL, 0, NULL, 0};
+
+    memset(opt, 0, sizeof *opt);
+    opterr = 0;
+    optind = 0;   /* 0, not 1: glibc then also resets its internal state */
+    int c, checkpoint = 0;
+    while ((c = getopt_long(argc, argv, "vqhV", longs, NULL)) != -1) {
+        switch (c) {
+        case OPT_JSON: opt->json_path = optarg; break;
+        case OPT_RESULTS: opt->results_path = optarg; break;
+        case OPT_SAVE: opt->save_path = optarg; break;
+        case OPT_CHECKPOINT:
+        case OPT_RESUME:
+            if (checkpoint++ || !*optarg) {
+                if (speak)
+                    fprintf(stderr, "svdrun: %s\n",
+                            *optarg ? "give one of --checkpoint DIR and --resume DIR, once "
+                                      "(--resume keeps checkpointing into its DIR)"
+                                    : "--checkpoint and --resume need a directory");
+                return CLI_EXIT_USAGE;
+            }
+            opt->checkpoint_dir = optarg;
+            opt->resume = c == OPT_RESUME;
+            break;
+        case OPT_TIMEOUT:
+            if (parse_timeout(optarg, &opt->timeout_s) != 0) {
+                if (speak)
+                    fprintf(stderr, "svdrun: --timeout: '%s' is not a number of seconds in "
+                                    "(0, %.0f]\n", optarg, CLI_TIMEOUT_MAX);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'v': opt->verbose = 1; break;
+        case 'q': opt->quiet = 1; break;
+        case 'h': opt->help = 1; break;
+        case 'V': opt->version = 1; break;
+        case '?':
+        case ':':
+            if (speak) {
+                if (optopt && optopt < 256)
+                    fprintf(stderr, "svdrun: bad option '-%c'\n", optopt);
+                else
+                    fprintf(stderr, "svdrun: bad option '%s' (unknown, or missing its value)\n",
+                            argv[optind - 1]);
+                fprintf(stderr, "Try 'svdrun --help'.\n");
+            }
+            return CLI_EXIT_USAGE;
+        default:
+            if (opt->n_overrides == CLI_MAX_OVERRIDES) {
+                if (speak)
+                    fprintf(stderr, "svdrun: more than %d job flags\n", CLI_MAX_OVERRIDES);
+                return CLI_EXIT_USAGE;
+            }
+            opt->override_key[opt->n_overrides] = job_keys[c - OPT_KEY_BASE];
+            opt->override_value[opt->n_overrides++] = optarg;
+        }
+    }
+    if (optind < argc)
+        opt->job_path = argv[optind++];
+    if (optind < argc) {
+        if (speak)
+            fprintf(stderr, "svdrun: one job file expected, also got '%s'\n", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_load_job(const cli_options *opt, job_t *job, int speak)
+{
+    char err[JOB_MSG_MAX];
+    job_init(job);
+    if (opt->job_path) {
+        if (job_parse_file(job, opt->job_path, err, sizeof err) != 0) {
+            if (speak)
+                fprintf(stderr, "%s\n", err);
+            return CLI_EXIT_USAGE;
+        }
+        if (!(job->given & JOB_GIVEN_NAME)) {
+            const char *base = strrchr(opt->job_path, '/');
+            base = base ? base + 1 : opt->job_path;
+            snprintf(job->name, sizeof job->name, "%.*s", (int)strcspn(base, "."), base);
+        }
+    }
+    for (int i = 0; i < opt->n_overrides; i++)
+        if (job_set(job, opt->override_key[i], opt->override_value[i], err, sizeof err) != 0) {
+            if (speak)
+                fprintf(stderr, "svdrun: --%s\n", err);
+            return CLI_EXIT_USAGE;
+        }
+    if (job_validate(job, err, sizeof err) != 0) {
+        if (speak)
+            fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
+        return CLI_EXIT_USAGE;
+    }
+    const char *flags[] = {"--json", "--results", "--save-matrices"};
+    const char *paths[] = {opt->json_path, opt->results_path, opt->save_path};
+    for (int i = 0; i < 3; i++)
+        if (paths[i] && report_check_output_path(paths[i], err, sizeof err) != 0) {
+            if (speak)
+                fprintf(stderr, "svdrun: %s: %s\n", flags[i], err);
+            return CLI_EXIT_USAGE;
+        }
+    return 0;
+}

@@ -1,0 +1,114 @@
+/* stop: why a run should end early: SIGTERM, SIGINT, SIGUSR1, or the --timeout deadline. */
+#include "stop.h"
+
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Written by signal handlers, so sig_atomic_t and nothing richer. */
+static volatile sig_atomic_t stop_signo;    /* the first stop signal */
+static volatile sig_atomic_t stop_armed;    /* the hard exit is armed */
+static volatile sig_atomic_t sync_fd = -1;
+static double stop_deadline;                /* CLOCK_MONOTONIC seconds; 0: none */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+#define STOP_STR(x) #x
+#define STOP_XSTR(x) STOP_STR(x)
+
+/* Only async-signal-safe calls from here down to the handlers' end. */
+static void hard_exit(const char *why)
+{
+    if (sync_fd >= 0)
+        fdatasync(sync_fd);
+    static const char head[] = "svdrun: ";
+    static const char tail[] = "; exiting now (the checkpoint keeps every finished matrix)\n";
+    ssize_t w = write(2, head, sizeof head - 1);
+    w = write(2, why, strlen(why));
+    w = write(2, tail, sizeof tail - 1);
+    (void)w;
+    _exit(4);
+}
+
+static void arm_hard_exit(void)
+{
+    if (!stop_armed) {
+        stop_armed = 1;
+        alarm(STOP_GRACE_S);
+    }
+}
+
+static void on_stop_signal(int signo)
+{
+    if (stop_signo)
+        hard_exit("a second stop signal");
+    stop_signo = signo;
+    arm_hard_exit();
+}
+
+static void on_alarm(int signo)
+{
+    (void)signo;
+    if (stop_armed)
+        hard_exit("still busy " STOP_XSTR(STOP_GRACE_S) " s after the stop");
+    /* the deadline plus grace passed while no check saw the deadline */
+    hard_exit("--timeout passed, and a matrix still runs " STOP_XSTR(STOP_GRACE_S) " s later");
+}
+
+int stop_install(double timeout_s)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = on_stop_signal;
+    if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) || sigaction(SIGUSR1, &sa, NULL))
+        return -1;
+    sa.sa_handler = on_alarm;
+    if (sigaction(SIGALRM, &sa, NULL))
+        return -1;
+    if (timeout_s > 0) {
+        stop_deadline = now() + timeout_s;
+        /* the hard exit, for a rank that never reaches a check in time */
+        alarm((unsigned)timeout_s + 1 + STOP_GRACE_S);
+    }
+    return 0;
+}
+
+void stop_set_sync_fd(int fd)
+{
+    sync_fd = fd;
+}
+
+int stop_requested(void)
+{
+    if (stop_signo)
+        return STOP_SIGNAL;
+    if (stop_deadline > 0 && now() >= stop_deadline) {
+        arm_hard_exit();
+        return STOP_TIMEOUT;
+    }
+    return STOP_NONE;
+}
+
+int stop_signal(void)
+{
+    return stop_signo;
+}
+
+void stop_disarm(void)
+{
+    alarm(0);
+}
+
+void stop_raise(void)
+{
+    stop_signo = SIGUSR1;
+    arm_hard_exit();
+}
