@@ -20,7 +20,8 @@ HOST=$(hostname -s)
 if ! cluster_install; then
     for t in "cluster starts" "sbatch 2x1" "sbatch 1x2" "defaults and extra flags" \
              "mpirun launcher" "bad job file" "sweep 2x2 grid" "sweep of a bad job file" \
-             "sweep timeout" "sweep of an unschedulable shape" "cluster stops"; do
+             "checkpoint and resubmission" "resumed job" "sweep timeout" \
+             "sweep of an unschedulable shape" "cluster stops"; do
         tap_skip "$t" "no Slurm: $CLUSTER_WHY"
     done
     tap_done
@@ -256,6 +257,49 @@ if [ -n "${IDBAD:-}" ]; then
     fi
 else
     tap_not_ok "$label: submitted"
+fi
+
+# --- 1b. a stop at the time limit: the checkpoint and the resubmission --------
+# SIGUSR1 to the batch shell (what --signal=B:USR1@60 sends before the time
+# limit) stops svdrun with exit 4; SVDRUN_RESUBMIT=1 submits the job again, which
+# resumes the checkpoint and ends with every result, equal to a plain run's.
+LONG="$TMPD/long.job"
+write_job "$LONG" name=slurmlong size=120 count=15000
+label="sbatch SVDRUN_CHECKPOINT=1 SVDRUN_RESUBMIT=1, then SIGUSR1 to the batch shell"
+SVDRUN_CHECKPOINT=1 SVDRUN_RESUBMIT=1 submit IDCK -n 2 -c 1 -o "$TMPD/job-%j.out" "$SBATCH_SCRIPT" "$LONG"
+ckdir="$SVDRUN_RESULTS/slurm-${IDCK:-none}/checkpoint"
+signalled=0
+for ((i = 0; i < 600 && signalled == 0; i++)); do
+    size=$(cat "$ckdir"/rank-*.ckpt 2>/dev/null | wc -c)
+    if [ "${size:-0}" -gt $((64 * 2 + 32 * 500)) ]; then
+        scancel --signal=USR1 --batch "$IDCK" && signalled=1
+    else
+        sleep 0.1
+    fi
+done
+[ -n "${IDCK:-}" ] && wait_job "$IDCK" 60
+new=$(sed -n 's/^svdrun.sbatch: resubmitted as job \([0-9]*\),.*/\1/p' "$TMPD/job-${IDCK:-none}.out")
+if [ "$signalled" = 1 ] && [ "$(job_field "$IDCK" ExitCode)" = 4:0 ] && [ -n "$new" ] &&
+    grep -q "stopped (signal USR1)" "$TMPD/job-$IDCK.out"; then
+    tap_ok "$label: job $IDCK ends with ExitCode 4:0 and resubmits itself as job $new"
+else
+    tap_not_ok "$label: ExitCode 4:0 and a resubmission" "signalled=$signalled new='$new'"
+    tap_diag_file "$TMPD/job-${IDCK:-none}.out" 30
+    cluster_diag
+fi
+if [ -n "$new" ]; then
+    wait_job "$new" 120
+    run_svdrun 2 120 --quiet "$LONG" --results "$TMPD/long-ref.txt"
+    resumed=$(sed -n 's/^resuming from .*: \([0-9]*\) of 15000 matrices already done.*/\1/p' \
+        "$TMPD/job-$new.out")
+    if job_done "$new" && cmp -s "$TMPD/long-ref.txt" "$SVDRUN_RESULTS/slurm-$new/results.txt" &&
+        [ "${resumed:-0}" -gt 0 ] && [ "$resumed" -lt 15000 ]; then
+        tap_ok "the resubmitted job $new resumes with $resumed of 15000 done; its results.txt equals a plain run's"
+    else
+        tap_not_ok "the resubmitted job $new resumes the checkpoint and its results.txt equals a plain run's" \
+            "resumed '$resumed'"
+        tap_diag_file "$TMPD/job-$new.out" 30
+    fi
 fi
 
 # --- 2. the node as 4 CPUs: the sweep -----------------------------------------
