@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.." || exit 2
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 # per-script limits (seconds); the default covers the rest
 declare -A MPI_TIMEOUT=(
-    [results_agree]=300 [numpy_oracle]=240 [bad_input]=240 [idle_cpu]=120
+    [results_agree]=300 [numpy_oracle]=240 [bad_input]=480 [idle_cpu]=120 [fuzz]=400
     [exit_codes]=180 [json]=180
 )
 MPI_TIMEOUT_DEFAULT=${MPI_TIMEOUT_DEFAULT:-300}
@@ -102,7 +102,7 @@ run_one() {
 
 shopt -s nullglob
 units=(build/tests/test_*)
-mpis=(tests/mpi/*.sh tests/slurm/*.sh)
+mpis=(tests/mpi/*.sh tests/slurm/*.sh tests/fuzz/*.sh)
 shopt -u nullglob
 
 if [ ${#units[@]} -eq 0 ]; then
