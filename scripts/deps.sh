@@ -3,6 +3,8 @@
 set -euo pipefail
 
 # package -> why; test-only packages are listed too, since make test uses them
+# (clang with libclang-rt-14-dev's libFuzzer for make fuzz, llvm's symbolizer
+# for sanitizer stacks, valgrind for make valgrind)
 packages=(
   build-essential pkg-config
   libopenmpi-dev openmpi-bin
@@ -11,6 +13,7 @@ packages=(
   python3-numpy python3-mpi4py procps coreutils
   gnuplot-nox iproute2 util-linux
   slurm-wlm munge
+  clang libclang-rt-14-dev llvm valgrind
 )
 
 missing=()

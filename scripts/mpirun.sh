@@ -5,4 +5,8 @@
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
+# make sanitize: the sanitizer options reach ranks started through rsh too
+if [ -n "${SVDRUN_SANITIZE:-}" ]; then
+  set -- -x ASAN_OPTIONS -x UBSAN_OPTIONS -x LSAN_OPTIONS "$@"
+fi
 exec mpirun --oversubscribe --bind-to none "$@"

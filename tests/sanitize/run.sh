@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# run.sh (sanitize): the unit and MPI tests against the ASan+UBSan build of
+# make sanitize. Every process, MPI ranks included, writes its sanitizer
+# reports into one folder instead of stderr, so a report counts even where a
+# test expects a failing exit code. Ends with tests/run.sh's summary line, the
+# reports added to its failures; exits 1 on any failure or report.
+# Not run here: slurm (starts daemons of its own) and fuzz (its own build).
+# usage: tests/sanitize/run.sh [BUILD_DIR]   (default build/san)
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$PWD
+BUILD=${1:-build/san}
+REPORTS=$(mktemp -d "${TMPDIR:-/tmp}/svdrun-san.XXXXXX")
+LOG=$REPORTS.log
+trap 'rm -rf "$REPORTS" "$LOG"' EXIT
+trap 'exit 130' INT TERM
+
+# LSan: Open MPI's libraries keep allocations past MPI_Finalize (lsan.supp).
+# The slow unwinder gives whole stacks through libraries built without frame
+# pointers, and Open MPI keeps its plugins loaded, so lsan.supp can match them.
+export ASAN_OPTIONS="log_path=$REPORTS/asan:detect_leaks=1:fast_unwind_on_malloc=0:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="log_path=$REPORTS/ubsan:print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitize/lsan.supp:print_suppressions=0"
+# scripts/mpirun.sh passes the *SAN_OPTIONS to every rank (-x) when this is set;
+# OMPI_MCA_ variables reach the ranks by themselves
+export SVDRUN_SANITIZE=1
+export OMPI_MCA_mca_base_component_disable_dlclose=1
+
+# ASan's slow unwinder makes every launch seconds slower: scalapack's 300 s default is short
+export MPI_TIMEOUT_DEFAULT=${MPI_TIMEOUT_DEFAULT:-900}
+
+# every unit test binary and scenario script but those above, as run.sh filters
+names=()
+for f in "$BUILD"/tests/test_* tests/mpi/*.sh; do
+    n=$(basename "$f" .sh)
+    case $n in lib|lib_*|slurm|fuzz) continue ;; esac
+    [ -e "$f" ] && names+=("$n")
+done
+echo "# sanitize: ASan+UBSan build $BUILD; tests: ${names[*]}"
+
+BUILD=$BUILD tests/run.sh "${names[@]}" | tee "$LOG"
+status=${PIPESTATUS[0]}
+summary=$(tail -n 1 "$LOG")
+
+shopt -s nullglob
+reports=("$REPORTS"/*)
+shopt -u nullglob
+for r in "${reports[@]}"; do
+    echo "not ok - sanitizer report $(basename "$r"):"
+    head -n 40 "$r" | sed 's/^/#   /'
+done
+echo "# sanitizer reports: ${#reports[@]}"
+if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+    echo "${BASH_REMATCH[1]} passed, $((BASH_REMATCH[2] + ${#reports[@]})) failed, ${BASH_REMATCH[3]} skipped"
+else
+    echo "0 passed, $((1 + ${#reports[@]})) failed, 0 skipped"
+fi
+[ "$status" -eq 0 ] && [ ${#reports[@]} -eq 0 ]
