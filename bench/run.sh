@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh: make bench. Runs bench/cases.sh (svdrun against the floor and the Python
-# peers, the foundation's targets) and bench/scalapack.sh, then joins their summaries into
+# peers, the foundation's targets), bench/scalapack.sh and bench/input.sh (.npy reads), then joins their summaries into
 # bench/results/summary.md, which the README's Performance section quotes.
 # BENCH_QUICK=1 shrinks every case: a check that the bench works, not figures to quote.
 set -euo pipefail
@@ -10,6 +10,7 @@ start=$(date +%s)
 bench/cases.sh
 t_cases=$(($(date +%s) - start))
 bench/scalapack.sh
+bench/input.sh
 t_all=$(($(date +%s) - start))
 {
   echo "# svdrun benchmark summary"
@@ -24,5 +25,9 @@ t_all=$(($(date +%s) - start))
   echo "## LAPACK against ScaLAPACK"
   echo
   cat "$out/scalapack.md"
+  echo
+  echo "## Reading the user's matrices"
+  echo
+  cat "$out/input.md"
 } >"$out/summary.md"
 echo "summary: $out/summary.md (make bench took ${t_all} s)"

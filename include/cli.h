@@ -14,6 +14,7 @@ typedef struct {
     const char *json_path;
     const char *results_path;
     const char *save_path;
+    const char *outputs[3];       /* --values, --u, --vt (stack.h's order) */
     const char *checkpoint_dir;   /* --checkpoint, or --resume's directory */
     int resume;                   /* --resume: read checkpoint_dir first */
     double timeout_s;             /* --timeout; 0: none */

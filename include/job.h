@@ -8,6 +8,7 @@
 #define JOB_NAME_MAX 64
 #define JOB_LIST_MAX 32
 #define JOB_MSG_MAX 512
+#define JOB_PATH_MAX 1024
 
 /* Limits on hostile or mistyped numbers, each named in its error message. */
 #define JOB_DIM_MAX INT32_MAX       /* rows, cols, count: LAPACK's int arguments */
@@ -46,10 +47,17 @@ typedef struct {
     int grid_p, grid_q;             /* scalapack: process grid; 0 x 0: auto, the squarest */
     int block;                      /* scalapack: block-cyclic block size */
     unsigned given;                 /* JOB_GIVEN_* bits: keys set by file or flag */
+    /* input: the user's .npy stack instead of generated matrices; job_validate
+     * reads its header and sets rows, cols and count from it */
+    char input[JOB_PATH_MAX];
+    int input_esize;                /* 8 (<f8) or 4 (<f4) */
+    int input_fortran;              /* 1: Fortran order */
+    int input_ndim;                 /* 2 (one matrix) or 3 */
+    int64_t input_offset;           /* bytes before the data */
 } job_t;
 
 enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
-       JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u };
+       JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u, JOB_GIVEN_INPUT = 32u };
 
 /* The job keys, in documentation order; NULL-terminated. Flags use the same names. */
 extern const char *const job_keys[];

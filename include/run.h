@@ -43,6 +43,7 @@ typedef struct {
     const uint8_t *done;        /* NULL, or [count]: 1 for a matrix already computed (--resume) */
     const svd_result *prior;    /* rank 0, with done: those results, copied into the outcome */
     checkpoint_writer *ckpt;    /* NULL, or this rank's log of every finished result */
+    const char *const *outputs; /* NULL, or the --values, --u and --vt paths (each may be NULL) */
 } run_control;
 
 /* Runs cfg once over the matrices ctl (may be NULL) has not done. Every rank

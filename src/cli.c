@@ -9,6 +9,7 @@
 #include "report.h"
 
 enum { OPT_JSON = 256, OPT_RESULTS, OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME, OPT_TIMEOUT,
+       OPT_VALUES, OPT_U, OPT_VT,
        OPT_KEY_BASE = 512 };
 
 /* The longest --timeout: a year, far beyond any allocation's walltime. */
@@ -22,6 +23,10 @@ void cli_usage(FILE *out)
             "  --json FILE            append one JSON record per configuration\n"
             "  --results FILE         write the integer results, one per line\n"
             "  --save-matrices F.npy  write the generated matrices (count, rows, cols)\n"
+            "  --input F.npy          (job key) the user's matrices: (count, rows, cols) or\n"
+            "                         (rows, cols), <f8 or <f4, C or Fortran order\n"
+            "  --values F.npy         write the singular values (count, min(rows, cols))\n"
+            "  --u F.npy, --vt F.npy  write U and V^T (needs vectors = thin or full)\n"
             "  --checkpoint DIR       each rank appends every finished result to DIR\n"
             "  --resume DIR           compute only what DIR's checkpoint lacks (and keep\n"
             "                         checkpointing there)\n"
@@ -60,6 +65,9 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
     longs[n++] = (struct option){"checkpoint", required_argument, NULL, OPT_CHECKPOINT};
     longs[n++] = (struct option){"resume", required_argument, NULL, OPT_RESUME};
     longs[n++] = (struct option){"timeout", required_argument, NULL, OPT_TIMEOUT};
+    longs[n++] = (struct option){"values", required_argument, NULL, OPT_VALUES};
+    longs[n++] = (struct option){"u", required_argument, NULL, OPT_U};
+    longs[n++] = (struct option){"vt", required_argument, NULL, OPT_VT};
     longs[n++] = (struct option){"verbose", no_argument, NULL, 'v'};
     longs[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
     longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
@@ -77,6 +85,9 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
         case OPT_JSON: opt->json_path = optarg; break;
         case OPT_RESULTS: opt->results_path = optarg; break;
         case OPT_SAVE: opt->save_path = optarg; break;
+        case OPT_VALUES: opt->outputs[0] = optarg; break;
+        case OPT_U: opt->outputs[1] = optarg; break;
+        case OPT_VT: opt->outputs[2] = optarg; break;
         case OPT_CHECKPOINT:
         case OPT_RESUME:
             if (checkpoint++ || !*optarg) {
@@ -160,13 +171,37 @@ int cli_load_job(const cli_options *opt, job_t *job, int speak)
             fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
         return CLI_EXIT_USAGE;
     }
-    const char *flags[] = {"--json", "--results", "--save-matrices"};
-    const char *paths[] = {opt->json_path, opt->results_path, opt->save_path};
-    for (int i = 0; i < 3; i++)
+    const char *flags[] = {"--json", "--results", "--save-matrices", "--values", "--u", "--vt"};
+    const char *paths[] = {opt->json_path, opt->results_path, opt->save_path,
+                           opt->outputs[0], opt->outputs[1], opt->outputs[2]};
+    for (int i = 0; i < 6; i++)
         if (paths[i] && report_check_output_path(paths[i], err, sizeof err) != 0) {
             if (speak)
                 fprintf(stderr, "svdrun: %s: %s\n", flags[i], err);
             return CLI_EXIT_USAGE;
         }
+    const char *clash = NULL;
+    if ((opt->outputs[1] || opt->outputs[2]) && job->vectors == JOB_VECTORS_NONE)
+        clash = "--u and --vt need vectors = thin or full";
+    else if (opt->save_path && job->input[0])
+        clash = "--save-matrices writes generated matrices; with input there are none";
+    else if (opt->resume && (opt->outputs[0] || opt->outputs[1] || opt->outputs[2]))
+        clash = "--values, --u and --vt cannot be resumed: a checkpoint keeps the integer "
+                "results only";
+    for (int i = 0; !clash && job->input[0] && i < job->n_engines; i++)
+        if (job->engines[i] == JOB_ENGINE_SCALAPACK)
+            clash = "input with engine = scalapack is not supported (each process would read "
+                    "its blocks); use engine = lapack";
+    for (int i = 0; !clash && job->input_fortran && job->input_ndim == 3 && i < job->n_distribute;
+         i++)
+        if (job->distribute[i] == JOB_DIST_SCATTER)
+            clash = "a Fortran-order 3-D input strides each matrix through the file, so ranks "
+                    "read their own slices; distribute = scatter (rank 0 reads for all) is not "
+                    "supported for it";
+    if (clash) {
+        if (speak)
+            fprintf(stderr, "svdrun: %s\n", clash);
+        return CLI_EXIT_USAGE;
+    }
     return 0;
 }

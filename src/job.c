@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "npy.h"
+
 const char *const job_keys[] = {
     "name", "size", "rows", "cols", "count", "seed", "vectors", "driver",
     "distribute", "ranks", "threads", "thread_mode", "repeat", "engine", "group", "grid",
-    "block", NULL,
+    "block", "input", NULL,
 };
 
 static const char *const vectors_names[] = {"none", "thin", "full", NULL};
@@ -261,6 +263,13 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
             snprintf(err, errlen, "'%s' is not auto or PxQ with P, Q >= 1 (e.g. 2x1)", value);
             goto bad;
         }
+    } else if (strcmp(key, "input") == 0) {
+        if (value[0] == '\0' || strlen(value) >= JOB_PATH_MAX) {
+            snprintf(err, errlen, "input must be a path of 1 to %d characters", JOB_PATH_MAX - 1);
+            return -1;
+        }
+        strcpy(next.input, value);
+        next.given |= JOB_GIVEN_INPUT;
     } else if (strcmp(key, "block") == 0) {
         if (parse_int(value, 1, 1 << 20, NULL, &v, err, errlen) != 0)
             goto bad;
@@ -476,8 +485,40 @@ int job_check_results_memory(const job_t *job, uint64_t phys_bytes, char *err, s
     return -1;
 }
 
+/* input: the shape and count come from the .npy header, and nowhere else. */
+static int apply_input(job_t *job, char *err, size_t errlen)
+{
+    if (job->given & (JOB_GIVEN_SIZE | JOB_GIVEN_ROWS | JOB_GIVEN_COLS | JOB_GIVEN_COUNT)) {
+        snprintf(err, errlen, "input: the .npy file gives the shape and count; drop size, rows, "
+                              "cols and count");
+        return -1;
+    }
+    npy_header h;
+    char msg[JOB_MSG_MAX];
+    if (npy_read_header(job->input, &h, msg, sizeof msg) != 0) {
+        snprintf(err, errlen, "input: %s", msg);
+        return -1;
+    }
+    job->count = h.ndim == 3 ? h.shape[0] : 1;
+    job->rows = h.shape[h.ndim - 2];
+    job->cols = h.shape[h.ndim - 1];
+    job->input_esize = h.esize;
+    job->input_fortran = h.fortran_order;
+    job->input_ndim = h.ndim;
+    job->input_offset = h.data_offset;
+    if (job->rows > JOB_DIM_MAX || job->cols > JOB_DIM_MAX || job->count > JOB_DIM_MAX) {
+        snprintf(err, errlen, "input: %s: shape beyond 2^31-1 in one dimension (LAPACK takes 32-bit "
+                              "sizes)", job->input);
+        return -1;
+    }
+    job->given |= JOB_GIVEN_SIZE | JOB_GIVEN_COUNT;
+    return 0;
+}
+
 int job_validate(job_t *job, char *err, size_t errlen)
 {
+    if ((job->given & JOB_GIVEN_INPUT) && job->input_esize == 0 && apply_input(job, err, errlen) != 0)
+        return -1;
     unsigned g = job->given;
     if (!(g & JOB_GIVEN_SIZE) && (g & (JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) !=
                                      (JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) {

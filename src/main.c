@@ -160,7 +160,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
     run_outcome *outcomes = calloc((size_t)job->repeat, sizeof *outcomes);
     if (!outcomes)
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
-    int code = EXIT_OK;
+    int code = EXIT_OK, outputs_written = 0;
     if (rank == 0)
         report_table_head(stdout);
 
@@ -180,8 +180,14 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;
         for (rep = 0; rep < job->repeat; rep++) {
-            int rc = run_config(job, c, ctl, MPI_COMM_WORLD, report_progress_update, &progress,
-                                &outcomes[rep]);
+            /* sigma, U and V^T are the same in every configuration: the first run writes them */
+            run_control this_run = *ctl;
+            this_run.outputs = !outputs_written && (opt->outputs[0] || opt->outputs[1] ||
+                                                    opt->outputs[2])
+                                   ? opt->outputs : NULL;
+            outputs_written = 1;     /* on every rank alike: the files are opened collectively */
+            int rc = run_config(job, c, &this_run, MPI_COMM_WORLD, report_progress_update,
+                                &progress, &outcomes[rep]);
             if (rc == RUN_STOPPED) {
                 code = EXIT_STOPPED;   /* main says why and how to resume */
                 break;

@@ -139,6 +139,10 @@ void report_header(FILE *out, const job_t *job, const char *job_path,
             job_path ? ")" : "", (long long)job->count, (long long)job->rows,
             (long long)job->cols, (unsigned long long)job->seed, job_vectors_name(job->vectors),
             job_driver_name(job->driver));
+    if (job->input[0])
+        fprintf(out, "input: %s, %s, %s order%s\n", job->input,
+                job->input_esize == 4 ? "<f4" : "<f8", job->input_fortran ? "Fortran" : "C",
+                job->input_esize == 4 ? ", widened to float64 for LAPACK" : "");
     char mpi[128];
     snprintf(mpi, sizeof mpi, "%s", mpi_version);
     mpi[strcspn(mpi, ",\n")] = '\0';
@@ -376,6 +380,13 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         json_object_set_new(rec, "group", scalapack ? json_integer(c->group) : json_null());
         json_object_set_new(rec, "grid", scalapack ? json_string(grid) : json_null());
         json_object_set_new(rec, "block", scalapack ? json_integer(c->block) : json_null());
+        json_object_set_new(rec, "input", job->input[0] ? json_string(job->input) : json_null());
+        json_object_set_new(rec, "input_dtype", !job->input[0]        ? json_null()
+                                                : job->input_esize == 4 ? json_string("<f4")
+                                                                        : json_string("<f8"));
+        json_object_set_new(rec, "input_order", !job->input[0]     ? json_null()
+                                                : job->input_fortran ? json_string("F")
+                                                                     : json_string("C"));
     } else {
         json_decref(rank_cpus);
     }

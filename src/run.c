@@ -14,6 +14,7 @@
 #include "matgen.h"
 #include "partition.h"
 #include "pdsvd.h"
+#include "stack.h"
 #include "stop.h"
 #include "sysinfo.h"
 
@@ -125,11 +126,18 @@ size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
         return pdsvd_peak_bytes(job->rows, job->cols, cfg->grid_p, cfg->grid_q, cfg->block,
                                 job->vectors);
-    size_t ws = svd_ws_bytes(job->rows, job->cols, job->vectors, job->driver);
+    int64_t lm, ln;
+    stack_lapack_shape(job, &lm, &ln);
+    size_t ws = svd_ws_bytes(lm, ln, job->vectors, job->driver);
     if (ws == 0)
         return 0;
     size_t c = (size_t)concurrency(cfg), mat = job_matrix_bytes(job);
     size_t bytes = c * ws;       /* each workspace counts its input matrix */
+    if (job->input[0] && job->input_fortran && job->input_ndim == 3) {
+        /* a Fortran-order stack: the rank's whole slice is read at once */
+        size_t per = (size_t)((job->count + cfg->ranks - 1) / cfg->ranks);
+        bytes += per * mat * (job->input_esize == 4 ? 12 : 8);
+    }
     if (cfg->distribute == JOB_DIST_SCATTER) {
         size_t round = (size_t)scatter_round(job, cfg);
         bytes += root ? 2 * (size_t)(cfg->ranks - 1) * round * mat : 2 * round * mat;
@@ -227,7 +235,9 @@ static int mem_alloc(run_mem *mem, const job_t *job, const plan_config *cfg, int
     if (!mem->ws || !mem->blocks || !mem->bufs || !mem->local)
         return ENOMEM;
     for (int i = 0; i < c; i++) {
-        int rc = svd_ws_create(job->rows, job->cols, job->vectors, job->driver, &mem->ws[i]);
+        int64_t lm, ln;
+        stack_lapack_shape(job, &lm, &ln);
+        int rc = svd_ws_create(lm, ln, job->vectors, job->driver, &mem->ws[i]);
         if (rc)
             return rc;
     }
@@ -384,6 +394,8 @@ typedef struct {
     int rank, wrank;
     int64_t done;
     checkpoint_writer *ckpt;
+    stack_input *in;       /* NULL: matrices are generated */
+    stack_output *out;     /* NULL: sigma, U and V^T are not kept */
     stop_channel *ch;
     int io_error;          /* a checkpoint write failed (an errno value) */
     int failed;            /* the test build's 'compute' fault */
@@ -470,28 +482,57 @@ static void compute_one(run_state *st, double *buf, int64_t p, int generate, int
         st->progress(st->progress_ctx, done, st->hi - st->lo);
 }
 
+/* Matrix p's sigma, U and V^T from ws into the output files (master thread). */
+static void write_outputs(run_state *st, const svd_ws *ws, int64_t p)
+{
+    int64_t k = work_index(st, p), dim;
+    if (st->mem->local[p - st->lo].info != 0)
+        return;     /* LAPACK failed: the row stays as the file was (zeros) */
+    if (stack_write(st->out, k, svd_ws_sigma(ws), svd_ws_u(ws, &dim), svd_ws_vt(ws, &dim)) != 0)
+        st->io_error = EIO;
+}
+
 /* SVDs of the n matrices in bufs (work positions first..first+n-1): one at a
  * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
- * generate set, each matrix is generated into its buffer first. */
+ * generate set, each matrix is generated (or read) into its buffer first. */
 static void compute_group(run_state *st, double **bufs, int64_t first, int n, int generate)
 {
     double gen_sum = 0.0, svd_sum = 0.0;
     double t0 = sysinfo_now();
+    if (generate && st->in) {
+        /* MPI-IO on the master thread (MPI_THREAD_FUNNELED), before the team starts */
+        for (int b = 0; b < n; b++)
+            if (stack_read(st->in, work_index(st, first + b), bufs[b]) != 0)
+                st->io_error = EIO;
+        generate = 0;
+        gen_sum = sysinfo_now() - t0;
+    }
+    double t1 = sysinfo_now();
     if (st->cfg->mode == JOB_MODE_BLAS || n == 1) {
         /* outside any parallel region: inside one, even a team of one,
          * OpenBLAS's own regions would nest and run several times slower */
-        for (int b = 0; b < n; b++)
+        for (int b = 0; b < n; b++) {
             compute_one(st, bufs[b], first + b, generate, 0, &gen_sum, &svd_sum);
+            if (st->out)
+                write_outputs(st, st->mem->ws[0], first + b);
+        }
+    } else if (st->out) {
+        /* one matrix per thread, so ws[b] still holds matrix b's vectors below */
+#pragma omp parallel for schedule(static, 1) num_threads(st->cfg->threads) reduction(+ : gen_sum, svd_sum)
+        for (int b = 0; b < n; b++)
+            compute_one(st, bufs[b], first + b, generate, omp_get_thread_num(), &gen_sum, &svd_sum);
+        for (int b = 0; b < n; b++)
+            write_outputs(st, st->mem->ws[b], first + b);
     } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(st->cfg->threads) reduction(+ : gen_sum, svd_sum)
         for (int b = 0; b < n; b++)
             compute_one(st, bufs[b], first + b, generate, omp_get_thread_num(), &gen_sum, &svd_sum);
     }
     /* threads overlap, so share the loop's wall time by where threads spent it */
-    double wall = sysinfo_now() - t0, busy = gen_sum + svd_sum;
+    double wall = sysinfo_now() - t1, busy = gen_sum + svd_sum;
     double svd_share = busy > 0 ? wall * svd_sum / busy : 0.0;
     st->stats->svd_s += svd_share;
-    st->stats->gen_s += wall - svd_share;
+    st->stats->gen_s += wall - svd_share + (t1 - t0);
 }
 
 /* regenerate: each rank builds its own matrices, group by group, until done
@@ -557,12 +598,21 @@ static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype slot_type, int 
     for (int r = 1; r < ranks; r++)
         n[r] = round_size(st, ranks, r, j, &first[r]);
     int total = (ranks - 1) * round;
+    if (st->in) {
+        /* rank 0 reads and sends: the baseline that parallel reads beat */
+        for (int i = 0; i < total; i++) {
+            int r = 1 + i / round, b = i % round;
+            if (b < n[r] && stack_read(st->in, work_index(st, first[r] + b), send[i]) != 0)
+                st->io_error = EIO;
+        }
+    } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(st->cfg->threads) if (total > 1)
-    for (int i = 0; i < total; i++) {
-        int r = 1 + i / round, b = i % round;
-        if (b < n[r])
-            matgen_fill(job->seed, work_index(st, first[r] + b), job->rows, job->cols, send[i],
-                        job->rows, MATGEN_COL_MAJOR);
+        for (int i = 0; i < total; i++) {
+            int r = 1 + i / round, b = i % round;
+            if (b < n[r])
+                matgen_fill(job->seed, work_index(st, first[r] + b), job->rows, job->cols, send[i],
+                            job->rows, MATGEN_COL_MAJOR);
+        }
     }
     double t2 = sysinfo_now();
     for (int r = 1; r < ranks; r++)
@@ -955,9 +1005,37 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     if (status == RUN_OK && (mem_alloc(&mem, job, cfg, rank, max_chunk > 0 ? max_chunk : 1) ||
                              fault_here("alloc", wrank)))
         status = RUN_ENOMEM;
+    /* the user's matrices and the output files, opened collectively */
+    stack_input in;
+    stack_output outs;
+    char ioerr[JOB_PATH_MAX + 128] = "";
+    int have_in = 0, have_out = 0;
+    if (job->input[0]) {
+        int64_t first = mine[1] > mine[0] ? (todo ? todo[mine[0]] : mine[0]) : 0;
+        int64_t last = mine[1] > mine[0] ? (todo ? todo[mine[1] - 1] : mine[1] - 1) : -1;
+        int io = stack_open_input(&in, job, comm, first, last - first + 1, ioerr, sizeof ioerr);
+        have_in = 1;
+        if (io) {
+            fprintf(stderr, "svdrun: rank %d: %s\n", wrank, ioerr);
+            status = status ? status : RUN_EIO;
+        }
+    }
+    if (ctl && ctl->outputs) {
+        int io = stack_open_output(&outs, job, ctl->outputs, comm, ioerr, sizeof ioerr);
+        have_out = 1;
+        if (io) {
+            fprintf(stderr, "svdrun: rank %d: %s\n", wrank, ioerr);
+            status = status ? status : RUN_EIO;
+        }
+    }
     /* every rank learns of a failed allocation before any matrix moves */
     status = lazy_agree(status, comm, 1000000);
     if (status != RUN_OK) {
+        char unused[8];
+        if (have_out)
+            stack_close_output(&outs, comm, 0, unused, sizeof unused);
+        if (have_in)
+            stack_close_input(&in);
         mem_free(&mem);
         free(todo);
         return status;
@@ -978,7 +1056,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     run_state st = {.job = job, .cfg = cfg, .mem = &mem, .todo = todo, .n_work = n_work,
                     .lo = mine[0], .hi = mine[1], .poison = poisoned_matrix(), .stats = &stats,
                     .progress = progress, .progress_ctx = progress_ctx, .rank = rank,
-                    .wrank = wrank, .ckpt = ctl ? ctl->ckpt : NULL, .ch = &ch};
+                    .wrank = wrank, .ckpt = ctl ? ctl->ckpt : NULL, .ch = &ch,
+                    .in = have_in ? &in : NULL, .out = have_out ? &outs : NULL};
 
     if (run_lazy_barrier(comm) != MPI_SUCCESS)
         status = RUN_EMPI;
@@ -998,6 +1077,14 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     stats.matrices = (double)(st.hi - st.lo);
     status = gather_outcome(job, ctl, &st, comm, compute_status(&st, status), mem.all, max_chunk,
                             size, 1, cpu0, t_start, out);
+    if (have_out && stack_close_output(&outs, comm, status == RUN_OK, ioerr, sizeof ioerr) != 0 &&
+        status == RUN_OK) {
+        if (rank == 0)
+            fprintf(stderr, "svdrun: %s\n", ioerr[0] ? ioerr : "an output file could not be written");
+        status = RUN_EIO;
+    }
+    if (have_in)
+        stack_close_input(&in);
     MPI_Type_free(&slot_type);
     mem_free(&mem);
     free(todo);

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include "npy.h"
 
 #include "job.h"
 #include "svd.h"
@@ -224,7 +227,7 @@ static void test_set_every_key_listed(void **state)
         {"vectors", "thin"}, {"driver", "gesvd"}, {"distribute", "scatter"},
         {"ranks", "1,2"}, {"threads", "2"}, {"thread_mode", "batch"}, {"repeat", "2"},
         {"name", "x"}, {"engine", "lapack,scalapack"}, {"group", "2"}, {"grid", "2x1"},
-        {"block", "7"},
+        {"block", "7"}, {"input", "stack.npy"},
     };
     size_t n_keys = 0;
     while (job_keys[n_keys])
@@ -761,6 +764,43 @@ static void test_parse_too_big(void **state)
     assert_non_null(strstr(err, "/dev/zero: larger than"));
 }
 
+static void test_input_shape(void **state)
+{
+    (void)state;
+    /* a (3, 5, 4) float64 stack: the job takes its shape and count from the header */
+    char path[] = "/tmp/test_job_input_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    int64_t shape[3] = {3, 5, 4};
+    assert_true(npy_write_header_f8(fd, 3, shape) > 0);
+    double zeros[60] = {0};
+    assert_int_equal(npy_write_all(fd, zeros, sizeof zeros), 0);
+    close(fd);
+    job_t job;
+    char err[JOB_MSG_MAX];
+    fresh_job(&job);
+    assert_int_equal(job_set(&job, "input", path, err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    assert_int_equal(job.count, 3);
+    assert_int_equal(job.rows, 5);
+    assert_int_equal(job.cols, 4);
+    assert_int_equal(job.input_esize, 8);
+    assert_int_equal(job.input_fortran, 0);
+    /* the shape comes from the file only */
+    fresh_job(&job);
+    assert_int_equal(job_set(&job, "input", path, err, sizeof err), 0);
+    assert_int_equal(job_set(&job, "count", "3", err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "drop size, rows, cols and count"));
+    /* a file cut short is refused with both byte counts */
+    assert_int_equal(truncate(path, 64 + 8 * 59), 0);
+    fresh_job(&job);
+    assert_int_equal(job_set(&job, "input", path, err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "truncated: the shape needs 480 data bytes"));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -783,6 +823,7 @@ int main(void)
         cmocka_unit_test(test_results_memory),
         cmocka_unit_test(test_parse_string),
         cmocka_unit_test(test_parse_too_big),
+        cmocka_unit_test(test_input_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

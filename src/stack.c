@@ -1,0 +1,293 @@
+/* stack: the user's .npy matrices read, and sigma, U and V^T written, with MPI-IO, each rank its own slice. */
+#include "stack.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "npy.h"
+
+void stack_lapack_shape(const job_t *job, int64_t *m, int64_t *n)
+{
+    int transposed = job->input[0] && !job->input_fortran;
+    *m = transposed ? job->cols : job->rows;
+    *n = transposed ? job->rows : job->cols;
+}
+
+static MPI_Datatype element_type(const job_t *job)
+{
+    return job->input_esize == 4 ? MPI_FLOAT : MPI_DOUBLE;
+}
+
+/* A Fortran-order 3-D array (count, rows, cols) lies in the file as the
+ * C-order array (cols, rows, count): matrix k is strided by count. A rank's
+ * matrices [lo, lo+n) are the subarray [0:cols, 0:rows, lo:lo+n) of that,
+ * which a collective read brings in with two-phase I/O, each byte once. */
+static int read_fortran_slice(stack_input *in, int64_t lo, int64_t n, char *err, size_t errlen)
+{
+    const job_t *job = in->job;
+    size_t mat = (size_t)job->rows * (size_t)job->cols;
+    in->slice_lo = lo;
+    in->slice_n = n;
+    in->slice = malloc((n > 0 ? (size_t)n : 1) * mat * sizeof(double));
+    void *raw = job->input_esize == 4 ? malloc((n > 0 ? (size_t)n : 1) * mat * sizeof(float))
+                                      : (void *)in->slice;
+    int rc = 0;
+    if (!in->slice || !raw) {
+        snprintf(err, errlen, "%s: no memory for this rank's %lld matrices", job->input, (long long)n);
+        rc = ENOMEM;
+    }
+    int sizes[3] = {(int)job->cols, (int)job->rows, (int)job->count};
+    int subs[3] = {(int)job->cols, (int)job->rows, n > 0 ? (int)n : 1};
+    int starts[3] = {0, 0, n > 0 ? (int)lo : 0};
+    MPI_Datatype file_type, elem = element_type(job);
+    MPI_Type_create_subarray(3, sizes, subs, starts, MPI_ORDER_C, elem, &file_type);
+    MPI_Type_commit(&file_type);
+    /* collective, so every rank calls it, with nothing to read when it has no matrix */
+    MPI_File_set_view(in->fh, (MPI_Offset)job->input_offset, elem, file_type, "native",
+                      MPI_INFO_NULL);
+    MPI_Status status;
+    int count = 0;
+    size_t elems = rc == 0 && n > 0 ? (size_t)n * mat : 0;
+    MPI_Datatype block;   /* one matrix of elements, so the count stays an int */
+    MPI_Type_contiguous((int)mat, elem, &block);
+    MPI_Type_commit(&block);
+    if (MPI_File_read_all(in->fh, raw, elems ? (int)n : 0, block, &status) != MPI_SUCCESS ||
+        (MPI_Get_count(&status, block, &count), elems && count != (int)n)) {
+        if (!rc)
+            snprintf(err, errlen, "%s: cannot read this rank's matrices", job->input);
+        rc = rc ? rc : EIO;
+    }
+    MPI_Type_free(&block);
+    MPI_Type_free(&file_type);
+    if (job->input_esize == 4 && raw) {
+        for (size_t i = 0; rc == 0 && i < elems; i++)
+            in->slice[i] = ((float *)raw)[i];
+        free(raw);
+    }
+    return rc;
+}
+
+int stack_open_input(stack_input *in, const job_t *job, MPI_Comm comm, int64_t lo, int64_t n,
+                     char *err, size_t errlen)
+{
+    memset(in, 0, sizeof *in);
+    in->job = job;
+    in->fh = MPI_FILE_NULL;
+    stack_lapack_shape(job, &in->lapack_rows, &in->lapack_cols);
+    int rc = MPI_File_open(comm, job->input, MPI_MODE_RDONLY, MPI_INFO_NULL, &in->fh);
+    if (rc != MPI_SUCCESS) {
+        char msg[MPI_MAX_ERROR_STRING];
+        int len;
+        MPI_Error_string(rc, msg, &len);
+        snprintf(err, errlen, "%s: cannot open with MPI-IO: %s", job->input, msg);
+        in->fh = MPI_FILE_NULL;
+        return EIO;
+    }
+    if (job->input_esize == 4 &&
+        !(in->widen = malloc((size_t)job->rows * (size_t)job->cols * sizeof(float)))) {
+        snprintf(err, errlen, "%s: no memory", job->input);
+        return ENOMEM;
+    }
+    if (job->input_fortran && job->input_ndim == 3)
+        return read_fortran_slice(in, lo, n, err, errlen);
+    return 0;
+}
+
+int stack_read(stack_input *in, int64_t k, double *buf)
+{
+    const job_t *job = in->job;
+    size_t mat = (size_t)job->rows * (size_t)job->cols;
+    if (in->slice) {
+        /* column-major element (i, j) of matrix k sits at (j, i, k - lo) */
+        const double *s = in->slice;
+        int64_t n = in->slice_n, c = k - in->slice_lo;
+        if (c < 0 || c >= n)
+            return EIO;
+        for (int64_t j = 0; j < job->cols; j++)
+            for (int64_t i = 0; i < job->rows; i++)
+                buf[i + job->rows * j] = s[(j * job->rows + i) * n + c];
+        return 0;
+    }
+    MPI_Offset at = (MPI_Offset)job->input_offset + (MPI_Offset)k * (MPI_Offset)mat * job->input_esize;
+    MPI_Datatype elem = element_type(job), block;
+    MPI_Type_contiguous((int)mat, elem, &block);
+    MPI_Type_commit(&block);
+    void *dst = job->input_esize == 4 ? (void *)in->widen : (void *)buf;
+    MPI_Status status;
+    int count = 0;
+    int rc = MPI_File_read_at(in->fh, at, dst, 1, block, &status);
+    MPI_Get_count(&status, block, &count);
+    MPI_Type_free(&block);
+    if (rc != MPI_SUCCESS || count != 1)
+        return EIO;
+    if (job->input_esize == 4)
+        for (size_t i = 0; i < mat; i++)
+            buf[i] = in->widen[i];
+    return 0;
+}
+
+void stack_close_input(stack_input *in)
+{
+    if (in->fh != MPI_FILE_NULL)
+        MPI_File_close(&in->fh);
+    free(in->widen);
+    free(in->slice);
+    memset(in, 0, sizeof *in);
+    in->fh = MPI_FILE_NULL;
+}
+
+/* U and V^T shapes of A (rows x cols) for the job's vectors. */
+static void vector_dims(const job_t *job, int64_t *ucols, int64_t *vtrows)
+{
+    int64_t k = job->rows < job->cols ? job->rows : job->cols;
+    *ucols = job->vectors == JOB_VECTORS_FULL ? job->rows : k;
+    *vtrows = job->vectors == JOB_VECTORS_FULL ? job->cols : k;
+}
+
+static void temp_name(char *out, size_t len, const char *path)
+{
+    snprintf(out, len, "%s.svdrun-tmp", path);
+}
+
+int stack_open_output(stack_output *out, const job_t *job, const char *const paths[3],
+                      MPI_Comm comm, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->job = job;
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    int64_t k = job->rows < job->cols ? job->rows : job->cols, ucols, vtrows;
+    vector_dims(job, &ucols, &vtrows);
+    int64_t shapes[3][3] = {{job->count, k, 0},
+                            {job->count, job->rows, ucols},
+                            {job->count, vtrows, job->cols}};
+    int ndims[3] = {2, 3, 3};
+    out->per_matrix[STACK_VALUES] = k;
+    out->per_matrix[STACK_U] = job->rows * ucols;
+    out->per_matrix[STACK_VT] = vtrows * job->cols;
+    int rc = 0;
+    for (int f = 0; f < 3; f++) {
+        out->paths[f] = paths[f];
+        if (!paths[f])
+            continue;
+        char tmp[JOB_PATH_MAX + 32];
+        temp_name(tmp, sizeof tmp, paths[f]);
+        if (rank == 0)
+            unlink(tmp);     /* a stale one from a killed run */
+        MPI_Barrier(comm);
+        if (MPI_File_open(comm, tmp, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL,
+                          &out->fh[f]) != MPI_SUCCESS) {
+            snprintf(err, errlen, "%s: cannot create", tmp);
+            rc = EIO;
+            break;
+        }
+        out->open[f] = 1;
+        /* every rank knows the header length: the writer pads it to 64 bytes */
+        char hdr[512];
+        long len = npy_format_header_f8(hdr, sizeof hdr, ndims[f], shapes[f]);
+        out->header[f] = len;
+        if (len < 0) {
+            snprintf(err, errlen, "%s: header too long", paths[f]);
+            rc = EIO;
+            break;
+        }
+        if (rank == 0 && MPI_File_write_at(out->fh[f], 0, hdr, (int)len, MPI_BYTE,
+                                           MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+            snprintf(err, errlen, "%s: cannot write", tmp);
+            rc = EIO;
+        }
+    }
+    int64_t big = job->rows > job->cols ? job->rows : job->cols;
+    if (!rc && job->input_fortran && (paths[STACK_U] || paths[STACK_VT]) &&
+        !(out->scratch = malloc((size_t)big * (size_t)big * sizeof(double)))) {
+        snprintf(err, errlen, "no memory for transposing U and V^T");
+        rc = ENOMEM;
+    }
+    return rc;
+}
+
+/* Transposes the r x c column-major a into dst as c x r column-major, which
+ * is a in C order. */
+static void transpose(const double *a, int64_t r, int64_t c, double *dst)
+{
+    for (int64_t i = 0; i < r; i++)
+        for (int64_t j = 0; j < c; j++)
+            dst[i * c + j] = a[i + r * j];
+}
+
+static int write_block(stack_output *out, int f, int64_t k, const double *data)
+{
+    int64_t n = out->per_matrix[f];
+    MPI_Offset at = (MPI_Offset)out->header[f] + (MPI_Offset)k * n * (MPI_Offset)sizeof(double);
+    MPI_Datatype block;
+    MPI_Type_contiguous((int)n, MPI_DOUBLE, &block);
+    MPI_Type_commit(&block);
+    int rc = MPI_File_write_at(out->fh[f], at, data, 1, block, MPI_STATUS_IGNORE);
+    MPI_Type_free(&block);
+    return rc == MPI_SUCCESS ? 0 : EIO;
+}
+
+int stack_write(stack_output *out, int64_t k, const double *sigma, const double *u,
+                const double *vt)
+{
+    const job_t *job = out->job;
+    int rc = 0;
+    if (out->open[STACK_VALUES])
+        rc |= write_block(out, STACK_VALUES, k, sigma);
+    int64_t ucols, vtrows;
+    vector_dims(job, &ucols, &vtrows);
+    if (job->input_fortran) {
+        /* LAPACK saw A itself: U (rows x ucols) and V^T (vtrows x cols) are
+         * column-major, and the files are C order */
+        if (out->open[STACK_U] && u) {
+            transpose(u, job->rows, ucols, out->scratch);
+            rc |= write_block(out, STACK_U, k, out->scratch);
+        }
+        if (out->open[STACK_VT] && vt) {
+            transpose(vt, vtrows, job->cols, out->scratch);
+            rc |= write_block(out, STACK_VT, k, out->scratch);
+        }
+    } else {
+        /* LAPACK saw A^T = V S U^T: its V^T is U of A in C order, its U is V^T of A */
+        if (out->open[STACK_U] && vt)
+            rc |= write_block(out, STACK_U, k, vt);
+        if (out->open[STACK_VT] && u)
+            rc |= write_block(out, STACK_VT, k, u);
+    }
+    if (rc)
+        out->failed = 1;
+    return rc ? EIO : 0;
+}
+
+int stack_close_output(stack_output *out, MPI_Comm comm, int ok, char *err, size_t errlen)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    for (int f = 0; f < 3; f++)
+        if (out->open[f] && MPI_File_close(&out->fh[f]) != MPI_SUCCESS)
+            out->failed = 1;
+    int mine = ok && !out->failed, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, comm);
+    int rc = 0;
+    if (rank == 0)
+        for (int f = 0; f < 3; f++) {
+            if (!out->open[f])
+                continue;
+            char tmp[JOB_PATH_MAX + 32];
+            temp_name(tmp, sizeof tmp, out->paths[f]);
+            if (all && rename(tmp, out->paths[f]) != 0) {
+                snprintf(err, errlen, "%s: cannot rename into place: %s", out->paths[f],
+                         strerror(errno));
+                rc = EIO;
+            } else if (!all) {
+                unlink(tmp);
+            }
+        }
+    MPI_Bcast(&rc, 1, MPI_INT, 0, comm);
+    free(out->scratch);
+    memset(out, 0, sizeof *out);
+    return all ? rc : EIO;
+}

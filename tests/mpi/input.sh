@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# input.sh: --input of the user's .npy matrices, read by every rank with MPI-IO, and --values,
+# --u, --vt written collectively; numpy (tests/mpi/input_check.py) is the oracle. Also
+# --save-matrices then --input gives the generated run's results, and every bad file is
+# refused with exit 2 (or, for NaN, exit 3 naming the matrix), without a hang.
+. "$(dirname "$0")/lib.sh"
+require_svdrun
+if ! "$PY" -c 'import numpy' 2>/dev/null; then
+    tap_skip "npy input" "$PY has no numpy"
+    tap_done
+    exit
+fi
+CHECK="$TESTS_MPI_DIR/input_check.py"
+D="$TMPD/npy"
+mkdir -p "$D"
+"$PY" "$CHECK" make "$D" || tap_bail "could not write the test files"
+
+# oracle_case LABEL FILE NP ARGS...: svdrun on FILE with thin vectors, then numpy checks
+oracle_case() {
+    local label=$1 file=$2 np=$3
+    shift 3
+    local o="$TMPD/out.$RUN_SEQ"
+    run_svdrun "$np" 120 --quiet --input="$D/$file" --vectors=thin --values "$o.v.npy" \
+        --u "$o.u.npy" --vt "$o.vt.npy" --results "$o.r.txt" "$@"
+    if [ "$RUN_RC" -ne 0 ]; then
+        tap_not_ok "$label: exit 0"
+        run_diag
+        return
+    fi
+    local log="$TMPD/check.$RUN_SEQ.log" rc
+    "$PY" "$CHECK" check "$D/$file" "$o.v.npy" "$o.u.npy" "$o.vt.npy" "$o.r.txt" >"$log" 2>&1
+    rc=$?
+    tap_from_checks "$label" "$log" "$rc"
+}
+
+oracle_case "C order f8 3-D 11x13x7, 1 rank" c8_3d.npy 1
+oracle_case "C order f8 3-D, 3 ranks, a sweep of blas/batch x 1,2 threads" c8_3d.npy 3 \
+    --ranks=1,3 --threads=1,2 --thread_mode=blas,batch
+oracle_case "C order f8 3-D, 2 ranks scatter (rank 0 reads and sends)" c8_3d.npy 2 --distribute=scatter
+oracle_case "Fortran order f8 3-D, 4 ranks (collective subarray reads)" f8_3d.npy 4
+oracle_case "Fortran order f8 3-D, 2 ranks x 2 batch threads" f8_3d.npy 2 --threads=2 --thread_mode=batch
+oracle_case "C order f4 3-D 9x6x10 (wide), 2 ranks, widened" c4_3d.npy 2 --distribute=regenerate,scatter
+oracle_case "Fortran order f4 3-D 5x8x8, 3 ranks" f4_3d.npy 3
+oracle_case "C order f8 2-D 17x12, 2 ranks (one matrix, a rank idle)" c8_2d.npy 2
+oracle_case "Fortran order f8 2-D 12x17, 1 rank" f8_2d.npy 1
+oracle_case ".npy version 2.0, 4 ranks" v2.npy 4
+oracle_case ".npy version 3.0, 2 ranks scatter" v3.npy 2 --distribute=scatter
+
+# full vectors: U is rows x rows and V^T cols x cols; rebuilt from their first min(rows,cols)
+o="$TMPD/full"
+run_svdrun 2 120 --quiet --input="$D/c8_3d.npy" --vectors=full --values "$o.v.npy" --u "$o.u.npy" \
+    --vt "$o.vt.npy" --results "$o.r.txt"
+if [ "$RUN_RC" -eq 0 ] && "$PY" - "$D/c8_3d.npy" "$o.v.npy" "$o.u.npy" "$o.vt.npy" <<'PY'
+import sys
+import numpy as np
+a, s, u, vt = (np.load(f) for f in sys.argv[1:])
+assert u.shape == (11, 13, 13) and vt.shape == (11, 7, 7), (u.shape, vt.shape)
+rec = np.einsum("cik,ck,ckj->cij", u[:, :, :7], s, vt)
+assert np.max(np.abs(rec - a)) <= 1e-10 * np.max(np.abs(a))
+assert np.max(np.abs(np.einsum("cik,cil->ckl", u, u) - np.eye(13))) <= 1e-10
+PY
+then
+    tap_ok "vectors=full: U is 13x13, V^T 7x7, orthonormal, and rebuild A"
+else
+    tap_not_ok "vectors=full: U is 13x13, V^T 7x7, orthonormal, and rebuild A"
+    run_diag
+fi
+
+# --save-matrices, then --input: the generated run's results
+run_svdrun 2 60 --quiet --rows=21 --cols=15 --count=10 --seed=5 --save-matrices "$TMPD/saved.npy" \
+    --results "$TMPD/gen.txt"
+run_svdrun 3 60 --quiet --input="$TMPD/saved.npy" --results "$TMPD/read.txt" --distribute=regenerate,scatter
+if [ "$RUN_RC" -eq 0 ] && cmp -s "$TMPD/gen.txt" "$TMPD/read.txt"; then
+    tap_ok "--save-matrices then --input on 3 ranks: the same results as the generated run"
+else
+    tap_not_ok "--save-matrices then --input on 3 ranks: the same results as the generated run"
+    run_diag
+fi
+
+# NaN in matrix 3: reported by index, the others computed, exit 3 at the end
+o="$TMPD/nan"
+run_svdrun 2 60 --quiet --input="$D/nan.npy" --values "$o.v.npy" --results "$o.r.txt"
+if [ "$RUN_RC" -eq 3 ] && grep -q "matrix 3" "$RUN_ERR" && "$PY" "$CHECK" check "$D/nan.npy" \
+    "$o.v.npy" "$o.r.txt" --skip 3 >"$TMPD/nan.log" 2>&1; then
+    tap_ok "NaN in matrix 3: exit 3 naming matrix 3; the other matrices' values and results are right"
+else
+    tap_not_ok "NaN in matrix 3: exit 3 naming matrix 3; the others right"
+    run_diag
+    tap_diag_file "$TMPD/nan.log"
+fi
+
+# bad_case LABEL PATTERN ARGS...: exit 2 within the limit, stderr matching PATTERN
+bad_case() {
+    local label=$1 pattern=$2
+    shift 2
+    run_svdrun 2 30 --quiet "$@"
+    if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
+        tap_ok "$label: exit 2, says so"
+    else
+        tap_not_ok "$label: exit 2, message /$pattern/"
+        run_diag
+    fi
+}
+bad_case "wrong magic" "no .x93NUMPY magic" --input="$D/magic.npy"
+bad_case "int64 array" "unsupported dtype '<i8'" --input="$D/int.npy"
+bad_case "complex array" "unsupported dtype '<c16'" --input="$D/complex.npy"
+bad_case "object array" "unsupported dtype '\|O', an object array" --input="$D/object.npy"
+bad_case "big-endian float64" "unsupported dtype '>f8'" --input="$D/bigendian.npy"
+bad_case "4-D array" "a 4-D array" --input="$D/four_d.npy"
+bad_case "1-D array" "a 1-D array" --input="$D/one_d.npy"
+bad_case "truncated file" "truncated: the shape needs 384 data bytes" --input="$D/trunc.npy"
+bad_case "file longer than its shape" "too long" --input="$D/long.npy"
+bad_case "a dict key too many" "unexpected or repeated key 'colour'" --input="$D/extra_key.npy"
+bad_case "a dict key missing" "exactly descr, fortran_order and shape" --input="$D/missing_key.npy"
+bad_case "version 4.0" "version 4.0 is not supported" --input="$D/version4.npy"
+bad_case "missing file" "cannot open: No such file" --input="$D/absent.npy"
+bad_case "a directory" "not a regular file" --input="$D"
+bad_case "input with size" "drop size, rows, cols and count" --input="$D/c8_3d.npy" --size=4
+bad_case "input with engine scalapack" "engine = scalapack is not supported" --input="$D/c8_3d.npy" \
+    --engine=scalapack
+bad_case "Fortran 3-D input with scatter" "not supported for it" --input="$D/f8_3d.npy" --distribute=scatter
+bad_case "--u with vectors none" "need vectors = thin or full" --input="$D/c8_3d.npy" --u "$TMPD/u.npy"
+printf '[job]\ninput = %s\n' "$D/absent.npy" >"$TMPD/job.ini"
+bad_case "input in a job file, missing" "job.ini: input: .*absent.npy: cannot open" "$TMPD/job.ini"
+
+tap_done
