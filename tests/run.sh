@@ -101,12 +101,12 @@ run_one() {
 }
 
 shopt -s nullglob
-units=(build/tests/test_*)
+units=("${BUILD:-build}"/tests/test_*)
 mpis=(tests/mpi/*.sh tests/slurm/*.sh tests/fuzz/*.sh)
 shopt -u nullglob
 
 if [ ${#units[@]} -eq 0 ]; then
-    echo "# no unit test binaries in build/tests (run 'make unit')"
+    echo "# no unit test binaries in ${BUILD:-build}/tests (run 'make unit')"
 fi
 for bin in "${units[@]}"; do
     [ -x "$bin" ] && [ -f "$bin" ] || continue

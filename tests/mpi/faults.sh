@@ -33,6 +33,7 @@ fault_case() {
     t0=$(date +%s.%N)
     MPI_EXTRA=(-x SVDRUN_FAULT)
     export SVDRUN_FAULT=$fault
+    max=$((max * SLOW))
     BIN=$SVDRUN_TEST run_svdrun "$np" $((max + 30)) --quiet "$@"
     unset SVDRUN_FAULT
     MPI_EXTRA=()
@@ -100,7 +101,7 @@ fault_case "rank 1 hangs, --timeout 2 ends the job" 1:hang 3 nonzero "exiting no
 t0=$(date +%s)
 run_svdrun 2 60 --quiet --rows=200 --cols=200 --count=20000 --timeout=2 "--checkpoint=$TMPD/cktime"
 took=$(($(date +%s) - t0))
-if [ "$RUN_RC" -eq 4 ] && grep -q -- "--timeout 2 s passed" "$RUN_ERR" && [ "$took" -lt 10 ]; then
+if [ "$RUN_RC" -eq 4 ] && grep -q -- "--timeout 2 s passed" "$RUN_ERR" && [ "$took" -lt $((10 * SLOW)) ]; then
     tap_ok "--timeout 2 on a long job: exit 4 after ${took} s, naming the timeout"
 else
     tap_not_ok "--timeout 2 on a long job: exit 4 soon, naming the timeout" "took ${took}s"

@@ -14,6 +14,9 @@ MPIRUN_SH="$ROOT/scripts/mpirun.sh"
 case "${BUILD:-build}" in /*) BUILD_DIR=$BUILD ;; *) BUILD_DIR=$ROOT/${BUILD:-build} ;; esac
 SVDRUN=${SVDRUN:-$BUILD_DIR/svdrun}
 SVDRUN_TEST=${SVDRUN_TEST:-$BUILD_DIR/test/svdrun}
+# SVDRUN_TEST_SLOW=F multiplies the time limits that tests assert (make sanitize: ASan's slow
+# unwinder makes every launch seconds slower)
+SLOW=${SVDRUN_TEST_SLOW:-1}
 # python3 on PATH may be a pyenv without numpy; Debian's has it.
 PY=${PY:-/usr/bin/python3}
 

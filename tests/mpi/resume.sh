@@ -128,7 +128,7 @@ fi
 wait_bg
 took=$(($(date +%s) - t0))
 sleep 1
-if [ "$RUN_RC" -ne 0 ] && [ "$RUN_RC" -ne 124 ] && [ "$took" -le 30 ] &&
+if [ "$RUN_RC" -ne 0 ] && [ "$RUN_RC" -ne 124 ] && [ "$took" -le $((30 * SLOW)) ] &&
     ! pgrep -f "^$SVDRUN .*--checkpoint $dir" >/dev/null; then
     tap_ok "SIGKILL of one rank of 3: exit $RUN_RC after ${took} s, no process left"
 else
