@@ -142,3 +142,8 @@ sanitize: deps
 valgrind: deps
 	$(MAKE) unit
 	tests/sanitize/valgrind.sh $(B)
+
+# bench/gebrd.c: where dgesdd's sigma-only time goes (issue 9's ceiling); not part of all
+$(B)/gebrd: bench/gebrd.c $(OBJS) | $(B)/obj
+	@echo '  CC LD   $@'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
