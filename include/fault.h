@@ -8,10 +8,11 @@
  *   job        rank 0 finds the job invalid (exit 2 before any collective)
  *   prepare    rank 0 fails its checks before the sweep (exit 3)
  *   alloc      the rank's buffers or workspaces cannot be allocated
- *   bounds     the chunk boundaries do not reach the rank (MPI error path)
  *   lapack     LAPACK returns info > 0 for the rank's first matrix
  *   checkpoint the rank's checkpoint write fails (I/O error)
  *   stop       the rank stops as if signalled, after its first matrix
+ *   compute    the rank fails (as on an I/O error) after its first matrix
+ *   crash      the rank kills itself with SIGKILL after its first matrix
  *   gather     the rank fails just before the result gather
  *   results    rank 0 cannot write --results (I/O error)
  *   hang       the rank sleeps forever before its first matrix (for --timeout)

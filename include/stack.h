@@ -62,7 +62,8 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
                       MPI_Comm comm, char *err, size_t errlen);
 
 /* Writes matrix k's sigma (and U, V^T as LAPACK returned them for the shape
- * stack_lapack_shape gives) at its offsets. Thread-safe. Returns 0 or EIO. */
+ * stack_lapack_shape gives) at its offsets. Master thread only (MPI calls,
+ * and one shared transpose buffer). Returns 0 or EIO. */
 int stack_write(stack_output *out, int64_t k, const double *sigma, const double *u,
                 const double *vt);
 

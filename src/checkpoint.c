@@ -20,7 +20,9 @@ typedef struct {
     int64_t rows, cols, count;
     uint64_t seed;
     int32_t vectors, driver;
-    char pad[16];
+    int32_t input_kind;     /* 0: generated; else 2 * element size + Fortran order */
+    int32_t pad;
+    uint64_t input_id;      /* the input's path, size and mtime, hashed */
 } ckpt_header;
 
 typedef struct {
@@ -43,6 +45,15 @@ static uint32_t record_check(const ckpt_record *r)
     return h;
 }
 
+/* FNV-1a 64 of len bytes, continuing from h. */
+static uint64_t fnv64(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
 static void make_header(ckpt_header *h, const job_t *job)
 {
     memset(h, 0, sizeof *h);
@@ -53,6 +64,18 @@ static void make_header(ckpt_header *h, const job_t *job)
     h->seed = job->seed;
     h->vectors = (int32_t)job->vectors;
     h->driver = (int32_t)job->driver;
+    if (job->input[0]) {
+        /* another file of the same shape must not resume this checkpoint */
+        h->input_kind = 2 * job->input_esize + job->input_fortran;
+        struct stat st;
+        int64_t facts[2] = {0, 0};
+        if (stat(job->input, &st) == 0) {
+            facts[0] = (int64_t)st.st_size;
+            facts[1] = (int64_t)st.st_mtime;
+        }
+        h->input_id = fnv64(fnv64(0xcbf29ce484222325ull, job->input, strlen(job->input)), facts,
+                            sizeof facts);
+    }
 }
 
 /* Writes all of buf, retrying short writes and EINTR. Returns 0 or errno. */
@@ -164,6 +187,8 @@ static const char *header_mismatch(const ckpt_header *h, const job_t *job)
         return "vectors";
     if (h->driver != want.driver)
         return "driver";
+    if (h->input_kind != want.input_kind || h->input_id != want.input_id)
+        return "input (file, dtype, order, size or modification time)";
     return NULL;
 }
 

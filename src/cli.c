@@ -188,6 +188,11 @@ int cli_load_job(const cli_options *opt, job_t *job, int speak)
     else if (opt->resume && (opt->outputs[0] || opt->outputs[1] || opt->outputs[2]))
         clash = "--values, --u and --vt cannot be resumed: a checkpoint keeps the integer "
                 "results only";
+    for (int i = 0; !clash && (opt->outputs[0] || opt->outputs[1] || opt->outputs[2]) &&
+                    i < job->n_engines; i++)
+        if (job->engines[i] == JOB_ENGINE_SCALAPACK)
+            clash = "--values, --u and --vt come from the LAPACK engine; drop scalapack from "
+                    "engine";
     for (int i = 0; !clash && job->input[0] && i < job->n_engines; i++)
         if (job->engines[i] == JOB_ENGINE_SCALAPACK)
             clash = "input with engine = scalapack is not supported (each process would read "

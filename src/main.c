@@ -329,6 +329,7 @@ static void report_stop(const job_t *job, const cli_options *opt, int rank)
     if (checkpoint_load(opt->checkpoint_dir, job, &st, err, sizeof err) != 0) {
         fprintf(stderr, "svdrun: stopped (%s); reading the checkpoint back failed: %s\n", reason,
                 err);
+        checkpoint_state_free(&st);
         return;
     }
     fprintf(stderr, "svdrun: stopped (%s): %lld of %lld matrices are done and kept in %s.\n",

@@ -270,10 +270,10 @@ int npy_read_header(const char *path, npy_header *h, char *err, size_t errlen)
     } else if (npy_parse_header(buf, (size_t)got, h, msg, sizeof msg) != 0) {
         snprintf(err, errlen, "%s: %s", path, msg);
         rc = -1;
-    } else if ((int64_t)st.st_size != h->data_offset + h->data_bytes) {
+    } else if ((int64_t)st.st_size - h->data_offset != h->data_bytes) {
         snprintf(err, errlen, "%s: %s: the shape needs %lld data bytes after the %lld-byte "
                               "header, the file has %lld",
-                 path, (int64_t)st.st_size < h->data_offset + h->data_bytes ? "truncated" : "too long",
+                 path, (int64_t)st.st_size - h->data_offset < h->data_bytes ? "truncated" : "too long",
                  (long long)h->data_bytes, (long long)h->data_offset,
                  (long long)(st.st_size - h->data_offset));
         rc = -1;

@@ -517,10 +517,10 @@ static void compute_group(run_state *st, double **bufs, int64_t first, int n, in
                 write_outputs(st, st->mem->ws[0], first + b);
         }
     } else if (st->out) {
-        /* one matrix per thread, so ws[b] still holds matrix b's vectors below */
+        /* workspace b for matrix b (n <= threads), whichever thread runs it */
 #pragma omp parallel for schedule(static, 1) num_threads(st->cfg->threads) reduction(+ : gen_sum, svd_sum)
         for (int b = 0; b < n; b++)
-            compute_one(st, bufs[b], first + b, generate, omp_get_thread_num(), &gen_sum, &svd_sum);
+            compute_one(st, bufs[b], first + b, generate, b, &gen_sum, &svd_sum);
         for (int b = 0; b < n; b++)
             write_outputs(st, st->mem->ws[b], first + b);
     } else {

@@ -9,9 +9,16 @@
 
 #include "npy.h"
 
+/* Whether LAPACK sees A itself (generated matrices, Fortran-order input)
+ * rather than the transpose a C-order input's bytes are. */
+static int lapack_saw_a(const job_t *job)
+{
+    return !job->input[0] || job->input_fortran;
+}
+
 void stack_lapack_shape(const job_t *job, int64_t *m, int64_t *n)
 {
-    int transposed = job->input[0] && !job->input_fortran;
+    int transposed = !lapack_saw_a(job);
     *m = transposed ? job->cols : job->rows;
     *n = transposed ? job->rows : job->cols;
 }
@@ -78,21 +85,31 @@ int stack_open_input(stack_input *in, const job_t *job, MPI_Comm comm, int64_t l
     in->fh = MPI_FILE_NULL;
     stack_lapack_shape(job, &in->lapack_rows, &in->lapack_cols);
     int rc = MPI_File_open(comm, job->input, MPI_MODE_RDONLY, MPI_INFO_NULL, &in->fh);
-    if (rc != MPI_SUCCESS) {
+    int opened = rc == MPI_SUCCESS, all_opened = 0;
+    if (!opened) {
         char msg[MPI_MAX_ERROR_STRING];
         int len;
         MPI_Error_string(rc, msg, &len);
         snprintf(err, errlen, "%s: cannot open with MPI-IO: %s", job->input, msg);
         in->fh = MPI_FILE_NULL;
+    }
+    /* the reads below are collective: every rank must know that all opened.
+     * A handle opened where another rank failed is left open: closing it is
+     * collective too. */
+    MPI_Allreduce(&opened, &all_opened, 1, MPI_INT, MPI_MIN, comm);
+    if (!all_opened) {
+        in->fh = MPI_FILE_NULL;
+        if (opened)
+            snprintf(err, errlen, "%s: another rank could not open it", job->input);
         return EIO;
     }
+    if (job->input_fortran && job->input_ndim == 3)
+        return read_fortran_slice(in, lo, n, err, errlen);
     if (job->input_esize == 4 &&
         !(in->widen = malloc((size_t)job->rows * (size_t)job->cols * sizeof(float)))) {
         snprintf(err, errlen, "%s: no memory", job->input);
         return ENOMEM;
     }
-    if (job->input_fortran && job->input_ndim == 3)
-        return read_fortran_slice(in, lo, n, err, errlen);
     return 0;
 }
 
@@ -119,7 +136,8 @@ int stack_read(stack_input *in, int64_t k, double *buf)
     MPI_Status status;
     int count = 0;
     int rc = MPI_File_read_at(in->fh, at, dst, 1, block, &status);
-    MPI_Get_count(&status, block, &count);
+    if (rc == MPI_SUCCESS)
+        MPI_Get_count(&status, block, &count);
     MPI_Type_free(&block);
     if (rc != MPI_SUCCESS || count != 1)
         return EIO;
@@ -178,9 +196,13 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
         if (rank == 0)
             unlink(tmp);     /* a stale one from a killed run */
         MPI_Barrier(comm);
-        if (MPI_File_open(comm, tmp, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL,
-                          &out->fh[f]) != MPI_SUCCESS) {
-            snprintf(err, errlen, "%s: cannot create", tmp);
+        int opened = MPI_File_open(comm, tmp, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL,
+                                   &out->fh[f]) == MPI_SUCCESS, all_opened = 0;
+        /* what follows is collective: a handle opened where another rank
+         * failed stays open, since closing it would be collective too */
+        MPI_Allreduce(&opened, &all_opened, 1, MPI_INT, MPI_MIN, comm);
+        if (!all_opened) {
+            snprintf(err, errlen, "%s: cannot create%s", tmp, opened ? " on another rank" : "");
             rc = EIO;
             break;
         }
@@ -194,6 +216,14 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
             rc = EIO;
             break;
         }
+        /* the full size now: a failed last matrix leaves zeros, not a short file */
+        MPI_Offset size = (MPI_Offset)len + (MPI_Offset)job->count *
+                                                (MPI_Offset)out->per_matrix[f] * 8;
+        if (MPI_File_set_size(out->fh[f], size) != MPI_SUCCESS) {
+            snprintf(err, errlen, "%s: cannot size to %lld bytes", tmp, (long long)size);
+            rc = EIO;
+            break;
+        }
         if (rank == 0 && MPI_File_write_at(out->fh[f], 0, hdr, (int)len, MPI_BYTE,
                                            MPI_STATUS_IGNORE) != MPI_SUCCESS) {
             snprintf(err, errlen, "%s: cannot write", tmp);
@@ -201,7 +231,7 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
         }
     }
     int64_t big = job->rows > job->cols ? job->rows : job->cols;
-    if (!rc && job->input_fortran && (paths[STACK_U] || paths[STACK_VT]) &&
+    if (!rc && lapack_saw_a(job) && (paths[STACK_U] || paths[STACK_VT]) &&
         !(out->scratch = malloc((size_t)big * (size_t)big * sizeof(double)))) {
         snprintf(err, errlen, "no memory for transposing U and V^T");
         rc = ENOMEM;
@@ -239,9 +269,9 @@ int stack_write(stack_output *out, int64_t k, const double *sigma, const double 
         rc |= write_block(out, STACK_VALUES, k, sigma);
     int64_t ucols, vtrows;
     vector_dims(job, &ucols, &vtrows);
-    if (job->input_fortran) {
-        /* LAPACK saw A itself: U (rows x ucols) and V^T (vtrows x cols) are
-         * column-major, and the files are C order */
+    if (lapack_saw_a(job)) {
+        /* U (rows x ucols) and V^T (vtrows x cols) are column-major, and the
+         * files are C order */
         if (out->open[STACK_U] && u) {
             transpose(u, job->rows, ucols, out->scratch);
             rc |= write_block(out, STACK_U, k, out->scratch);

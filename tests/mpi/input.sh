@@ -77,6 +77,18 @@ else
     run_diag
 fi
 
+# generated matrices (no input): --values, --u and --vt against numpy on the saved set
+o="$TMPD/gen"
+run_svdrun 2 60 --quiet --rows=9 --cols=5 --count=6 --seed=3 --vectors=thin --save-matrices "$o.m.npy" \
+    --values "$o.v.npy" --u "$o.u.npy" --vt "$o.vt.npy" --results "$o.r.txt" --threads=2 --thread_mode=batch
+if [ "$RUN_RC" -eq 0 ]; then
+    "$PY" "$CHECK" check "$o.m.npy" "$o.v.npy" "$o.u.npy" "$o.vt.npy" "$o.r.txt" >"$TMPD/gen.log" 2>&1
+    tap_from_checks "generated 9x5 set, 2 ranks x 2 batch threads, outputs" "$TMPD/gen.log" $?
+else
+    tap_not_ok "generated 9x5 set with --values, --u, --vt: exit 0"
+    run_diag
+fi
+
 # NaN in matrix 3: reported by index, the others computed, exit 3 at the end
 o="$TMPD/nan"
 run_svdrun 2 60 --quiet --input="$D/nan.npy" --values "$o.v.npy" --results "$o.r.txt"
@@ -119,6 +131,8 @@ bad_case "input with size" "drop size, rows, cols and count" --input="$D/c8_3d.n
 bad_case "input with engine scalapack" "engine = scalapack is not supported" --input="$D/c8_3d.npy" \
     --engine=scalapack
 bad_case "Fortran 3-D input with scatter" "not supported for it" --input="$D/f8_3d.npy" --distribute=scatter
+bad_case "--values with engine scalapack" "come from the LAPACK engine" --size=8 --count=2 \
+    --engine=lapack,scalapack --values "$TMPD/v.npy"
 bad_case "--u with vectors none" "need vectors = thin or full" --input="$D/c8_3d.npy" --u "$TMPD/u.npy"
 printf '[job]\ninput = %s\n' "$D/absent.npy" >"$TMPD/job.ini"
 bad_case "input in a job file, missing" "job.ini: input: .*absent.npy: cannot open" "$TMPD/job.ini"

@@ -176,6 +176,11 @@ expect_refusal() {
 }
 expect_refusal "resume with another seed" "its seed differs" --rows=120 --cols=120 --count=3000 --seed=8 --resume "$dir"
 expect_refusal "resume with another count" "its count differs" --rows=120 --cols=120 --count=3001 --seed=7 --resume "$dir"
+"$PY" -c 'import numpy as np; np.save("'"$TMPD"'/a.npy", np.ones((40, 6, 6)) + np.eye(6))' &&
+    cp "$TMPD/a.npy" "$TMPD/b.npy" && "$PY" -c 'import numpy as np; np.save("'"$TMPD"'/b.npy", 2 * np.ones((40, 6, 6)) + np.eye(6))'
+run_svdrun 2 60 --quiet --input="$TMPD/a.npy" --checkpoint "$TMPD/ckin" --timeout 30
+expect_refusal "resume with another .npy file of the same shape" "its input .* differs" \
+    --input="$TMPD/b.npy" --resume "$TMPD/ckin"
 expect_refusal "--checkpoint into a directory holding a checkpoint" "already holds a checkpoint" "${job[@]}" --checkpoint "$dir"
 expect_refusal "--checkpoint with a sweep" "one configuration run once" "${job[@]}" --ranks=1,2 --checkpoint "$TMPD/sweep"
 expect_refusal "--resume of an empty directory" "no checkpoint here" "${job[@]}" --resume "$TMPD"
