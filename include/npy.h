@@ -15,7 +15,7 @@ long npy_write_header_f8(int fd, int ndim, const int64_t *shape);
 long npy_format_header_f8(char *buf, size_t cap, int ndim, const int64_t *shape);
 
 /* Writes all of buf to fd, retrying short and interrupted writes.
- * Returns 0, or -1 with errno set. */
+ * Returns 0, or -1 with errno set (EIO when a write makes no progress). */
 int npy_write_all(int fd, const void *buf, size_t len);
 
 /* What an .npy header says about the array after it. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "npy.h"
 #include "sysinfo.h"
 
 #define CKPT_MAGIC "SVDRCKP1"
@@ -78,20 +79,10 @@ static void make_header(ckpt_header *h, const job_t *job)
     }
 }
 
-/* Writes all of buf, retrying short writes and EINTR. Returns 0 or errno. */
+/* npy_write_all, returning 0 or the errno value. */
 static int write_all(int fd, const void *buf, size_t len)
 {
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? errno : EIO;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
+    return npy_write_all(fd, buf, len) == 0 ? 0 : errno;
 }
 
 int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t *job, char *err,

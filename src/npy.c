@@ -15,9 +15,11 @@ int npy_write_all(int fd, const void *buf, size_t len)
     const char *p = buf;
     while (len > 0) {
         ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;   /* no progress: give up rather than spin */
             return -1;
         }
         p += w;
