@@ -1,6 +1,7 @@
 /* twostage: singular values through a two-stage bidiagonal reduction (dense to band with BLAS-3, band to bidiagonal by bulge chasing, then dqds). */
 #include "twostage.h"
 
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdbool.h>
@@ -29,7 +30,7 @@ int twostage_nb(int64_t n)
 
 /* The workspace's parts, in doubles, in the order they are laid out. */
 typedef struct {
-    size_t tau, t, panel, trans, band, de, vw, bdsqr;
+    size_t tau, t, panel, left, right, trans, band, de, vw, bdsqr;
     int64_t lpanel;
 } layout;
 
@@ -40,10 +41,13 @@ static bool plan_layout(int64_t m, int64_t n, int nb, layout *l)
     int64_t wide = m > n ? m : n, narrow = m < n ? m : n;
     int64_t panel_cols = nb > 32 ? nb : 32;
     if (nb < 1 || narrow < 1 || !mul_ok(wide, panel_cols) || !mul_ok(narrow, 3 * (int64_t)nb + 1) ||
+        !mul_ok(wide, 2 * (int64_t)nb) ||
         !mul_ok(m, n))
         return false;
     l->tau = (size_t)narrow;
-    l->t = (size_t)nb * (size_t)nb;
+    l->t = 3 * (size_t)nb * (size_t)nb;
+    l->left = (size_t)wide * 2 * (size_t)nb;
+    l->right = l->left;
     l->lpanel = wide * panel_cols;
     l->panel = (size_t)l->lpanel;
     l->trans = m < n ? (size_t)(m * n) : 0;
@@ -60,7 +64,7 @@ size_t twostage_work_doubles(int64_t m, int64_t n, int nb)
     if (!plan_layout(m, n, nb, &l))
         return 0;
     size_t sum = 0;
-    size_t parts[] = {l.tau, l.t, l.panel, l.trans, l.band, l.de, l.vw, l.bdsqr};
+    size_t parts[] = {l.tau, l.t, l.panel, l.left, l.right, l.trans, l.band, l.de, l.vw, l.bdsqr};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (parts[i] > SIZE_MAX / sizeof(double) - sum)
             return 0;
@@ -69,40 +73,110 @@ size_t twostage_work_doubles(int64_t m, int64_t n, int nb)
     return sum;
 }
 
+/* Stage 1's buffers: the panels' reflectors made explicit, so each step's
+ * two one-sided updates become one product. */
+typedef struct {
+    double *tau, *t1, *t2, *p; /* nb; nb x nb each */
+    double *left;              /* ldl x 2nb: [V | Y] */
+    double *right;             /* 2nb x cols: [W^T; U] */
+    lapack_int ldl;
+    double *work; /* dgeqrf and dgelqf */
+    lapack_int lwork;
+} band_bufs;
+
 /* Stage 1: the rows x cols matrix x (rows >= cols) to upper band form of
- * width nb in its top cols x cols block. Column panels by QR with Q^T
- * applied to the right, then row panels shifted by nb by LQ applied to the
- * rows below, so the flops are dlarfb's matrix-matrix products.
- * Returns 0 or the failing LAPACK call's info. */
+ * width nb in its top cols x cols block. Each step takes a QR of a column
+ * panel (Q^T from the left) and an LQ of the row panel right of it (its Q
+ * from the right on the rows below). Rather than two dlarfb passes over the
+ * trailing matrix C, only the panel's nb rows are updated first (the LQ
+ * needs them), and the rows below get both transforms as one rank-2nb
+ * product: C - V W^T - Y U with W^T = T1^T V^T C and
+ * Y = (C U^T - V (U W)^T) T2. Three sweeps of C instead of six, and the
+ * product's inner dimension doubles. Returns 0 or a LAPACK call's info. */
 static int reduce_to_band(lapack_int rows, lapack_int cols, double *x, lapack_int ldx, lapack_int nb,
-                          double *tau, double *t, double *panel, lapack_int lpanel)
+                          const band_bufs *b)
 {
 #define X(i, j) (x + (i) + (size_t)(j) * (size_t)ldx)
+    const lapack_int ldl = b->ldl, ldr = 2 * nb;
     int info = 0;
     for (lapack_int k = 0; k < cols && info == 0; k += nb) {
-        lapack_int ib = cols - k < nb ? cols - k : nb;
-        info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, rows - k, ib, X(k, k), ldx, tau, panel, lpanel);
-        lapack_int rest = cols - k - ib;
+        lapack_int ib = cols - k < nb ? cols - k : nb, tall = rows - k, rest = cols - k - ib;
+        info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, tall, ib, X(k, k), ldx, b->tau, b->work, b->lwork);
         if (info != 0 || rest == 0)
             break;
-        info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'C', rows - k, ib, X(k, k), ldx, tau, t, nb);
+        info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'C', tall, ib, X(k, k), ldx, b->tau, b->t1, nb);
+        if (info != 0)
+            break;
+        double *v = b->left, *wt = b->right, *u = b->right + ib, *y = b->left + ib + (size_t)ib * ldl;
+        for (lapack_int j = 0; j < ib; j++)
+            for (lapack_int i = 0; i < tall; i++)
+                v[i + (size_t)j * ldl] = i < j ? 0.0 : i == j ? 1.0 : *X(k + i, k + j);
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, ib, rest, tall, 1.0, v, ldl, X(k, k + ib),
+                    ldx, 0.0, wt, ldr);
+        cblas_dtrmm(CblasColMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, ib, rest, 1.0, b->t1,
+                    nb, wt, ldr);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, ib, rest, ib, -1.0, v, ldl, wt, ldr, 1.0,
+                    X(k, k + ib), ldx);
+        /* the row panel becomes L, the band's upper edge */
+        lapack_int kk = ib < rest ? ib : rest, below = tall - ib;
+        info = LAPACKE_dgelqf_work(LAPACK_COL_MAJOR, ib, rest, X(k, k + ib), ldx, b->tau, b->work, b->lwork);
         if (info == 0)
-            info = LAPACKE_dlarfb_work(LAPACK_COL_MAJOR, 'L', 'T', 'F', 'C', rows - k, rest, ib,
-                                       X(k, k), ldx, t, nb, X(k, k + ib), ldx, panel, rest);
-        /* the row panel right of the R block becomes L: the band's upper edge */
-        lapack_int kk = ib < rest ? ib : rest;
-        if (info == 0)
-            info = LAPACKE_dgelqf_work(LAPACK_COL_MAJOR, ib, rest, X(k, k + ib), ldx, tau, panel, lpanel);
-        lapack_int below = rows - k - ib;
-        if (info == 0)
-            info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'R', rest, kk, X(k, k + ib), ldx, tau, t, nb);
-        /* dgelqf's Q is H(k)..H(1), so A Q^T is dlarfb's H(1)..H(k) untransposed */
-        if (info == 0)
-            info = LAPACKE_dlarfb_work(LAPACK_COL_MAJOR, 'R', 'N', 'F', 'R', below, rest, kk,
-                                       X(k, k + ib), ldx, t, nb, X(k + ib, k + ib), ldx, panel, below);
+            info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'R', rest, kk, X(k, k + ib), ldx, b->tau,
+                                       b->t2, nb);
+        if (info != 0)
+            break;
+        for (lapack_int j = 0; j < rest; j++)
+            for (lapack_int i = 0; i < kk; i++)
+                u[i + (size_t)j * ldr] = j < i ? 0.0 : j == i ? 1.0 : *X(k + i, k + ib + j);
+        /* dgelqf's H(1)..H(k) from the right is C (I - U^T T2 U) */
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, kk, ib, rest, 1.0, u, ldr, wt, ldr, 0.0, b->p,
+                    nb);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, below, kk, rest, 1.0, X(k + ib, k + ib), ldx,
+                    u, ldr, 0.0, y, ldl);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, below, kk, ib, -1.0, v + ib, ldl, b->p, nb,
+                    1.0, y, ldl);
+        cblas_dtrmm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, below, kk, 1.0,
+                    b->t2, nb, y, ldl);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, below, rest, ib + kk, -1.0, v + ib, ldl, wt,
+                    ldr, 1.0, X(k + ib, k + ib), ldx);
     }
     return info;
 #undef X
+}
+
+/* dlarfg's reflector for (alpha, x[1..len-1]) with stride inc, into v
+ * (v[0] = 1) and x zeroed; returns tau. The band was scaled into LAPACK's
+ * safe range, so a plain sum of squares neither overflows nor loses what
+ * matters; anything near the edges goes to dlarfg itself. */
+static double make_reflector(double *alpha, double *x, int inc, int len, double *v)
+{
+    double ssq = 0.0;
+    for (int i = 1; i < len; i++) {
+        double xi = x[(size_t)(i - 1) * inc];
+        v[i] = xi;
+        ssq += xi * xi;
+    }
+    v[0] = 1.0;
+    if (ssq == 0.0)
+        return 0.0;
+    double tau;
+    if (!(ssq > 1e-280 && ssq < 1e280)) {
+        LAPACKE_dlarfg_work(len, alpha, x, inc, &tau);
+        for (int i = 1; i < len; i++) {
+            v[i] = x[(size_t)(i - 1) * inc];
+            x[(size_t)(i - 1) * inc] = 0.0;
+        }
+        return tau;
+    }
+    double a = *alpha, beta = -copysign(sqrt(a * a + ssq), a);
+    tau = (beta - a) / beta;
+    double scale = 1.0 / (a - beta);
+    for (int i = 1; i < len; i++) {
+        v[i] *= scale;
+        x[(size_t)(i - 1) * inc] = 0.0;
+    }
+    *alpha = beta;
+    return tau;
 }
 
 /* A := A (I - tau v v^T) for the rows x len block at a (leading dimension
@@ -116,12 +190,14 @@ static void reflect_right(double *restrict a, int lda, int rows, int len, const 
     for (int j = 1; j < len; j++) {
         const double *col = a + (size_t)j * lda;
         double vj = v[j];
+#pragma omp simd
         for (int r = 0; r < rows; r++)
             w[r] += col[r] * vj;
     }
     for (int j = 0; j < len; j++) {
         double *col = a + (size_t)j * lda;
         double tv = tau * v[j];
+#pragma omp simd
         for (int r = 0; r < rows; r++)
             col[r] -= tv * w[r];
     }
@@ -135,10 +211,12 @@ static void reflect_left(double *restrict a, int lda, int len, int cols, const d
     for (int j = 0; j < cols; j++) {
         double *col = a + (size_t)j * lda;
         double dot = col[0];
+#pragma omp simd reduction(+ : dot)
         for (int i = 1; i < len; i++)
             dot += v[i] * col[i];
         dot *= tau;
         col[0] -= dot;
+#pragma omp simd
         for (int i = 1; i < len; i++)
             col[i] -= dot * v[i];
     }
@@ -164,23 +242,14 @@ static void chase_band(int n, int b, double *ab, double *v, double *w)
             int len = n - c < b ? n - c : b;
             if (len > 1) {
                 /* row pivot: keep column c, annihilate c+1 .. c+len-1 */
-                double tau, *row = AB(pivot, c);
-                v[0] = 1.0;
-                LAPACKE_dlarfg_work(len, row, row + ld, ld, &tau);
-                for (int j = 1; j < len; j++) {
-                    v[j] = row[(size_t)j * ld];
-                    row[(size_t)j * ld] = 0.0;
-                }
+                double *row = AB(pivot, c);
+                double tau = make_reflector(row, row + ld, ld, len, v);
                 if (tau != 0.0)
                     reflect_right(AB(pivot + 1, c), ld, c + len - 1 - pivot, len, v, tau, w);
                 /* column c: annihilate below the diagonal, then the rows
                  * meet the next block */
                 double *col = AB(c, c);
-                LAPACKE_dlarfg_work(len, col, col + 1, 1, &tau);
-                for (int i = 1; i < len; i++) {
-                    v[i] = col[i];
-                    col[i] = 0.0;
-                }
+                tau = make_reflector(col, col + 1, 1, len, v);
                 int right = n - 1 - c < 2 * b - 1 ? n - 1 - c : 2 * b - 1;
                 if (tau != 0.0 && right > 0)
                     reflect_left(AB(c, c + 1), ld, len, right, v, tau);
@@ -206,7 +275,8 @@ int twostage_sigma(int64_t m, int64_t n, double *a, int64_t lda, int nb, double 
     layout l;
     if (!plan_layout(m, n, nb, &l))
         return -1;
-    double *tau = work, *t = tau + l.tau, *panel = t + l.t, *trans = panel + l.panel;
+    double *tau = work, *t = tau + l.tau, *panel = t + l.t, *left = panel + l.panel;
+    double *right = left + l.left, *trans = right + l.right;
     double *band = trans + l.trans, *d = band + l.band, *e = d + l.de / 2, *vw = e + l.de / 2;
     double *bd_work = vw + l.vw;
     twostage_times local = {0};
@@ -256,7 +326,11 @@ int twostage_sigma(int64_t m, int64_t n, double *a, int64_t lda, int nb, double 
     }
     double t1 = sysinfo_now();
     if (info == 0)
-        info = reduce_to_band(rows, cols, x, ldx, nb, tau, t, panel, (lapack_int)l.lpanel);
+    {
+        band_bufs bufs = {tau, t, t + (size_t)nb * nb, t + 2 * (size_t)nb * nb, left, right,
+                          rows, panel, (lapack_int)l.lpanel};
+        info = reduce_to_band(rows, cols, x, ldx, nb, &bufs);
+    }
     double t2 = sysinfo_now();
     if (info != 0)
         return info > 0 ? -1 : info;

@@ -19,7 +19,7 @@ for bin in "$BUILD"/tests/test_*; do
     name=$(basename "$bin")
     start=$SECONDS
     # one thread each: OpenBLAS and OpenMP thread pools would only slow valgrind down
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 CMOCKA_MESSAGE_OUTPUT=TAP \
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 CMOCKA_MESSAGE_OUTPUT=TAP SVDRUN_TEST_UNDER_VALGRIND=1 \
         timeout -k 10 1200 valgrind --leak-check=full --errors-for-leak-kinds=definite \
         --error-exitcode=99 --suppressions=tests/sanitize/valgrind.supp \
         "$bin" >"$LOG/out" 2>"$LOG/err" </dev/null

@@ -1,6 +1,7 @@
 /* spectrum: test oracle matrices of known singular values, A = Q1 diag(sigma) Q2^T. */
 #include "spectrum.h"
 
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -45,22 +46,24 @@ double *spectrum_matrix(int64_t m, int64_t n, const double *sigma, uint64_t seed
     uint64_t rng = seed;
     int64_t mn = m < n ? m : n;
     double *q1 = random_orthogonal(m, &rng), *q2 = random_orthogonal(n, &rng);
-    double *a = calloc((size_t)(m * n), sizeof *a);
-    int ok = q1 && q2 && a;
-    for (int64_t j = 0; ok && j < n; j++)
-        for (int64_t i = 0; i < m; i++) {
-            double v = 0.0;
-            for (int64_t l = 0; l < mn; l++)
-                v += q1[i + l * m] * sigma[l] * q2[j + l * n];
-            a[i + j * m] = v;
-        }
-    for (int64_t p = 0; ok && p < m; p++)
-        for (int64_t r = 0; ok && r < m; r++) {
-            double d = 0.0;
-            for (int64_t i = 0; i < m; i++)
-                d += q1[i + p * m] * q1[i + r * m];
-            ok = fabs(d - (p == r)) < 1e-13;
-        }
+    double *a = calloc((size_t)(m * n), sizeof *a), *g = malloc((size_t)((m > n ? m : n) * (m > n ? m : n)) * sizeof *g);
+    int ok = q1 && q2 && a && g;
+    /* A = (Q1(:,1:mn) diag(sigma)) Q2(:,1:mn)^T through BLAS: the large
+     * oracles (n = 1000 in test_twostage) would take seconds in loops */
+    for (int64_t l = 0; ok && l < mn; l++)
+        for (int64_t i = 0; i < m; i++)
+            q1[i + l * m] *= sigma[l];
+    if (ok)
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)mn, 1.0, q1, (int)m,
+                    q2, (int)n, 0.0, a, (int)m);
+    /* the oracle checks itself: Q2^T Q2 = I (Q1's columns were scaled) */
+    if (ok)
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, q2, (int)n, q2,
+                    (int)n, 0.0, g, (int)m > (int)n ? (int)m : (int)n);
+    for (int64_t p = 0; ok && p < n; p++)
+        for (int64_t r = 0; ok && r < n; r++)
+            ok = fabs(g[p + r * (m > n ? m : n)] - (p == r)) < 1e-13;
+    free(g);
     free(q1);
     free(q2);
     if (!ok) {
