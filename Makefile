@@ -143,6 +143,11 @@ valgrind: deps
 	$(MAKE) unit
 	tests/sanitize/valgrind.sh $(B)
 
+# bench/twostage.c: the two-stage kernel against dgesdd, for bench/twostage.sh
+$(B)/bench-twostage: bench/twostage.c $(OBJS) | $(B)/obj
+	@echo '  CC LD   $@'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
+
 # bench/gebrd.c: where dgesdd's sigma-only time goes (issue 9's ceiling); not part of all
 $(B)/gebrd: bench/gebrd.c $(OBJS) | $(B)/obj
 	@echo '  CC LD   $@'

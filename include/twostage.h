@@ -8,11 +8,11 @@
 /* Below this many columns (of the narrower side) the kernel key's "twostage"
  * hands the matrix to LAPACK: measured in bench/twostage.sh, where the band's
  * extra pass stops paying for itself. */
-#define TWOSTAGE_MIN_N 160
+#define TWOSTAGE_MIN_N 224
 
 /* Wall seconds of each stage of the last call, for the bench. */
 typedef struct {
-    double qr;     /* the QR (or LQ) first taken of a long rectangle */
+    double prep;   /* scaling, a wide matrix's transposition, a long one's QR */
     double band;   /* stage 1: dense to band */
     double chase;  /* stage 2: band to bidiagonal */
     double bidiag; /* dbdsqr (dqds) on the bidiagonal */

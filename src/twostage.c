@@ -19,13 +19,15 @@
 
 int twostage_nb(int64_t n)
 {
-    /* bench/results/twostage.md: a wider band speeds stage 1's GEMMs and
-     * slows the chase linearly; these are the sweep's best per size */
-    if (n < 600)
+    /* bench/results/twostage.md: a wider band speeds stage 1's products and
+     * slows the chase linearly; these follow the sweep's best per size */
+    if (n < 900)
         return 16;
-    if (n < 3000)
+    if (n < 1500)
         return 24;
-    return 32;
+    if (n < 3000)
+        return 32;
+    return 48;
 }
 
 /* The workspace's parts, in doubles, in the order they are laid out. */
@@ -101,11 +103,9 @@ static int reduce_to_band(lapack_int rows, lapack_int cols, double *x, lapack_in
     int info = 0;
     for (lapack_int k = 0; k < cols && info == 0; k += nb) {
         lapack_int ib = cols - k < nb ? cols - k : nb, tall = rows - k, rest = cols - k - ib;
-        info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, tall, ib, X(k, k), ldx, b->tau, b->work, b->lwork);
+        /* recursive QR: the panel's own flops as BLAS-3, and T with them */
+        info = LAPACKE_dgeqrt3_work(LAPACK_COL_MAJOR, tall, ib, X(k, k), ldx, b->t1, nb);
         if (info != 0 || rest == 0)
-            break;
-        info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'C', tall, ib, X(k, k), ldx, b->tau, b->t1, nb);
-        if (info != 0)
             break;
         double *v = b->left, *wt = b->right, *u = b->right + ib, *y = b->left + ib + (size_t)ib * ldl;
         for (lapack_int j = 0; j < ib; j++)
@@ -119,16 +119,36 @@ static int reduce_to_band(lapack_int rows, lapack_int cols, double *x, lapack_in
                     X(k, k + ib), ldx);
         /* the row panel becomes L, the band's upper edge */
         lapack_int kk = ib < rest ? ib : rest, below = tall - ib;
-        info = LAPACKE_dgelqf_work(LAPACK_COL_MAJOR, ib, rest, X(k, k + ib), ldx, b->tau, b->work, b->lwork);
-        if (info == 0)
-            info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'R', rest, kk, X(k, k + ib), ldx, b->tau,
-                                       b->t2, nb);
-        if (info != 0)
-            break;
-        for (lapack_int j = 0; j < rest; j++)
-            for (lapack_int i = 0; i < kk; i++)
-                u[i + (size_t)j * ldr] = j < i ? 0.0 : j == i ? 1.0 : *X(k + i, k + ib + j);
-        /* dgelqf's H(1)..H(k) from the right is C (I - U^T T2 U) */
+        if (rest >= ib) {
+            /* LQ of the strided row panel as the QR of its contiguous
+             * transpose P^T = Q R: then P Q = R^T = L, and U = V^T */
+            double *pt = b->work;
+            for (lapack_int j = 0; j < rest; j++)
+                for (lapack_int i = 0; i < ib; i++)
+                    pt[j + (size_t)i * rest] = *X(k + i, k + ib + j);
+            info = LAPACKE_dgeqrt3_work(LAPACK_COL_MAJOR, rest, ib, pt, rest, b->t2, nb);
+            if (info != 0)
+                break;
+            for (lapack_int j = 0; j < rest; j++)
+                for (lapack_int i = 0; i < ib; i++) {
+                    double vji = pt[j + (size_t)i * rest];
+                    u[i + (size_t)j * ldr] = j < i ? 0.0 : j == i ? 1.0 : vji;
+                    if (j <= i)
+                        *X(k + i, k + ib + j) = vji;
+                }
+        } else {
+            info = LAPACKE_dgelqf_work(LAPACK_COL_MAJOR, ib, rest, X(k, k + ib), ldx, b->tau, b->work,
+                                       b->lwork);
+            if (info == 0)
+                info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'R', rest, kk, X(k, k + ib), ldx, b->tau,
+                                           b->t2, nb);
+            if (info != 0)
+                break;
+            for (lapack_int j = 0; j < rest; j++)
+                for (lapack_int i = 0; i < kk; i++)
+                    u[i + (size_t)j * ldr] = j < i ? 0.0 : j == i ? 1.0 : *X(k + i, k + ib + j);
+        }
+        /* the right transform is C (I - U^T T2 U) either way */
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, kk, ib, rest, 1.0, u, ldr, wt, ldr, 0.0, b->p,
                     nb);
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, below, kk, rest, 1.0, X(k + ib, k + ib), ldx,
@@ -180,11 +200,13 @@ static double make_reflector(double *alpha, double *x, int inc, int len, double 
 }
 
 /* A := A (I - tau v v^T) for the rows x len block at a (leading dimension
- * lda, v[0] = 1); w holds rows doubles. */
+ * lda, v[0] = 1); w holds rows doubles. Rows run down the columns, so each
+ * pass is a vector operation over w. */
 TWOSTAGE_CLONES
 static void reflect_right(double *restrict a, int lda, int rows, int len, const double *restrict v,
                           double tau, double *restrict w)
 {
+#pragma omp simd
     for (int r = 0; r < rows; r++)
         w[r] = a[r];
     for (int j = 1; j < len; j++) {
@@ -195,31 +217,77 @@ static void reflect_right(double *restrict a, int lda, int rows, int len, const 
             w[r] += col[r] * vj;
     }
     for (int j = 0; j < len; j++) {
-        double *col = a + (size_t)j * lda;
-        double tv = tau * v[j];
+        double *col = a + (size_t)j * lda, tv = tau * v[j];
 #pragma omp simd
         for (int r = 0; r < rows; r++)
             col[r] -= tv * w[r];
     }
 }
 
-/* A := (I - tau v v^T) A for the len x cols block at a (v[0] = 1). */
+/* A := (I - tau v v^T) A for the len x cols block at a (v[0] = 1). Four
+ * columns at a time: one column's dot product is a chain of dependent adds,
+ * four are independent. */
 TWOSTAGE_CLONES
 static void reflect_left(double *restrict a, int lda, int len, int cols, const double *restrict v,
                          double tau)
 {
-    for (int j = 0; j < cols; j++) {
-        double *col = a + (size_t)j * lda;
-        double dot = col[0];
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) {
+        double *c0 = a + (size_t)j * lda, *c1 = c0 + lda, *c2 = c1 + lda, *c3 = c2 + lda;
+        double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
+#pragma omp simd reduction(+ : d0, d1, d2, d3)
+        for (int i = 0; i < len; i++) {
+            d0 += v[i] * c0[i];
+            d1 += v[i] * c1[i];
+            d2 += v[i] * c2[i];
+            d3 += v[i] * c3[i];
+        }
+        d0 *= tau;
+        d1 *= tau;
+        d2 *= tau;
+        d3 *= tau;
+#pragma omp simd
+        for (int i = 0; i < len; i++) {
+            c0[i] -= d0 * v[i];
+            c1[i] -= d1 * v[i];
+            c2[i] -= d2 * v[i];
+            c3[i] -= d3 * v[i];
+        }
+    }
+    for (; j < cols; j++) {
+        double *col = a + (size_t)j * lda, dot = 0.0;
 #pragma omp simd reduction(+ : dot)
-        for (int i = 1; i < len; i++)
+        for (int i = 0; i < len; i++)
             dot += v[i] * col[i];
         dot *= tau;
-        col[0] -= dot;
 #pragma omp simd
-        for (int i = 1; i < len; i++)
+        for (int i = 0; i < len; i++)
             col[i] -= dot * v[i];
     }
+}
+
+/* One block of sweep: the right reflector from row pivot over columns
+ * c .. c+len-1, then the left one from column c. */
+static void chase_step(int n, int b, double *ab, int pivot, int c, double *v, double *w)
+{
+    const int ld = 3 * b, off = 2 * b - 1;
+#define AB(i, j) (ab + off + (i) + (size_t)(j) * (size_t)ld)
+    int len = n - c < b ? n - c : b;
+    if (len < 2)
+        return;
+    /* row pivot: keep column c, annihilate c+1 .. c+len-1 */
+    double *row = AB(pivot, c);
+    double tau = make_reflector(row, row + ld, ld, len, v);
+    if (tau != 0.0)
+        reflect_right(AB(pivot + 1, c), ld, c + len - 1 - pivot, len, v, tau, w);
+    /* column c: annihilate below the diagonal; the rows then reach into
+     * the next block */
+    double *col = AB(c, c);
+    tau = make_reflector(col, col + 1, 1, len, v);
+    int right = n - 1 - c < 2 * b - 1 ? n - 1 - c : 2 * b - 1;
+    if (tau != 0.0 && right > 0)
+        reflect_left(AB(c, c + 1), ld, len, right, v, tau);
+#undef AB
 }
 
 /* Stage 2: the upper band of width b of the n x n matrix in ab to upper
@@ -231,34 +299,40 @@ static void reflect_left(double *restrict a, int lda, int len, int cols, const d
  * dimension LD. Sweep s makes row s bidiagonal with one right reflector,
  * then chases its fill down the band in b-wide blocks, one left and one
  * right reflector per block, each touching at most 2b x b entries. The
- * triangles each block leaves behind belong to the next sweeps. */
+ * triangles each block leaves behind belong to the next sweeps.
+ *
+ * Sweeps run CHASE_WAVE at a time, each two blocks behind the one before:
+ * block k of sweep s+1 touches what blocks up to k+2 of sweep s wrote and
+ * nothing block k+3 reads, so the order of every overlapping pair is the
+ * sequential one (the result is bit for bit the same) while a stretch of
+ * band is reused by CHASE_WAVE sweeps before it leaves the cache. */
+#ifndef CHASE_WAVE
+#define CHASE_WAVE 8
+#endif
+
 static void chase_band(int n, int b, double *ab, double *v, double *w)
 {
-    const int ld = 3 * b, off = 2 * b - 1;
-#define AB(i, j) (ab + off + (i) + (size_t)(j) * (size_t)ld)
-    for (int s = 0; s + 1 < n; s++) {
-        int pivot = s, c = s + 1;
-        while (c < n) {
-            int len = n - c < b ? n - c : b;
-            if (len > 1) {
-                /* row pivot: keep column c, annihilate c+1 .. c+len-1 */
-                double *row = AB(pivot, c);
-                double tau = make_reflector(row, row + ld, ld, len, v);
-                if (tau != 0.0)
-                    reflect_right(AB(pivot + 1, c), ld, c + len - 1 - pivot, len, v, tau, w);
-                /* column c: annihilate below the diagonal, then the rows
-                 * meet the next block */
-                double *col = AB(c, c);
-                tau = make_reflector(col, col + 1, 1, len, v);
-                int right = n - 1 - c < 2 * b - 1 ? n - 1 - c : 2 * b - 1;
-                if (tau != 0.0 && right > 0)
-                    reflect_left(AB(c, c + 1), ld, len, right, v, tau);
+    for (int s0 = 0; s0 + 1 < n; s0 += CHASE_WAVE) {
+        int sweeps = n - 1 - s0 < CHASE_WAVE ? n - 1 - s0 : CHASE_WAVE;
+        int pivot[CHASE_WAVE], c[CHASE_WAVE];
+        for (int i = 0; i < sweeps; i++) {
+            pivot[i] = s0 + i;
+            c[i] = s0 + i + 1;
+        }
+        for (int t = 0, active = sweeps; active > 0; t++) {
+            active = 0;
+            for (int i = 0; i < sweeps; i++) {
+                if (c[i] >= n)
+                    continue;
+                active++;
+                if (t < 2 * i)
+                    continue;
+                chase_step(n, b, ab, pivot[i], c[i], v, w);
+                pivot[i] = c[i];
+                c[i] += b;
             }
-            pivot = c;
-            c += b;
         }
     }
-#undef AB
 }
 
 int twostage_sigma(int64_t m, int64_t n, double *a, int64_t lda, int nb, double *sigma,
@@ -282,9 +356,15 @@ int twostage_sigma(int64_t m, int64_t n, double *a, int64_t lda, int nb, double 
     twostage_times local = {0};
     double t0 = sysinfo_now();
 
-    /* scale into LAPACK's safe range exactly as dgesdd does */
-    double anrm = LAPACKE_dlange_work(LAPACK_COL_MAJOR, 'M', (lapack_int)m, (lapack_int)n, a,
-                                      (lapack_int)lda, NULL);
+    /* scale into LAPACK's safe range as dgesdd does (dlange is 5x slower
+     * than this loop and the caller has checked a is finite) */
+    double anrm = 0.0;
+    for (int64_t j = 0; j < n; j++) {
+        const double *col = a + j * lda;
+#pragma omp simd reduction(max : anrm)
+        for (int64_t i = 0; i < m; i++)
+            anrm = fmax(anrm, fabs(col[i]));
+    }
     int64_t narrow = m < n ? m : n;
     if (anrm == 0.0) {
         memset(sigma, 0, (size_t)narrow * sizeof *sigma);
@@ -358,7 +438,7 @@ int twostage_sigma(int64_t m, int64_t n, double *a, int64_t lda, int nb, double 
         if (scaled_to != 0.0)
             LAPACKE_dlascl_work(LAPACK_COL_MAJOR, 'G', 0, 0, scaled_to, anrm, cols, 1, sigma, cols);
     }
-    local.qr = t1 - t0;
+    local.prep = t1 - t0;
     local.band = t2 - t1;
     local.chase = t3 - t2;
     local.bidiag = t4 - t3;

@@ -1,0 +1,191 @@
+/* twostage: times the two-stage kernel against dgesdd for singular values only, one thread, and prints one JSON line per measurement. */
+#include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "matgen.h"
+#include "sysinfo.h"
+#include "twostage.h"
+
+extern void openblas_set_num_threads(int n);
+
+typedef struct {
+    int m, n;
+    double *a, *x, *s_lapack, *s_two, *work;
+    size_t work_len;
+} bench_case;
+
+/* "N" or "MxN"; 0 on a bad shape. */
+static int parse_shape(const char *arg, int *m, int *n)
+{
+    char tail = 0;
+    if (sscanf(arg, "%dx%d%c", m, n, &tail) == 2 && *m > 0 && *n > 0)
+        return 1;
+    if (sscanf(arg, "%d%c", n, &tail) == 1 && *n > 0) {
+        *m = *n;
+        return 1;
+    }
+    return 0;
+}
+
+static int case_open(bench_case *c, int m, int n, int nb)
+{
+    size_t mn = (size_t)m * (size_t)n, k = (size_t)(m < n ? m : n);
+    c->m = m;
+    c->n = n;
+    c->work_len = twostage_work_doubles(m, n, nb);
+    c->a = malloc(mn * sizeof *c->a);
+    c->x = malloc(mn * sizeof *c->x);
+    c->s_lapack = malloc(k * sizeof(double));
+    c->s_two = malloc(k * sizeof(double));
+    c->work = malloc(c->work_len * sizeof(double));
+    if (!c->a || !c->x || !c->s_lapack || !c->s_two || !c->work || c->work_len == 0)
+        return 0;
+    matgen_fill(0, 0, m, n, c->a, m, MATGEN_COL_MAJOR);
+    return 1;
+}
+
+static void case_close(bench_case *c)
+{
+    free(c->a);
+    free(c->x);
+    free(c->s_lapack);
+    free(c->s_two);
+    free(c->work);
+}
+
+static double time_lapack(bench_case *c)
+{
+    memcpy(c->x, c->a, (size_t)c->m * (size_t)c->n * sizeof *c->x);
+    double t0 = sysinfo_now();
+    int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', c->m, c->n, c->x, c->m, c->s_lapack, NULL, 1, NULL, 1);
+    double t = sysinfo_now() - t0;
+    return info == 0 ? t : NAN;
+}
+
+static double time_twostage(bench_case *c, int nb, twostage_times *st)
+{
+    memcpy(c->x, c->a, (size_t)c->m * (size_t)c->n * sizeof *c->x);
+    double t0 = sysinfo_now();
+    int info = twostage_sigma(c->m, c->n, c->x, c->m, nb, c->s_two, c->work, st);
+    double t = sysinfo_now() - t0;
+    return info == 0 ? t : NAN;
+}
+
+/* max |sigma_twostage - sigma_dgesdd| / sigma_max of the last two calls */
+static double sigma_error(const bench_case *c)
+{
+    int k = c->m < c->n ? c->m : c->n;
+    double e = 0.0;
+    for (int i = 0; i < k; i++)
+        e = fmax(e, fabs(c->s_two[i] - c->s_lapack[i]));
+    return c->s_lapack[0] > 0.0 ? e / c->s_lapack[0] : e;
+}
+
+static void print_stages(const twostage_times *st)
+{
+    printf("\"prep_s\": %.6f, \"band_s\": %.6f, \"chase_s\": %.6f, \"bidiag_s\": %.6f", st->prep, st->band,
+           st->chase, st->bidiag);
+}
+
+/* ratio ROUNDS SHAPE...: each round times dgesdd and the kernel (tuned nb)
+ * on every shape, alternating which goes first. */
+static int mode_ratio(int rounds, int nshapes, char **shapes)
+{
+    for (int r = 1; r <= rounds; r++)
+        for (int i = 0; i < nshapes; i++) {
+            int m, n;
+            if (!parse_shape(shapes[i], &m, &n))
+                return 2;
+            int nb = twostage_nb(m < n ? m : n);
+            bench_case c;
+            if (!case_open(&c, m, n, nb))
+                return 1;
+            twostage_times st;
+            double tl, tt;
+            if (r % 2) {
+                tl = time_lapack(&c);
+                tt = time_twostage(&c, nb, &st);
+            } else {
+                tt = time_twostage(&c, nb, &st);
+                tl = time_lapack(&c);
+            }
+            printf("{\"mode\": \"ratio\", \"round\": %d, \"m\": %d, \"n\": %d, \"nb\": %d, \"lapack_s\": %.6f, "
+                   "\"twostage_s\": %.6f, \"sigma_err\": %.3e, ",
+                   r, m, n, nb, tl, tt, sigma_error(&c));
+            print_stages(&st);
+            printf("}\n");
+            fflush(stdout);
+            case_close(&c);
+        }
+    return 0;
+}
+
+/* tune REPS N NB...: the kernel alone at each band width */
+static int mode_tune(int reps, const char *shape, int nnb, char **nbs)
+{
+    int m, n;
+    if (!parse_shape(shape, &m, &n))
+        return 2;
+    for (int rep = 1; rep <= reps; rep++)
+        for (int i = 0; i < nnb; i++) {
+            int nb = atoi(nbs[i]);
+            bench_case c;
+            if (nb < 1 || !case_open(&c, m, n, nb))
+                return 2;
+            twostage_times st;
+            double t = time_twostage(&c, nb, &st);
+            printf("{\"mode\": \"tune\", \"rep\": %d, \"m\": %d, \"n\": %d, \"nb\": %d, \"twostage_s\": %.6f, ", rep,
+                   m, n, nb, t);
+            print_stages(&st);
+            printf("}\n");
+            fflush(stdout);
+            case_close(&c);
+        }
+    return 0;
+}
+
+/* crossover BUDGET N...: both, alternately, enough times per n to fill about
+ * BUDGET seconds; one line per n with the mean of each. */
+static int mode_crossover(double budget, int nshapes, char **shapes)
+{
+    for (int i = 0; i < nshapes; i++) {
+        int m, n;
+        if (!parse_shape(shapes[i], &m, &n))
+            return 2;
+        int nb = twostage_nb(m < n ? m : n);
+        bench_case c;
+        if (!case_open(&c, m, n, nb))
+            return 1;
+        twostage_times st;
+        double probe = time_lapack(&c) + time_twostage(&c, nb, &st);
+        int reps = (int)fmin(20000.0, fmax(3.0, budget / fmax(probe, 1e-6)));
+        double tl = 0.0, tt = 0.0;
+        for (int rep = 0; rep < reps; rep++) {
+            tl += time_lapack(&c);
+            tt += time_twostage(&c, nb, &st);
+        }
+        printf("{\"mode\": \"crossover\", \"m\": %d, \"n\": %d, \"nb\": %d, \"reps\": %d, \"lapack_s\": %.8f, "
+               "\"twostage_s\": %.8f}\n",
+               m, n, nb, reps, tl / reps, tt / reps);
+        fflush(stdout);
+        case_close(&c);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    openblas_set_num_threads(1);
+    if (argc >= 4 && strcmp(argv[1], "ratio") == 0)
+        return mode_ratio(atoi(argv[2]), argc - 3, argv + 3);
+    if (argc >= 5 && strcmp(argv[1], "tune") == 0)
+        return mode_tune(atoi(argv[2]), argv[3], argc - 4, argv + 4);
+    if (argc >= 4 && strcmp(argv[1], "crossover") == 0)
+        return mode_crossover(atof(argv[2]), argc - 3, argv + 3);
+    fprintf(stderr, "usage: twostage ratio ROUNDS SHAPE... | tune REPS SHAPE NB... | "
+                    "crossover SECONDS SHAPE...   (SHAPE: N or MxN)\n");
+    return 2;
+}
