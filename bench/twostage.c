@@ -12,7 +12,7 @@
 extern void openblas_set_num_threads(int n);
 
 typedef struct {
-    int m, n;
+    int m, n, nb;
     double *a, *x, *s_lapack, *s_two, *work;
     size_t work_len;
 } bench_case;
@@ -30,8 +30,14 @@ static int parse_shape(const char *arg, int *m, int *n)
     return 0;
 }
 
-static int case_open(bench_case *c, int m, int n, int nb)
+/* The generated matrix of SHAPE and buffers for both kernels, band nb (0:
+ * the tuned one). Returns 0, 2 for a bad shape, 1 when memory runs out. */
+static int case_open(bench_case *c, const char *shape, int nb)
 {
+    int m, n;
+    if (!parse_shape(shape, &m, &n) || nb < 0)
+        return 2;
+    c->nb = nb = nb ? nb : twostage_nb(m < n ? m : n);
     size_t mn = (size_t)m * (size_t)n, k = (size_t)(m < n ? m : n);
     c->m = m;
     c->n = n;
@@ -42,9 +48,9 @@ static int case_open(bench_case *c, int m, int n, int nb)
     c->s_two = malloc(k * sizeof(double));
     c->work = malloc(c->work_len * sizeof(double));
     if (!c->a || !c->x || !c->s_lapack || !c->s_two || !c->work || c->work_len == 0)
-        return 0;
+        return 1;
     matgen_fill(0, 0, m, n, c->a, m, MATGEN_COL_MAJOR);
-    return 1;
+    return 0;
 }
 
 static void case_close(bench_case *c)
@@ -65,11 +71,11 @@ static double time_lapack(bench_case *c)
     return info == 0 ? t : NAN;
 }
 
-static double time_twostage(bench_case *c, int nb, twostage_times *st)
+static double time_twostage(bench_case *c, twostage_times *st)
 {
     memcpy(c->x, c->a, (size_t)c->m * (size_t)c->n * sizeof *c->x);
     double t0 = sysinfo_now();
-    int info = twostage_sigma(c->m, c->n, c->x, c->m, nb, c->s_two, c->work, st);
+    int info = twostage_sigma(c->m, c->n, c->x, c->m, c->nb, c->s_two, c->work, st);
     double t = sysinfo_now() - t0;
     return info == 0 ? t : NAN;
 }
@@ -96,25 +102,22 @@ static int mode_ratio(int rounds, int nshapes, char **shapes)
 {
     for (int r = 1; r <= rounds; r++)
         for (int i = 0; i < nshapes; i++) {
-            int m, n;
-            if (!parse_shape(shapes[i], &m, &n))
-                return 2;
-            int nb = twostage_nb(m < n ? m : n);
             bench_case c;
-            if (!case_open(&c, m, n, nb))
-                return 1;
+            int rc = case_open(&c, shapes[i], 0);
+            if (rc != 0)
+                return rc;
             twostage_times st;
             double tl, tt;
             if (r % 2) {
                 tl = time_lapack(&c);
-                tt = time_twostage(&c, nb, &st);
+                tt = time_twostage(&c, &st);
             } else {
-                tt = time_twostage(&c, nb, &st);
+                tt = time_twostage(&c, &st);
                 tl = time_lapack(&c);
             }
             printf("{\"mode\": \"ratio\", \"round\": %d, \"m\": %d, \"n\": %d, \"nb\": %d, \"lapack_s\": %.6f, "
                    "\"twostage_s\": %.6f, \"sigma_err\": %.3e, ",
-                   r, m, n, nb, tl, tt, sigma_error(&c));
+                   r, c.m, c.n, c.nb, tl, tt, sigma_error(&c));
             print_stages(&st);
             printf("}\n");
             fflush(stdout);
@@ -126,19 +129,16 @@ static int mode_ratio(int rounds, int nshapes, char **shapes)
 /* tune REPS N NB...: the kernel alone at each band width */
 static int mode_tune(int reps, const char *shape, int nnb, char **nbs)
 {
-    int m, n;
-    if (!parse_shape(shape, &m, &n))
-        return 2;
     for (int rep = 1; rep <= reps; rep++)
         for (int i = 0; i < nnb; i++) {
-            int nb = atoi(nbs[i]);
             bench_case c;
-            if (nb < 1 || !case_open(&c, m, n, nb))
-                return 2;
+            int nb = atoi(nbs[i]), rc = nb > 0 ? case_open(&c, shape, nb) : 2;
+            if (rc != 0)
+                return rc;
             twostage_times st;
-            double t = time_twostage(&c, nb, &st);
+            double t = time_twostage(&c, &st);
             printf("{\"mode\": \"tune\", \"rep\": %d, \"m\": %d, \"n\": %d, \"nb\": %d, \"twostage_s\": %.6f, ", rep,
-                   m, n, nb, t);
+                   c.m, c.n, c.nb, t);
             print_stages(&st);
             printf("}\n");
             fflush(stdout);
@@ -152,24 +152,21 @@ static int mode_tune(int reps, const char *shape, int nnb, char **nbs)
 static int mode_crossover(double budget, int nshapes, char **shapes)
 {
     for (int i = 0; i < nshapes; i++) {
-        int m, n;
-        if (!parse_shape(shapes[i], &m, &n))
-            return 2;
-        int nb = twostage_nb(m < n ? m : n);
         bench_case c;
-        if (!case_open(&c, m, n, nb))
-            return 1;
+        int rc = case_open(&c, shapes[i], 0);
+        if (rc != 0)
+            return rc;
         twostage_times st;
-        double probe = time_lapack(&c) + time_twostage(&c, nb, &st);
+        double probe = time_lapack(&c) + time_twostage(&c, &st);
         int reps = (int)fmin(20000.0, fmax(3.0, budget / fmax(probe, 1e-6)));
         double tl = 0.0, tt = 0.0;
         for (int rep = 0; rep < reps; rep++) {
             tl += time_lapack(&c);
-            tt += time_twostage(&c, nb, &st);
+            tt += time_twostage(&c, &st);
         }
         printf("{\"mode\": \"crossover\", \"m\": %d, \"n\": %d, \"nb\": %d, \"reps\": %d, \"lapack_s\": %.8f, "
                "\"twostage_s\": %.8f}\n",
-               m, n, nb, reps, tl / reps, tt / reps);
+               c.m, c.n, c.nb, reps, tl / reps, tt / reps);
         fflush(stdout);
         case_close(&c);
     }
