@@ -24,6 +24,9 @@ typedef enum { JOB_DRIVER_GESDD, JOB_DRIVER_GESVD } job_driver;
 typedef enum { JOB_DIST_REGENERATE, JOB_DIST_SCATTER } job_distribute;
 typedef enum { JOB_MODE_BLAS, JOB_MODE_BATCH } job_thread_mode;
 typedef enum { JOB_ENGINE_LAPACK, JOB_ENGINE_SCALAPACK } job_engine;
+/* How engine lapack computes: LAPACK's driver, or singular values through the
+ * two-stage reduction (twostage.h; vectors none only). */
+typedef enum { JOB_KERNEL_LAPACK, JOB_KERNEL_TWOSTAGE } job_kernel;
 
 /* A flat struct (no pointers), so rank 0 can broadcast it as bytes. */
 typedef struct {
@@ -43,6 +46,8 @@ typedef struct {
     int repeat;
     int n_engines;
     job_engine engines[2];
+    int n_kernels;
+    job_kernel kernels[2];          /* engine lapack only; scalapack ignores it */
     int group;                      /* scalapack: ranks per matrix; 0: all ranks of a configuration */
     int grid_p, grid_q;             /* scalapack: process grid; 0 x 0: auto, the squarest */
     int block;                      /* scalapack: block-cyclic block size */
@@ -64,7 +69,7 @@ extern const char *const job_keys[];
 
 /* Fills the defaults: seed 0, vectors none, gesdd, regenerate, every rank,
  * threads from OMP_NUM_THREADS (else 1), blas, repeat 1, engine lapack,
- * group of all ranks, grid auto, block 64. */
+ * kernel lapack, group of all ranks, grid auto, block 64. */
 void job_init(job_t *job);
 
 /* Sets one key from its text; a later call wins, so flags override the file
@@ -76,8 +81,9 @@ void job_init(job_t *job);
  * duplicated or over-long list. The job is unchanged on error. */
 int job_set(job_t *job, const char *key, const char *value, char *err, size_t errlen);
 
-/* Reads an INI file whose keys live in section [job]; a key given twice, or
- * size together with rows/cols, is an error there. Returns 0, or -1 with
+/* Reads an INI file whose keys live in section [job]; a key given twice,
+ * size together with rows/cols, or kernel twostage together with vectors
+ * thin or full, is an error there (at the line of the later key). Returns 0, or -1 with
  * "path:line: message" in err (or "path: message" when it cannot be read or
  * exceeds JOB_FILE_MAX bytes). The job is unchanged on error. */
 int job_parse_file(job_t *job, const char *path, char *err, size_t errlen);
@@ -86,8 +92,8 @@ int job_parse_file(job_t *job, const char *path, char *err, size_t errlen);
  * Same contract, same messages. */
 int job_parse_string(job_t *job, const char *text, const char *name, char *err, size_t errlen);
 
-/* Checks the whole job once every source is applied: required keys; with
- * engine lapack, every array LAPACK indexes (A, and U, VT as vectors asks)
+/* Checks the whole job once every source is applied: required keys; kernel
+ * twostage only with vectors none; with engine lapack, every array LAPACK indexes (A, and U, VT as vectors asks)
  * within JOB_LAPACK_ELEMS_MAX elements; count x rows x cols x 8 bytes within
  * int64; the results rank 0 keeps within half the physical memory
  * (job_check_results_memory); a name. Returns 0 or -1 with a message. */
@@ -110,5 +116,6 @@ const char *job_driver_name(job_driver d);
 const char *job_distribute_name(job_distribute d);
 const char *job_thread_mode_name(job_thread_mode m);
 const char *job_engine_name(job_engine e);
+const char *job_kernel_name(job_kernel k);
 
 #endif

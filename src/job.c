@@ -14,8 +14,8 @@
 
 const char *const job_keys[] = {
     "name", "size", "rows", "cols", "count", "seed", "vectors", "driver",
-    "distribute", "ranks", "threads", "thread_mode", "repeat", "engine", "group", "grid",
-    "block", "input", NULL,
+    "distribute", "ranks", "threads", "thread_mode", "repeat", "engine", "kernel", "group",
+    "grid", "block", "input", NULL,
 };
 
 static const char *const vectors_names[] = {"none", "thin", "full", NULL};
@@ -23,12 +23,14 @@ static const char *const driver_names[] = {"gesdd", "gesvd", NULL};
 static const char *const distribute_names[] = {"regenerate", "scatter", NULL};
 static const char *const mode_names[] = {"blas", "batch", NULL};
 static const char *const engine_names[] = {"lapack", "scalapack", NULL};
+static const char *const kernel_names[] = {"lapack", "twostage", NULL};
 
 const char *job_vectors_name(job_vectors v) { return vectors_names[v]; }
 const char *job_driver_name(job_driver d) { return driver_names[d]; }
 const char *job_distribute_name(job_distribute d) { return distribute_names[d]; }
 const char *job_thread_mode_name(job_thread_mode m) { return mode_names[m]; }
 const char *job_engine_name(job_engine e) { return engine_names[e]; }
+const char *job_kernel_name(job_kernel k) { return kernel_names[k]; }
 
 void job_init(job_t *job)
 {
@@ -53,6 +55,8 @@ void job_init(job_t *job)
     job->repeat = 1;
     job->n_engines = 1;
     job->engines[0] = JOB_ENGINE_LAPACK;
+    job->n_kernels = 1;
+    job->kernels[0] = JOB_KERNEL_LAPACK;
     job->block = 64;
 }
 
@@ -247,6 +251,12 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
         next.n_engines = n;
         for (int i = 0; i < n; i++)
             next.engines[i] = (job_engine)items[i];
+    } else if (strcmp(key, "kernel") == 0) {
+        if (parse_list(value, kernel_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
+            goto bad;
+        next.n_kernels = n;
+        for (int i = 0; i < n; i++)
+            next.kernels[i] = (job_kernel)items[i];
     } else if (strcmp(key, "group") == 0) {
         if (parse_int(value, 1, JOB_RANKS_MAX, "ranks per matrix", &v, err, errlen) != 0)
             goto bad;
@@ -290,6 +300,28 @@ bad:;
     char msg[JOB_MSG_MAX];
     snprintf(msg, sizeof msg, "%s", err);
     snprintf(err, errlen, "%s: %s", key, msg);
+    return -1;
+}
+
+/* Kernel twostage computes singular values only, so vectors thin or full
+ * with twostage in the kernel list is refused. key is the key that made the
+ * clash (kernel or vectors), which the message names first. Returns 0 or -1
+ * with a message. */
+static int check_kernel_vectors(const job_t *job, const char *key, char *err, size_t errlen)
+{
+    int twostage = 0;
+    for (int i = 0; i < job->n_kernels; i++)
+        twostage |= job->kernels[i] == JOB_KERNEL_TWOSTAGE;
+    if (!twostage || job->vectors == JOB_VECTORS_NONE)
+        return 0;
+    if (strcmp(key, "vectors") == 0)
+        snprintf(err, errlen, "vectors: '%s' asks for U and V^T, but kernel twostage computes "
+                 "singular values only (set vectors = none, or drop twostage from kernel)",
+                 job_vectors_name(job->vectors));
+    else
+        snprintf(err, errlen, "kernel: twostage computes singular values only, but vectors is "
+                 "'%s' (drop twostage from kernel, or set vectors = none)",
+                 job_vectors_name(job->vectors));
     return -1;
 }
 
@@ -343,7 +375,9 @@ static int on_ini_key(void *user, const char *section, const char *key, const ch
         }
         ctx->seen |= 1u << idx;
     }
-    if (job_set(ctx->job, key, value, ctx->err, ctx->errlen) != 0) {
+    if (job_set(ctx->job, key, value, ctx->err, ctx->errlen) != 0 ||
+        ((strcmp(key, "kernel") == 0 || strcmp(key, "vectors") == 0) &&
+         check_kernel_vectors(ctx->job, key, ctx->err, ctx->errlen) != 0)) {
         ctx->failed = 1;
         return 0;
     }
@@ -466,7 +500,8 @@ uint64_t job_results_bytes(const job_t *job)
 {
     uint64_t sets = 2, configs = (uint64_t)(job->n_ranks > 0 ? job->n_ranks : 1), b;
     configs *= (uint64_t)job->n_threads * (uint64_t)job->n_thread_modes *
-               (uint64_t)job->n_distribute * (uint64_t)job->n_engines;
+               (uint64_t)job->n_distribute * (uint64_t)job->n_engines *
+               (uint64_t)job->n_kernels;
     sets += configs;
     if (__builtin_mul_overflow((uint64_t)job->count, sets * JOB_RESULT_BYTES, &b))
         return UINT64_MAX;
@@ -533,7 +568,9 @@ int job_validate(job_t *job, char *err, size_t errlen)
         snprintf(err, errlen, "missing key 'count'");
         return -1;
     }
-    if (check_lapack_arrays(job, err, errlen) != 0)
+    /* flags may set vectors and kernel in any order: the clash is judged at the end */
+    if (check_kernel_vectors(job, "kernel", err, errlen) != 0 ||
+        check_lapack_arrays(job, err, errlen) != 0)
         return -1;
     /* one matrix must fit size_t arithmetic, and the whole set (--save-matrices
      * writes it, .npy counts it) an int64 of bytes */

@@ -71,6 +71,8 @@ static void test_init_defaults(void **state)
     assert_int_equal(job.n_thread_modes, 1);
     assert_int_equal(job.thread_modes[0], JOB_MODE_BLAS);
     assert_int_equal(job.repeat, 1);
+    assert_int_equal(job.n_kernels, 1);
+    assert_int_equal(job.kernels[0], JOB_KERNEL_LAPACK);
     assert_int_equal(job.given, 0);
 }
 
@@ -227,7 +229,7 @@ static void test_set_every_key_listed(void **state)
         {"vectors", "thin"}, {"driver", "gesvd"}, {"distribute", "scatter"},
         {"ranks", "1,2"}, {"threads", "2"}, {"thread_mode", "batch"}, {"repeat", "2"},
         {"name", "x"}, {"engine", "lapack,scalapack"}, {"group", "2"}, {"grid", "2x1"},
-        {"block", "7"}, {"input", "stack.npy"},
+        {"block", "7"}, {"input", "stack.npy"}, {"kernel", "twostage"},
     };
     size_t n_keys = 0;
     while (job_keys[n_keys])
@@ -452,6 +454,13 @@ static void test_parse_bad_files(void **state)
     parse_bad("[job]\nsize = 10\ncount = 2\ncount = 3\n", 4, "twice");
     parse_bad("[job]\nsize = 10\ncount = 2\nrows = 5\n", 4, "not both");
     parse_bad("[job]\nrows = 5\ncount = 2\nsize = 10\n", 4, "not both");
+    /* kernel twostage with vectors: at the line of whichever key comes second */
+    parse_bad("[job]\nsize = 10\ncount = 2\nvectors = thin\nkernel = twostage\n", 5,
+              "kernel: twostage computes singular values only, but vectors is 'thin'");
+    parse_bad("[job]\nkernel = lapack,twostage\nsize = 10\nvectors = full\ncount = 2\n", 4,
+              "vectors: 'full' asks for U and V^T");
+    parse_bad("[job]\nsize = 10\nkernel = twostage,twostage\n", 3, "twice");
+    parse_bad("[job]\nsize = 10\nkernel = fast\n", 3, "kernel: unknown value 'fast'");
 }
 
 static void test_parse_missing_file(void **state)
@@ -542,6 +551,60 @@ static void test_validate(void **state)
     static const char *const big[] = {"size", "1000000", "count", "1", "engine", "scalapack", NULL};
     assert_int_equal(validate_with(&job, big, err, sizeof err), 0);
     assert_true(job_matrix_bytes(&job) == (size_t)8000000000000ULL);
+}
+
+/* The kernel key: a list like engine's, its names, and each bad value. */
+static void test_kernel_key(void **state)
+{
+    (void)state;
+    job_t job;
+    fresh_job(&job);
+    assert_string_equal(job_kernel_name(JOB_KERNEL_LAPACK), "lapack");
+    assert_string_equal(job_kernel_name(JOB_KERNEL_TWOSTAGE), "twostage");
+    set_ok(&job, "kernel", "twostage");
+    assert_int_equal(job.n_kernels, 1);
+    assert_int_equal(job.kernels[0], JOB_KERNEL_TWOSTAGE);
+    set_ok(&job, "kernel", " twostage , lapack ");
+    assert_int_equal(job.n_kernels, 2);
+    assert_int_equal(job.kernels[0], JOB_KERNEL_TWOSTAGE);
+    assert_int_equal(job.kernels[1], JOB_KERNEL_LAPACK);
+    set_ok(&job, "kernel", "lapack");
+    assert_int_equal(job.n_kernels, 1);
+    assert_int_equal(job.kernels[0], JOB_KERNEL_LAPACK);
+
+    set_bad(&job, "kernel", "twostages", "kernel", "twostages");
+    set_bad(&job, "kernel", "magma", "kernel", "lapack or twostage");
+    set_bad(&job, "kernel", "lapack,lapack", "kernel", "twice");
+    set_bad(&job, "kernel", "twostage,lapack,twostage", "kernel", "more than 2");
+    set_bad(&job, "kernel", "", "kernel", "empty");
+    set_bad(&job, "kernel", "lapack,,twostage", "kernel", "empty item");
+    set_bad(&job, "kernel", "LAPACK", "kernel", "LAPACK");
+
+    /* twostage computes sigma only: with vectors, refused once every source is in */
+    char err[JOB_MSG_MAX];
+    static const char *const vec_kernel[] = {"size", "10", "count", "2", "vectors", "thin",
+                                             "kernel", "lapack,twostage", NULL};
+    assert_int_equal(validate_with(&job, vec_kernel, err, sizeof err), -1);
+    assert_non_null(strstr(err, "kernel"));
+    assert_non_null(strstr(err, "singular values only"));
+    assert_non_null(strstr(err, "thin"));
+    static const char *const kernel_vec[] = {"size", "10", "count", "2", "kernel", "twostage",
+                                             "vectors", "full", NULL};
+    assert_int_equal(validate_with(&job, kernel_vec, err, sizeof err), -1);
+    assert_non_null(strstr(err, "full"));
+    /* flags apply in order: a later vectors = none settles it */
+    static const char *const settled[] = {"size", "10", "count", "2", "vectors", "thin",
+                                          "kernel", "twostage", "vectors", "none", NULL};
+    assert_int_equal(validate_with(&job, settled, err, sizeof err), 0);
+    static const char *const lapack_vec[] = {"size", "10", "count", "2", "vectors", "full",
+                                             "kernel", "lapack", NULL};
+    assert_int_equal(validate_with(&job, lapack_vec, err, sizeof err), 0);
+    /* in a file, twostage with vectors = none is fine */
+    fresh_job(&job);
+    assert_int_equal(job_parse_string(&job, "[job]\nsize = 10\ncount = 2\nkernel = twostage\n"
+                                            "vectors = none\n", "k.job", err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    assert_int_equal(job.kernels[0], JOB_KERNEL_TWOSTAGE);
 }
 
 static void test_validate_overflow(void **state)
@@ -687,6 +750,8 @@ static void test_results_memory(void **state)
     set_ok(&job, "threads", "1,2,4");
     set_ok(&job, "distribute", "regenerate,scatter");
     assert_true(job_results_bytes(&job) == 1000u * 24u * (2u * 3u * 2u + 2u));
+    set_ok(&job, "kernel", "lapack,twostage");    /* one more dimension of the sweep */
+    assert_true(job_results_bytes(&job) == 1000u * 24u * (2u * 3u * 2u * 2u + 2u));
 
     const uint64_t gib = UINT64_C(1) << 30;
     fresh_job(&job);
@@ -811,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_set_lists),
         cmocka_unit_test(test_set_every_key_listed),
         cmocka_unit_test(test_set_errors),
+        cmocka_unit_test(test_kernel_key),
         cmocka_unit_test(test_scalapack_keys),
         cmocka_unit_test(test_set_small_err_buffer),
         cmocka_unit_test(test_parse_good_file),
