@@ -10,6 +10,7 @@ typedef struct {
     job_thread_mode mode;
     job_distribute distribute;
     job_engine engine;
+    job_kernel kernel;          /* lapack: the job's kernel; scalapack: always JOB_KERNEL_LAPACK */
     int group;                  /* scalapack: ranks per matrix (resolved); 1 for lapack */
     int grid_p, grid_q;         /* scalapack: each group's grid (resolved); 0 for lapack */
     int block;                  /* scalapack: block size; 0 for lapack */
@@ -22,8 +23,10 @@ typedef struct {
     plan_config *configs;
 } plan_t;
 
-/* Expands distribute x engine x thread_mode x threads x ranks (ranks vary
- * fastest, as in the seed's loop over 1, 2, 4 children). ScaLAPACK
+/* Expands distribute x engine x kernel x thread_mode x threads x ranks
+ * (ranks vary fastest, as in the seed's loop over 1, 2, 4 children). The
+ * kernel list multiplies engine lapack only: scalapack makes one
+ * configuration per other combination, with kernel lapack. ScaLAPACK
  * configurations get their group (default: all their ranks) and grid (auto:
  * the squarest); with batch mode or scatter they are skipped with a reason. A configuration needing more
  * ranks than world_size is kept but marked skipped with its reason.

@@ -62,36 +62,47 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
     int all_ranks[1] = {world_size};
     const int *ranks = job->n_ranks ? job->ranks : all_ranks;
     int n_ranks = job->n_ranks ? job->n_ranks : 1;
-    int n = job->n_distribute * job->n_engines * job->n_thread_modes * job->n_threads * n_ranks;
+    /* the kernel applies to engine lapack only */
+    static const job_kernel no_kernel[1] = {JOB_KERNEL_LAPACK};
+    int engine_kernels = 0;
+    for (int e = 0; e < job->n_engines; e++)
+        engine_kernels += job->engines[e] == JOB_ENGINE_LAPACK ? job->n_kernels : 1;
+    int n = job->n_distribute * engine_kernels * job->n_thread_modes * job->n_threads * n_ranks;
 
     plan->n = 0;
     plan->configs = calloc((size_t)n, sizeof *plan->configs);
     if (!plan->configs)
         return ENOMEM;
     for (int d = 0; d < job->n_distribute; d++)
-        for (int e = 0; e < job->n_engines; e++)
-            for (int m = 0; m < job->n_thread_modes; m++)
-                for (int t = 0; t < job->n_threads; t++)
-                    for (int r = 0; r < n_ranks; r++) {
-                        plan_config *c = &plan->configs[plan->n++];
-                        c->ranks = ranks[r];
-                        c->threads = job->threads[t];
-                        c->mode = job->thread_modes[m];
-                        c->distribute = job->distribute[d];
-                        c->engine = job->engines[e];
-                        c->group = 1;
-                        if (c->engine == JOB_ENGINE_SCALAPACK) {
-                            c->group = job->group ? job->group : c->ranks;
-                            c->block = job->block;
-                            if (job->grid_p) {
-                                c->grid_p = job->grid_p;
-                                c->grid_q = job->grid_q;
-                            } else {
-                                pdsvd_auto_grid(c->group, &c->grid_p, &c->grid_q);
+        for (int e = 0; e < job->n_engines; e++) {
+            int lapack = job->engines[e] == JOB_ENGINE_LAPACK;
+            const job_kernel *kernels = lapack ? job->kernels : no_kernel;
+            int n_kernels = lapack ? job->n_kernels : 1;
+            for (int k = 0; k < n_kernels; k++)
+                for (int m = 0; m < job->n_thread_modes; m++)
+                    for (int t = 0; t < job->n_threads; t++)
+                        for (int r = 0; r < n_ranks; r++) {
+                            plan_config *c = &plan->configs[plan->n++];
+                            c->ranks = ranks[r];
+                            c->threads = job->threads[t];
+                            c->mode = job->thread_modes[m];
+                            c->distribute = job->distribute[d];
+                            c->engine = job->engines[e];
+                            c->kernel = kernels[k];
+                            c->group = 1;
+                            if (!lapack) {
+                                c->group = job->group ? job->group : c->ranks;
+                                c->block = job->block;
+                                if (job->grid_p) {
+                                    c->grid_p = job->grid_p;
+                                    c->grid_q = job->grid_q;
+                                } else {
+                                    pdsvd_auto_grid(c->group, &c->grid_p, &c->grid_q);
+                                }
                             }
+                            skip_if_unrunnable(c, world_size);
                         }
-                        skip_if_unrunnable(c, world_size);
-                    }
+        }
     return 0;
 }
 

@@ -184,6 +184,8 @@ static void test_deterministic(void **state)
     set_ok(&job, "ranks", "1,2,4");
     set_ok(&job, "threads", "2,1");
     set_ok(&job, "distribute", "scatter,regenerate");
+    set_ok(&job, "engine", "scalapack,lapack");
+    set_ok(&job, "kernel", "twostage,lapack");
     plan_t a, b;
     assert_int_equal(plan_build(&job, 3, &a), 0);
     assert_int_equal(plan_build(&job, 3, &b), 0);
@@ -193,12 +195,19 @@ static void test_deterministic(void **state)
         assert_int_equal(a.configs[i].threads, b.configs[i].threads);
         assert_int_equal(a.configs[i].mode, b.configs[i].mode);
         assert_int_equal(a.configs[i].distribute, b.configs[i].distribute);
+        assert_int_equal(a.configs[i].engine, b.configs[i].engine);
+        assert_int_equal(a.configs[i].kernel, b.configs[i].kernel);
         assert_int_equal(a.configs[i].skipped, b.configs[i].skipped);
         assert_string_equal(a.configs[i].skip_reason, b.configs[i].skip_reason);
     }
     /* list order is kept as given, not sorted */
     assert_int_equal(a.configs[0].threads, 2);
     assert_int_equal(a.configs[0].distribute, JOB_DIST_SCATTER);
+    assert_int_equal(a.configs[0].engine, JOB_ENGINE_SCALAPACK);
+    /* per distribute: 6 scalapack, 6 lapack twostage, then 6 lapack lapack */
+    assert_int_equal(a.n, 2 * (6 + 12));
+    assert_int_equal(a.configs[6].kernel, JOB_KERNEL_TWOSTAGE);
+    assert_int_equal(a.configs[12].kernel, JOB_KERNEL_LAPACK);
     plan_free(&a);
     plan_free(&b);
 }
@@ -297,6 +306,84 @@ static void test_scalapack_configs(void **state)
     plan_free(&plan);
 }
 
+/* kernel: one more dimension, inside engine and outside thread_mode, for
+ * engine lapack only; scalapack keeps one configuration with kernel lapack. */
+static void test_kernel_configs(void **state)
+{
+    (void)state;
+    job_t job;
+    plan_t plan;
+    base_job(&job);
+    /* default: one kernel, lapack */
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 1);
+    assert_int_equal(plan.configs[0].kernel, JOB_KERNEL_LAPACK);
+    plan_free(&plan);
+
+    set_ok(&job, "kernel", "lapack,twostage");
+    set_ok(&job, "ranks", "1,2");
+    set_ok(&job, "thread_mode", "batch,blas");
+    set_ok(&job, "distribute", "regenerate,scatter");
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 2 * 2 * 2 * 2);
+    const job_kernel kernels[] = {JOB_KERNEL_LAPACK, JOB_KERNEL_TWOSTAGE};
+    const job_thread_mode modes[] = {JOB_MODE_BATCH, JOB_MODE_BLAS};
+    int idx = 0;
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 2; k++)
+            for (int m = 0; m < 2; m++)
+                for (int r = 1; r <= 2; r++, idx++) {
+                    const plan_config *c = &plan.configs[idx];
+                    if (c->kernel != kernels[k] || c->mode != modes[m] || c->ranks != r ||
+                        c->distribute != (job_distribute)d || c->engine != JOB_ENGINE_LAPACK)
+                        fail_msg("config %d: kernel %d mode %d ranks %d distribute %d, expected "
+                                 "%d %d %d %d", idx, c->kernel, c->mode, c->ranks, c->distribute,
+                                 kernels[k], modes[m], r, d);
+                    assert_false(c->skipped);
+                }
+    plan_free(&plan);
+
+    /* with scalapack: lapack x 2 kernels, scalapack once, with kernel lapack */
+    base_job(&job);
+    set_ok(&job, "engine", "scalapack,lapack");
+    set_ok(&job, "kernel", "twostage,lapack");
+    set_ok(&job, "ranks", "1,2");
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 2 + 2 * 2);
+    int scalapack = 0, twostage = 0;
+    for (int i = 0; i < plan.n; i++) {
+        const plan_config *c = &plan.configs[i];
+        if (c->engine == JOB_ENGINE_SCALAPACK) {
+            scalapack++;
+            assert_int_equal(c->kernel, JOB_KERNEL_LAPACK);
+            assert_true(i < 2);         /* engine order kept: scalapack first */
+        } else {
+            twostage += c->kernel == JOB_KERNEL_TWOSTAGE;
+            /* kernel order kept: twostage before lapack */
+            assert_int_equal(c->kernel, i < 4 ? JOB_KERNEL_TWOSTAGE : JOB_KERNEL_LAPACK);
+        }
+    }
+    assert_int_equal(scalapack, 2);
+    assert_int_equal(twostage, 2);
+    plan_free(&plan);
+
+    /* scalapack alone: the kernel list multiplies nothing */
+    set_ok(&job, "engine", "scalapack");
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 2);
+    assert_int_equal(plan.configs[1].kernel, JOB_KERNEL_LAPACK);
+    plan_free(&plan);
+
+    /* too many ranks skips every kernel alike */
+    set_ok(&job, "engine", "lapack");
+    set_ok(&job, "ranks", "4");
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 2);
+    assert_true(plan.configs[0].skipped && plan.configs[1].skipped);
+    assert_int_equal(plan_first_runnable(&plan), -1);
+    plan_free(&plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_max_threads_per_host),
         cmocka_unit_test(test_scalapack_configs),
+        cmocka_unit_test(test_kernel_configs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
