@@ -29,6 +29,7 @@ typedef struct {
     svd_result *results;      /* [count], in matrix order */
     run_rank_stats *ranks;    /* [cfg->ranks] */
     int64_t n_failed;         /* matrices whose LAPACK info != 0 */
+    int twostage_nb;          /* the band width kernel twostage used; 0 when LAPACK ran */
 } run_outcome;
 
 /* Called on rank 0's master thread after each of its matrices; must be cheap. */
@@ -65,7 +66,8 @@ int run_config(const job_t *job, const plan_config *cfg, const run_control *ctl,
 void run_outcome_free(run_outcome *out);
 
 /* Estimated peak bytes of one rank in cfg: matrix buffers plus one SVD
- * workspace per concurrent SVD; root adds its scatter send buffers.
+ * workspace (of cfg's kernel) per concurrent SVD; root adds its scatter send
+ * buffers.
  * 0 when the workspace query fails. */
 size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root);
 

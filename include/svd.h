@@ -16,21 +16,35 @@ typedef struct {
 
 typedef struct svd_ws svd_ws;
 
-/* Allocates the workspace of one m x n SVD (sigma, U and V^T as vectors asks,
- * LAPACK work from a query). Returns 0, ENOMEM, or EINVAL when LAPACK rejects
- * the query; *out is NULL on error. */
-int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, svd_ws **out);
+/* The band width kernel twostage uses for an m x n SVD (twostage_nb of the
+ * narrower side), or 0 when LAPACK's driver runs instead: kernel lapack,
+ * vectors other than none, or a narrower side below TWOSTAGE_MIN_N. */
+int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel);
+
+/* Allocates the workspace of one m x n SVD: sigma, and either U and V^T as
+ * vectors asks with LAPACK work from a query, or (svd_kernel_nb > 0) the
+ * twostage workspace. Every page is touched. Returns 0, ENOMEM, or EINVAL
+ * when LAPACK rejects the query (or a twostage size overflows); *out is
+ * NULL on error. */
+int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, job_kernel kernel,
+                  svd_ws **out);
 
 void svd_ws_free(svd_ws *ws);
 
 /* Bytes that svd_ws_create would allocate, plus the input matrix; 0 when the
  * workspace query fails. Used for the memory estimate before allocating. */
-size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver);
+size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver,
+                    job_kernel kernel);
 
-/* SVD of the m x n column-major matrix a (ld = m), which LAPACK destroys.
- * Fills *res and returns res->info: 0 on success, else LAPACK's info or
- * SVD_INFO_NONFINITE (the matrix index is the caller's to report). On
- * failure res->value is SVD_NO_VALUE. */
+/* The band width this workspace's SVDs use: svd_kernel_nb of its creation,
+ * 0 when LAPACK's driver runs. */
+int svd_ws_nb(const svd_ws *ws);
+
+/* SVD of the m x n column-major matrix a (ld = m), which is destroyed: by
+ * LAPACK's driver, or by twostage_sigma when svd_ws_nb(ws) > 0. Fills *res
+ * and returns res->info: 0 on success, else LAPACK's (or twostage_sigma's)
+ * info or SVD_INFO_NONFINITE (the matrix index is the caller's to report).
+ * On failure res->value is SVD_NO_VALUE. */
 int svd_ws_compute(svd_ws *ws, double *a, svd_result *res);
 
 /* The singular values (descending) and vectors of the last compute.

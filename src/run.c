@@ -128,7 +128,7 @@ size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
                                 job->vectors);
     int64_t lm, ln;
     stack_lapack_shape(job, &lm, &ln);
-    size_t ws = svd_ws_bytes(lm, ln, job->vectors, job->driver);
+    size_t ws = svd_ws_bytes(lm, ln, job->vectors, job->driver, cfg->kernel);
     if (ws == 0)
         return 0;
     size_t c = (size_t)concurrency(cfg), mat = job_matrix_bytes(job);
@@ -237,7 +237,7 @@ static int mem_alloc(run_mem *mem, const job_t *job, const plan_config *cfg, int
     for (int i = 0; i < c; i++) {
         int64_t lm, ln;
         stack_lapack_shape(job, &lm, &ln);
-        int rc = svd_ws_create(lm, ln, job->vectors, job->driver, &mem->ws[i]);
+        int rc = svd_ws_create(lm, ln, job->vectors, job->driver, cfg->kernel, &mem->ws[i]);
         if (rc)
             return rc;
     }
@@ -1077,6 +1077,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     stats.matrices = (double)(st.hi - st.lo);
     status = gather_outcome(job, ctl, &st, comm, compute_status(&st, status), mem.all, max_chunk,
                             size, 1, cpu0, t_start, out);
+    if (rank == 0)
+        out->twostage_nb = svd_ws_nb(mem.ws[0]);   /* every rank has one per concurrent SVD */
     if (have_out && stack_close_output(&outs, comm, status == RUN_OK, ioerr, sizeof ioerr) != 0 &&
         status == RUN_OK) {
         if (rank == 0)

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "twostage.h"
+
 struct svd_ws {
     int64_t m, n, mn;
     job_vectors vectors;
     job_driver driver;
+    int nb;                 /* > 0: twostage_sigma with this band; work is its workspace */
     double *s, *u, *vt, *work;
     lapack_int *iwork;
     lapack_int lwork, ldu, ldvt;
@@ -59,9 +62,26 @@ static int64_t query_lwork(int64_t m, int64_t n, job_vectors vectors, job_driver
     return (int64_t)opt;
 }
 
-size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver)
+int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
+{
+    int64_t mn = m < n ? m : n;
+    if (kernel != JOB_KERNEL_TWOSTAGE || vectors != JOB_VECTORS_NONE || mn < TWOSTAGE_MIN_N)
+        return 0;
+    return twostage_nb(mn);
+}
+
+size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver,
+                    job_kernel kernel)
 {
     int64_t ucols, vtrows, mn = m < n ? m : n;
+    int nb = svd_kernel_nb(m, n, vectors, kernel);
+    if (nb > 0) {
+        size_t work = twostage_work_doubles(m, n, nb);
+        size_t own = (size_t)(m * n + mn);
+        if (work == 0 || work > SIZE_MAX / sizeof(double) - own)
+            return 0;
+        return (own + work) * sizeof(double);
+    }
     vector_shapes(m, n, vectors, &ucols, &vtrows);
     int64_t lwork = query_lwork(m, n, vectors, driver, m, vtrows > 0 ? vtrows : 1);
     if (lwork < 0)
@@ -71,7 +91,24 @@ size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver
     return doubles * sizeof(double) + ints * sizeof(lapack_int);
 }
 
-int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, svd_ws **out)
+/* The twostage part of svd_ws_create: sigma and twostage_sigma's workspace,
+ * touched. Returns 0, ENOMEM or EINVAL (a size overflows). */
+static int twostage_alloc(svd_ws *ws)
+{
+    size_t doubles = twostage_work_doubles(ws->m, ws->n, ws->nb);
+    if (doubles == 0 || doubles > SIZE_MAX / sizeof(double))
+        return EINVAL;
+    ws->s = malloc((size_t)ws->mn * sizeof(double));
+    ws->work = malloc(doubles * sizeof(double));
+    if (!ws->s || !ws->work)
+        return ENOMEM;
+    /* touch every page now, so the first SVD is not charged the page faults */
+    memset(ws->work, 0, doubles * sizeof(double));
+    return 0;
+}
+
+int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, job_kernel kernel,
+                  svd_ws **out)
 {
     *out = NULL;
     svd_ws *ws = calloc(1, sizeof *ws);
@@ -82,6 +119,16 @@ int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, 
     ws->mn = m < n ? m : n;
     ws->vectors = vectors;
     ws->driver = driver;
+    ws->nb = svd_kernel_nb(m, n, vectors, kernel);
+    if (ws->nb > 0) {
+        int rc = twostage_alloc(ws);
+        if (rc) {
+            svd_ws_free(ws);
+            return rc;
+        }
+        *out = ws;
+        return 0;
+    }
     vector_shapes(m, n, vectors, &ws->ucols, &ws->vtrows);
     ws->ldu = (lapack_int)m;
     ws->ldvt = (lapack_int)(ws->vtrows > 0 ? ws->vtrows : 1);
@@ -126,6 +173,21 @@ void svd_ws_free(svd_ws *ws)
     free(ws);
 }
 
+/* Fills res from the driver's info and the singular values in ws->s, and
+ * returns res->info. */
+static int finish_result(const svd_ws *ws, lapack_int info, svd_result *res)
+{
+    double sum = 0.0;
+    for (int64_t i = 0; i < ws->mn; i++)
+        sum += ws->s[i];
+    res->info = info;
+    res->sum = info == 0 ? sum : NAN;
+    if (info == 0 && !isfinite(sum))
+        res->info = SVD_INFO_NONFINITE;
+    res->value = res->info == 0 ? svd_truncate(sum) : SVD_NO_VALUE;
+    return (int)res->info;
+}
+
 int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
 {
     /* non-finite input: gesvd has no check of its own and prints from DLASCL */
@@ -137,11 +199,17 @@ int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
                 res->value = SVD_NO_VALUE;
                 return (int)res->info;
             }
+    lapack_int info;
+    if (ws->nb > 0) {
+        /* a negative return names a bad argument, a positive one is dbdsqr's
+         * failure to converge: both are reported as LAPACK's info is */
+        info = (lapack_int)twostage_sigma(ws->m, ws->n, a, ws->m, ws->nb, ws->s, ws->work, NULL);
+        return finish_result(ws, info, res);
+    }
     /* LAPACK wants non-NULL pointers even for vectors it will not touch */
     double dummy = 0.0;
     double *u = ws->u ? ws->u : &dummy, *vt = ws->vt ? ws->vt : &dummy;
     char j = job_letter(ws->vectors);
-    lapack_int info;
     if (ws->driver == JOB_DRIVER_GESDD)
         info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, j, (lapack_int)ws->m, (lapack_int)ws->n, a,
                                    (lapack_int)ws->m, ws->s, u, ws->ldu, vt, ws->ldvt, ws->work,
@@ -150,16 +218,10 @@ int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
         info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, j, j, (lapack_int)ws->m, (lapack_int)ws->n, a,
                                    (lapack_int)ws->m, ws->s, u, ws->ldu, vt, ws->ldvt, ws->work,
                                    ws->lwork);
-    double sum = 0.0;
-    for (int64_t i = 0; i < ws->mn; i++)
-        sum += ws->s[i];
-    res->info = info;
-    res->sum = info == 0 ? sum : NAN;
-    if (info == 0 && !isfinite(sum))
-        res->info = SVD_INFO_NONFINITE;
-    res->value = res->info == 0 ? svd_truncate(sum) : SVD_NO_VALUE;
-    return (int)res->info;
+    return finish_result(ws, info, res);
 }
+
+int svd_ws_nb(const svd_ws *ws) { return ws->nb; }
 
 const double *svd_ws_sigma(const svd_ws *ws) { return ws->s; }
 

@@ -14,7 +14,7 @@
 extern void openblas_set_num_threads(int n);
 
 /* usage: svdfloor --rows M --cols N --count K [--seed S] [--vectors V] [--driver D]
- *                 [--threads T] [--repeat R]
+ *                 [--kernel lapack|twostage] [--threads T] [--repeat R]
  * Prints one JSON line: wall times (median, min, max over repeats) and the
  * checksum of the integer results, the same FNV-1a as svdrun's records. */
 int main(int argc, char **argv)
@@ -27,7 +27,8 @@ int main(int argc, char **argv)
         {"size", required_argument, NULL, 's'}, {"count", required_argument, NULL, 'c'},
         {"seed", required_argument, NULL, 'e'}, {"vectors", required_argument, NULL, 'v'},
         {"driver", required_argument, NULL, 'd'}, {"threads", required_argument, NULL, 't'},
-        {"repeat", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
+        {"repeat", required_argument, NULL, 'r'}, {"kernel", required_argument, NULL, 'k'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
@@ -50,7 +51,8 @@ int main(int argc, char **argv)
     svd_ws *ws;
     double *a = malloc(job_matrix_bytes(&job));
     svd_result *res = malloc((size_t)job.count * sizeof *res);
-    if (!a || !res || svd_ws_create(job.rows, job.cols, job.vectors, job.driver, &ws) != 0) {
+    if (!a || !res ||
+        svd_ws_create(job.rows, job.cols, job.vectors, job.driver, job.kernels[0], &ws) != 0) {
         fprintf(stderr, "svdfloor: cannot allocate\n");
         return 3;
     }
@@ -75,10 +77,11 @@ int main(int argc, char **argv)
     int n = job.repeat;
     double median = n % 2 ? walls[n / 2] : 0.5 * (walls[n / 2 - 1] + walls[n / 2]);
     printf("{\"peer\": \"svdfloor\", \"rows\": %lld, \"cols\": %lld, \"count\": %lld, \"vectors\": \"%s\", "
-           "\"threads\": %d, \"repeat\": %d, \"wall_s\": %.9g, \"wall_s_min\": %.9g, "
+           "\"kernel\": \"%s\", \"twostage_nb\": %d, \"threads\": %d, \"repeat\": %d, \"wall_s\": %.9g, \"wall_s_min\": %.9g, "
            "\"wall_s_max\": %.9g, \"checksum\": \"%016llx\", \"rss_mb\": %.1f}\n",
            (long long)job.rows, (long long)job.cols, (long long)job.count,
-           job_vectors_name(job.vectors), job.threads[0], n, median, walls[0], walls[n - 1],
+           job_vectors_name(job.vectors), job_kernel_name(job.kernels[0]), svd_ws_nb(ws),
+           job.threads[0], n, median, walls[0], walls[n - 1],
            (unsigned long long)report_checksum(res, job.count), sysinfo_peak_rss_mb());
     svd_ws_free(ws);
     free(a);

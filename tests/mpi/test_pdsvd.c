@@ -167,7 +167,7 @@ static int lapack_svd(int64_t m, int64_t n, job_vectors vec, const double *a, do
 {
     svd_ws *ws = NULL;
     res->info = -1;
-    if (svd_ws_create(m, n, vec, JOB_DRIVER_GESDD, &ws) != 0 || !ws) {
+    if (svd_ws_create(m, n, vec, JOB_DRIVER_GESDD, JOB_KERNEL_LAPACK, &ws) != 0 || !ws) {
         note("svd_ws_create(%lld, %lld) failed", (long long)m, (long long)n);
         return -1;
     }

@@ -16,6 +16,7 @@
 
 #include "spectrum.h"
 #include "svd.h"
+#include "twostage.h"
 
 /* A known-spectrum matrix; the oracle refuses to serve an unchecked one. */
 static double *known_matrix(int64_t m, int64_t n, const double *sigma, uint64_t seed)
@@ -143,7 +144,7 @@ static void run_all_combinations(void)
                 snprintf(what, sizeof what, "%lldx%lld %s %s", (long long)m, (long long)n,
                          job_vectors_name(vecs[v]), job_driver_name(drivers[d]));
                 svd_ws *ws = (svd_ws *)0x1;
-                int rc = svd_ws_create(m, n, vecs[v], drivers[d], &ws);
+                int rc = svd_ws_create(m, n, vecs[v], drivers[d], JOB_KERNEL_LAPACK, &ws);
                 if (rc != 0 || !ws)
                     fail_msg("%s: svd_ws_create returned %d", what, rc);
                 memcpy(a, a0, (size_t)(m * n) * sizeof *a);   /* compute destroys a */
@@ -174,7 +175,7 @@ static void test_workspace_reuse(void **state)
     for (size_t d = 0; d < 2; d++)
         for (size_t v = 0; v < 3; v++) {
             svd_ws *ws = NULL;
-            assert_int_equal(svd_ws_create(m, n, vecs[v], drivers[d], &ws), 0);
+            assert_int_equal(svd_ws_create(m, n, vecs[v], drivers[d], JOB_KERNEL_LAPACK, &ws), 0);
             for (int k = 0; k < 5; k++) {
                 double sigma[6];
                 make_sigma(n, sigma, 0.5 + 3.0 * k);   /* a different spectrum each time */
@@ -230,7 +231,7 @@ static void test_nonfinite_input(void **state)
     for (size_t d = 0; d < 2; d++)
         for (size_t v = 0; v < 3; v++) {
             svd_ws *ws = NULL;
-            assert_int_equal(svd_ws_create(m, n, vecs[v], drivers[d], &ws), 0);
+            assert_int_equal(svd_ws_create(m, n, vecs[v], drivers[d], JOB_KERNEL_LAPACK, &ws), 0);
             for (size_t b = 0; b < 3; b++) {
                 double a[6 * 4];
                 memcpy(a, a0, sizeof a);
@@ -255,6 +256,145 @@ static void test_nonfinite_input(void **state)
             svd_ws_free(ws);
         }
     free(a0);
+}
+
+/* The sigma of a fresh copy of a0 through a new workspace of kernel, copied
+ * to sigma_out; *res and the workspace's band width are returned too. */
+static void compute_kernel(int64_t m, int64_t n, job_kernel kernel, const double *a0,
+                           double *sigma_out, svd_result *res, int *nb)
+{
+    svd_ws *ws = NULL;
+    assert_int_equal(svd_ws_create(m, n, JOB_VECTORS_NONE, JOB_DRIVER_GESDD, kernel, &ws), 0);
+    double *a = malloc((size_t)(m * n) * sizeof *a);
+    assert_non_null(a);
+    memcpy(a, a0, (size_t)(m * n) * sizeof *a);
+    int rc = svd_ws_compute(ws, a, res);
+    assert_int_equal(rc, res->info);
+    memcpy(sigma_out, svd_ws_sigma(ws), (size_t)(m < n ? m : n) * sizeof *sigma_out);
+    *nb = svd_ws_nb(ws);
+    free(a);
+    svd_ws_free(ws);
+}
+
+/* kernel twostage through svd_ws, on shapes either side of TWOSTAGE_MIN_N:
+ * the known spectrum (an oracle independent of both kernels), the lapack
+ * kernel's sigma to 1e-13 of sigma_max, a band width above the crossover and
+ * none below, and the workspace's byte count. */
+static void test_twostage_kernel(void **state)
+{
+    (void)state;
+    static const int64_t ts_shapes[][2] = {
+        {50, 50}, {300, 300}, {400, 250}, {250, 400},
+        {TWOSTAGE_MIN_N - 1, 2 * TWOSTAGE_MIN_N}, {TWOSTAGE_MIN_N, TWOSTAGE_MIN_N + 7},
+        {700, TWOSTAGE_MIN_N + 10},         /* long: twostage takes a QR first */
+    };
+    for (size_t sh = 0; sh < sizeof ts_shapes / sizeof ts_shapes[0]; sh++) {
+        int64_t m = ts_shapes[sh][0], n = ts_shapes[sh][1], mn = m < n ? m : n;
+        char what[96];
+        snprintf(what, sizeof what, "twostage %lldx%lld", (long long)m, (long long)n);
+        double *sigma = malloc((size_t)mn * sizeof *sigma);
+        double *s_lapack = malloc((size_t)mn * sizeof *s_lapack);
+        double *s_two = malloc((size_t)mn * sizeof *s_two);
+        assert_true(sigma && s_lapack && s_two);
+        make_sigma(mn, sigma, 1.0 + (double)sh);
+        double *a0 = known_matrix(m, n, sigma, 4000 + sh);
+        svd_result r_lapack, r_two;
+        int nb_lapack, nb_two;
+        compute_kernel(m, n, JOB_KERNEL_LAPACK, a0, s_lapack, &r_lapack, &nb_lapack);
+        compute_kernel(m, n, JOB_KERNEL_TWOSTAGE, a0, s_two, &r_two, &nb_two);
+        assert_int_equal(nb_lapack, 0);
+        if (mn >= TWOSTAGE_MIN_N ? nb_two <= 0 : nb_two != 0)
+            fail_msg("%s: band width %d (min side %lld, crossover %d)", what, nb_two,
+                     (long long)mn, TWOSTAGE_MIN_N);
+        assert_int_equal(nb_two, svd_kernel_nb(m, n, JOB_VECTORS_NONE, JOB_KERNEL_TWOSTAGE));
+        if (r_two.info != 0 || r_lapack.info != 0)
+            fail_msg("%s: info %lld (lapack %lld)", what, (long long)r_two.info,
+                     (long long)r_lapack.info);
+        for (int64_t l = 0; l < mn; l++)
+            if (fabs(s_two[l] - s_lapack[l]) > 1e-13 * s_lapack[0])
+                fail_msg("%s: sigma[%lld] = %.17g, lapack kernel %.17g (sigma_max %.17g)", what,
+                         (long long)l, s_two[l], s_lapack[l], s_lapack[0]);
+        assert_int_equal(r_two.value, r_lapack.value);
+        assert_true(fabs(r_two.sum - r_lapack.sum) <= 1e-13 * r_lapack.sum);
+
+        /* the known spectrum, and the result fields, through a reused workspace */
+        svd_ws *ws = NULL;
+        assert_int_equal(svd_ws_create(m, n, JOB_VECTORS_NONE, JOB_DRIVER_GESVD,
+                                       JOB_KERNEL_TWOSTAGE, &ws), 0);
+        assert_int_equal(svd_ws_nb(ws), nb_two);    /* the driver does not matter to it */
+        double *a = malloc((size_t)(m * n) * sizeof *a);
+        assert_non_null(a);
+        for (int rep = 0; rep < 2; rep++) {
+            memcpy(a, a0, (size_t)(m * n) * sizeof *a);
+            svd_result res = {.value = -42, .sum = -42.0, .info = -42};
+            svd_ws_compute(ws, a, &res);
+            check_result(ws, m, n, JOB_VECTORS_NONE, a0, sigma, &res, what);
+        }
+        svd_ws_free(ws);
+
+        /* bytes: twostage's own workspace above the crossover, LAPACK's below */
+        size_t b_two = svd_ws_bytes(m, n, JOB_VECTORS_NONE, JOB_DRIVER_GESDD, JOB_KERNEL_TWOSTAGE);
+        size_t b_lapack = svd_ws_bytes(m, n, JOB_VECTORS_NONE, JOB_DRIVER_GESDD, JOB_KERNEL_LAPACK);
+        assert_true(b_two > (size_t)(m * n) * sizeof(double));
+        if (nb_two == 0)
+            assert_true(b_two == b_lapack);
+        else
+            assert_true(b_two == (size_t)(m * n + mn) * sizeof(double) +
+                                     twostage_work_doubles(m, n, nb_two) * sizeof(double));
+        free(a);
+        free(a0);
+        free(sigma);
+        free(s_lapack);
+        free(s_two);
+    }
+    /* twostage gives no vectors: with vectors asked, LAPACK's driver runs */
+    assert_int_equal(svd_kernel_nb(300, 300, JOB_VECTORS_THIN, JOB_KERNEL_TWOSTAGE), 0);
+    assert_int_equal(svd_kernel_nb(300, 300, JOB_VECTORS_FULL, JOB_KERNEL_TWOSTAGE), 0);
+    assert_int_equal(svd_kernel_nb(300, 300, JOB_VECTORS_NONE, JOB_KERNEL_LAPACK), 0);
+    svd_ws *ws = NULL;
+    assert_int_equal(svd_ws_create(300, 200, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
+                                   JOB_KERNEL_TWOSTAGE, &ws), 0);
+    assert_int_equal(svd_ws_nb(ws), 0);
+    int64_t ucols;
+    assert_non_null(svd_ws_u(ws, &ucols));
+    assert_int_equal(ucols, 200);
+    svd_ws_free(ws);
+}
+
+/* NaN or Inf never reaches twostage_sigma: SVD_INFO_NONFINITE, and the
+ * workspace still works after. */
+static void test_twostage_nonfinite(void **state)
+{
+    (void)state;
+    const int64_t m = 300, n = 300;
+    double *sigma = malloc((size_t)n * sizeof *sigma);
+    double *a = malloc((size_t)(m * n) * sizeof *a);
+    assert_true(sigma && a);
+    make_sigma(n, sigma, 2.0);
+    double *a0 = known_matrix(m, n, sigma, 99);
+    svd_ws *ws = NULL;
+    assert_int_equal(svd_ws_create(m, n, JOB_VECTORS_NONE, JOB_DRIVER_GESDD, JOB_KERNEL_TWOSTAGE,
+                                   &ws), 0);
+    assert_true(svd_ws_nb(ws) > 0);
+    const double bad_values[] = {NAN, INFINITY, -INFINITY};
+    const int64_t where[] = {0, m * n - 1, 12345};
+    for (size_t b = 0; b < 3; b++) {
+        memcpy(a, a0, (size_t)(m * n) * sizeof *a);
+        a[where[b]] = bad_values[b];
+        svd_result res = {.value = 0, .sum = 0.0, .info = 0};
+        assert_int_equal(svd_ws_compute(ws, a, &res), SVD_INFO_NONFINITE);
+        assert_int_equal(res.info, SVD_INFO_NONFINITE);
+        assert_true(res.value == SVD_NO_VALUE);
+        assert_true(isnan(res.sum));
+    }
+    memcpy(a, a0, (size_t)(m * n) * sizeof *a);
+    svd_result res;
+    svd_ws_compute(ws, a, &res);
+    check_result(ws, m, n, JOB_VECTORS_NONE, a0, sigma, &res, "twostage after failure");
+    svd_ws_free(ws);
+    free(a0);
+    free(a);
+    free(sigma);
 }
 
 static void test_truncate_python_int(void **state)
@@ -308,9 +448,9 @@ static void test_ws_bytes(void **state)
     for (size_t d = 0; d < 2; d++)
         for (size_t s = 0; s < sizeof sz / sizeof sz[0]; s++) {
             int64_t m = sz[s][0], n = sz[s][1];
-            size_t none = svd_ws_bytes(m, n, JOB_VECTORS_NONE, drivers[d]);
-            size_t thin = svd_ws_bytes(m, n, JOB_VECTORS_THIN, drivers[d]);
-            size_t full = svd_ws_bytes(m, n, JOB_VECTORS_FULL, drivers[d]);
+            size_t none = svd_ws_bytes(m, n, JOB_VECTORS_NONE, drivers[d], JOB_KERNEL_LAPACK);
+            size_t thin = svd_ws_bytes(m, n, JOB_VECTORS_THIN, drivers[d], JOB_KERNEL_LAPACK);
+            size_t full = svd_ws_bytes(m, n, JOB_VECTORS_FULL, drivers[d], JOB_KERNEL_LAPACK);
             size_t input = (size_t)(m * n) * sizeof(double);
             if (!(none > input && thin > none && full >= thin))
                 fail_msg("%s %lldx%lld: none %zu thin %zu full %zu (input %zu)",
@@ -325,11 +465,11 @@ static void test_ws_bytes(void **state)
                 int64_t big = m > n ? m : n;
                 assert_true(full >= none + (size_t)(big * big) * sizeof(double));
             }
-            assert_true(svd_ws_bytes(m, n, JOB_VECTORS_THIN, drivers[d]) == thin);
+            assert_true(svd_ws_bytes(m, n, JOB_VECTORS_THIN, drivers[d], JOB_KERNEL_LAPACK) == thin);
         }
     /* grows with size */
-    assert_true(svd_ws_bytes(400, 400, JOB_VECTORS_NONE, JOB_DRIVER_GESDD) >
-                svd_ws_bytes(100, 100, JOB_VECTORS_NONE, JOB_DRIVER_GESDD));
+    assert_true(svd_ws_bytes(400, 400, JOB_VECTORS_NONE, JOB_DRIVER_GESDD, JOB_KERNEL_LAPACK) >
+                svd_ws_bytes(100, 100, JOB_VECTORS_NONE, JOB_DRIVER_GESDD, JOB_KERNEL_LAPACK));
 }
 
 int main(void)
@@ -340,6 +480,8 @@ int main(void)
         cmocka_unit_test(test_nonfinite_input),
         cmocka_unit_test(test_truncate_python_int),
         cmocka_unit_test(test_ws_bytes),
+        cmocka_unit_test(test_twostage_kernel),
+        cmocka_unit_test(test_twostage_nonfinite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
