@@ -31,6 +31,7 @@ typedef struct {
     report_check check;
     int64_t boundary;    /* integers that differ only by rounding at an integer */
     int64_t n_failed;    /* matrices with LAPACK info != 0 */
+    int twostage_nb;     /* the band width kernel twostage used; 0 when LAPACK ran */
 } report_row;
 
 /* Tolerance, relative to the sum, under which two sums are the same number. */
@@ -56,8 +57,12 @@ int report_compare(const svd_result *ref, const svd_result *got, int64_t count, 
 /* FNV-1a over the little-endian int64 results. */
 uint64_t report_checksum(const svd_result *res, int64_t count);
 
+/* The header. twostage_nb is the band width kernel twostage uses for the
+ * job's shape (svd_kernel_nb), 0 when the shape is below TWOSTAGE_MIN_N; a
+ * line says which, when the job's kernel list holds twostage. */
 void report_header(FILE *out, const job_t *job, const char *job_path,
-                   const sysinfo_rank *ranks, int nranks, const char *mpi_version);
+                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
+                   int twostage_nb);
 
 /* Warnings about binding and oversubscription for every runnable
  * configuration; returns how many were printed. */

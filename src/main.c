@@ -15,6 +15,7 @@
 #include "report.h"
 #include "run.h"
 #include "stop.h"
+#include "svd.h"
 #include "sysinfo.h"
 
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = CLI_EXIT_USAGE, EXIT_RUNTIME = 3, EXIT_STOPPED = 4 };
@@ -128,7 +129,8 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         fprintf(stderr, "svdrun: injected fault: prepare\n");
         return EXIT_RUNTIME;
     }
-    report_header(stdout, job, opt->job_path, ranks, size, mpi_version);
+    report_header(stdout, job, opt->job_path, ranks, size, mpi_version,
+                  svd_kernel_nb(job->rows, job->cols, job->vectors, JOB_KERNEL_TWOSTAGE));
     report_warnings(stderr, plan, ranks, size);
     fflush(stdout);
     if (run_check_memory(job, plan, ranks, size, err, sizeof err) != 0 ||
@@ -173,9 +175,9 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             continue;
         }
         char label[64];
-        snprintf(label, sizeof label, "%dx%d %s %s %s", c->ranks, c->threads,
+        snprintf(label, sizeof label, "%dx%d %s %s %s%s", c->ranks, c->threads,
                  job_thread_mode_name(c->mode), job_distribute_name(c->distribute),
-                 job_engine_name(c->engine));
+                 job_engine_name(c->engine), c->kernel == JOB_KERNEL_TWOSTAGE ? "/twostage" : "");
         report_progress progress;
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;

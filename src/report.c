@@ -14,6 +14,7 @@
 
 #include "matgen.h"
 #include "npy.h"
+#include "twostage.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -100,6 +101,7 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
 
     const svd_result *last = outcomes[repeats - 1].results;
     row->checksum = report_checksum(last, job->count);
+    row->twostage_nb = outcomes[repeats - 1].twostage_nb;
     for (int i = 0; i < repeats; i++)
         if (outcomes[i].n_failed > row->n_failed)
             row->n_failed = outcomes[i].n_failed;
@@ -131,8 +133,33 @@ static int distinct_hosts(const sysinfo_rank *ranks, int n, int *first_rank, int
     return nh;
 }
 
+/* The header's line on kernel twostage, when the job asks for it: the band
+ * width, or that LAPACK runs instead (below the crossover, or no engine
+ * lapack to use it). */
+static void kernel_line(FILE *out, const job_t *job, int twostage_nb)
+{
+    int twostage = 0, lapack = 0;
+    for (int i = 0; i < job->n_kernels; i++)
+        twostage |= job->kernels[i] == JOB_KERNEL_TWOSTAGE;
+    for (int i = 0; i < job->n_engines; i++)
+        lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
+    if (!twostage)
+        return;
+    int64_t mn = job->rows < job->cols ? job->rows : job->cols;
+    if (!lapack)
+        fprintf(out, "kernel twostage: applies to engine lapack only; not used here\n");
+    else if (twostage_nb > 0)
+        fprintf(out, "kernel twostage: band width nb = %d for min(rows, cols) = %lld\n",
+                twostage_nb, (long long)mn);
+    else
+        fprintf(out, "kernel twostage: min(rows, cols) = %lld is below %d (TWOSTAGE_MIN_N), so "
+                     "LAPACK's %s runs in its configurations (twostage_nb 0)\n",
+                (long long)mn, TWOSTAGE_MIN_N, job_driver_name(job->driver));
+}
+
 void report_header(FILE *out, const job_t *job, const char *job_path,
-                   const sysinfo_rank *ranks, int nranks, const char *mpi_version)
+                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
+                   int twostage_nb)
 {
     fprintf(out, "svdrun %s: job \"%s\"%s%s%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s\n",
             SVDRUN_VERSION, job->name, job_path ? " (" : "", job_path ? job_path : "",
@@ -143,6 +170,7 @@ void report_header(FILE *out, const job_t *job, const char *job_path,
         fprintf(out, "input: %s, %s, %s order%s\n", job->input,
                 job->input_esize == 4 ? "<f4" : "<f8", job->input_fortran ? "Fortran" : "C",
                 job->input_esize == 4 ? ", widened to float64 for LAPACK" : "");
+    kernel_line(out, job, twostage_nb);
     char mpi[128];
     snprintf(mpi, sizeof mpi, "%s", mpi_version);
     mpi[strcspn(mpi, ",\n")] = '\0';
@@ -240,14 +268,20 @@ int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, in
 
 void report_table_head(FILE *out)
 {
-    fprintf(out, "\n%5s %7s %-5s %-10s %-16s | %9s %7s %6s | %9s %10s %8s %6s | %6s %7s | %s\n",
-            "ranks", "threads", "mode", "distribute", "engine", "wall_s", "speedup", "effic",
-            "svd_s", "transfer_s", "gather_s", "imbal", "load%", "rss_MB", "check");
+    fprintf(out, "\n%5s %7s %-5s %-10s %-16s %-8s | %9s %7s %6s | %9s %10s %8s %6s | %6s %7s | %s\n",
+            "ranks", "threads", "mode", "distribute", "engine", "kernel", "wall_s", "speedup",
+            "effic", "svd_s", "transfer_s", "gather_s", "imbal", "load%", "rss_MB", "check");
 }
 
 static const char *check_name(report_check c)
 {
     return c == REPORT_PASSED ? "PASSED" : c == REPORT_FAILED ? "FAILED" : "SKIPPED";
+}
+
+/* The kernel column: "-" for scalapack, which has no kernel. */
+static const char *kernel_label(const plan_config *c)
+{
+    return c->engine == JOB_ENGINE_SCALAPACK ? "-" : job_kernel_name(c->kernel);
 }
 
 /* "lapack", or "scalapack 2x1/64" (grid/block), or "scalapack 2*1x2/64" for
@@ -268,11 +302,11 @@ void report_table_row(FILE *out, const report_row *row)
     const plan_config *c = row->cfg;
     char engine[48];
     engine_label(c, engine, sizeof engine);
-    fprintf(out, "%5d %7d %-5s %-10s %-16s | %9.3f %7.2f %6.3f | %9.3f %10.3f %8.4f %5.1f%% | %6.0f %7.1f | %s",
+    fprintf(out, "%5d %7d %-5s %-10s %-16s %-8s | %9.3f %7.2f %6.3f | %9.3f %10.3f %8.4f %5.1f%% | %6.0f %7.1f | %s",
             c->ranks, c->threads, job_thread_mode_name(c->mode),
-            job_distribute_name(c->distribute), engine, row->wall_s, row->speedup, row->efficiency,
-            row->svd_s, row->transfer_s, row->gather_s, 100.0 * row->imbalance, row->load_pct,
-            row->rss_mb, check_name(row->check));
+            job_distribute_name(c->distribute), engine, kernel_label(c), row->wall_s, row->speedup,
+            row->efficiency, row->svd_s, row->transfer_s, row->gather_s, 100.0 * row->imbalance,
+            row->load_pct, row->rss_mb, check_name(row->check));
     if (row->n_failed)
         fprintf(out, " (%lld LAPACK failure(s))", (long long)row->n_failed);
     else if (row->boundary)
@@ -285,9 +319,9 @@ void report_skipped_row(FILE *out, const plan_config *c)
 {
     char engine[48];
     engine_label(c, engine, sizeof engine);
-    fprintf(out, "%5d %7d %-5s %-10s %-16s | skipped: %s\n", c->ranks, c->threads,
+    fprintf(out, "%5d %7d %-5s %-10s %-16s %-8s | skipped: %s\n", c->ranks, c->threads,
             job_thread_mode_name(c->mode), job_distribute_name(c->distribute), engine,
-            c->skip_reason);
+            kernel_label(c), c->skip_reason);
 }
 
 void report_seed_lines(FILE *out, const report_row *row, const svd_result *res, int64_t count)
@@ -380,6 +414,10 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         json_object_set_new(rec, "group", scalapack ? json_integer(c->group) : json_null());
         json_object_set_new(rec, "grid", scalapack ? json_string(grid) : json_null());
         json_object_set_new(rec, "block", scalapack ? json_integer(c->block) : json_null());
+        /* scalapack has no kernel: null, as group, grid and block are for lapack */
+        json_object_set_new(rec, "kernel",
+                            scalapack ? json_null() : json_string(job_kernel_name(c->kernel)));
+        json_object_set_new(rec, "twostage_nb", json_integer(row->twostage_nb));
         json_object_set_new(rec, "input", job->input[0] ? json_string(job->input) : json_null());
         json_object_set_new(rec, "input_dtype", !job->input[0]        ? json_null()
                                                 : job->input_esize == 4 ? json_string("<f4")

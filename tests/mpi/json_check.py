@@ -5,7 +5,9 @@ usage: json_check.py JSONL RESULTS EXPECT
 EXPECT is a JSON object: name, rows, cols, count, seed, vectors, driver,
 repeat, lines (records expected in the file), first (index of the first
 record of this launch), configs (list of [distribute, ranks, threads,
-thread_mode], one per configuration of the launch).
+thread_mode] or [distribute, ranks, threads, thread_mode, kernel], one per
+configuration of the launch; kernel lapack when not given), and optionally
+twostage_nb (the band width of kernel twostage's records; default 0).
 
 Prints "PASS desc" / "FAIL desc" and "# diag" lines; exit 0 when all passed.
 """
@@ -18,7 +20,7 @@ from checklib import Checks
 FIELDS = ["schema", "name", "rows", "cols", "count", "seed", "vectors", "driver",
           "distribute", "ranks", "threads", "thread_mode", "wall_s", "svd_s",
           "transfer_s", "gather_s", "speedup", "efficiency", "load_pct", "rss_mb",
-          "checksum", "check", "hosts"]
+          "checksum", "check", "hosts", "kernel", "twostage_nb"]
 
 check = Checks()
 
@@ -105,11 +107,20 @@ def main(argv):
                 wrong.append(f"record {i}: {k} = {r[k]!r}, expected {exp[k]!r}")
     check(not wrong, "name, shape, count, seed, vectors and driver are the job's", *wrong[:8])
 
-    got = sorted([r.get("distribute"), r.get("ranks"), r.get("threads"), r.get("thread_mode")]
-                 for r in mine)
-    want = sorted(exp["configs"])
-    check(got == want, "the records are exactly the sweep's configurations",
+    got = sorted([r.get("distribute"), r.get("ranks"), r.get("threads"), r.get("thread_mode"),
+                  r.get("kernel")] for r in mine)
+    want = sorted(c if len(c) == 5 else c + ["lapack"] for c in exp["configs"])
+    check(got == want, "the records are exactly the sweep's configurations (with their kernel)",
           f"got {got}", f"want {want}")
+
+    nb_bad = []
+    for i, r in enumerate(mine):
+        want_nb = exp.get("twostage_nb", 0) if r.get("kernel") == "twostage" else 0
+        if r.get("twostage_nb") != want_nb:
+            nb_bad.append(f"record {i}: kernel {r.get('kernel')!r}, twostage_nb "
+                          f"{r.get('twostage_nb')!r}, want {want_nb}")
+    check(not nb_bad, "twostage_nb is the band width in kernel twostage's records, 0 elsewhere",
+          *nb_bad[:5])
 
     nums = []
     for i, r in enumerate(mine):

@@ -322,11 +322,18 @@ static void test_json_append(void **state)
         ranks[r].n_online = 2;
         ranks[r].ranks_on_node = 2;
     }
-    for (int rep = 0; rep < 2; rep++)
+    /* kernel lapack, kernel twostage (band 16), then scalapack, which has none */
+    for (int rep = 0; rep < 3; rep++) {
+        cfg.kernel = rep == 1 ? JOB_KERNEL_TWOSTAGE : JOB_KERNEL_LAPACK;
+        cfg.engine = rep == 2 ? JOB_ENGINE_SCALAPACK : JOB_ENGINE_LAPACK;
+        row.twostage_nb = rep == 1 ? 16 : 0;
         if (report_json_append(path, &job, &row, ranks, 2, "Open MPI v4.1.4", err, sizeof err) != 0)
             fail_msg("report_json_append: %s", err);
+    }
 
-    /* two lines, each a JSON object on its own */
+    /* three lines, each a JSON object on its own, with its kernel and band */
+    static const char *const kernels[] = {"lapack", "twostage", NULL};
+    static const int nbs[] = {0, 16, 0};
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     char line[16384];
@@ -339,11 +346,19 @@ static void test_json_append(void **state)
         if (!obj)
             fail_msg("line %d is not JSON: %s", lines + 1, jerr.text);
         assert_true(json_is_object(obj));
+        assert_true(lines < 3);
+        json_t *kernel = json_object_get(obj, "kernel"), *nb = json_object_get(obj, "twostage_nb");
+        assert_non_null(kernel);
+        if (kernels[lines])
+            assert_string_equal(json_string_value(kernel), kernels[lines]);
+        else
+            assert_true(json_is_null(kernel));
+        assert_true(json_is_integer(nb) && json_integer_value(nb) == nbs[lines]);
         json_decref(obj);
         lines++;
     }
     fclose(f);
-    assert_int_equal(lines, 2);
+    assert_int_equal(lines, 3);
     unlink(path);
     rmdir(dir);
 
@@ -400,6 +415,11 @@ static void test_summarise(void **state)
     assert_int_equal(row.check, REPORT_PASSED);
     assert_int_equal(row.boundary, 0);
     assert_int_equal(row.n_failed, 0);
+    assert_int_equal(row.twostage_nb, 0);
+    for (int i = 0; i < 3; i++)
+        out[i].twostage_nb = 24;            /* the band the runs used */
+    report_summarise(&row, &cfg, &job, out, 3, NULL, 0.0, 0);
+    assert_int_equal(row.twostage_nb, 24);
 
     /* against a reference of 1 core and 8 s: speedup 4, on 4 cores efficiency 1 */
     svd_result ref[3] = {ok_res(17, 17.5), ok_res(-5, -5.5), ok_res(9, 9.25)};
