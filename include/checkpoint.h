@@ -11,9 +11,10 @@
 /* Files in the directory: rank-R.ckpt, one per rank of the launch writing
  * them, and merged.ckpt, what --resume gathered from earlier launches. Each
  * is a 64-byte identity header (magic "SVDRCKP1", rows, cols, count, seed,
- * vectors, driver) and then 32-byte records (magic, a check of the other 24
- * bytes, index, int64 result, double sum of sigma), little-endian as written
- * by this machine family. A record is one write(2), so a crash loses at most
+ * vectors, driver, the input's kind and hash, and the kernel in what was a
+ * zero pad, so older files read as kernel lapack) and then 32-byte records
+ * (magic, a check of the other 24 bytes, index, int64 result, double sum of
+ * sigma), little-endian as written by this machine family. A record is one write(2), so a crash loses at most
  * the matrices in flight; a torn last record is ignored. */
 
 typedef struct {
@@ -21,10 +22,11 @@ typedef struct {
     double last_sync;     /* sysinfo_now() of the last fdatasync */
 } checkpoint_writer;
 
-/* Creates (truncating) DIR/rank-R.ckpt with its identity header, synced.
- * Returns 0 or -1 with "DIR/rank-R.ckpt: reason" in err. */
-int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t *job, char *err,
-                    size_t errlen);
+/* Creates (truncating) DIR/rank-R.ckpt with its identity header: the job's
+ * and the kernel of the one configuration checkpointed; synced. Returns 0
+ * or -1 with "DIR/rank-R.ckpt: reason" in err. */
+int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t *job,
+                    job_kernel kernel, char *err, size_t errlen);
 
 /* Appends matrix k's result with one write, and syncs when the last sync is
  * a second old. Thread-safe for distinct records (O_APPEND). Returns 0 or an
@@ -45,18 +47,19 @@ typedef struct {
 } checkpoint_state;
 
 /* Reads every .ckpt file of dir. Each must carry job's identity (rows, cols,
- * count, seed, vectors, driver); two records of one matrix must agree.
+ * count, seed, vectors, driver, input) and kernel; two records of one
+ * matrix must agree.
  * Returns 0, or -1 with a message naming the file (and the field that
  * differs) in err: no directory, no .ckpt file, a foreign or unreadable
  * file, a disagreement, or no memory. */
-int checkpoint_load(const char *dir, const job_t *job, checkpoint_state *st, char *err,
-                    size_t errlen);
+int checkpoint_load(const char *dir, const job_t *job, job_kernel kernel, checkpoint_state *st,
+                    char *err, size_t errlen);
 
 /* Writes st's known results to DIR/merged.ckpt through a temporary name and
  * rename, then removes the rank-*.ckpt files it supersedes. Returns 0 or -1
  * with a message in err. */
-int checkpoint_merge(const char *dir, const job_t *job, const checkpoint_state *st, char *err,
-                     size_t errlen);
+int checkpoint_merge(const char *dir, const job_t *job, job_kernel kernel,
+                     const checkpoint_state *st, char *err, size_t errlen);
 
 /* 1 when dir holds any .ckpt file, 0 when not (or it does not exist), -1
  * when it cannot be read. */

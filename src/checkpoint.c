@@ -22,7 +22,7 @@ typedef struct {
     uint64_t seed;
     int32_t vectors, driver;
     int32_t input_kind;     /* 0: generated; else 2 * element size + Fortran order */
-    int32_t pad;
+    int32_t kernel;         /* job_kernel; 0 (lapack) in files from before the key */
     uint64_t input_id;      /* the input's path, size and mtime, hashed */
 } ckpt_header;
 
@@ -55,7 +55,7 @@ static uint64_t fnv64(uint64_t h, const void *data, size_t len)
     return h;
 }
 
-static void make_header(ckpt_header *h, const job_t *job)
+static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
 {
     memset(h, 0, sizeof *h);
     memcpy(h->magic, CKPT_MAGIC, 8);
@@ -65,6 +65,7 @@ static void make_header(ckpt_header *h, const job_t *job)
     h->seed = job->seed;
     h->vectors = (int32_t)job->vectors;
     h->driver = (int32_t)job->driver;
+    h->kernel = (int32_t)kernel;
     if (job->input[0]) {
         /* another file of the same shape must not resume this checkpoint */
         h->input_kind = 2 * job->input_esize + job->input_fortran;
@@ -85,8 +86,8 @@ static int write_all(int fd, const void *buf, size_t len)
     return npy_write_all(fd, buf, len) == 0 ? 0 : errno;
 }
 
-int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t *job, char *err,
-                    size_t errlen)
+int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t *job,
+                    job_kernel kernel, char *err, size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/rank-%d.ckpt", dir, rank);
@@ -96,7 +97,7 @@ int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t
         return -1;
     }
     ckpt_header h;
-    make_header(&h, job);
+    make_header(&h, job, kernel);
     int rc = write_all(w->fd, &h, sizeof h);
     if (!rc && fdatasync(w->fd) != 0)
         rc = errno;
@@ -160,10 +161,10 @@ int checkpoint_exists(const char *dir)
 }
 
 /* The first field where h differs from the job's identity, or NULL. */
-static const char *header_mismatch(const ckpt_header *h, const job_t *job)
+static const char *header_mismatch(const ckpt_header *h, const job_t *job, job_kernel kernel)
 {
     ckpt_header want;
-    make_header(&want, job);
+    make_header(&want, job, kernel);
     if (memcmp(h->magic, want.magic, 8) != 0)
         return "magic (not an svdrun checkpoint)";
     if (h->rows != want.rows)
@@ -178,14 +179,17 @@ static const char *header_mismatch(const ckpt_header *h, const job_t *job)
         return "vectors";
     if (h->driver != want.driver)
         return "driver";
+    if (h->kernel != want.kernel)
+        return h->kernel == JOB_KERNEL_TWOSTAGE ? "kernel (twostage there)"
+                                                : "kernel (lapack there)";
     if (h->input_kind != want.input_kind || h->input_id != want.input_id)
         return "input (file, dtype, order, size or modification time)";
     return NULL;
 }
 
 /* Adds one file's records to st. Returns 0 or -1 with err. */
-static int load_file(const char *path, const job_t *job, checkpoint_state *st, char *err,
-                     size_t errlen)
+static int load_file(const char *path, const job_t *job, job_kernel kernel, checkpoint_state *st,
+                     char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -196,10 +200,10 @@ static int load_file(const char *path, const job_t *job, checkpoint_state *st, c
     const char *bad = NULL;
     if (fread(&h, sizeof h, 1, f) != 1)
         bad = "shorter than its 64-byte header";
-    else if ((bad = header_mismatch(&h, job)) != NULL && strncmp(bad, "magic", 5) != 0) {
+    else if ((bad = header_mismatch(&h, job, kernel)) != NULL && strncmp(bad, "magic", 5) != 0) {
         snprintf(err, errlen,
                  "%s: written for another job: its %s differs from this job's (resume with the "
-                 "same rows, cols, count, seed, vectors and driver)",
+                 "same rows, cols, count, seed, vectors, driver and kernel)",
                  path, bad);
         fclose(f);
         return -1;
@@ -245,8 +249,8 @@ static int load_file(const char *path, const job_t *job, checkpoint_state *st, c
     return 0;
 }
 
-int checkpoint_load(const char *dir, const job_t *job, checkpoint_state *st, char *err,
-                    size_t errlen)
+int checkpoint_load(const char *dir, const job_t *job, job_kernel kernel, checkpoint_state *st,
+                    char *err, size_t errlen)
 {
     memset(st, 0, sizeof *st);
     st->count = job->count;
@@ -268,7 +272,7 @@ int checkpoint_load(const char *dir, const job_t *job, checkpoint_state *st, cha
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        rc = load_file(path, job, st, err, errlen);
+        rc = load_file(path, job, kernel, st, err, errlen);
     }
     closedir(d);
     if (rc == 0 && st->files == 0) {
@@ -279,8 +283,8 @@ int checkpoint_load(const char *dir, const job_t *job, checkpoint_state *st, cha
     return rc;
 }
 
-int checkpoint_merge(const char *dir, const job_t *job, const checkpoint_state *st, char *err,
-                     size_t errlen)
+int checkpoint_merge(const char *dir, const job_t *job, job_kernel kernel,
+                     const checkpoint_state *st, char *err, size_t errlen)
 {
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/merged.ckpt", dir);
@@ -291,7 +295,7 @@ int checkpoint_merge(const char *dir, const job_t *job, const checkpoint_state *
         return -1;
     }
     ckpt_header h;
-    make_header(&h, job);
+    make_header(&h, job, kernel);
     int rc = write_all(fd, &h, sizeof h);
     enum { BATCH = 1024 };
     ckpt_record batch[BATCH];

@@ -64,6 +64,14 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
     return code;
 }
 
+/* The kernel a checkpoint names: that of the plan's first runnable
+ * configuration (a checkpointed plan has exactly one), lapack when none runs. */
+static job_kernel checkpoint_kernel(const plan_t *plan)
+{
+    int first = plan_first_runnable(plan);
+    return first < 0 ? JOB_KERNEL_LAPACK : plan->configs[first].kernel;
+}
+
 /* Rank 0: the checkpoint directory's state before the sweep. --checkpoint
  * needs a directory without a checkpoint (made if missing); --resume reads
  * and merges the one there into *resumed. Only one configuration, run once,
@@ -80,14 +88,15 @@ static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_op
         fprintf(stderr,
                 "svdrun: --%s needs one configuration run once; this job has %d runnable "
                 "configuration(s) and repeat = %d (give single values of ranks, threads, "
-                "thread_mode, distribute and engine, and repeat = 1)\n",
+                "thread_mode, distribute, engine and kernel, and repeat = 1)\n",
                 opt->resume ? "resume" : "checkpoint", runnable, job->repeat);
         return EXIT_USAGE;
     }
     const char *dir = opt->checkpoint_dir;
     if (opt->resume) {
-        if (checkpoint_load(dir, job, resumed, err, sizeof err) != 0 ||
-            checkpoint_merge(dir, job, resumed, err, sizeof err) != 0) {
+        job_kernel kernel = checkpoint_kernel(plan);
+        if (checkpoint_load(dir, job, kernel, resumed, err, sizeof err) != 0 ||
+            checkpoint_merge(dir, job, kernel, resumed, err, sizeof err) != 0) {
             fprintf(stderr, "svdrun: --resume: %s\n", err);
             return errno == ENOENT || strstr(err, "another job") || strstr(err, "no checkpoint")
                        ? EXIT_USAGE : EXIT_RUNTIME;
@@ -268,8 +277,9 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
 /* Every rank: learns which matrices a resumed checkpoint holds (rank 0
  * broadcasts the map), and opens its own log in the directory. Fills ctl.
  * Returns the exit code, the same on every rank. */
-static int open_checkpoint(const job_t *job, const cli_options *opt, const checkpoint_state *resumed,
-                           int rank, checkpoint_writer *writer, run_control *ctl)
+static int open_checkpoint(const job_t *job, job_kernel kernel, const cli_options *opt,
+                           const checkpoint_state *resumed, int rank, checkpoint_writer *writer,
+                           run_control *ctl)
 {
     int code = EXIT_OK;
     if (opt->resume) {
@@ -291,7 +301,7 @@ static int open_checkpoint(const job_t *job, const cli_options *opt, const check
         }
     }
     char err[4200];
-    if (checkpoint_open(writer, opt->checkpoint_dir, rank, job, err, sizeof err) != 0) {
+    if (checkpoint_open(writer, opt->checkpoint_dir, rank, job, kernel, err, sizeof err) != 0) {
         fprintf(stderr, "svdrun: rank %d: --checkpoint: %s\n", rank, err);
         code = EXIT_RUNTIME;
     }
@@ -306,7 +316,7 @@ static int open_checkpoint(const job_t *job, const cli_options *opt, const check
 /* Every rank, after a stop: rank 0 says why, what the checkpoint now holds
  * (read back from the files, so the count is what survives), and how to
  * resume. */
-static void report_stop(const job_t *job, const cli_options *opt, int rank)
+static void report_stop(const job_t *job, job_kernel kernel, const cli_options *opt, int rank)
 {
     MPI_Request req;
     MPI_Ibarrier(MPI_COMM_WORLD, &req);   /* every log is synced before rank 0 reads them */
@@ -328,7 +338,7 @@ static void report_stop(const job_t *job, const cli_options *opt, int rank)
     }
     checkpoint_state st;
     char err[1024];
-    if (checkpoint_load(opt->checkpoint_dir, job, &st, err, sizeof err) != 0) {
+    if (checkpoint_load(opt->checkpoint_dir, job, kernel, &st, err, sizeof err) != 0) {
         fprintf(stderr, "svdrun: stopped (%s); reading the checkpoint back failed: %s\n", reason,
                 err);
         checkpoint_state_free(&st);
@@ -420,7 +430,7 @@ int main(int argc, char **argv)
     run_control ctl = {0};
     checkpoint_writer writer = {.fd = -1};
     if (code == 0 && opt.checkpoint_dir)
-        code = open_checkpoint(&job, &opt, &resumed, rank, &writer, &ctl);
+        code = open_checkpoint(&job, checkpoint_kernel(&plan), &opt, &resumed, rank, &writer, &ctl);
     if (code == 0 && stop_install(opt.timeout_s) != 0 && rank == 0)
         fprintf(stderr, "svdrun: warning: cannot install the signal handlers; a signal will kill "
                         "the run without a clean stop\n");
@@ -433,7 +443,7 @@ int main(int argc, char **argv)
         code = EXIT_RUNTIME;
     }
     if (code == EXIT_STOPPED)
-        report_stop(&job, &opt, rank);
+        report_stop(&job, checkpoint_kernel(&plan), &opt, rank);
     if (ctl.done)
         free((void *)ctl.done);
     checkpoint_state_free(&resumed);

@@ -176,6 +176,8 @@ expect_refusal() {
 }
 expect_refusal "resume with another seed" "its seed differs" --rows=120 --cols=120 --count=3000 --seed=8 --resume "$dir"
 expect_refusal "resume with another count" "its count differs" --rows=120 --cols=120 --count=3001 --seed=7 --resume "$dir"
+expect_refusal "resume with another kernel" "its kernel \(lapack there\) differs" "${job[@]}" \
+    --kernel=twostage --resume "$dir"
 "$PY" -c 'import numpy as np; np.save("'"$TMPD"'/a.npy", np.ones((40, 6, 6)) + np.eye(6))' &&
     cp "$TMPD/a.npy" "$TMPD/b.npy" && "$PY" -c 'import numpy as np; np.save("'"$TMPD"'/b.npy", 2 * np.ones((40, 6, 6)) + np.eye(6))'
 run_svdrun 2 60 --quiet --input="$TMPD/a.npy" --checkpoint "$TMPD/ckin" --timeout 30
