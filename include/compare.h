@@ -19,10 +19,13 @@ typedef struct {
     char vectors[16], driver[16];
     int ranks, threads;
     char thread_mode[16], distribute[16];
-    char engine[48];                /* "lapack", or "scalapack 1x2/64" with grid and block */
+    char engine[48];                /* "lapack", "lapack/twostage" (kernel twostage), or
+                                     * "scalapack 1x2/64" with grid and block */
     char hosts[COMPARE_TEXT];       /* joined with "," */
     double wall_s, wall_s_min, wall_s_max, svd_s, transfer_s, gather_s, load_pct, rss_mb;
     char checksum[32], check[16];
+    int64_t boundary;               /* integers svdrun found off its first configuration's
+                                     * only by rounding at an integer; 0 when absent */
 } compare_record;
 
 typedef struct {
@@ -53,7 +56,10 @@ typedef struct {
     double speedup, efficiency;                     /* NAN without a base row */
     double transfer_pct;
     char checksum[32];       /* of its first record */
-    int agree;               /* every record has the group's checksum and PASSED */
+    int agree;               /* every record PASSED and has the group's checksum, or
+                                * another one only by rounding (see rounding) */
+    int rounding;            /* records with another checksum that svdrun PASSED with
+                              * boundary > 0: integers off only at an integer */
     double baseline_wall_s, ratio;                  /* NAN without a baseline row */
     compare_verdict verdict;
 } compare_row;
@@ -64,11 +70,13 @@ typedef struct {
     uint64_t seed;
     char vectors[16], driver[16];
     char hosts[COMPARE_TEXT];        /* every host seen in the group */
-    char checksum[32];               /* the reference: the most common */
+    char checksum[32];               /* the reference: the most common among records
+                                      * with boundary 0 (all records when none has) */
     int n_configs;
     compare_row *configs;
     int base, fastest, cheapest;     /* indices into configs; base -1 when none */
     int disagree;                    /* rows that do not agree */
+    int rounding;                    /* rows that agree only by rounding */
     int regressions;
 } compare_group;
 

@@ -453,6 +453,43 @@ group ranks threads thread_mode distribute hosts agree
 EOF
 
 # ---------------------------------------------------------------------------
+# Kernels (kernels.jsonl): kernel twostage makes the configuration
+# "lapack/twostage"; line 2 has no kernel (an older svdrun), so it is lapack
+# and joins line 1's row; the scalapack record's null kernel adds nothing.
+# The 2x1 twostage record carries another checksum, but svdrun PASSED it with
+# boundary 1 (its sums lie within rounding of an integer): ok*, not DISAGREE.
+f=$FIX/kernels.jsonl
+rep "$f" --format csv
+expect_rc "kernels csv" 0
+assert "kernels csv: nothing on stderr" [ ! -s "$REP_ERR" ]
+rows "kernels csv" csv <<'EOF'
+group ranks threads engine          runs wall_s speedup efficiency checksum         agree base fastest cheapest
+1     1     1       lapack          2    4.1    1       1          aaaaaaaaaaaaaaaa yes   1    0       0
+1     2     1       lapack          1    2.1    1.95238 0.97619    aaaaaaaaaaaaaaaa yes   0    0       0
+1     1     1       lapack/twostage 1    2      2.05    2.05       aaaaaaaaaaaaaaaa yes   0    0       0
+1     2     1       lapack/twostage 1    1      4.1     2.05       bbbbbbbbbbbbbbbb yes   0    1       1
+1     1     1       *               1    5      0.82    0.82       aaaaaaaaaaaaaaaa yes   0    0       0
+EOF
+rep "$f"
+expect_rc "kernels table" 0
+assert "kernels table: the 2x1 lapack/twostage row is ok*" \
+    grep -qE '^ +2 +1 blas +regenerate lapack/twostage +\|.*\| ok\* *$' "$REP_OUT"
+assert "kernels table: one ok* note" grep -q '^ok\*: 1 configuration' "$REP_OUT"
+assert "kernels table: no DISAGREE" no_line_matches DISAGREE
+assert "kernels table: the recommendation names lapack/twostage" \
+    grep -q '^recommendation: fastest is 2x1 blas regenerate lapack/twostage' "$REP_OUT"
+rep "$f" --format csv --base "engine=lapack/twostage"
+expect_rc "kernels, --base engine=lapack/twostage" 0
+rows "kernels, --base engine=lapack/twostage" csv <<'EOF'
+group ranks threads engine          speedup  efficiency base
+1     1     1       lapack          0.487805 0.487805   0
+1     2     1       lapack          0.952381 0.47619    0
+1     1     1       lapack/twostage 1        1          1
+1     2     1       lapack/twostage 2        1          0
+1     1     1       *               0.4      0.4        0
+EOF
+
+# ---------------------------------------------------------------------------
 # Baseline: 1x1 10 -> 10.2 (+2%), 2x1 median 5 -> 5.5 (+10%), 1x2 6 -> 5.4
 # (-10%), 2x2 4 -> 4 on other hosts, 4x1 and the seed-8 set are new.
 new=$FIX/baseline_new.jsonl old=$FIX/baseline_old.jsonl
@@ -579,6 +616,24 @@ if [ -x "$SVDRUN" ] && [ -x "$MPIRUN_SH" ]; then
         assert "real sweep --plot: stdout has 'plot: $p'" grep -qxF "plot: $p" "$REP_OUT"
         assert "real sweep --plot: one group, so no real-2.png" [ ! -e "$TMPD/real-2.png" ]
         checker "real sweep --plot" png "$p"
+    fi
+    # both kernels in one sweep: lapack/twostage rows beside the lapack ones
+    real="$TMPD/kernels.jsonl"
+    run_svdrun 2 120 --size=200 --count=4 --ranks=1,2 --kernel=lapack,twostage --json "$real"
+    if [ "$RUN_RC" -ne 0 ] || [ "$(wc -l <"$real" 2>/dev/null)" != 4 ]; then
+        tap_not_ok "real kernel sweep: svdrun exits 0 and writes 4 records"
+        run_diag
+    else
+        tap_ok "real kernel sweep: svdrun exits 0 and writes 4 records"
+        rep "$real" --format csv
+        expect_rc "real kernel sweep csv" 0
+        checker "real kernel sweep" records "$real" "$REP_OUT"
+        if command -v gnuplot >/dev/null 2>&1; then
+            p="$TMPD/kernels.png"
+            rep "$real" --plot "$p"
+            expect_rc "real kernel sweep --plot" 0
+            checker "real kernel sweep --plot" png "$p"
+        fi
     fi
 else
     tap_skip "real sweep" "no $SVDRUN"

@@ -20,7 +20,8 @@ usage:
   svdreport_check.py records JSONL OUTPUT
       the CSV OUTPUT of a real svdrun sweep: one group, one row per record
       (each configuration ran once), wall_s and the speedups against the
-      1x1 blas regenerate record, cores, runs 1, agree yes, base on the 1x1.
+      1x1 blas regenerate lapack record, cores, runs 1, agree yes, base on
+      the 1x1; a record of kernel twostage is engine "lapack/twostage".
   svdreport_check.py png FILE
       PNG signature, an IHDR chunk first, width and height in 400..4000.
 
@@ -350,6 +351,13 @@ def close(a, b):
     return abs(a - b) <= REL_TOL * abs(b) if b else abs(a) <= 1e-9
 
 
+def engine_label(rec):
+    """svdreport's engine column: engine, and /kernel for a kernel other than lapack."""
+    engine = rec.get("engine", "lapack")
+    kernel = rec.get("kernel")
+    return engine if kernel in (None, "lapack") else f"{engine}/{kernel}"
+
+
 def cmd_records(jsonl, out):
     with open(jsonl) as f:
         recs = [json.loads(line) for line in f if line.strip()]
@@ -357,16 +365,22 @@ def cmd_records(jsonl, out):
     check(len(rows) == len(recs), f"real sweep: {len(recs)} rows, one per record",
           f"got {len(rows)}")
     base = [r for r in recs if r["ranks"] == 1 and r["threads"] == 1
-            and r["thread_mode"] == "blas" and r["distribute"] == "regenerate"]
+            and r["thread_mode"] == "blas" and r["distribute"] == "regenerate"
+            and engine_label(r) == "lapack"]
     if len(base) != 1:
-        check(False, "real sweep: the records have one 1x1 blas regenerate", len(base))
+        check(False, "real sweep: the records have one 1x1 blas regenerate lapack", len(base))
         return
     b = base[0]["wall_s"]
+
+    def ident(x):
+        return (str(x["ranks"]), str(x["threads"]), x["thread_mode"], x["distribute"],
+                engine_label(x))
+
     for rec in recs:
-        key = (str(rec["ranks"]), str(rec["threads"]), rec["thread_mode"], rec["distribute"])
-        desc = f"real sweep: row {rec['ranks']}x{rec['threads']} {rec['thread_mode']}"
+        key = ident(rec)
+        desc = f"real sweep: row {rec['ranks']}x{rec['threads']} {rec['thread_mode']} {key[4]}"
         match = [r for r in rows if (r.get("ranks"), r.get("threads"), r.get("thread_mode"),
-                                     r.get("distribute")) == key]
+                                     r.get("distribute"), r.get("engine")) == key]
         if len(match) != 1:
             check(False, desc, f"{len(match)} rows for it")
             continue
@@ -387,21 +401,22 @@ def cmd_records(jsonl, out):
                 ok = False
             if not ok:
                 why.append(f"{k}: want {v:.6g}, got {r.get(k)!r}")
-        for k, v in (("agree", "yes"), ("checksum", rec["checksum"]), ("hosts", ",".join(rec["hosts"])),
-                     ("engine", rec.get("engine", "lapack"))):
+        for k, v in (("agree", "yes"), ("checksum", rec["checksum"]), ("hosts", ",".join(rec["hosts"]))):
             if r.get(k) != v:
                 why.append(f"{k}: want {v!r}, got {r.get(k)!r}")
         check(not why, desc + ": values from its record", *why)
     fastest = min(recs, key=lambda x: x["wall_s"])
-    f_rows = [(r["ranks"], r["threads"], r["thread_mode"]) for r in rows if r.get("fastest") == "1"]
-    check(f_rows == [(str(fastest["ranks"]), str(fastest["threads"]), fastest["thread_mode"])],
-          "real sweep: fastest flag on the smallest wall_s", f"flagged {f_rows}")
+
+    def flagged(flag):
+        return [(r["ranks"], r["threads"], r["thread_mode"], r["distribute"], r["engine"])
+                for r in rows if r.get(flag) == "1"]
+    check(flagged("fastest") == [ident(fastest)],
+          "real sweep: fastest flag on the smallest wall_s", f"flagged {flagged('fastest')}")
     cand = [x for x in recs if x["wall_s"] <= 1.05 * fastest["wall_s"]]
     cheapest = min(cand, key=lambda x: (x["ranks"] * x["threads"], x["wall_s"]))
-    c_rows = [(r["ranks"], r["threads"], r["thread_mode"]) for r in rows if r.get("cheapest") == "1"]
-    check(c_rows == [(str(cheapest["ranks"]), str(cheapest["threads"]), cheapest["thread_mode"])],
+    check(flagged("cheapest") == [ident(cheapest)],
           "real sweep: cheapest flag on the fewest cores within 5% of the fastest",
-          f"flagged {c_rows}")
+          f"flagged {flagged('cheapest')}")
 
 
 def main(argv):

@@ -206,6 +206,117 @@ static void test_disagreement(void **state)
     compare_set_free(&set);
 }
 
+/* Appends fields (",\"k\":v" text without the comma) to a line's object. */
+static void extend(char *buf, size_t len, const char *fields)
+{
+    size_t n = strlen(buf);
+    assert_true(n > 0 && buf[n - 1] == '}');
+    snprintf(buf + n - 1, len - (n - 1), ",%s}", fields);
+}
+
+/* kernel: twostage is the configuration "lapack/twostage"; absent or null is
+ * lapack; anything but a string is a bad line. */
+static void test_kernel_field(void **state)
+{
+    (void)state;
+    compare_record rec;
+    char err[256], buf[1024];
+    static const struct { const char *fields, *engine; } good[] = {
+        {"\"kernel\":\"twostage\"", "lapack/twostage"},
+        {"\"kernel\":\"lapack\"", "lapack"},
+        {"\"kernel\":null", "lapack"},
+        {"\"boundary\":0", "lapack"},       /* an older record: no kernel */
+        {"\"engine\":\"scalapack\",\"grid\":\"1x2\",\"block\":64,\"kernel\":null",
+         "scalapack 1x2/64"},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
+        extend(buf, sizeof buf, good[i].fields);
+        if (compare_parse_line(buf, &rec, err, sizeof err) != 0)
+            fail_msg("%s: %s", good[i].fields, err);
+        assert_string_equal(rec.engine, good[i].engine);
+    }
+    static const char *const bad[] = {"\"kernel\":1", "\"kernel\":\"\"", "\"kernel\":[\"a\"]",
+                                      "\"boundary\":-1", "\"boundary\":\"1\""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
+        extend(buf, sizeof buf, bad[i]);
+        err[0] = '\0';
+        if (compare_parse_line(buf, &rec, err, sizeof err) != -1)
+            fail_msg("%s was accepted", bad[i]);
+        assert_true(strstr(err, "kernel") || strstr(err, "boundary"));
+    }
+    /* the two kernels are two rows of one group */
+    compare_set set = {0};
+    line(buf, sizeof buf, 10, 1, 1, "blas", 4, "aa");
+    add(&set, buf);
+    extend(buf, sizeof buf, "\"kernel\":\"twostage\"");
+    add(&set, buf);
+    compare_base_spec base;
+    compare_default_base(&base);
+    compare_report rep;
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    assert_int_equal(rep.n, 1);
+    assert_int_equal(rep.groups[0].n_configs, 2);
+    assert_string_equal(rep.groups[0].configs[rep.groups[0].base].engine, "lapack");
+    compare_report_free(&rep);
+    compare_set_free(&set);
+}
+
+/* Rounding: a record with another checksum agrees when svdrun PASSED it with
+ * boundary > 0, and such records do not vote for the reference. */
+static void test_rounding_agreement(void **state)
+{
+    (void)state;
+    compare_set set = {0};
+    char buf[1024];
+    /* one exact lapack record (aa), three twostage ones off by rounding (bb) */
+    line(buf, sizeof buf, 10, 1, 1, "blas", 4, "aa");
+    add(&set, buf);
+    for (int r = 1; r <= 3; r++) {
+        line(buf, sizeof buf, 10, r, 2, "blas", 2, "bb");
+        extend(buf, sizeof buf, "\"kernel\":\"twostage\",\"boundary\":1");
+        add(&set, buf);
+    }
+    /* twostage 4x1 with another checksum and boundary 0: a real difference */
+    line(buf, sizeof buf, 10, 4, 1, "blas", 1, "cc");
+    extend(buf, sizeof buf, "\"kernel\":\"twostage\",\"boundary\":0");
+    add(&set, buf);
+    /* a FAILED record never agrees, boundary or not */
+    line(buf, sizeof buf, 10, 2, 1, "blas", 2, "bb");
+    extend(buf, sizeof buf, "\"kernel\":\"twostage\",\"boundary\":2");
+    memcpy(strstr(buf, "PASSED"), "FAILED", 6);
+    add(&set, buf);
+    compare_base_spec base;
+    compare_default_base(&base);
+    compare_report rep;
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    const compare_group *g = &rep.groups[0];
+    assert_string_equal(g->checksum, "aa");     /* bb has 3 votes, but only by rounding */
+    for (int r = 1; r <= 3; r++) {
+        const compare_row *row = find(g, r, 2, "blas");
+        assert_true(row->agree && row->rounding);
+    }
+    assert_false(find(g, 4, 1, "blas")->agree);
+    assert_false(find(g, 2, 1, "blas")->agree);
+    assert_true(find(g, 1, 1, "blas")->agree && !find(g, 1, 1, "blas")->rounding);
+    assert_int_equal(g->rounding, 3);
+    assert_int_equal(g->disagree, 2);
+    compare_report_free(&rep);
+
+    /* when every record is off by rounding, all of them vote */
+    compare_set only = {0};
+    line(buf, sizeof buf, 10, 1, 1, "blas", 4, "dd");
+    extend(buf, sizeof buf, "\"boundary\":1");
+    add(&only, buf);
+    assert_int_equal(compare_build(&only, &base, &rep), 0);
+    assert_string_equal(rep.groups[0].checksum, "dd");
+    assert_true(rep.groups[0].configs[0].agree && !rep.groups[0].configs[0].rounding);
+    compare_report_free(&rep);
+    compare_set_free(&only);
+    compare_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +324,8 @@ int main(void)
         cmocka_unit_test(test_thresholds_and_base),
         cmocka_unit_test(test_group_numbers),
         cmocka_unit_test(test_disagreement),
+        cmocka_unit_test(test_kernel_field),
+        cmocka_unit_test(test_rounding_agreement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
