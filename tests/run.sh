@@ -14,7 +14,7 @@ UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 # per-script limits (seconds); the default covers the rest
 declare -A MPI_TIMEOUT=(
     [results_agree]=300 [numpy_oracle]=240 [bad_input]=480 [idle_cpu]=120 [fuzz]=400
-    [exit_codes]=180 [json]=180
+    [exit_codes]=180 [json]=180 [twostage]=400
 )
 MPI_TIMEOUT_DEFAULT=${MPI_TIMEOUT_DEFAULT:-300}
 
