@@ -60,6 +60,12 @@ const double *svd_ws_vt(const svd_ws *ws, int64_t *vtrows);
  * reported success but the singular values are not finite. */
 #define SVD_INFO_NONFINITE (-1000)
 
+/* Fills *res from a driver's info and its mn singular values s: the sum,
+ * its truncation, and SVD_INFO_NONFINITE when info is 0 but the sum is not
+ * finite. Returns res->info. Shared by the LAPACK, twostage and ScaLAPACK
+ * paths. */
+int svd_result_set(svd_result *res, const double *s, int64_t mn, int64_t info);
+
 /* Python's int(x): truncation toward zero. SVD_NO_VALUE for NaN, infinities
  * and values beyond int64. */
 int64_t svd_truncate(double x);

@@ -207,14 +207,7 @@ int pdsvd_compute(pdsvd_grid *g, pdsvd_fill_fn fill, void *ctx, svd_result *res,
     pdgesvd_(job, job, &g->m, &g->n, g->a, &one, &one, g->desca, g->s, g->u ? g->u : &dummy, &one,
              &one, g->descu, g->vt ? g->vt : &dummy, &one, &one, g->descvt, g->work, &g->lwork,
              &info);
-    double sum = 0.0;
-    for (int i = 0; i < g->mn; i++)
-        sum += g->s[i];
-    res->info = info;
-    res->sum = info == 0 ? sum : NAN;
-    if (info == 0 && !isfinite(sum))
-        res->info = SVD_INFO_NONFINITE;
-    res->value = res->info == 0 ? svd_truncate(sum) : SVD_NO_VALUE;
+    svd_result_set(res, g->s, g->mn, info);
     if (sigma)
         memcpy(sigma, g->s, (size_t)g->mn * sizeof *sigma);
     return (int)res->info;

@@ -173,13 +173,11 @@ void svd_ws_free(svd_ws *ws)
     free(ws);
 }
 
-/* Fills res from the driver's info and the singular values in ws->s, and
- * returns res->info. */
-static int finish_result(const svd_ws *ws, lapack_int info, svd_result *res)
+int svd_result_set(svd_result *res, const double *s, int64_t mn, int64_t info)
 {
     double sum = 0.0;
-    for (int64_t i = 0; i < ws->mn; i++)
-        sum += ws->s[i];
+    for (int64_t i = 0; i < mn; i++)
+        sum += s[i];
     res->info = info;
     res->sum = info == 0 ? sum : NAN;
     if (info == 0 && !isfinite(sum))
@@ -204,7 +202,7 @@ int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
         /* a negative return names a bad argument, a positive one is dbdsqr's
          * failure to converge: both are reported as LAPACK's info is */
         info = (lapack_int)twostage_sigma(ws->m, ws->n, a, ws->m, ws->nb, ws->s, ws->work, NULL);
-        return finish_result(ws, info, res);
+        return svd_result_set(res, ws->s, ws->mn, info);
     }
     /* LAPACK wants non-NULL pointers even for vectors it will not touch */
     double dummy = 0.0;
@@ -218,7 +216,7 @@ int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
         info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, j, j, (lapack_int)ws->m, (lapack_int)ws->n, a,
                                    (lapack_int)ws->m, ws->s, u, ws->ldu, vt, ws->ldvt, ws->work,
                                    ws->lwork);
-    return finish_result(ws, info, res);
+    return svd_result_set(res, ws->s, ws->mn, info);
 }
 
 int svd_ws_nb(const svd_ws *ws) { return ws->nb; }
