@@ -164,6 +164,20 @@ count_rows() {
     grep -cE "[[:space:]]$2([[:space:]]+\(.*\))?[[:space:]]*\$" "$1"
 }
 
+# expect_exit LABEL RC PATTERN ARGS...: svdrun ARGS on 2 ranks (quiet, 60 s
+# limit) must exit RC with a stderr line matching PATTERN (grep -E).
+expect_exit() {
+    local label=$1 rc=$2 pattern=$3
+    shift 3
+    run_svdrun 2 60 --quiet "$@"
+    if [ "$RUN_RC" -eq "$rc" ] && grep -qE -- "$pattern" "$RUN_ERR"; then
+        tap_ok "$label: exit $rc, says why"
+    else
+        tap_not_ok "$label: exit $rc, says why" "stderr should match /$pattern/"
+        run_diag
+    fi
+}
+
 # write_job FILE KEY=VALUE...: a job file with section [job].
 write_job() {
     local f=$1

@@ -163,17 +163,7 @@ resume_expect "resuming a complete checkpoint computes nothing and writes the sa
 
 # 7. refusals: another job's checkpoint, a directory that already holds one,
 #    a sweep, no checkpoint at all
-expect_refusal() {
-    local label=$1 pattern=$2
-    shift 2
-    run_svdrun 2 60 --quiet "$@"
-    if [ "$RUN_RC" -eq 2 ] && grep -qE "$pattern" "$RUN_ERR"; then
-        tap_ok "$label: exit 2, says why"
-    else
-        tap_not_ok "$label: exit 2, says why"
-        run_diag
-    fi
-}
+expect_refusal() { expect_exit "$1" 2 "$2" "${@:3}"; }
 expect_refusal "resume with another seed" "its seed differs" --rows=120 --cols=120 --count=3000 --seed=8 --resume "$dir"
 expect_refusal "resume with another count" "its count differs" --rows=120 --cols=120 --count=3001 --seed=7 --resume "$dir"
 expect_refusal "resume with another kernel" "its kernel \(lapack there\) differs" "${job[@]}" \

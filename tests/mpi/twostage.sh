@@ -115,23 +115,13 @@ else
 fi
 
 # ---- 3. twostage computes singular values only ------------------------------
-run_svdrun 2 30 --quiet --size=300 --count=2 --kernel=twostage --vectors=thin
-if [ "$RUN_RC" -eq 2 ] &&
-   grep -q "kernel: twostage computes singular values only, but vectors is 'thin'" "$RUN_ERR"; then
-    tap_ok "--kernel=twostage --vectors=thin: exit 2, names the key"
-else
-    tap_not_ok "--kernel=twostage --vectors=thin: exit 2, names the key"
-    run_diag
-fi
+expect_exit "--kernel=twostage --vectors=thin" 2 \
+    "kernel: twostage computes singular values only, but vectors is 'thin'" \
+    --size=300 --count=2 --kernel=twostage --vectors=thin
 job="$TMPD/vectors.job"
 write_job "$job" name=vec size=300 count=2 kernel=lapack,twostage vectors=full
-run_svdrun 1 30 --quiet "$job"
-if [ "$RUN_RC" -eq 2 ] && grep -q "^$job:6: vectors: 'full' asks for U and V^T, but kernel twostage" "$RUN_ERR"; then
-    tap_ok "a job file with kernel twostage then vectors = full: exit 2 at line 6"
-else
-    tap_not_ok "a job file with kernel twostage then vectors = full: exit 2 at line 6"
-    run_diag
-fi
+expect_exit "a job file with kernel twostage, then vectors = full on line 6" 2 \
+    "^$job:6: vectors: 'full' asks for U and V\\^T, but kernel twostage" "$job"
 run_svdrun 2 30 --quiet --size=300 --count=2 --kernel=twostage --vectors=thin --vectors=none
 if [ "$RUN_RC" -eq 0 ]; then
     tap_ok "a later --vectors=none settles it: exit 0"
