@@ -246,7 +246,8 @@ static double make_reflector(double *alpha, double *x, int inc, int len, double 
 
 /* A := A (I - tau v v^T) for the rows x len block at a (leading dimension
  * lda, v[0] = 1); w holds rows doubles. Rows run down the columns, so each
- * pass is a vector operation over w. */
+ * pass is a vector operation; four columns per pass load and store w a
+ * quarter as often (the chase at n=2000: 0.067 -> 0.057 s). */
 TWOSTAGE_CLONES
 static void reflect_right(double *restrict a, int lda, int rows, int len, const double *restrict v,
                           double tau, double *restrict w)
@@ -254,18 +255,42 @@ static void reflect_right(double *restrict a, int lda, int rows, int len, const 
 #pragma omp simd
     for (int r = 0; r < rows; r++)
         w[r] = a[r];
-    for (int j = 1; j < len; j++) {
+    int j = 1;
+    for (; j + 4 <= len; j += 4) {
+        const double *c0 = a + (size_t)j * lda, *c1 = c0 + lda, *c2 = c1 + lda, *c3 = c2 + lda;
+        double v0 = v[j], v1 = v[j + 1], v2 = v[j + 2], v3 = v[j + 3];
+#pragma omp simd
+        for (int r = 0; r < rows; r++)
+            w[r] += c0[r] * v0 + c1[r] * v1 + c2[r] * v2 + c3[r] * v3;
+    }
+    for (; j < len; j++) {
         const double *col = a + (size_t)j * lda;
         double vj = v[j];
 #pragma omp simd
         for (int r = 0; r < rows; r++)
             w[r] += col[r] * vj;
     }
-    for (int j = 0; j < len; j++) {
-        double *col = a + (size_t)j * lda, tv = tau * v[j];
+#pragma omp simd
+    for (int r = 0; r < rows; r++)
+        w[r] *= tau;
+    j = 0;
+    for (; j + 4 <= len; j += 4) {
+        double *c0 = a + (size_t)j * lda, *c1 = c0 + lda, *c2 = c1 + lda, *c3 = c2 + lda;
+        double v0 = v[j], v1 = v[j + 1], v2 = v[j + 2], v3 = v[j + 3];
+#pragma omp simd
+        for (int r = 0; r < rows; r++) {
+            double wr = w[r];
+            c0[r] -= wr * v0;
+            c1[r] -= wr * v1;
+            c2[r] -= wr * v2;
+            c3[r] -= wr * v3;
+        }
+    }
+    for (; j < len; j++) {
+        double *col = a + (size_t)j * lda, vj = v[j];
 #pragma omp simd
         for (int r = 0; r < rows; r++)
-            col[r] -= tv * w[r];
+            col[r] -= w[r] * vj;
     }
 }
 
