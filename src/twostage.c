@@ -32,7 +32,7 @@ int twostage_nb(int64_t n)
 
 /* The workspace's parts, in doubles, in the order they are laid out. */
 typedef struct {
-    size_t tau, t, panel, left, right, yt, trans, band, de, vw, bdsqr;
+    size_t tau, t, panel, left, right, trans, band, de, vw, bdsqr;
     int64_t lpanel;
 } layout;
 
@@ -50,7 +50,6 @@ static bool plan_layout(int64_t m, int64_t n, int nb, layout *l)
     l->t = 3 * (size_t)nb * (size_t)nb;
     l->left = 2 * (size_t)wide * 2 * (size_t)nb;
     l->right = l->left;
-    l->yt = (size_t)wide * (size_t)nb;
     l->lpanel = wide * panel_cols;
     l->panel = (size_t)l->lpanel;
     l->trans = m < n ? (size_t)(m * n) : 0;
@@ -67,7 +66,7 @@ size_t twostage_work_doubles(int64_t m, int64_t n, int nb)
     if (!plan_layout(m, n, nb, &l))
         return 0;
     size_t sum = 0;
-    size_t parts[] = {l.tau, l.t, l.panel, l.left, l.right, l.yt, l.trans, l.band, l.de, l.vw, l.bdsqr};
+    size_t parts[] = {l.tau, l.t, l.panel, l.left, l.right, l.trans, l.band, l.de, l.vw, l.bdsqr};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (parts[i] > SIZE_MAX / sizeof(double) - sum)
             return 0;
@@ -77,19 +76,20 @@ size_t twostage_work_doubles(int64_t m, int64_t n, int nb)
 }
 
 /* Stage 1's buffers. Two of left and right: the next step's V and W are
- * made while this step's still update the trailing matrix. */
+ * made while this step's still update the trailing matrix. The big trailing
+ * matrix C enters every product untransposed as the left operand (C U^T,
+ * C^T V), which OpenBLAS packs faster than as the right one. */
 typedef struct {
     double *tau, *t1, *t2, *p;  /* nb; nb x nb each */
     double *left[2];            /* ldl x 2nb: [V | Y] */
-    double *right[2];           /* 2nb x cols: [W^T; U] */
-    double *yt;                 /* nb x ldl: Y^T */
-    lapack_int ldl;
-    double *work;               /* the transposed row panel, or dgelqf's work */
+    double *right[2];           /* ldr x 2nb: [W | U^T] */
+    lapack_int ldl, ldr;
+    double *work;               /* dgelqf's work */
     lapack_int lwork;
 } band_bufs;
 
 /* Columns of the trailing matrix updated at a time: a block of them stays in
- * cache between its update and the next step's V^T C. */
+ * cache between its update and the next step's C^T V. */
 #ifndef STAGE1_BLOCK
 #define STAGE1_BLOCK 128
 #endif
@@ -104,38 +104,36 @@ static void explicit_v(const double *x, lapack_int ldx, lapack_int tall, lapack_
 }
 
 /* LQ of the ib x rest row panel p (in place: L below its diagonal), its
- * reflectors as a plain kk x rest U (unit diagonal, zeros left) in u and the
- * block reflector's T in t2, so that the transform from the right is
+ * reflectors as a plain rest x kk U^T (unit diagonal, zeros above) in ut and
+ * the block reflector's T in t2, so that the transform from the right is
  * C (I - U^T T2 U). Returns 0 or the LAPACK call's info. */
-static int lq_panel(double *p, lapack_int ldx, lapack_int ib, lapack_int rest, double *u, lapack_int ldu,
+static int lq_panel(double *p, lapack_int ldx, lapack_int ib, lapack_int rest, double *ut, lapack_int ldu,
                     const band_bufs *b)
 {
     lapack_int kk = ib < rest ? ib : rest;
     int info;
     if (rest >= ib) {
-        /* as the QR of the contiguous transpose P^T = Q R: P Q = R^T = L, U = V^T */
-        double *pt = b->work;
-        for (lapack_int j = 0; j < rest; j++)
-            for (lapack_int i = 0; i < ib; i++)
-                pt[j + (size_t)i * rest] = p[i + (size_t)j * ldx];
-        info = LAPACKE_dgeqrt3_work(LAPACK_COL_MAJOR, rest, ib, pt, rest, b->t2, ib);
+        /* as the QR of the transpose P^T = Q R, factored where U^T goes:
+         * P Q = R^T = L */
+        for (lapack_int i = 0; i < ib; i++)
+            for (lapack_int j = 0; j < rest; j++)
+                ut[j + (size_t)i * ldu] = p[i + (size_t)j * ldx];
+        info = LAPACKE_dgeqrt3_work(LAPACK_COL_MAJOR, rest, ib, ut, ldu, b->t2, ib);
         if (info != 0)
             return info;
-        for (lapack_int j = 0; j < rest; j++)
-            for (lapack_int i = 0; i < ib; i++) {
-                double vji = pt[j + (size_t)i * rest];
-                u[i + (size_t)j * ldu] = j < i ? 0.0 : j == i ? 1.0 : vji;
-                if (j <= i)
-                    p[i + (size_t)j * ldx] = vji;
+        for (lapack_int i = 0; i < ib; i++)
+            for (lapack_int j = 0; j <= i; j++) {
+                p[i + (size_t)j * ldx] = ut[j + (size_t)i * ldu];
+                ut[j + (size_t)i * ldu] = j == i ? 1.0 : 0.0;
             }
         return 0;
     }
     info = LAPACKE_dgelqf_work(LAPACK_COL_MAJOR, ib, rest, p, ldx, b->tau, b->work, b->lwork);
     if (info == 0)
         info = LAPACKE_dlarft_work(LAPACK_COL_MAJOR, 'F', 'R', rest, kk, p, ldx, b->tau, b->t2, ib);
-    for (lapack_int j = 0; info == 0 && j < rest; j++)
-        for (lapack_int i = 0; i < kk; i++)
-            u[i + (size_t)j * ldu] = j < i ? 0.0 : j == i ? 1.0 : p[i + (size_t)j * ldx];
+    for (lapack_int i = 0; info == 0 && i < kk; i++)
+        for (lapack_int j = 0; j < rest; j++)
+            ut[j + (size_t)i * ldu] = j < i ? 0.0 : j == i ? 1.0 : p[i + (size_t)j * ldx];
     return info;
 }
 
@@ -145,16 +143,16 @@ static int lq_panel(double *p, lapack_int ldx, lapack_int ib, lapack_int rest, d
  * from the right on the rows below). Rather than two dlarfb passes over the
  * trailing matrix C, only the panel's nb rows are updated first (the LQ
  * needs them), and the rows below get both transforms as one rank-2nb
- * product: C - V W^T - Y U with W^T = T1^T V^T C and
+ * product: C - V W^T - Y U with W = C^T V T1 and
  * Y = (C U^T - V (U W)^T) T2. The next panel is updated and factored first,
- * and then each block of columns gets this update and, while in cache, the
- * next step's V^T C: two sweeps of C per step instead of six.
+ * and then each block of columns gets this update and, while in cache, its
+ * rows of the next step's C^T V: two sweeps of C per step instead of six.
  * Returns 0 or a LAPACK call's info. */
 static int reduce_to_band(lapack_int rows, lapack_int cols, double *x, lapack_int ldx, lapack_int nb,
                           const band_bufs *b)
 {
 #define X(i, j) (x + (i) + (size_t)(j) * (size_t)ldx)
-    const lapack_int ldl = b->ldl, ldr = 2 * nb;
+    const lapack_int ldl = b->ldl, ldr = b->ldr;
     lapack_int ib = cols < nb ? cols : nb;
     int cur = 0;
     /* recursive QR: the panel's own flops as BLAS-3, and T with them */
@@ -162,34 +160,32 @@ static int reduce_to_band(lapack_int rows, lapack_int cols, double *x, lapack_in
     if (info != 0 || cols == ib)
         return info;
     explicit_v(x, ldx, rows, ib, b->left[0], ldl);
-    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, ib, cols - ib, rows, 1.0, b->left[0], ldl, X(0, ib),
-                ldx, 0.0, b->right[0], ldr);
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, cols - ib, ib, rows, 1.0, X(0, ib), ldx, b->left[0],
+                ldl, 0.0, b->right[0], ldr);
     for (lapack_int k = 0;; k += nb) {
         lapack_int tall = rows - k, rest = cols - k - ib, below = tall - ib, kk = ib < rest ? ib : rest;
-        double *v = b->left[cur], *wt = b->right[cur], *u = wt + ib, *y = v + ib + (size_t)ib * ldl;
-        /* W^T = T1^T V^T C; the panel's own rows first, for the LQ */
-        cblas_dtrmm(CblasColMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, ib, rest, 1.0, b->t1, nb,
-                    wt, ldr);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, ib, rest, ib, -1.0, v, ldl, wt, ldr, 1.0,
+        double *v = b->left[cur], *w = b->right[cur], *ut = w + (size_t)ib * ldr;
+        double *y = v + ib + (size_t)ib * ldl;
+        /* W = C^T V T1; the panel's own rows first, for the LQ */
+        cblas_dtrmm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rest, ib, 1.0, b->t1,
+                    nb, w, ldr);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, ib, rest, ib, -1.0, v, ldl, w, ldr, 1.0,
                     X(k, k + ib), ldx);
-        info = lq_panel(X(k, k + ib), ldx, ib, rest, u, ldr, b);
+        info = lq_panel(X(k, k + ib), ldx, ib, rest, ut, ldr, b);
         if (info != 0)
             break;
-        /* Y^T = T2^T (U C^T - (U W) V^T), then Y beside V */
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, kk, ib, rest, 1.0, u, ldr, wt, ldr, 0.0, b->p, nb);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, kk, below, rest, 1.0, u, ldr, X(k + ib, k + ib),
-                    ldx, 0.0, b->yt, nb);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, kk, below, ib, -1.0, b->p, nb, v + ib, ldl, 1.0,
-                    b->yt, nb);
-        cblas_dtrmm(CblasColMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, kk, below, 1.0, b->t2, ib,
-                    b->yt, nb);
-        for (lapack_int i = 0; i < below; i++)
-            for (lapack_int j = 0; j < kk; j++)
-                y[i + (size_t)j * ldl] = b->yt[j + (size_t)i * nb];
+        /* Y = (C U^T - V (U W)^T) T2, beside V */
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, kk, ib, rest, 1.0, ut, ldr, w, ldr, 0.0, b->p, nb);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, below, kk, rest, 1.0, X(k + ib, k + ib), ldx,
+                    ut, ldr, 0.0, y, ldl);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, below, kk, ib, -1.0, v + ib, ldl, b->p, nb, 1.0,
+                    y, ldl);
+        cblas_dtrmm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, below, kk, 1.0, b->t2,
+                    ib, y, ldl);
         /* the next panel: updated, then factored while the rest waits */
         lapack_int ib2 = rest < nb ? rest : nb, rest2 = rest - ib2;
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, below, ib2, ib + kk, -1.0, v + ib, ldl, wt,
-                    ldr, 1.0, X(k + ib, k + ib), ldx);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, below, ib2, ib + kk, -1.0, v + ib, ldl, w, ldr,
+                    1.0, X(k + ib, k + ib), ldx);
         info = LAPACKE_dgeqrt3_work(LAPACK_COL_MAJOR, below, ib2, X(k + ib, k + ib), ldx, b->t1, nb);
         if (info != 0 || rest2 == 0)
             break;
@@ -197,10 +193,10 @@ static int reduce_to_band(lapack_int rows, lapack_int cols, double *x, lapack_in
         explicit_v(X(k + ib, k + ib), ldx, below, ib2, vn, ldl);
         for (lapack_int j0 = ib2; j0 < rest; j0 += STAGE1_BLOCK) {
             lapack_int jw = rest - j0 < STAGE1_BLOCK ? rest - j0 : STAGE1_BLOCK;
-            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, below, jw, ib + kk, -1.0, v + ib, ldl,
-                        wt + (size_t)j0 * ldr, ldr, 1.0, X(k + ib, k + ib + j0), ldx);
-            cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, ib2, jw, below, 1.0, vn, ldl,
-                        X(k + ib, k + ib + j0), ldx, 0.0, wn + (size_t)(j0 - ib2) * ldr, ldr);
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, below, jw, ib + kk, -1.0, v + ib, ldl, w + j0,
+                        ldr, 1.0, X(k + ib, k + ib + j0), ldx);
+            cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, jw, ib2, below, 1.0, X(k + ib, k + ib + j0),
+                        ldx, vn, ldl, 0.0, wn + (j0 - ib2), ldr);
         }
         cur = 1 - cur;
         ib = ib2;
@@ -420,7 +416,7 @@ int twostage_sigma(int64_t m, int64_t n, double *a, int64_t lda, int nb, double 
     if (!plan_layout(m, n, nb, &l))
         return -1;
     double *tau = work, *t = tau + l.tau, *panel = t + l.t, *left = panel + l.panel;
-    double *right = left + l.left, *yt = right + l.right, *trans = yt + l.yt;
+    double *right = left + l.left, *trans = right + l.right;
     double *band = trans + l.trans, *d = band + l.band, *e = d + l.de / 2, *vw = e + l.de / 2;
     double *bd_work = vw + l.vw;
     twostage_times local = {0};
@@ -484,8 +480,8 @@ int twostage_sigma(int64_t m, int64_t n, double *a, int64_t lda, int nb, double 
                           t + 2 * (size_t)nb * nb,
                           {left, left + half},
                           {right, right + half},
-                          yt,
                           rows,
+                          cols,
                           panel,
                           (lapack_int)l.lpanel};
         info = reduce_to_band(rows, cols, x, ldx, nb, &bufs);
