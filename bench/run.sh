@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: make bench. Runs bench/cases.sh (svdrun against the floor and the Python
-# peers, the foundation's targets), bench/scalapack.sh and bench/input.sh (.npy reads), then joins their summaries into
+# peers, the foundation's targets), bench/scalapack.sh, bench/input.sh (.npy reads) and
+# bench/twostage.sh (the two-stage kernel against dgesdd), then joins their summaries into
 # bench/results/summary.md, which the README's Performance section quotes.
 # BENCH_QUICK=1 shrinks every case: a check that the bench works, not figures to quote.
 set -euo pipefail
@@ -11,12 +12,14 @@ bench/cases.sh
 t_cases=$(($(date +%s) - start))
 bench/scalapack.sh
 bench/input.sh
+t_sca=$(($(date +%s) - start - t_cases))
+bench/twostage.sh
 t_all=$(($(date +%s) - start))
 {
   echo "# svdrun benchmark summary"
   echo
   [ "${BENCH_QUICK:-0}" = 1 ] && echo "BENCH_QUICK=1: shrunken cases; do not quote these figures." && echo
-  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK $((t_all - t_cases)) s)."
+  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage $((t_all - t_cases - t_sca)) s)."
   echo
   echo "## svdrun against the floor and the Python peers"
   echo
@@ -29,5 +32,9 @@ t_all=$(($(date +%s) - start))
   echo "## Reading the user's matrices"
   echo
   cat "$out/input.md"
+  echo
+  echo "## The two-stage kernel"
+  echo
+  cat "$out/twostage.md"
 } >"$out/summary.md"
 echo "summary: $out/summary.md (make bench took ${t_all} s)"

@@ -1,4 +1,5 @@
 /* twostage: times the two-stage kernel against dgesdd for singular values only, one thread, and prints one JSON line per measurement. */
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,10 +11,12 @@
 #include "twostage.h"
 
 extern void openblas_set_num_threads(int n);
+extern char *openblas_get_corename(void);
 
 typedef struct {
     int m, n, nb;
-    double *a, *x, *s_lapack, *s_two, *work;
+    double *a, *x, *s_lapack, *s_two, *work, *lapack_work;
+    lapack_int *iwork, lapack_lwork;
     size_t work_len;
 } bench_case;
 
@@ -47,9 +50,23 @@ static int case_open(bench_case *c, const char *shape, int nb)
     c->s_lapack = malloc(k * sizeof(double));
     c->s_two = malloc(k * sizeof(double));
     c->work = malloc(c->work_len * sizeof(double));
-    if (!c->a || !c->x || !c->s_lapack || !c->s_two || !c->work || c->work_len == 0)
+    /* dgesdd as svdrun calls it: a workspace queried once and reused */
+    double query = 0.0;
+    c->iwork = malloc(8 * k * sizeof *c->iwork);
+    if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'N', m, n, c->a, m, c->s_lapack, NULL, 1, NULL, 1, &query, -1,
+                            c->iwork) != 0)
         return 1;
+    c->lapack_lwork = (lapack_int)query;
+    c->lapack_work = malloc((size_t)c->lapack_lwork * sizeof(double));
+    if (!c->a || !c->x || !c->s_lapack || !c->s_two || !c->work || c->work_len == 0 || !c->iwork ||
+        !c->lapack_work)
+        return 1;
+    /* both workspaces touched before timing, as svdrun does before its start
+     * barrier: first-touch page faults cost 30 us a page on this VM */
+    memset(c->work, 0, c->work_len * sizeof(double));
+    memset(c->lapack_work, 0, (size_t)c->lapack_lwork * sizeof(double));
     matgen_fill(0, 0, m, n, c->a, m, MATGEN_COL_MAJOR);
+    memcpy(c->x, c->a, mn * sizeof *c->x);
     return 0;
 }
 
@@ -60,13 +77,16 @@ static void case_close(bench_case *c)
     free(c->s_lapack);
     free(c->s_two);
     free(c->work);
+    free(c->iwork);
+    free(c->lapack_work);
 }
 
 static double time_lapack(bench_case *c)
 {
     memcpy(c->x, c->a, (size_t)c->m * (size_t)c->n * sizeof *c->x);
     double t0 = sysinfo_now();
-    int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', c->m, c->n, c->x, c->m, c->s_lapack, NULL, 1, NULL, 1);
+    int info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'N', c->m, c->n, c->x, c->m, c->s_lapack, NULL, 1, NULL, 1,
+                                   c->lapack_work, c->lapack_lwork, c->iwork);
     double t = sysinfo_now() - t0;
     return info == 0 ? t : NAN;
 }
@@ -96,11 +116,11 @@ static void print_stages(const twostage_times *st)
            st->chase, st->bidiag);
 }
 
-/* ratio ROUNDS SHAPE...: each round times dgesdd and the kernel (tuned nb)
+/* ratio ROUNDS|@K SHAPE...: each round times dgesdd and the kernel (tuned nb)
  * on every shape, alternating which goes first. */
-static int mode_ratio(int rounds, int nshapes, char **shapes)
+static int mode_ratio(int first, int last, int nshapes, char **shapes)
 {
-    for (int r = 1; r <= rounds; r++)
+    for (int r = first; r <= last; r++)
         for (int i = 0; i < nshapes; i++) {
             bench_case c;
             int rc = case_open(&c, shapes[i], 0);
@@ -115,9 +135,10 @@ static int mode_ratio(int rounds, int nshapes, char **shapes)
                 tt = time_twostage(&c, &st);
                 tl = time_lapack(&c);
             }
-            printf("{\"mode\": \"ratio\", \"round\": %d, \"m\": %d, \"n\": %d, \"nb\": %d, \"lapack_s\": %.6f, "
-                   "\"twostage_s\": %.6f, \"sigma_err\": %.3e, ",
-                   r, c.m, c.n, c.nb, tl, tt, sigma_error(&c));
+            /* the core: OPENBLAS_CORETYPE can hold OpenBLAS to older kernels than the CPU's */
+            printf("{\"mode\": \"ratio\", \"blas_core\": \"%s\", \"round\": %d, \"m\": %d, \"n\": %d, "
+                   "\"nb\": %d, \"lapack_s\": %.6f, \"twostage_s\": %.6f, \"sigma_err\": %.3e, ",
+                   openblas_get_corename(), r, c.m, c.n, c.nb, tl, tt, sigma_error(&c));
             print_stages(&st);
             printf("}\n");
             fflush(stdout);
@@ -173,16 +194,56 @@ static int mode_crossover(double budget, int nshapes, char **shapes)
     return 0;
 }
 
+/* gemm N K...: DGEMM's rate for C -= A B^T with C N x N and inner size K, the
+ * shape of stage 1's updates (K = nb, 2 nb) and of a square product (K = N);
+ * the best of 3 runs of about 0.2 s each. */
+static int mode_gemm(int n, int nks, char **ks)
+{
+    for (int i = 0; i < nks; i++) {
+        int k = atoi(ks[i]);
+        if (n <= 0 || k <= 0)
+            return 2;
+        double *a = calloc((size_t)n * (size_t)k, sizeof *a), *b = calloc((size_t)n * (size_t)k, sizeof *b),
+               *c = calloc((size_t)n * (size_t)n, sizeof *c);
+        if (!a || !b || !c)
+            return 1;
+        for (size_t j = 0; j < (size_t)n * (size_t)k; j++) {
+            a[j] = 1.0 / (double)(j % 7 + 1);
+            b[j] = 1.0 / (double)(j % 5 + 1);
+        }
+        double flop = 2.0 * n * n * (double)k, best = 0.0;
+        int reps = (int)fmax(1.0, 0.2 * 40e9 / flop);
+        for (int run = 0; run < 3; run++) {
+            double t0 = sysinfo_now();
+            for (int r = 0; r < reps; r++)
+                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, -1.0, a, n, b, n, 1.0, c, n);
+            best = fmax(best, flop * reps / (sysinfo_now() - t0) / 1e9);
+        }
+        printf("{\"mode\": \"gemm\", \"blas_core\": \"%s\", \"n\": %d, \"k\": %d, \"gflops\": %.2f}\n",
+               openblas_get_corename(), n, k, best);
+        fflush(stdout);
+        free(a);
+        free(b);
+        free(c);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     openblas_set_num_threads(1);
-    if (argc >= 4 && strcmp(argv[1], "ratio") == 0)
-        return mode_ratio(atoi(argv[2]), argc - 3, argv + 3);
+    if (argc >= 4 && strcmp(argv[1], "ratio") == 0) {
+        /* ROUNDS, or @K for round K alone (a caller interleaving other runs) */
+        int one = argv[2][0] == '@', k = atoi(argv[2] + one);
+        return mode_ratio(one ? k : 1, k, argc - 3, argv + 3);
+    }
     if (argc >= 5 && strcmp(argv[1], "tune") == 0)
         return mode_tune(atoi(argv[2]), argv[3], argc - 4, argv + 4);
     if (argc >= 4 && strcmp(argv[1], "crossover") == 0)
         return mode_crossover(atof(argv[2]), argc - 3, argv + 3);
-    fprintf(stderr, "usage: twostage ratio ROUNDS SHAPE... | tune REPS SHAPE NB... | "
-                    "crossover SECONDS SHAPE...   (SHAPE: N or MxN)\n");
+    if (argc >= 4 && strcmp(argv[1], "gemm") == 0)
+        return mode_gemm(atoi(argv[2]), argc - 3, argv + 3);
+    fprintf(stderr, "usage: twostage ratio ROUNDS|@K SHAPE... | tune REPS SHAPE NB... | "
+                    "crossover SECONDS SHAPE... | gemm N K...   (SHAPE: N or MxN)\n");
     return 2;
 }

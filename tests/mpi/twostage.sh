@@ -179,6 +179,7 @@ job_case "$ROOT/jobs/quick.job" 60            # 120x80: below the crossover, LAP
 job_case "$ROOT/jobs/seed.job" 60 --ranks=2
 job_case "$ROOT/jobs/seed-threads.job" 60 --ranks=1 --threads=2    # 2 cores here
 job_case "$ROOT/jobs/seed-large.job" 90 --ranks=2 --threads=1
+job_case "$ROOT/jobs/twostage.job" 60 --count=4
 # scalapack-2000: the kernel leaves engine scalapack alone (its 2000^2 pdgesvd
 # is 4 s here), so engine lapack only
 job_case "$ROOT/jobs/scalapack-2000.job" 90 --engine=lapack --ranks=2 --threads=1
