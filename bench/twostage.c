@@ -50,16 +50,18 @@ static int case_open(bench_case *c, const char *shape, int nb)
     c->s_lapack = malloc(k * sizeof(double));
     c->s_two = malloc(k * sizeof(double));
     c->work = malloc(c->work_len * sizeof(double));
+    c->iwork = malloc(8 * k * sizeof *c->iwork);
+    c->lapack_work = NULL;
+    if (!c->a || !c->x || !c->s_lapack || !c->s_two || !c->work || c->work_len == 0 || !c->iwork)
+        return 1;
     /* dgesdd as svdrun calls it: a workspace queried once and reused */
     double query = 0.0;
-    c->iwork = malloc(8 * k * sizeof *c->iwork);
     if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'N', m, n, c->a, m, c->s_lapack, NULL, 1, NULL, 1, &query, -1,
                             c->iwork) != 0)
         return 1;
     c->lapack_lwork = (lapack_int)query;
     c->lapack_work = malloc((size_t)c->lapack_lwork * sizeof(double));
-    if (!c->a || !c->x || !c->s_lapack || !c->s_two || !c->work || c->work_len == 0 || !c->iwork ||
-        !c->lapack_work)
+    if (!c->lapack_work)
         return 1;
     /* both workspaces touched before timing, as svdrun does before its start
      * barrier: first-touch page faults cost 30 us a page on this VM */

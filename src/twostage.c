@@ -205,8 +205,10 @@ static int reduce_to_band(lapack_int rows, lapack_int cols, double *x, lapack_in
 #undef X
 }
 
-/* The transpose of the m x n matrix a into t, in tiles, so that neither side
- * strides across pages element by element (3x faster at 1000 x 4000). */
+/* The transpose of the m x n matrix a into t, in tiles, so that the strided
+ * side's cache lines are filled while still cached when m is large (4000 x
+ * 8000: 0.069 s against 0.107 s column by column; at 1000 x 4000 both take
+ * 5-8 ms). */
 static void transpose(int64_t m, int64_t n, const double *a, int64_t lda, double *t, int64_t ldt)
 {
     enum { TILE = 32 };
