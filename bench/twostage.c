@@ -118,34 +118,34 @@ static void print_stages(const twostage_times *st)
            st->chase, st->bidiag);
 }
 
-/* ratio ROUNDS|@K SHAPE...: each round times dgesdd and the kernel (tuned nb)
- * on every shape, alternating which goes first. */
-static int mode_ratio(int first, int last, int nshapes, char **shapes)
+/* ratio ROUND SHAPE...: round number ROUND of dgesdd and the kernel (tuned
+ * nb) on every shape; its parity picks which goes first, so a caller's
+ * interleaved rounds alternate. */
+static int mode_ratio(int round, int nshapes, char **shapes)
 {
-    for (int r = first; r <= last; r++)
-        for (int i = 0; i < nshapes; i++) {
-            bench_case c;
-            int rc = case_open(&c, shapes[i], 0);
-            if (rc != 0)
-                return rc;
-            twostage_times st;
-            double tl, tt;
-            if (r % 2) {
-                tl = time_lapack(&c);
-                tt = time_twostage(&c, &st);
-            } else {
-                tt = time_twostage(&c, &st);
-                tl = time_lapack(&c);
-            }
-            /* the core: OPENBLAS_CORETYPE can hold OpenBLAS to older kernels than the CPU's */
-            printf("{\"mode\": \"ratio\", \"blas_core\": \"%s\", \"round\": %d, \"m\": %d, \"n\": %d, "
-                   "\"nb\": %d, \"lapack_s\": %.6f, \"twostage_s\": %.6f, \"sigma_err\": %.3e, ",
-                   openblas_get_corename(), r, c.m, c.n, c.nb, tl, tt, sigma_error(&c));
-            print_stages(&st);
-            printf("}\n");
-            fflush(stdout);
-            case_close(&c);
+    for (int i = 0; i < nshapes; i++) {
+        bench_case c;
+        int rc = case_open(&c, shapes[i], 0);
+        if (rc != 0)
+            return rc;
+        twostage_times st;
+        double tl, tt;
+        if (round % 2) {
+            tl = time_lapack(&c);
+            tt = time_twostage(&c, &st);
+        } else {
+            tt = time_twostage(&c, &st);
+            tl = time_lapack(&c);
         }
+        /* the core: OPENBLAS_CORETYPE can hold OpenBLAS to older kernels than the CPU's */
+        printf("{\"mode\": \"ratio\", \"blas_core\": \"%s\", \"round\": %d, \"m\": %d, \"n\": %d, "
+               "\"nb\": %d, \"lapack_s\": %.6f, \"twostage_s\": %.6f, \"sigma_err\": %.3e, ",
+               openblas_get_corename(), round, c.m, c.n, c.nb, tl, tt, sigma_error(&c));
+        print_stages(&st);
+        printf("}\n");
+        fflush(stdout);
+        case_close(&c);
+    }
     return 0;
 }
 
@@ -234,18 +234,15 @@ static int mode_gemm(int n, int nks, char **ks)
 int main(int argc, char **argv)
 {
     openblas_set_num_threads(1);
-    if (argc >= 4 && strcmp(argv[1], "ratio") == 0) {
-        /* ROUNDS, or @K for round K alone (a caller interleaving other runs) */
-        int one = argv[2][0] == '@', k = atoi(argv[2] + one);
-        return mode_ratio(one ? k : 1, k, argc - 3, argv + 3);
-    }
+    if (argc >= 4 && strcmp(argv[1], "ratio") == 0)
+        return mode_ratio(atoi(argv[2]), argc - 3, argv + 3);
     if (argc >= 5 && strcmp(argv[1], "tune") == 0)
         return mode_tune(atoi(argv[2]), argv[3], argc - 4, argv + 4);
     if (argc >= 4 && strcmp(argv[1], "crossover") == 0)
         return mode_crossover(atof(argv[2]), argc - 3, argv + 3);
     if (argc >= 4 && strcmp(argv[1], "gemm") == 0)
         return mode_gemm(atoi(argv[2]), argc - 3, argv + 3);
-    fprintf(stderr, "usage: twostage ratio ROUNDS|@K SHAPE... | tune REPS SHAPE NB... | "
+    fprintf(stderr, "usage: twostage ratio ROUND SHAPE... | tune REPS SHAPE NB... | "
                     "crossover SECONDS SHAPE... | gemm N K...   (SHAPE: N or MxN)\n");
     return 2;
 }

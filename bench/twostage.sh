@@ -8,7 +8,7 @@
 # 1 rank x 2 threads blas and batch (separate launches, so none mixes 1- and 2-thread teams).
 # OpenBLAS's kernels: where the environment pins them (OPENBLAS_CORETYPE, with
 # OPENBLAS_L2_SIZE; these machines pin AVX2 Haswell kernels on an AVX-512 CPU), the DGEMM rates,
-# the rounds and svdrun run both ways: as pinned, and with both unset in those commands alone
+# the crossover, the rounds and svdrun run both ways: as pinned, and with both unset in those commands alone
 # (OpenBLAS's own choice). Tests and CI keep the pin. Writes bench/results/twostage.jsonl and
 # twostage.md. BENCH_QUICK=1 shrinks the shapes so it takes seconds.
 set -euo pipefail
@@ -71,7 +71,7 @@ done
 for ((round = 1; round <= rounds; round++)); do
   for way in "${blas_ways[@]}"; do
     echo "== round $round/$rounds, OpenBLAS $way: dgesdd and twostage" >&2
-    with_blas "$way" "$bin" ratio "@$round" "${shapes[@]}" | tag "$way" >>"$json"
+    with_blas "$way" "$bin" ratio "$round" "${shapes[@]}" | tag "$way" >>"$json"
     echo "== round $round/$rounds, OpenBLAS $way: svdrun ${job[*]}" >&2
     svdrun_launch "$way" "$round" --ranks=1,2 --threads=1
     svdrun_launch "$way" "$round" --ranks=1 --threads=2 --thread_mode=blas,batch
