@@ -21,6 +21,7 @@ typedef struct {
 typedef struct {
     int n;
     plan_config *configs;
+    int world_size;             /* the launch's ranks, for messages */
 } plan_t;
 
 /* Expands distribute x engine x kernel x thread_mode x threads x ranks
@@ -36,8 +37,10 @@ int plan_build(const job_t *job, int world_size, plan_t *plan);
 
 /* Refuses what no launch could run: in a scalapack configuration that is
  * not skipped anyway, a group that does not divide its ranks, a grid whose
- * P x Q is not the group, vectors pdgesvd cannot give. Returns 0, or -1 with
- * the reason in err. */
+ * P x Q is not the group, vectors pdgesvd cannot give; and a plan whose
+ * every configuration is skipped, since a run that computes nothing must
+ * not look like a success to a batch script. Returns 0, or -1 with the
+ * reason in err. */
 int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen);
 
 /* Index of the first configuration that runs, or -1 when all are skipped. */

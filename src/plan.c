@@ -26,8 +26,40 @@ static void skip_if_unrunnable(plan_config *c, int world_size)
     }
 }
 
+/* The message for a plan with nothing runnable: the launched rank count
+ * when too few ranks is every reason, else the first other reason. */
+static void nothing_to_run(const plan_t *plan, char *err, size_t errlen)
+{
+    const plan_config *other = NULL;
+    for (int i = 0; i < plan->n && !other; i++)
+        if (plan->configs[i].ranks <= plan->world_size)
+            other = &plan->configs[i];
+    if (other) {
+        snprintf(err, errlen, "nothing to run: every configuration is skipped (%dx%d: %s)",
+                 other->ranks, other->threads, other->skip_reason);
+        return;
+    }
+    /* the distinct rank counts asked for, in the job's order */
+    char asked[64] = "";
+    size_t used = 0;
+    for (int i = 0; i < plan->n && used < sizeof asked; i++) {
+        int seen = 0;
+        for (int j = 0; j < i; j++)
+            seen |= plan->configs[j].ranks == plan->configs[i].ranks;
+        if (!seen)
+            used += (size_t)snprintf(asked + used, sizeof asked - used, "%s%d", used ? ", " : "",
+                                     plan->configs[i].ranks);
+    }
+    snprintf(err, errlen, "nothing to run: every configuration needs more than the %d rank%s "
+             "launched (ranks = %s)", plan->world_size, plan->world_size == 1 ? "" : "s", asked);
+}
+
 int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen)
 {
+    if (plan_first_runnable(plan) < 0) {
+        nothing_to_run(plan, err, errlen);
+        return -1;
+    }
     for (int i = 0; i < plan->n; i++) {
         const plan_config *c = &plan->configs[i];
         /* a configuration skipped anyway (batch, scatter, too many ranks) cannot fail */
@@ -70,6 +102,7 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
     int n = job->n_distribute * engine_kernels * job->n_thread_modes * job->n_threads * n_ranks;
 
     plan->n = 0;
+    plan->world_size = world_size;
     plan->configs = calloc((size_t)n, sizeof *plan->configs);
     if (!plan->configs)
         return ENOMEM;

@@ -163,4 +163,19 @@ else
     run_diag
 fi
 
+
+# Issue 15.1: a launch in which every configuration is skipped computes
+# nothing: exit 2 before any work, naming the launched ranks, no results file.
+none="$TMPD/nothing.txt"
+run_svdrun 2 60 --quiet --size=100 --count=4 --ranks=3 --results "$none"
+if [ "$RUN_RC" -eq 2 ] &&
+   grep -qF "nothing to run: every configuration needs more than the 2 ranks launched (ranks = 3)" "$RUN_ERR" &&
+   [ ! -e "$none" ] && ! grep -qE '^configurations: ' "$RUN_OUT"; then
+    tap_ok "every configuration skipped (ranks = 3 on 2): exit 2 before any work, names the ranks"
+else
+    tap_not_ok "every configuration skipped (ranks = 3 on 2): exit 2 before any work, names the ranks" \
+        "exit code $RUN_RC"
+    run_diag
+fi
+
 tap_done

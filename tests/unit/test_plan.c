@@ -172,7 +172,7 @@ static void test_first_runnable(void **state)
     assert_int_equal(plan_first_runnable(&plan), -1);   /* all skipped */
     plan_free(&plan);
 
-    plan_t empty = {0, NULL};
+    plan_t empty = {0, NULL, 0};
     assert_int_equal(plan_first_runnable(&empty), -1);
 }
 
@@ -384,6 +384,43 @@ static void test_kernel_configs(void **state)
     plan_free(&plan);
 }
 
+/* Issue 15.1: a plan in which every configuration is skipped is refused
+ * before any work (exit 2 in svdrun), naming why and the launched ranks. */
+static void test_nothing_to_run_is_refused(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);
+    set_ok(&job, "ranks", "3");
+    plan_t plan;
+    char err[512] = "";
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "nothing to run"));
+    assert_non_null(strstr(err, "the 2 ranks launched"));
+    assert_non_null(strstr(err, "ranks = 3"));
+    plan_free(&plan);
+
+    /* skipped for another reason: the reason is named */
+    base_job(&job);
+    set_ok(&job, "engine", "scalapack");
+    set_ok(&job, "thread_mode", "batch");
+    err[0] = '\0';
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "nothing to run"));
+    assert_non_null(strstr(err, "batch mode does not apply"));
+    plan_free(&plan);
+
+    /* some runnable: accepted, the others stay skipped */
+    base_job(&job);
+    set_ok(&job, "ranks", "1,3");
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), 0);
+    assert_int_equal(plan.configs[1].skipped, 1);
+    plan_free(&plan);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_max_threads_per_host),
         cmocka_unit_test(test_scalapack_configs),
         cmocka_unit_test(test_kernel_configs),
+        cmocka_unit_test(test_nothing_to_run_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
