@@ -117,7 +117,7 @@ FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(B)/%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_MODULES := cli job report npy matgen sysinfo
 FUZZ_OBJS    := $(FUZZ_MODULES:%=$(B)/obj/%.o)
 
-.PHONY: fuzz fuzz-build fuzzers sanitize valgrind
+.PHONY: fuzz fuzz-build fuzzers sanitize valgrind tsan
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ARTIFACTS=$(CURDIR)/build/fuzz/artifacts tests/fuzz/fuzz.sh
 
@@ -142,6 +142,20 @@ sanitize: deps
 valgrind: deps
 	$(MAKE) unit
 	tests/sanitize/valgrind.sh $(B)
+
+# make tsan: the unit tests that run threads, built with ThreadSanitizer in
+# build/tsan; any race report fails (tests/sanitize/tsan.sh). They drive their
+# threads with pthreads: libgomp is not instrumented, so TSan would not see
+# OpenMP's barriers and would report races that are not there.
+# Only the modules those tests need are linked: twostage's target_clones
+# resolver would run instrumented before TSan has started, and crash.
+TSAN_CFLAGS  := -O2 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_TESTS   := test_checkpoint
+TSAN_MODULES := checkpoint job npy sysinfo
+tsan: deps
+	CFLAGS='$(TSAN_CFLAGS)' $(MAKE) B=build/tsan MODULES='$(TSAN_MODULES)' \
+	    $(TSAN_TESTS:%=build/tsan/tests/%)
+	tests/sanitize/tsan.sh build/tsan $(TSAN_TESTS)
 
 # bench/twostage.c: the two-stage kernel against dgesdd, for bench/twostage.sh
 $(B)/bench-twostage: bench/twostage.c $(OBJS) | $(B)/obj

@@ -8,6 +8,7 @@
 # usage: tests/sanitize/run.sh [BUILD_DIR]   (default build/san)
 set -u
 cd "$(dirname "$0")/../.." || exit 2
+. tests/sanitize/reports.sh
 ROOT=$PWD
 BUILD=${1:-build/san}
 REPORTS=$(mktemp -d "${TMPDIR:-/tmp}/svdrun-san.XXXXXX")
@@ -76,17 +77,4 @@ if [ "$status" -ne 0 ] && [ ${#early[@]} -eq 0 ] &&
     fi
 fi
 
-shopt -s nullglob
-reports=("$REPORTS"/*)
-shopt -u nullglob
-for r in "${reports[@]}"; do
-    echo "not ok - sanitizer report $(basename "$r"):"
-    head -n 40 "$r" | sed 's/^/#   /'
-done
-echo "# sanitizer reports: ${#reports[@]}"
-if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-    echo "${BASH_REMATCH[1]} passed, $((BASH_REMATCH[2] + ${#reports[@]})) failed, ${BASH_REMATCH[3]} skipped"
-else
-    echo "0 passed, $((1 + ${#reports[@]})) failed, 0 skipped"
-fi
-[ "$status" -eq 0 ] && [ ${#reports[@]} -eq 0 ]
+finish_with_reports "$REPORTS" "$summary" "$status"
