@@ -66,17 +66,19 @@ int run_config(const job_t *job, const plan_config *cfg, const run_control *ctl,
 void run_outcome_free(run_outcome *out);
 
 /* Estimated peak bytes of one rank in cfg: matrix buffers plus one SVD
- * workspace (of cfg's kernel) per concurrent SVD; root adds its scatter send
- * buffers.
- * 0 when the workspace query fails. */
-size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root);
+ * workspace (of cfg's kernel) per concurrent SVD, the transpose buffer of
+ * the U and V^T outputs asked in outputs (--values, --u, --vt; may be NULL),
+ * and the scatter buffers (root: its send buffers), whose rounds never
+ * exceed the largest chunk. 0 when the workspace query fails. */
+size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root,
+                      const char *const outputs[3]);
 
 /* Rank 0, before anything is allocated: refuses the plan when a runnable
  * configuration's estimated peak on some host exceeds that host's available
  * memory, or when LAPACK's workspace query fails. Returns 0, or -1 with a
  * message giving both numbers in err. */
-int run_check_memory(const job_t *job, const plan_t *plan, const sysinfo_rank *ranks, int nranks,
-                     char *err, size_t errlen);
+int run_check_memory(const job_t *job, const plan_t *plan, const char *const outputs[3],
+                     const sysinfo_rank *ranks, int nranks, char *err, size_t errlen);
 
 /* Completes req by testing, spinning 20 us and then with a growing sleep
  * (50 us to 1 ms), so a rank

@@ -56,6 +56,11 @@ typedef struct {
 
 enum { STACK_VALUES = 0, STACK_U = 1, STACK_VT = 2 };
 
+/* Bytes of the buffer stack_open_output allocates to transpose U or V^T
+ * into C order (0 when paths asks neither, or LAPACK sees A^T): the larger of
+ * the two as asked, for the job's vectors. */
+size_t stack_scratch_bytes(const job_t *job, const char *const paths[3]);
+
 /* Collective: opens the asked outputs (NULL paths are skipped); rank 0
  * writes the headers. Returns 0 or an error code with err. */
 int stack_open_output(stack_output *out, const job_t *job, const char *const paths[3],

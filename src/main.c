@@ -142,7 +142,7 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
                   svd_kernel_nb(job->rows, job->cols, job->vectors, JOB_KERNEL_TWOSTAGE));
     report_warnings(stderr, plan, ranks, size);
     fflush(stdout);
-    if (run_check_memory(job, plan, ranks, size, err, sizeof err) != 0 ||
+    if (run_check_memory(job, plan, opt->outputs, ranks, size, err, sizeof err) != 0 ||
         (opt->save_path && report_save_matrices(job, opt->save_path, err, sizeof err) != 0)) {
         fprintf(stderr, "svdrun: %s\n", err);
         return EXIT_RUNTIME;

@@ -103,15 +103,20 @@ static int concurrency(const plan_config *cfg)
 #define RUN_SCATTER_GROUP_MAX 256
 
 /* Matrices a rank receives per scatter round: the concurrency times the
- * number of matrices that fit one message. */
-static int scatter_round(const job_t *job, const plan_config *cfg)
+ * number of matrices that fit one message, but never more than the largest
+ * chunk (max_chunk), so many ranks with a few small matrices each do not
+ * allocate rounds they cannot fill. */
+static int scatter_round(const job_t *job, const plan_config *cfg, int64_t max_chunk)
 {
     size_t mat = job_matrix_bytes(job), g = mat ? RUN_SCATTER_MSG_BYTES / mat : 1;
     if (g < 1)
         g = 1;
     if (g > RUN_SCATTER_GROUP_MAX)
         g = RUN_SCATTER_GROUP_MAX;
-    return concurrency(cfg) * (int)g;
+    int64_t round = (int64_t)concurrency(cfg) * (int64_t)g;
+    if (round > max_chunk)
+        round = max_chunk;
+    return round > 0 ? (int)round : 1;
 }
 
 /* A matrix's slot in a buffer block: padded to a cache line, so every matrix
@@ -121,7 +126,8 @@ static size_t slot_bytes(const job_t *job)
     return (job_matrix_bytes(job) + 63) / 64 * 64;
 }
 
-size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
+size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root,
+                      const char *const outputs[3])
 {
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
         return pdsvd_peak_bytes(job->rows, job->cols, cfg->grid_p, cfg->grid_q, cfg->block,
@@ -133,27 +139,28 @@ size_t run_peak_bytes(const job_t *job, const plan_config *cfg, int root)
         return 0;
     size_t c = (size_t)concurrency(cfg), mat = job_matrix_bytes(job);
     size_t bytes = c * ws;       /* each workspace counts its input matrix */
+    bytes += stack_scratch_bytes(job, outputs);
     if (job->input[0] && job->input_fortran && job->input_ndim == 3) {
         /* a Fortran-order stack: the rank's whole slice is read at once */
         size_t per = (size_t)((job->count + cfg->ranks - 1) / cfg->ranks);
         bytes += per * mat * (job->input_esize == 4 ? 12 : 8);
     }
     if (cfg->distribute == JOB_DIST_SCATTER) {
-        size_t round = (size_t)scatter_round(job, cfg);
+        size_t round = (size_t)scatter_round(job, cfg, partition_max_chunk(job->count, cfg->ranks));
         bytes += root ? 2 * (size_t)(cfg->ranks - 1) * round * mat : 2 * round * mat;
     }
     return bytes;
 }
 
-int run_check_memory(const job_t *job, const plan_t *plan, const sysinfo_rank *ranks, int nranks,
-                     char *err, size_t errlen)
+int run_check_memory(const job_t *job, const plan_t *plan, const char *const outputs[3],
+                     const sysinfo_rank *ranks, int nranks, char *err, size_t errlen)
 {
     const double gib = 1024.0 * 1024.0 * 1024.0;
     for (int i = 0; i < plan->n; i++) {
         const plan_config *c = &plan->configs[i];
         if (c->skipped)
             continue;
-        size_t root = run_peak_bytes(job, c, 1), other = run_peak_bytes(job, c, 0);
+        size_t root = run_peak_bytes(job, c, 1, outputs), other = run_peak_bytes(job, c, 0, outputs);
         if (root == 0) {
             snprintf(err, errlen,
                      "LAPACK's workspace query failed for %lld x %lld with vectors %s "
@@ -195,6 +202,8 @@ typedef struct {
     svd_result *all;     /* root: [ranks * max_chunk] */
     MPI_Request *reqs;   /* root: sends, 2 * (ranks-1); others: receives, 2 */
     int n_reqs;
+    int64_t *round_first; /* root: [ranks], each rank's first matrix of a round */
+    int *round_n;         /* root: [ranks], and how many it receives */
 } run_mem;
 
 static void mem_free(run_mem *mem)
@@ -209,6 +218,8 @@ static void mem_free(run_mem *mem)
     free(mem->local);
     free(mem->all);
     free(mem->reqs);
+    free(mem->round_first);
+    free(mem->round_n);
     memset(mem, 0, sizeof *mem);
 }
 
@@ -220,7 +231,7 @@ static void mem_free(run_mem *mem)
 static int mem_alloc(run_mem *mem, const job_t *job, const plan_config *cfg, int rank,
                      int64_t max_chunk)
 {
-    int c = concurrency(cfg), round = scatter_round(job, cfg);
+    int c = concurrency(cfg), round = scatter_round(job, cfg, max_chunk);
     int scatter = cfg->distribute == JOB_DIST_SCATTER;
     int own = scatter && rank > 0 ? 0 : c;
     int messages = !scatter ? 0 : rank == 0 ? 2 * (cfg->ranks - 1) : 2;
@@ -259,6 +270,9 @@ static int mem_alloc(run_mem *mem, const job_t *job, const plan_config *cfg, int
             return ENOMEM;
         for (int i = 0; i < messages; i++)
             mem->reqs[i] = MPI_REQUEST_NULL;
+        if (rank == 0 && (!(mem->round_first = calloc((size_t)cfg->ranks, sizeof *mem->round_first)) ||
+                          !(mem->round_n = calloc((size_t)cfg->ranks, sizeof *mem->round_n))))
+            return ENOMEM;
     }
     if (rank == 0 && !(mem->all = calloc((size_t)(cfg->ranks * max_chunk), sizeof *mem->all)))
         return ENOMEM;
@@ -387,6 +401,7 @@ typedef struct {
     const int64_t *todo;
     int64_t n_work;
     int64_t lo, hi;
+    int round;             /* scatter: matrices a rank receives per round */
     int64_t poison;
     run_rank_stats *stats;
     run_progress_fn progress;
@@ -571,7 +586,7 @@ static void compute_round(run_state *st, double **bufs, int own_bufs, int64_t fi
 /* The matrices (work positions) rank r of ranks receives in round j. */
 static int round_size(const run_state *st, int ranks, int r, int64_t j, int64_t *first)
 {
-    int64_t lo, hi, round = scatter_round(st->job, st->cfg);
+    int64_t lo, hi, round = st->round;
     partition_bounds(st->n_work, ranks, r, &lo, &hi);
     *first = lo + j * round;
     return *first >= hi ? 0 : (int)(hi - *first < round ? hi - *first : round);
@@ -584,7 +599,7 @@ static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype slot_type, int 
 {
     const job_t *job = st->job;
     run_mem *mem = st->mem;
-    int c = concurrency(st->cfg), round = scatter_round(job, st->cfg);
+    int c = concurrency(st->cfg), round = st->round;
     int set = (int)(j % 2);
     double **send = mem->bufs + c + (size_t)set * (ranks - 1) * round;
     MPI_Request *reqs = mem->reqs + set * (ranks - 1);
@@ -593,8 +608,8 @@ static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype slot_type, int 
     if (lazy_waitall(ranks - 1, reqs) != MPI_SUCCESS)
         return RUN_EMPI;
     double t1 = sysinfo_now();
-    int64_t first[ranks];
-    int n[ranks];
+    int64_t *first = mem->round_first;
+    int *n = mem->round_n;
     for (int r = 1; r < ranks; r++)
         n[r] = round_size(st, ranks, r, j, &first[r]);
     int total = (ranks - 1) * round;
@@ -631,7 +646,7 @@ static int send_round(run_state *st, MPI_Comm comm, MPI_Datatype slot_type, int 
 static int compute_scatter_root(run_state *st, MPI_Comm comm, MPI_Datatype slot_type,
                                 int ranks, int64_t max_chunk)
 {
-    int round = scatter_round(st->job, st->cfg);
+    int round = st->round;
     int64_t rounds = (max_chunk + round - 1) / round, sent = 0;
     if (ranks > 1 && rounds > 0) {
         if (send_round(st, comm, slot_type, ranks, 0) != RUN_OK)
@@ -690,7 +705,7 @@ static int lazy_wait_or_stop(MPI_Request *req, stop_channel *ch)
 static int compute_scatter_recv(run_state *st, MPI_Comm comm, MPI_Datatype slot_type)
 {
     run_mem *mem = st->mem;
-    int round = scatter_round(st->job, st->cfg);
+    int round = st->round;
     int64_t rounds = (st->hi - st->lo + round - 1) / round;
     int64_t final = -1;     /* rounds the root sent, once its stop message came */
 
@@ -1054,7 +1069,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     if (channel_open(&ch, comm) != RUN_OK)
         status = RUN_EMPI;
     run_state st = {.job = job, .cfg = cfg, .mem = &mem, .todo = todo, .n_work = n_work,
-                    .lo = mine[0], .hi = mine[1], .poison = poisoned_matrix(), .stats = &stats,
+                    .lo = mine[0], .hi = mine[1], .round = scatter_round(job, cfg, max_chunk),
+                    .poison = poisoned_matrix(), .stats = &stats,
                     .progress = progress, .progress_ctx = progress_ctx, .rank = rank,
                     .wrank = wrank, .ckpt = ctl ? ctl->ckpt : NULL, .ch = &ch,
                     .in = have_in ? &in : NULL, .out = have_out ? &outs : NULL};

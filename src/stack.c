@@ -165,6 +165,17 @@ static void vector_dims(const job_t *job, int64_t *ucols, int64_t *vtrows)
     *vtrows = job->vectors == JOB_VECTORS_FULL ? job->cols : k;
 }
 
+size_t stack_scratch_bytes(const job_t *job, const char *const paths[3])
+{
+    if (!lapack_saw_a(job) || !paths)
+        return 0;
+    int64_t ucols, vtrows;
+    vector_dims(job, &ucols, &vtrows);
+    size_t u = paths[STACK_U] ? (size_t)job->rows * (size_t)ucols : 0;
+    size_t vt = paths[STACK_VT] ? (size_t)vtrows * (size_t)job->cols : 0;
+    return (u > vt ? u : vt) * sizeof(double);
+}
+
 static void temp_name(char *out, size_t len, const char *path)
 {
     snprintf(out, len, "%s.svdrun-tmp", path);
@@ -230,9 +241,9 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
             rc = EIO;
         }
     }
-    int64_t big = job->rows > job->cols ? job->rows : job->cols;
-    if (!rc && lapack_saw_a(job) && (paths[STACK_U] || paths[STACK_VT]) &&
-        !(out->scratch = malloc((size_t)big * (size_t)big * sizeof(double)))) {
+    /* the larger of U and V^T as asked: a thin U of a tall matrix is small */
+    size_t scratch = stack_scratch_bytes(job, paths);
+    if (!rc && scratch && !(out->scratch = malloc(scratch))) {
         snprintf(err, errlen, "no memory for transposing U and V^T");
         rc = ENOMEM;
     }

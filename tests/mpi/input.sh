@@ -89,6 +89,21 @@ else
     run_diag
 fi
 
+# Issue 15.2: a tall thin matrix's thin U is 200000 x 8; its transpose
+# buffer was sized max(rows, cols)^2 (320 GB). Sized by the real shapes, the
+# run fits, and U, V^T and sigma agree with numpy.
+o="$TMPD/tall"
+run_svdrun 1 120 --quiet --rows=200000 --cols=8 --count=2 --seed=4 --vectors=thin \
+    --save-matrices "$o.m.npy" --values "$o.v.npy" --u "$o.u.npy" --vt "$o.vt.npy" --results "$o.r.txt"
+if [ "$RUN_RC" -eq 0 ]; then
+    "$PY" "$CHECK" check "$o.m.npy" "$o.v.npy" "$o.u.npy" "$o.vt.npy" "$o.r.txt" >"$TMPD/tall.log" 2>&1
+    tap_from_checks "U/V^T transpose buffer sized by shape: 200000x8 thin --u" "$TMPD/tall.log" $?
+else
+    tap_not_ok "U/V^T transpose buffer sized by shape: 200000x8 thin --u: exit 0" "exit $RUN_RC"
+    run_diag
+fi
+rm -f "$o".*
+
 # NaN in matrix 3: reported by index, the others computed, exit 3 at the end
 o="$TMPD/nan"
 run_svdrun 2 60 --quiet --input="$D/nan.npy" --values "$o.v.npy" --results "$o.r.txt"

@@ -105,4 +105,28 @@ else
     tap_not_ok "outside Slurm the Slurm fields are null"
 fi
 
+
+# Issue 15.3: scatter rounds are capped at the largest chunk. 8 oversubscribed
+# ranks x 16 batch threads on 40 matrices of 8x8 (5 each) allocated rounds of
+# 4096 matrices for each of 7 receivers, twice: rank 0's peak RSS was 25 MB
+# above a 2-rank run's. Now within a few MB of it.
+for np in 2 8; do
+    run_svdrun "$np" 120 --quiet --size=8 --count=40 --distribute=scatter --threads=16 \
+        --thread_mode=batch --json "$TMPD/rss$np.jsonl"
+    eval "rc$np=\$RUN_RC"
+done
+if [ "$rc2" -eq 0 ] && [ "$rc8" -eq 0 ] && "$PY" - "$TMPD/rss2.jsonl" "$TMPD/rss8.jsonl" <<'PY'
+import json, sys
+two, eight = (json.loads(open(f).readline())["rss_mb"] for f in sys.argv[1:])
+print(f"# peak RSS: 2 ranks {two:.1f} MB, 8 ranks {eight:.1f} MB")
+sys.exit(0 if eight - two < 6 else 1)
+PY
+then
+    tap_ok "scatter rounds capped at the largest chunk: 8 ranks' peak RSS within 6 MB of 2 ranks'"
+else
+    tap_not_ok "scatter rounds capped at the largest chunk: 8 ranks' peak RSS within 6 MB of 2 ranks'" \
+        "exit codes $rc2 $rc8"
+    run_diag
+fi
+
 tap_done
