@@ -2,6 +2,7 @@
 #ifndef SVDRUN_CHECKPOINT_H
 #define SVDRUN_CHECKPOINT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +20,8 @@
 
 typedef struct {
     int fd;
-    double last_sync;     /* sysinfo_now() of the last fdatasync */
+    /* sysinfo_now() of the last fdatasync; atomic: every batch thread appends */
+    _Atomic double last_sync;
 } checkpoint_writer;
 
 /* Creates (truncating) DIR/rank-R.ckpt with its identity header: the job's
@@ -29,8 +31,8 @@ int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t
                     job_kernel kernel, char *err, size_t errlen);
 
 /* Appends matrix k's result with one write, and syncs when the last sync is
- * a second old. Thread-safe for distinct records (O_APPEND). Returns 0 or an
- * errno value. */
+ * a second old (one thread syncs; the others go on). Thread-safe for
+ * distinct records (O_APPEND). Returns 0 or an errno value. */
 int checkpoint_append(checkpoint_writer *w, int64_t k, const svd_result *res);
 
 /* Syncs, then closes. Returns 0 or an errno value. */

@@ -107,7 +107,7 @@ int checkpoint_open(checkpoint_writer *w, const char *dir, int rank, const job_t
         w->fd = -1;
         return -1;
     }
-    w->last_sync = sysinfo_now();
+    atomic_store_explicit(&w->last_sync, sysinfo_now(), memory_order_relaxed);
     return 0;
 }
 
@@ -122,12 +122,14 @@ int checkpoint_append(checkpoint_writer *w, int64_t k, const svd_result *res)
     while (n < 0 && errno == EINTR);
     if (n != (ssize_t)sizeof r)
         return n < 0 ? errno : EIO;
+    /* the thread whose exchange succeeds syncs; the others saw it done */
     double now = sysinfo_now();
-    if (now - w->last_sync >= 1.0) {
-        w->last_sync = now;
-        if (fdatasync(w->fd) != 0)
-            return errno;
-    }
+    double last = atomic_load_explicit(&w->last_sync, memory_order_relaxed);
+    if (now - last >= 1.0 &&
+        atomic_compare_exchange_strong_explicit(&w->last_sync, &last, now, memory_order_relaxed,
+                                                memory_order_relaxed) &&
+        fdatasync(w->fd) != 0)
+        return errno;
     return 0;
 }
 
