@@ -6,7 +6,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +19,7 @@
 #include "checkpoint.h"
 #include "npy.h"
 #include "sysinfo.h"
+#include "tmpdir.h"
 
 /* The documented file layout (checkpoint.h), restated here so the tests
  * check it instead of borrowing the module's own constants. */
@@ -43,28 +43,6 @@ static svd_result result_of(int64_t k)
 {
     int64_t v = 3 * k - 1000;
     return (svd_result){.value = v, .sum = (double)v + 0.375, .info = 0};
-}
-
-static void make_dir(char *dir, size_t len)
-{
-    snprintf(dir, len, "%s/test_checkpoint_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(dir));
-}
-
-/* Removes dir and the files in it (the tests make no subdirectories). */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        assert_int_equal(unlink(path), 0);
-    }
-    closedir(d);
-    assert_int_equal(rmdir(dir), 0);
 }
 
 /* A generated job: size x size matrices, count of them, the given seed. */
@@ -176,7 +154,7 @@ static void expect_state(const char *dir, const job_t *job, job_kernel kernel, c
 
 /* Most tests: a fresh directory, and a job of ten 4 x 4 matrices, seed 1. */
 typedef struct {
-    char dir[256];
+    char dir[256];    /* first: tmpdir_teardown removes it */
     job_t job;
 } fixture;
 
@@ -184,17 +162,9 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    make_dir(f->dir, sizeof f->dir);
+    assert_int_equal(tmpdir_make(f->dir, sizeof f->dir, "test_checkpoint"), 0);
     small_job(&f->job, 4, 10, 1);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    remove_dir(f->dir);
-    free(f);
     return 0;
 }
 
@@ -557,7 +527,7 @@ static void test_missing_or_empty_directory(void **state)
     assert_int_equal(checkpoint_exists(f->dir), 1);
 }
 
-#define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, tmpdir_teardown)
 
 int main(void)
 {

@@ -1,0 +1,45 @@
+/* tmpdir: a fresh directory for a test's files, and its removal. */
+#include "tmpdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int tmpdir_make(char *dir, size_t len, const char *name)
+{
+    const char *root = getenv("TMPDIR");
+    int n = snprintf(dir, len, "%s/%s_XXXXXX", root && *root ? root : "/tmp", name);
+    if (n < 0 || (size_t)n >= len) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+int tmpdir_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int rc = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) != 0)
+            rc = -1;
+    }
+    closedir(d);
+    return rmdir(dir) == 0 ? rc : -1;
+}
+
+int tmpdir_teardown(void **state)
+{
+    int rc = tmpdir_remove((const char *)*state);
+    free(*state);
+    return rc;
+}

@@ -1,0 +1,508 @@
+/* test_cli: svdrun's command line: every option, job flags over the job file, and the
+ * usage errors (exit 2, one message naming the flag). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "tmpdir.h"
+
+enum { MAX_ARGS = 160, MSG_MAX = 4096 };
+
+/* stderr diverted into a temporary file while a speaking call runs. */
+typedef struct {
+    int saved;
+    FILE *file;
+} capture;
+
+static void capture_start(capture *c)
+{
+    fflush(stderr);
+    c->file = tmpfile();
+    assert_non_null(c->file);
+    c->saved = dup(2);
+    assert_true(c->saved >= 0);
+    assert_true(dup2(fileno(c->file), 2) >= 0);
+}
+
+/* Restores stderr; msg gets what was written to it. */
+static void capture_end(capture *c, char *msg, size_t len)
+{
+    fflush(stderr);
+    assert_true(dup2(c->saved, 2) >= 0);
+    close(c->saved);
+    rewind(c->file);
+    size_t n = fread(msg, 1, len - 1, c->file);
+    msg[n] = '\0';
+    fclose(c->file);
+}
+
+/* cli_parse of "svdrun" and the NULL-terminated args; msg gets its stderr. */
+static int parse_as(cli_options *opt, char *msg, const char *const *args, int speak)
+{
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    argv[argc++] = (char *)"svdrun";
+    for (int i = 0; args[i]; i++) {
+        assert_true(argc < MAX_ARGS - 1);
+        argv[argc++] = (char *)args[i];
+    }
+    argv[argc] = NULL;
+    capture c;
+    capture_start(&c);
+    int rc = cli_parse(argc, argv, opt, speak);
+    capture_end(&c, msg, MSG_MAX);
+    return rc;
+}
+
+static int parse(cli_options *opt, char *msg, const char *const *args)
+{
+    return parse_as(opt, msg, args, 1);
+}
+
+/* parse, asserting success and silence. */
+static void parse_ok(cli_options *opt, const char *const *args)
+{
+    char msg[MSG_MAX];
+    int rc = parse(opt, msg, args);
+    if (rc != 0 || msg[0])
+        fail_msg("%s ...: returned %d, said '%s'", args[0], rc, msg);
+}
+
+/* Asserts that args are refused with CLI_EXIT_USAGE and one line naming
+ * needle1 and needle2 (NULL: none), and that the silent parse refuses them
+ * the same way without a word. */
+static void parse_bad(const char *const *args, const char *needle1, const char *needle2)
+{
+    cli_options opt;
+    char msg[MSG_MAX];
+    int rc = parse(&opt, msg, args);
+    if (rc != CLI_EXIT_USAGE)
+        fail_msg("%s ...: returned %d, expected %d", args[0], rc, CLI_EXIT_USAGE);
+    if (!strstr(msg, needle1) || (needle2 && !strstr(msg, needle2)))
+        fail_msg("%s ...: message '%s' does not name '%s' and '%s'", args[0], msg, needle1,
+                 needle2 ? needle2 : "");
+    assert_int_equal(strncmp(msg, "svdrun: ", 8), 0);
+    rc = parse_as(&opt, msg, args, 0);
+    assert_int_equal(rc, CLI_EXIT_USAGE);
+    assert_string_equal(msg, "");
+}
+
+static void test_parse_every_option(void **state)
+{
+    (void)state;
+    cli_options opt;
+    static const char *const all[] = {
+        "--json", "j.jsonl", "--results", "r.txt", "--save-matrices", "s.npy",
+        "--values", "v.npy", "--u", "u.npy", "--vt", "vt.npy", "--checkpoint", "ck",
+        "--timeout", "2.5", "-v", "-q", "-h", "-V", "my.job", NULL};
+    parse_ok(&opt, all);
+    assert_string_equal(opt.json_path, "j.jsonl");
+    assert_string_equal(opt.results_path, "r.txt");
+    assert_string_equal(opt.save_path, "s.npy");
+    assert_string_equal(opt.outputs[0], "v.npy");
+    assert_string_equal(opt.outputs[1], "u.npy");
+    assert_string_equal(opt.outputs[2], "vt.npy");
+    assert_string_equal(opt.checkpoint_dir, "ck");
+    assert_int_equal(opt.resume, 0);
+    assert_true(opt.timeout_s == 2.5);
+    assert_int_equal(opt.verbose, 1);
+    assert_int_equal(opt.quiet, 1);
+    assert_int_equal(opt.help, 1);
+    assert_int_equal(opt.version, 1);
+    assert_string_equal(opt.job_path, "my.job");
+    assert_int_equal(opt.n_overrides, 0);
+
+    /* long names and --KEY=VALUE, the job file first; nothing set stays unset */
+    static const char *const longs[] = {"my.job", "--resume=ck", "--verbose", "--quiet",
+                                        "--help", "--version", "--timeout=1e3", NULL};
+    parse_ok(&opt, longs);
+    assert_string_equal(opt.job_path, "my.job");
+    assert_string_equal(opt.checkpoint_dir, "ck");
+    assert_int_equal(opt.resume, 1);
+    assert_true(opt.timeout_s == 1000.0);
+    assert_true(opt.verbose && opt.quiet && opt.help && opt.version);
+    assert_null(opt.json_path);
+    assert_null(opt.results_path);
+    assert_null(opt.save_path);
+    assert_null(opt.outputs[0]);
+
+    /* bundled short options; no arguments at all */
+    static const char *const bundle[] = {"-vq", NULL};
+    parse_ok(&opt, bundle);
+    assert_true(opt.verbose && opt.quiet && !opt.help);
+    assert_null(opt.job_path);
+    static const char *const none[] = {NULL};
+    parse_ok(&opt, none);
+    assert_true(!opt.verbose && !opt.quiet && opt.timeout_s == 0.0 && !opt.checkpoint_dir);
+}
+
+/* Every job key is a flag, in both spellings, recorded as an override. */
+static void test_every_job_key_is_a_flag(void **state)
+{
+    (void)state;
+    cli_options opt;
+    char flag[64];
+    for (int i = 0; job_keys[i]; i++) {
+        snprintf(flag, sizeof flag, "--%s=v%d", job_keys[i], i);
+        const char *const eq[] = {flag, NULL};
+        parse_ok(&opt, eq);
+        assert_int_equal(opt.n_overrides, 1);
+        assert_string_equal(opt.override_key[0], job_keys[i]);
+        assert_string_equal(opt.override_value[0], flag + strlen(job_keys[i]) + 3);
+
+        snprintf(flag, sizeof flag, "--%s", job_keys[i]);
+        const char *const apart[] = {flag, "value", "a.job", NULL};
+        parse_ok(&opt, apart);
+        assert_int_equal(opt.n_overrides, 1);
+        assert_string_equal(opt.override_key[0], job_keys[i]);
+        assert_string_equal(opt.override_value[0], "value");
+        assert_string_equal(opt.job_path, "a.job");
+    }
+}
+
+/* Overrides keep the order given, repeats included: the last one wins later. */
+static void test_overrides_keep_their_order(void **state)
+{
+    (void)state;
+    cli_options opt;
+    static const char *const args[] = {"--count=64", "--size", "10", "--count=8", NULL};
+    parse_ok(&opt, args);
+    assert_int_equal(opt.n_overrides, 3);
+    assert_string_equal(opt.override_key[0], "count");
+    assert_string_equal(opt.override_value[0], "64");
+    assert_string_equal(opt.override_key[1], "size");
+    assert_string_equal(opt.override_value[1], "10");
+    assert_string_equal(opt.override_key[2], "count");
+    assert_string_equal(opt.override_value[2], "8");
+
+    /* as many as CLI_MAX_OVERRIDES, and not one more */
+    const char *many[CLI_MAX_OVERRIDES + 2];
+    for (int i = 0; i < CLI_MAX_OVERRIDES + 1; i++)
+        many[i] = "--seed=1";
+    many[CLI_MAX_OVERRIDES] = NULL;
+    parse_ok(&opt, many);
+    assert_int_equal(opt.n_overrides, CLI_MAX_OVERRIDES);
+    many[CLI_MAX_OVERRIDES] = "--seed=1";
+    many[CLI_MAX_OVERRIDES + 1] = NULL;
+    parse_bad(many, "more than 64 job flags", NULL);
+}
+
+static void test_timeout_limits(void **state)
+{
+    (void)state;
+    cli_options opt;
+    /* a year of 366 days is the longest */
+    static const char *const year[] = {"--timeout", "31622400", NULL};
+    parse_ok(&opt, year);
+    assert_true(opt.timeout_s == 31622400.0);
+    static const char *const tiny[] = {"--timeout=0.001", NULL};
+    parse_ok(&opt, tiny);
+    assert_true(opt.timeout_s == 0.001);
+
+    static const char *const bad[] = {"abc", "0", "-1", "inf", "nan", "31622401", "5s", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *const args[] = {"--timeout", bad[i], NULL};
+        char quoted[32];
+        snprintf(quoted, sizeof quoted, "'%s'", bad[i]);
+        parse_bad(args, "--timeout", quoted);
+    }
+}
+
+static void test_bad_flags_exit_usage_naming_the_flag(void **state)
+{
+    (void)state;
+    static const char *const unknown[] = {"--frobnicate", "a.job", NULL};
+    parse_bad(unknown, "bad option '--frobnicate'", NULL);
+    static const char *const unknown_value[] = {"--frobnicate=3", NULL};
+    parse_bad(unknown_value, "--frobnicate", NULL);
+    static const char *const short_opt[] = {"-x", NULL};
+    parse_bad(short_opt, "bad option '-x'", NULL);
+    static const char *const no_value[] = {"a.job", "--json", NULL};
+    parse_bad(no_value, "--json", "missing its value");
+    static const char *const key_no_value[] = {"--count", NULL};
+    parse_bad(key_no_value, "--count", NULL);
+    static const char *const both[] = {"--checkpoint", "a", "--resume", "b", NULL};
+    parse_bad(both, "--checkpoint", "once");
+    static const char *const twice[] = {"--resume", "a", "--resume", "a", NULL};
+    parse_bad(twice, "--resume", "once");
+    static const char *const empty_dir[] = {"--checkpoint=", NULL};
+    parse_bad(empty_dir, "need a directory", NULL);
+    static const char *const two_files[] = {"a.job", "-v", "b.job", NULL};
+    parse_bad(two_files, "one job file expected", "'b.job'");
+}
+
+/* ---- cli_load_job: the job file, the flags over it, and the outputs ---- */
+
+typedef struct {
+    char dir[256];    /* first: tmpdir_teardown removes it */
+    char job[300];    /* dir/seedling.v2.job: size 10, count 4 */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_int_equal(tmpdir_make(f->dir, sizeof f->dir, "test_cli"), 0);
+    snprintf(f->job, sizeof f->job, "%s/seedling.v2.job", f->dir);
+    FILE *file = fopen(f->job, "w");
+    assert_non_null(file);
+    fputs("[job]\nsize = 10\ncount = 4\nseed = 9\n", file);
+    fclose(file);
+    *state = f;
+    return 0;
+}
+
+/* cli_parse and cli_load_job of args (speaking; msg gets stderr); returns
+ * cli_load_job's result. */
+static int load(job_t *job, char *msg, const char *const *args)
+{
+    cli_options opt;
+    int rc = parse(&opt, msg, args);
+    if (rc != 0)
+        fail_msg("cli_parse refused %s ...: %s", args[0], msg);
+    capture c;
+    capture_start(&c);
+    rc = cli_load_job(&opt, job, 1);
+    capture_end(&c, msg, MSG_MAX);
+    return rc;
+}
+
+static void load_ok(job_t *job, const char *const *args)
+{
+    char msg[MSG_MAX];
+    int rc = load(job, msg, args);
+    if (rc != 0 || msg[0])
+        fail_msg("cli_load_job: returned %d, said '%s'", rc, msg);
+}
+
+static void load_bad(const char *const *args, const char *needle1, const char *needle2)
+{
+    job_t job;
+    char msg[MSG_MAX];
+    int rc = load(&job, msg, args);
+    if (rc != CLI_EXIT_USAGE)
+        fail_msg("cli_load_job: returned %d, expected %d (said '%s')", rc, CLI_EXIT_USAGE, msg);
+    if (!strstr(msg, needle1) || (needle2 && !strstr(msg, needle2)))
+        fail_msg("message '%s' does not name '%s' and '%s'", msg, needle1,
+                 needle2 ? needle2 : "");
+    /* one message, one line */
+    const char *nl = strchr(msg, '\n');
+    if (!nl || nl[1] != '\0')
+        fail_msg("expected one line, got '%s'", msg);
+}
+
+static void test_flags_override_the_job_file(void **state)
+{
+    fixture *f = *state;
+    job_t job;
+    const char *const file_only[] = {f->job, NULL};
+    load_ok(&job, file_only);
+    assert_int_equal(job.rows, 10);
+    assert_int_equal(job.cols, 10);
+    assert_int_equal(job.count, 4);
+    assert_int_equal(job.seed, 9);
+    assert_string_equal(job.name, "seedling");   /* the file's name up to its first dot */
+
+    const char *const over[] = {"--count=64", f->job, "--rows", "12", "--name=mine",
+                                "--count=32", NULL};
+    load_ok(&job, over);
+    assert_int_equal(job.count, 32);
+    assert_int_equal(job.rows, 12);
+    assert_int_equal(job.cols, 10);
+    assert_int_equal(job.seed, 9);
+    assert_string_equal(job.name, "mine");
+
+    /* no file: the flags make the job */
+    static const char *const flags[] = {"--size=6", "--count=2", "--vectors=thin", NULL};
+    load_ok(&job, flags);
+    assert_int_equal(job.rows, 6);
+    assert_int_equal(job.count, 2);
+    assert_int_equal(job.vectors, JOB_VECTORS_THIN);
+}
+
+static void test_job_errors_exit_usage(void **state)
+{
+    fixture *f = *state;
+    char path[400], line[420];
+    snprintf(path, sizeof path, "%s/missing.job", f->dir);
+    const char *const missing[] = {path, NULL};
+    load_bad(missing, path, NULL);
+
+    /* the file's errors come as file:line */
+    snprintf(path, sizeof path, "%s/bad.job", f->dir);
+    FILE *file = fopen(path, "w");
+    assert_non_null(file);
+    fputs("[job]\nsize = 10\nbogus = 3\n", file);
+    fclose(file);
+    snprintf(line, sizeof line, "%s:3:", path);
+    const char *const bad_key[] = {path, NULL};
+    load_bad(bad_key, line, "bogus");
+
+    const char *const bad_value[] = {"--count=abc", f->job, NULL};
+    load_bad(bad_value, "svdrun: --count", "abc");
+    const char *const bad_enum[] = {"--vectors=some", f->job, NULL};
+    load_bad(bad_enum, "--vectors", "some");
+    const char *const zero_threads[] = {"--threads=0", f->job, NULL};
+    load_bad(zero_threads, "--threads", NULL);
+    const char *const repeat[] = {"--repeat=100000", f->job, NULL};
+    load_bad(repeat, "--repeat", "at most 1000");
+    const char *const negative[] = {"--threads=-1", f->job, NULL};
+    load_bad(negative, "--threads", "negative");
+    /* the whole job's checks: named after the file, or svdrun without one */
+    const char *const too_big[] = {"--size=46341", f->job, NULL};
+    snprintf(line, sizeof line, "%s: ", f->job);
+    load_bad(too_big, line, "2147483647");
+    static const char *const incomplete[] = {"--name=x", NULL};
+    load_bad(incomplete, "svdrun: ", "size");
+}
+
+/* Each output flag's path is checked before any work, naming the flag. */
+static void test_output_paths_checked(void **state)
+{
+    fixture *f = *state;
+    static const char *const flags[] = {"--json", "--results", "--save-matrices",
+                                        "--values", "--u", "--vt"};
+    char nowhere[400], want[64];
+    snprintf(nowhere, sizeof nowhere, "%s/no/such/dir/out", f->dir);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        snprintf(want, sizeof want, "svdrun: %s: ", flags[i]);
+        const char *const gone[] = {flags[i], nowhere, "--vectors=thin", f->job, NULL};
+        load_bad(gone, want, "does not exist");
+        const char *const dir[] = {flags[i], f->dir, "--vectors=thin", f->job, NULL};
+        load_bad(dir, want, "is a directory");
+        const char *const empty[] = {flags[i], "", "--vectors=thin", f->job, NULL};
+        load_bad(empty, want, "empty file name");
+    }
+}
+
+/* A .npy file of shape (n0, n1, n2) float64 zeros, its header written here
+ * by the format's rules: magic, version 1.0, header length, a dict padded
+ * with spaces to a multiple of 64 bytes in all and ended by a newline. */
+static void write_npy(const char *path, int fortran, int n0, int n1, int n2)
+{
+    char dict[128];
+    int len = snprintf(dict, sizeof dict,
+                       "{'descr': '<f8', 'fortran_order': %s, 'shape': (%d, %d, %d), }",
+                       fortran ? "True" : "False", n0, n1, n2);
+    int total = (10 + len + 1 + 63) / 64 * 64;
+    unsigned char head[256];
+    memcpy(head, "\x93NUMPY\x01\x00", 8);
+    head[8] = (unsigned char)((total - 10) & 0xff);
+    head[9] = (unsigned char)((total - 10) >> 8);
+    memset(head + 10, ' ', (size_t)(total - 10));
+    memcpy(head + 10, dict, (size_t)len);
+    head[total - 1] = '\n';
+    FILE *file = fopen(path, "wb");
+    assert_non_null(file);
+    assert_int_equal(fwrite(head, 1, (size_t)total, file), (size_t)total);
+    for (int i = 0; i < n0 * n1 * n2; i++) {
+        double zero = 0.0;
+        assert_int_equal(fwrite(&zero, sizeof zero, 1, file), 1);
+    }
+    fclose(file);
+}
+
+/* Outputs that cannot go with the job are refused before any work. */
+static void test_output_clashes(void **state)
+{
+    fixture *f = *state;
+    char out[400], c_npy[400], f_npy[400], input[420];
+    job_t job;
+    snprintf(out, sizeof out, "%s/out.npy", f->dir);
+    snprintf(c_npy, sizeof c_npy, "%s/c.npy", f->dir);
+    snprintf(f_npy, sizeof f_npy, "%s/f.npy", f->dir);
+    write_npy(c_npy, 0, 2, 3, 4);
+    write_npy(f_npy, 1, 2, 3, 4);
+
+    const char *const u_none[] = {"--u", out, f->job, NULL};
+    load_bad(u_none, "--u and --vt need vectors = thin or full", NULL);
+    const char *const vt_none[] = {"--vt", out, f->job, NULL};
+    load_bad(vt_none, "--u and --vt need vectors", NULL);
+    const char *const u_thin[] = {"--u", out, "--vectors=thin", f->job, NULL};
+    load_ok(&job, u_thin);
+
+    snprintf(input, sizeof input, "--input=%s", c_npy);
+    const char *const save_input[] = {"--save-matrices", out, input, NULL};
+    load_bad(save_input, "--save-matrices writes generated matrices", NULL);
+    const char *const input_ok[] = {"--values", out, input, NULL};
+    load_ok(&job, input_ok);
+    assert_int_equal(job.count, 2);
+    assert_int_equal(job.rows, 3);
+    assert_int_equal(job.cols, 4);
+
+    const char *const resume_values[] = {"--resume", f->dir, "--values", out, f->job, NULL};
+    load_bad(resume_values, "cannot be resumed", NULL);
+    const char *const values_scalapack[] = {"--values", out, "--engine=lapack,scalapack", f->job,
+                                            NULL};
+    load_bad(values_scalapack, "drop scalapack from engine", NULL);
+    const char *const input_scalapack[] = {input, "--engine=scalapack", NULL};
+    load_bad(input_scalapack, "use engine = lapack", NULL);
+
+    /* a Fortran-order stack: ranks read their own slices, so no scatter */
+    snprintf(input, sizeof input, "--input=%s", f_npy);
+    const char *const fortran_scatter[] = {input, "--distribute=regenerate,scatter", NULL};
+    load_bad(fortran_scatter, "distribute = scatter", "Fortran-order 3-D");
+    const char *const fortran_ok[] = {input, "--distribute=regenerate", NULL};
+    load_ok(&job, fortran_ok);
+    assert_int_equal(job.input_fortran, 1);
+    assert_int_equal(job.input_ndim, 3);
+}
+
+/* The usage text lists the options and every job key as a flag. */
+static void test_usage_lists_every_flag(void **state)
+{
+    (void)state;
+    FILE *file = tmpfile();
+    assert_non_null(file);
+    cli_usage(file);
+    long n = ftell(file);
+    assert_true(n > 0 && n < MSG_MAX * 4);
+    char *text = calloc(1, (size_t)n + 1);
+    assert_non_null(text);
+    rewind(file);
+    assert_int_equal(fread(text, 1, (size_t)n, file), (size_t)n);
+    fclose(file);
+    static const char *const options[] = {"--json", "--results", "--save-matrices", "--values",
+                                          "--u", "--vt", "--checkpoint", "--resume",
+                                          "--timeout", "--verbose", "--quiet", "--help",
+                                          "--version"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (!strstr(text, options[i]))
+            fail_msg("usage does not list %s", options[i]);
+    char flag[64];
+    for (int i = 0; job_keys[i]; i++) {
+        snprintf(flag, sizeof flag, "  --%s=VALUE\n", job_keys[i]);
+        if (!strstr(text, flag))
+            fail_msg("usage does not list --%s=VALUE", job_keys[i]);
+    }
+    free(text);
+}
+
+#define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, tmpdir_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_every_option),
+        cmocka_unit_test(test_every_job_key_is_a_flag),
+        cmocka_unit_test(test_overrides_keep_their_order),
+        cmocka_unit_test(test_timeout_limits),
+        cmocka_unit_test(test_bad_flags_exit_usage_naming_the_flag),
+        FIXTURE_TEST(test_flags_override_the_job_file),
+        FIXTURE_TEST(test_job_errors_exit_usage),
+        FIXTURE_TEST(test_output_paths_checked),
+        FIXTURE_TEST(test_output_clashes),
+        cmocka_unit_test(test_usage_lists_every_flag),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
