@@ -16,6 +16,8 @@
  *   gather     the rank fails just before the result gather
  *   results    rank 0 cannot write --results (I/O error)
  *   hang       the rank sleeps forever before its first matrix (for --timeout)
+ *   set_size   the rank cannot size an output file (--values, --u, --vt)
+ *   agree      the rank's stop agreement of a ScaLAPACK group fails (an MPI error)
  * In build/svdrun the function is a constant 0 and the hooks compile away. */
 #ifdef SVDRUN_TEST_HOOKS
 int fault_here(const char *phase, int rank);

@@ -37,6 +37,9 @@ typedef void (*run_progress_fn)(void *ctx, int64_t done_rank0, int64_t total_ran
 
 /* Statuses, ordered so that agreeing on the largest lets an error win over
  * a stop. */
+/* The exit code of an MPI_Abort from a run: svdrun's runtime failure. */
+#define RUN_EXIT_RUNTIME 3
+
 enum { RUN_OK = 0, RUN_STOPPED = 2, RUN_ENOMEM = 3, RUN_EMPI = 4, RUN_ESETUP = 5, RUN_EIO = 6 };
 
 /* What a configuration may skip, and where it logs. */

@@ -208,8 +208,11 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
                     fprintf(stderr, "svdrun: configuration %s failed: %s\n", label,
                             rc == RUN_ENOMEM   ? "cannot allocate its buffers and workspaces"
                             : rc == RUN_ESETUP ? "ScaLAPACK's grid or workspace query failed"
-                            : rc == RUN_EIO    ? "a rank could not write its checkpoint, and "
-                                                 "stopped every rank"
+                            : rc == RUN_EIO && ctl->ckpt
+                                ? "a rank could not read its input, write an output or its "
+                                  "checkpoint, and stopped every rank"
+                            : rc == RUN_EIO ? "a rank could not read its input or write an "
+                                              "output, and stopped every rank"
                                                : "MPI error");
                 code = EXIT_RUNTIME;
                 break;

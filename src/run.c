@@ -318,7 +318,7 @@ static int channel_open(stop_channel *ch, MPI_Comm comm)
     ch->payload = calloc((size_t)ch->size, sizeof *ch->payload);
     ch->sends = malloc((size_t)ch->size * sizeof *ch->sends);
     if (!ch->sent || !ch->payload || !ch->sends)
-        MPI_Abort(MPI_COMM_WORLD, 3);
+        MPI_Abort(MPI_COMM_WORLD, RUN_EXIT_RUNTIME);
     for (int r = 0; r < ch->size; r++)
         ch->sends[r] = MPI_REQUEST_NULL;
     return MPI_Irecv(&ch->inbox, 1, MPI_INT, MPI_ANY_SOURCE, 0, ch->comm, &ch->recv) == MPI_SUCCESS
@@ -356,7 +356,7 @@ static int channel_close(stop_channel *ch)
 {
     int *expect = calloc((size_t)ch->size, sizeof *expect);
     if (!expect)
-        MPI_Abort(MPI_COMM_WORLD, 3);
+        MPI_Abort(MPI_COMM_WORLD, RUN_EXIT_RUNTIME);
     MPI_Request req;
     int rc = MPI_Ialltoall(ch->sent, 1, MPI_INT, expect, 1, MPI_INT, ch->comm, &req);
     if (rc == MPI_SUCCESS)
@@ -889,7 +889,7 @@ static int scatter_bounds(MPI_Comm comm, int64_t n_work, int n_parts, int per_pa
     if (rank == 0) {
         bounds = malloc(2 * (size_t)size * sizeof *bounds);
         if (!bounds)
-            MPI_Abort(MPI_COMM_WORLD, 3);   /* a few bytes; nothing is computed yet */
+            MPI_Abort(MPI_COMM_WORLD, RUN_EXIT_RUNTIME);   /* a few bytes; nothing is computed yet */
         for (int r = 0; r < size; r++)
             partition_bounds(n_work, n_parts, r / per_part, &bounds[2 * r], &bounds[2 * r + 1]);
     }
@@ -959,8 +959,13 @@ static int run_scalapack(const job_t *job, const plan_config *cfg, const run_con
         announce_to_all(&st);
         MPI_Request req;
         if (MPI_Iallreduce(&want, &any, 1, MPI_INT, MPI_MAX, group, &req) != MPI_SUCCESS ||
-            run_lazy_wait(&req) != MPI_SUCCESS)
-            status = RUN_EMPI;
+            run_lazy_wait(&req) != MPI_SUCCESS || fault_here("agree", wrank)) {
+            /* this rank cannot know whether its group goes on into pdgesvd's
+             * collectives, so no agreed status can reach the others */
+            fprintf(stderr, "svdrun: rank %d: the ScaLAPACK group's agreement before a matrix "
+                            "failed (MPI error); aborting every rank\n", wrank);
+            MPI_Abort(MPI_COMM_WORLD, RUN_EXIT_RUNTIME);
+        }
         if (any) {
             if (!st.stopping)
                 st.stopping = STOP_PEER;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "npy.h"
 
 /* Whether LAPACK sees A itself (generated matrices, Fortran-order input)
@@ -186,8 +187,9 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
 {
     memset(out, 0, sizeof *out);
     out->job = job;
-    int rank;
+    int rank, world_rank;
     MPI_Comm_rank(comm, &rank);
+    MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
     int64_t k = job->rows < job->cols ? job->rows : job->cols, ucols, vtrows;
     vector_dims(job, &ucols, &vtrows);
     int64_t shapes[3][3] = {{job->count, k, 0},
@@ -230,15 +232,24 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
         /* the full size now: a failed last matrix leaves zeros, not a short file */
         MPI_Offset size = (MPI_Offset)len + (MPI_Offset)job->count *
                                                 (MPI_Offset)out->per_matrix[f] * 8;
-        if (MPI_File_set_size(out->fh[f], size) != MPI_SUCCESS) {
+        int sized = MPI_File_set_size(out->fh[f], size) == MPI_SUCCESS &&
+                    !fault_here("set_size", world_rank);
+        if (!sized)
             snprintf(err, errlen, "%s: cannot size to %lld bytes", tmp, (long long)size);
+        else if (rank == 0 && MPI_File_write_at(out->fh[f], 0, hdr, (int)len, MPI_BYTE,
+                                                MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+            snprintf(err, errlen, "%s: cannot write", tmp);
+            sized = 0;
+        }
+        /* agreed before the next file's collective open: a rank that broke
+         * out alone would leave the others blocked in it */
+        int all_sized = 0;
+        MPI_Allreduce(&sized, &all_sized, 1, MPI_INT, MPI_MIN, comm);
+        if (!all_sized) {
+            if (sized)
+                snprintf(err, errlen, "%s: another rank could not size or write it", tmp);
             rc = EIO;
             break;
-        }
-        if (rank == 0 && MPI_File_write_at(out->fh[f], 0, hdr, (int)len, MPI_BYTE,
-                                           MPI_STATUS_IGNORE) != MPI_SUCCESS) {
-            snprintf(err, errlen, "%s: cannot write", tmp);
-            rc = EIO;
         }
     }
     /* the larger of U and V^T as asked: a thin U of a tall matrix is small */

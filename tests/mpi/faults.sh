@@ -84,6 +84,14 @@ fault_case "rank 1 fails mid-run, scalapack" 1:compute 2 3 "stopped every rank" 
 fault_case "rank 1 fails before the gather" 1:gather 3 3 "stopped every rank|failed" 20 "${small[@]}"
 fault_case "rank 0 cannot write --results" 0:results 2 3 "injected fault: results" 20 "${small[@]}" \
     "--results=$TMPD/r.txt"
+# Issue 15.9: a failed stop agreement in a ScaLAPACK group aborts every rank
+# (it used to enter pdgesvd's collectives once more, alone: a hang)
+fault_case "scalapack stop agreement fails on rank 1" 1:agree 2 3 "agreement.*failed" 30 \
+    --size=64 --count=6 --engine=scalapack --ranks=2
+# Issue 15.10: an output file that one rank cannot size is agreed on before
+# the next file's collective open (the others used to block in it)
+fault_case "rank 1 cannot size --values, --u follows" 1:set_size 2 3 "cannot size" 20 "${small[@]}" \
+    --vectors=thin "--values=$TMPD/sz.v.npy" "--u=$TMPD/sz.u.npy" "--vt=$TMPD/sz.vt.npy"
 # a stop on one rank (as a signal would) reaches all; exit 4 with resume advice
 fault_case "stop on rank 1, regenerate" 1:stop 3 4 "Resume with" 20 "${small[@]}" "$(ck b)"
 fault_case "stop on the root, scatter" 0:stop 3 4 "Resume with" 20 "${small[@]}" --distribute=scatter "$(ck c)"
