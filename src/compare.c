@@ -232,19 +232,97 @@ void compare_set_free(compare_set *set)
     memset(set, 0, sizeof *set);
 }
 
-static int same_set(const compare_record *r, const compare_group *g)
+/* A matrix set, the key of a group. */
+typedef struct {
+    int64_t rows, cols, count;
+    uint64_t seed;
+    const char *vectors, *driver;
+} set_key;
+
+static set_key record_set(const compare_record *r)
 {
-    return r->rows == g->rows && r->cols == g->cols && r->count == g->count && r->seed == g->seed &&
-           strcmp(r->vectors, g->vectors) == 0 && strcmp(r->driver, g->driver) == 0;
+    return (set_key){r->rows, r->cols, r->count, r->seed, r->vectors, r->driver};
 }
 
-/* Same configuration, hosts compared only when with_hosts is set. */
-static int same_config(const compare_record *r, const compare_row *row, int with_hosts)
+static set_key group_set(const compare_group *g)
 {
-    return r->ranks == row->ranks && r->threads == row->threads &&
-           strcmp(r->thread_mode, row->thread_mode) == 0 &&
-           strcmp(r->distribute, row->distribute) == 0 && strcmp(r->engine, row->engine) == 0 &&
-           (!with_hosts || strcmp(r->hosts, row->hosts) == 0);
+    return (set_key){g->rows, g->cols, g->count, g->seed, g->vectors, g->driver};
+}
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
+static int cmp_set(set_key a, set_key b)
+{
+    int c;
+    if ((c = cmp_i64(a.rows, b.rows)) || (c = cmp_i64(a.cols, b.cols)) ||
+        (c = cmp_i64(a.count, b.count)) || (c = (a.seed > b.seed) - (a.seed < b.seed)) ||
+        (c = strcmp(a.vectors, b.vectors)))
+        return c;
+    return strcmp(a.driver, b.driver);
+}
+
+/* A configuration, the key of a row; hosts NULL where they are not compared. */
+typedef struct {
+    int ranks, threads;
+    const char *thread_mode, *distribute, *engine, *hosts;
+} config_key;
+
+static config_key record_config(const compare_record *r)
+{
+    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->hosts};
+}
+
+static config_key row_config(const compare_row *r, int with_hosts)
+{
+    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine,
+                        with_hosts ? r->hosts : NULL};
+}
+
+/* The table's row order: distribute, engine, thread mode, threads, ranks, hosts. */
+static int cmp_config(config_key a, config_key b)
+{
+    int c;
+    if ((c = strcmp(a.distribute, b.distribute)) || (c = strcmp(a.engine, b.engine)) ||
+        (c = strcmp(a.thread_mode, b.thread_mode)) || (c = cmp_i64(a.threads, b.threads)) ||
+        (c = cmp_i64(a.ranks, b.ranks)))
+        return c;
+    return a.hosts && b.hosts ? strcmp(a.hosts, b.hosts) : 0;
+}
+
+/* qsort orders over pointers into one set's records; ties go to the earlier
+ * line, so each run of equal keys starts with its first record in the files. */
+static int cmp_position(const compare_record *x, const compare_record *y)
+{
+    return (x > y) - (x < y);
+}
+
+static int by_position(const void *a, const void *b)
+{
+    return cmp_position(*(const compare_record *const *)a, *(const compare_record *const *)b);
+}
+
+static int by_set(const void *a, const void *b)
+{
+    const compare_record *x = *(const compare_record *const *)a, *y = *(const compare_record *const *)b;
+    int c = cmp_set(record_set(x), record_set(y));
+    return c ? c : cmp_position(x, y);
+}
+
+static int by_config(const void *a, const void *b)
+{
+    const compare_record *x = *(const compare_record *const *)a, *y = *(const compare_record *const *)b;
+    int c = cmp_config(record_config(x), record_config(y));
+    return c ? c : cmp_position(x, y);
+}
+
+static int by_checksum(const void *a, const void *b)
+{
+    const compare_record *x = *(const compare_record *const *)a, *y = *(const compare_record *const *)b;
+    int c = strcmp(x->checksum, y->checksum);
+    return c ? c : cmp_position(x, y);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -258,20 +336,6 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static int cmp_rows(const void *a, const void *b)
-{
-    const compare_row *x = a, *y = b;
-    int c;
-    if ((c = strcmp(x->distribute, y->distribute)) || (c = strcmp(x->engine, y->engine)) ||
-        (c = strcmp(x->thread_mode, y->thread_mode)))
-        return c;
-    if (x->threads != y->threads)
-        return x->threads - y->threads;
-    if (x->ranks != y->ranks)
-        return x->ranks - y->ranks;
-    return strcmp(x->hosts, y->hosts);
 }
 
 /* Adds host names of a comma list to the group's list, once each. */
@@ -302,105 +366,109 @@ static int row_matches(const compare_row *row, const compare_base_spec *s)
            (!s->engine[0] || strcmp(row->engine, s->engine) == 0);
 }
 
-/* Fills one group's rows from the records of set that belong to it. */
-static int build_group(compare_group *g, const compare_set *set, const compare_base_spec *base)
+/* The reference checksum of a group's n records (reordered): the most common,
+ * ties to the first seen. A record with boundary > 0 differs from its own
+ * launch's first configuration by rounding, so it votes only when no record
+ * is exact. */
+static void vote_checksum(compare_group *g, const compare_record **recs, int n)
 {
-    /* rows: one per distinct configuration */
-    g->configs = calloc((size_t)set->n, sizeof *g->configs);
-    double *vals = malloc((size_t)set->n * sizeof *vals);
-    if (!g->configs || !vals) {
-        free(vals);
-        return ENOMEM;
-    }
-    for (int i = 0; i < set->n; i++) {
-        const compare_record *r = &set->records[i];
-        if (!same_set(r, g))
-            continue;
-        add_hosts(g, r->hosts);
-        int k = 0;
-        while (k < g->n_configs && !same_config(r, &g->configs[k], 1))
-            k++;
-        if (k == g->n_configs) {
-            compare_row *row = &g->configs[g->n_configs++];
-            row->ranks = r->ranks;
-            row->threads = r->threads;
-            row->cores = r->ranks * r->threads;
-            snprintf(row->thread_mode, sizeof row->thread_mode, "%s", r->thread_mode);
-            snprintf(row->distribute, sizeof row->distribute, "%s", r->distribute);
-            snprintf(row->engine, sizeof row->engine, "%s", r->engine);
-            snprintf(row->hosts, sizeof row->hosts, "%s", r->hosts);
-            snprintf(row->checksum, sizeof row->checksum, "%s", r->checksum);
-            row->wall_s_min = INFINITY;
-        }
-        g->configs[k].runs++;
-    }
-    qsort(g->configs, (size_t)g->n_configs, sizeof *g->configs, cmp_rows);
-
-    /* the reference checksum: the most common, ties to the first seen. A
-     * record with boundary > 0 differs from its own launch's first
-     * configuration by rounding, so it votes only when no record is exact */
     int exact = 0;
-    for (int i = 0; i < set->n; i++)
-        exact |= same_set(&set->records[i], g) && set->records[i].boundary == 0;
+    for (int i = 0; i < n; i++)
+        exact |= recs[i]->boundary == 0;
+    qsort(recs, (size_t)n, sizeof *recs, by_checksum);
     int best = 0;
-    for (int i = 0; i < set->n; i++) {
-        const compare_record *r = &set->records[i];
-        if (!same_set(r, g) || (exact && r->boundary > 0))
-            continue;
+    const compare_record *winner = NULL;
+    for (int i = 0, j; i < n; i = j) {
         int votes = 0;
-        for (int j = 0; j < set->n; j++) {
-            const compare_record *o = &set->records[j];
-            votes += same_set(o, g) && !(exact && o->boundary > 0) &&
-                     strcmp(o->checksum, r->checksum) == 0;
-        }
-        if (votes > best) {
-            best = votes;
-            snprintf(g->checksum, sizeof g->checksum, "%s", r->checksum);
-        }
-    }
-
-    /* medians over each row's records */
-    for (int k = 0; k < g->n_configs; k++) {
-        compare_row *row = &g->configs[k];
-        row->agree = 1;
-        row->wall_s_max = 0.0;
-        const size_t offsets[] = {offsetof(compare_record, wall_s), offsetof(compare_record, svd_s),
-                                  offsetof(compare_record, transfer_s), offsetof(compare_record, gather_s),
-                                  offsetof(compare_record, load_pct), offsetof(compare_record, rss_mb)};
-        double *targets[] = {&row->wall_s, &row->svd_s, &row->transfer_s, &row->gather_s,
-                             &row->load_pct, &row->rss_mb};
-        for (int f = 0; f < 6; f++) {
-            int n = 0;
-            for (int i = 0; i < set->n; i++) {
-                const compare_record *r = &set->records[i];
-                if (same_set(r, g) && same_config(r, row, 1))
-                    vals[n++] = *(const double *)((const char *)r + offsets[f]);
+        const compare_record *first = NULL;
+        for (j = i; j < n && strcmp(recs[j]->checksum, recs[i]->checksum) == 0; j++)
+            if (!(exact && recs[j]->boundary > 0)) {
+                first = first ? first : recs[j];
+                votes++;
             }
-            *targets[f] = median(vals, n);
+        if (votes > best || (votes && votes == best && cmp_position(first, winner) < 0)) {
+            best = votes;
+            winner = first;
         }
-        for (int i = 0; i < set->n; i++) {
-            const compare_record *r = &set->records[i];
-            if (!same_set(r, g) || !same_config(r, row, 1))
-                continue;
-            row->wall_s_min = fmin(row->wall_s_min, r->wall_s_min);
-            row->wall_s_max = fmax(row->wall_s_max, r->wall_s_max);
-            /* svdrun compared this record's double sums with its launch's first
-             * configuration: PASSED with boundary > 0 means its integers differ
-             * only where a sum lies within rounding of an integer */
-            if (strcmp(r->check, "PASSED") != 0)
-                row->agree = 0;
-            else if (strcmp(r->checksum, g->checksum) != 0 && r->boundary > 0)
-                row->rounding = 1;
-            else if (strcmp(r->checksum, g->checksum) != 0)
-                row->agree = 0;
-        }
-        g->rounding += row->agree && row->rounding;
-        row->transfer_pct = row->wall_s > 0 ? 100.0 * row->transfer_s / row->wall_s : 0.0;
-        row->baseline_wall_s = row->ratio = NAN;
-        row->verdict = COMPARE_NO_BASELINE;
-        g->disagree += !row->agree;
     }
-    free(vals);
+    snprintf(g->checksum, sizeof g->checksum, "%s", winner ? winner->checksum : "");
+}
+
+/* Fills row from its n records, the first of them its first in the files;
+ * vals is scratch for n values. */
+static void summarise_row(compare_row *row, compare_group *g, const compare_record **recs, int n,
+                          double *vals)
+{
+    const compare_record *first = recs[0];
+    row->ranks = first->ranks;
+    row->threads = first->threads;
+    row->cores = first->ranks * first->threads;
+    row->runs = n;
+    snprintf(row->thread_mode, sizeof row->thread_mode, "%s", first->thread_mode);
+    snprintf(row->distribute, sizeof row->distribute, "%s", first->distribute);
+    snprintf(row->engine, sizeof row->engine, "%s", first->engine);
+    snprintf(row->hosts, sizeof row->hosts, "%s", first->hosts);
+    snprintf(row->checksum, sizeof row->checksum, "%s", first->checksum);
+
+    const size_t offsets[] = {offsetof(compare_record, wall_s), offsetof(compare_record, svd_s),
+                              offsetof(compare_record, transfer_s), offsetof(compare_record, gather_s),
+                              offsetof(compare_record, load_pct), offsetof(compare_record, rss_mb)};
+    double *targets[] = {&row->wall_s, &row->svd_s, &row->transfer_s, &row->gather_s,
+                         &row->load_pct, &row->rss_mb};
+    for (int f = 0; f < 6; f++) {
+        for (int i = 0; i < n; i++)
+            vals[i] = *(const double *)((const char *)recs[i] + offsets[f]);
+        *targets[f] = median(vals, n);
+    }
+    row->agree = 1;
+    row->wall_s_min = INFINITY;
+    row->wall_s_max = 0.0;
+    for (int i = 0; i < n; i++) {
+        const compare_record *r = recs[i];
+        row->wall_s_min = fmin(row->wall_s_min, r->wall_s_min);
+        row->wall_s_max = fmax(row->wall_s_max, r->wall_s_max);
+        /* svdrun compared this record's double sums with its launch's first
+         * configuration: PASSED with boundary > 0 means its integers differ
+         * only where a sum lies within rounding of an integer */
+        if (strcmp(r->check, "PASSED") != 0)
+            row->agree = 0;
+        else if (strcmp(r->checksum, g->checksum) != 0 && r->boundary > 0)
+            row->rounding = 1;
+        else if (strcmp(r->checksum, g->checksum) != 0)
+            row->agree = 0;
+    }
+    g->rounding += row->agree && row->rounding;
+    row->transfer_pct = row->wall_s > 0 ? 100.0 * row->transfer_s / row->wall_s : 0.0;
+    row->baseline_wall_s = row->ratio = NAN;
+    row->verdict = COMPARE_NO_BASELINE;
+    g->disagree += !row->agree;
+}
+
+/* Fills group g from its n records recs, which it reorders (sorting, not
+ * rescanning, keeps a long history fast); vals and firsts are scratch for n. */
+static int build_group(compare_group *g, const compare_record **recs, int n,
+                       const compare_base_spec *base, double *vals, const compare_record **firsts)
+{
+    vote_checksum(g, recs, n);
+
+    /* rows: one per run of equal configurations, in the table's order */
+    qsort(recs, (size_t)n, sizeof *recs, by_config);
+    int n_rows = 0;
+    for (int i = 0; i < n; i++)
+        n_rows += i == 0 || cmp_config(record_config(recs[i - 1]), record_config(recs[i])) != 0;
+    g->configs = calloc((size_t)n_rows, sizeof *g->configs);
+    if (!g->configs)
+        return ENOMEM;
+    for (int i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && cmp_config(record_config(recs[i]), record_config(recs[j])) == 0; j++)
+            ;
+        firsts[g->n_configs] = recs[i];
+        summarise_row(&g->configs[g->n_configs++], g, recs + i, j - i, vals);
+    }
+    /* hosts in order of appearance: a row's first record is the first with its hosts */
+    qsort(firsts, (size_t)g->n_configs, sizeof *firsts, by_position);
+    for (int k = 0; k < g->n_configs; k++)
+        add_hosts(g, firsts[k]->hosts);
 
     /* base row: the first match; the default prefers blas/regenerate/lapack */
     g->base = -1;
@@ -447,19 +515,43 @@ static int build_group(compare_group *g, const compare_set *set, const compare_b
     return 0;
 }
 
+/* A group's records: a run of the set's records sorted by matrix set. */
+typedef struct {
+    const compare_record **recs;
+    int n;
+} group_span;
+
+static int by_first_record(const void *a, const void *b)
+{
+    return cmp_position(((const group_span *)a)->recs[0], ((const group_span *)b)->recs[0]);
+}
+
 int compare_build(const compare_set *set, const compare_base_spec *base, compare_report *rep)
 {
     memset(rep, 0, sizeof *rep);
-    rep->groups = calloc((size_t)(set->n ? set->n : 1), sizeof *rep->groups);
-    if (!rep->groups)
-        return ENOMEM;
+    size_t n = set->n > 0 ? (size_t)set->n : 1;
+    const compare_record **recs = malloc(n * sizeof *recs), **firsts = malloc(n * sizeof *firsts);
+    double *vals = malloc(n * sizeof *vals);
+    group_span *spans = malloc(n * sizeof *spans);
+    int rc = ENOMEM;
+    if (!recs || !firsts || !vals || !spans)
+        goto out;
+    for (int i = 0; i < set->n; i++)
+        recs[i] = &set->records[i];
+    qsort(recs, (size_t)set->n, sizeof *recs, by_set);
+    int n_groups = 0;
     for (int i = 0; i < set->n; i++) {
-        const compare_record *r = &set->records[i];
-        int g = 0;
-        while (g < rep->n && !same_set(r, &rep->groups[g]))
-            g++;
-        if (g < rep->n)
-            continue;
+        if (i == 0 || cmp_set(record_set(recs[i - 1]), record_set(recs[i])) != 0)
+            spans[n_groups++] = (group_span){recs + i, 0};
+        spans[n_groups - 1].n++;
+    }
+    /* groups in order of first appearance */
+    qsort(spans, (size_t)n_groups, sizeof *spans, by_first_record);
+    rep->groups = calloc((size_t)(n_groups ? n_groups : 1), sizeof *rep->groups);
+    if (!rep->groups)
+        goto out;
+    for (int k = 0; k < n_groups; k++) {
+        const compare_record *r = spans[k].recs[0];
         compare_group *grp = &rep->groups[rep->n++];
         snprintf(grp->name, sizeof grp->name, "%s", r->name);
         grp->rows = r->rows;
@@ -468,12 +560,18 @@ int compare_build(const compare_set *set, const compare_base_spec *base, compare
         grp->seed = r->seed;
         snprintf(grp->vectors, sizeof grp->vectors, "%s", r->vectors);
         snprintf(grp->driver, sizeof grp->driver, "%s", r->driver);
-        if (build_group(grp, set, base) != 0) {
-            compare_report_free(rep);
-            return ENOMEM;
-        }
+        if (build_group(grp, spans[k].recs, spans[k].n, base, vals, firsts) != 0)
+            goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    if (rc)
+        compare_report_free(rep);
+    free(recs);
+    free(firsts);
+    free(vals);
+    free(spans);
+    return rc;
 }
 
 void compare_default_base(compare_base_spec *spec)
@@ -543,6 +641,28 @@ int compare_parse_threshold(const char *text, double *threshold)
     return 0;
 }
 
+/* A row of the baseline, found by matrix set and configuration without hosts. */
+typedef struct {
+    const compare_group *g;
+    const compare_row *row;
+} baseline_row;
+
+static int cmp_baseline_key(const baseline_row *x, const baseline_row *y)
+{
+    int c = cmp_set(group_set(x->g), group_set(y->g));
+    return c ? c : cmp_config(row_config(x->row, 0), row_config(y->row, 0));
+}
+
+/* Ties in table order, so that the first match is the first of its run. */
+static int by_baseline_key(const void *a, const void *b)
+{
+    const baseline_row *x = a, *y = b;
+    int c = cmp_baseline_key(x, y);
+    if (c == 0 && x->g != y->g)
+        c = x->g < y->g ? -1 : 1;
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
 int compare_apply_baseline(compare_report *rep, const compare_set *old, double threshold)
 {
     compare_base_spec base;
@@ -550,40 +670,53 @@ int compare_apply_baseline(compare_report *rep, const compare_set *old, double t
     compare_report before;
     if (compare_build(old, &base, &before) != 0)
         return -1;
+    /* every old row with a wall time, sorted: one binary search per new row */
+    size_t n_old = 0;
+    for (int h = 0; h < before.n; h++)
+        n_old += (size_t)before.groups[h].n_configs;
+    baseline_row *olds = malloc((n_old ? n_old : 1) * sizeof *olds);
+    if (!olds) {
+        compare_report_free(&before);
+        return -1;
+    }
+    n_old = 0;
+    for (int h = 0; h < before.n; h++)
+        for (int j = 0; j < before.groups[h].n_configs; j++)
+            if (before.groups[h].configs[j].wall_s > 0)
+                olds[n_old++] = (baseline_row){&before.groups[h], &before.groups[h].configs[j]};
+    qsort(olds, n_old, sizeof *olds, by_baseline_key);
+
     int regressions = 0;
     for (int g = 0; g < rep->n; g++) {
         compare_group *grp = &rep->groups[g];
         grp->regressions = 0;
         for (int k = 0; k < grp->n_configs; k++) {
             compare_row *row = &grp->configs[k];
-            row->verdict = COMPARE_NEW;
-            for (int h = 0; h < before.n && row->verdict == COMPARE_NEW; h++) {
-                const compare_group *og = &before.groups[h];
-                if (og->rows != grp->rows || og->cols != grp->cols || og->count != grp->count ||
-                    og->seed != grp->seed || strcmp(og->vectors, grp->vectors) != 0 ||
-                    strcmp(og->driver, grp->driver) != 0)
-                    continue;
-                for (int j = 0; j < og->n_configs; j++) {
-                    const compare_row *o = &og->configs[j];
-                    if (o->ranks != row->ranks || o->threads != row->threads ||
-                        strcmp(o->thread_mode, row->thread_mode) != 0 ||
-                        strcmp(o->distribute, row->distribute) != 0 ||
-                        strcmp(o->engine, row->engine) != 0 || !(o->wall_s > 0))
-                        continue;
-                    row->baseline_wall_s = o->wall_s;
-                    row->ratio = row->wall_s / o->wall_s;
-                    row->verdict = row->ratio > 1.0 + threshold   ? COMPARE_REGRESSION
-                                   : row->ratio < 1.0 - threshold ? COMPARE_IMPROVED
-                                                                  : COMPARE_SAME;
-                    break;
-                }
+            const baseline_row key = {grp, row};
+            size_t lo = 0, hi = n_old;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cmp_baseline_key(&olds[mid], &key) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
+            row->verdict = COMPARE_NEW;
+            if (lo == n_old || cmp_baseline_key(&olds[lo], &key) != 0)
+                continue;
+            const compare_row *o = olds[lo].row;
+            row->baseline_wall_s = o->wall_s;
+            row->ratio = row->wall_s / o->wall_s;
+            row->verdict = row->ratio > 1.0 + threshold   ? COMPARE_REGRESSION
+                           : row->ratio < 1.0 - threshold ? COMPARE_IMPROVED
+                                                          : COMPARE_SAME;
             if (row->verdict == COMPARE_REGRESSION) {
                 grp->regressions++;
                 regressions++;
             }
         }
     }
+    free(olds);
     compare_report_free(&before);
     return regressions;
 }

@@ -13,62 +13,12 @@
 # (real PNGs, one per group; exit 3 without gnuplot; a path with a quote).
 # Numbers are compared with a relative tolerance of 1e-4 by svdreport_check.py.
 . "$(dirname "$0")/lib.sh"
+. "$TESTS_MPI_DIR/lib_report.sh"
 
-SVDREPORT=${SVDREPORT:-$BUILD_DIR/svdreport}
 FIX=$ROOT/tests/report
 CHECK=$TESTS_MPI_DIR/svdreport_check.py
 [ -x "$SVDREPORT" ] || tap_bail "no $SVDREPORT: run 'make all' first"
 "$PY" -c 'import json, csv' 2>/dev/null || tap_bail "$PY cannot import json and csv"
-
-# rep ARGS...: svdreport under a timeout, in the background so that a signal
-# to this script ends it (lib.sh's EXIT trap). Sets REP_RC, REP_OUT, REP_ERR.
-# REP_ENV (an array of NAME=VALUE) is passed through env(1) when set.
-REP_ENV=()
-rep() {
-    RUN_SEQ=$((RUN_SEQ + 1))
-    REP_OUT="$TMPD/rep$RUN_SEQ.out"
-    REP_ERR="$TMPD/rep$RUN_SEQ.err"
-    REP_CMD="svdreport $*"
-    if [ ${#REP_ENV[@]} -gt 0 ]; then
-        timeout -k 5 60 env "${REP_ENV[@]}" "$SVDREPORT" "$@" >"$REP_OUT" 2>"$REP_ERR" </dev/null &
-    else
-        timeout -k 5 60 "$SVDREPORT" "$@" >"$REP_OUT" 2>"$REP_ERR" </dev/null &
-    fi
-    BG_PID=$!
-    BG_PIDS+=("$BG_PID")
-    wait_bg
-    REP_RC=$RUN_RC
-}
-
-rep_diag() {
-    tap_diag "command: $REP_CMD" "exit code: $REP_RC"
-    echo "#   --- stdout (first 20 lines)"
-    head -n 20 "$REP_OUT" | sed 's/^/#   /'
-    echo "#   --- stderr (first 12 lines)"
-    head -n 12 "$REP_ERR" | sed 's/^/#   /'
-}
-
-# expect_rc LABEL RC: the last run's exit code.
-expect_rc() {
-    if [ "$REP_RC" -eq "$2" ]; then
-        tap_ok "$1: exit $2"
-    else
-        tap_not_ok "$1: exit $2"
-        rep_diag
-    fi
-}
-
-# assert DESC CMD...: ok when CMD succeeds; otherwise the last run's output.
-assert() {
-    local desc=$1
-    shift
-    if "$@"; then
-        tap_ok "$desc"
-    else
-        tap_not_ok "$desc"
-        rep_diag
-    fi
-}
 
 # checker LABEL ARGS...: svdreport_check.py ARGS, its PASS/FAIL lines as TAP.
 checker() {

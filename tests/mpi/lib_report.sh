@@ -1,0 +1,58 @@
+# lib_report.sh: helpers of the svdreport scripts (source it after lib.sh; it is not run alone).
+#
+# rep ARGS... runs svdreport; expect_rc, assert and rep_diag judge and show the last run.
+
+SVDREPORT=${SVDREPORT:-$BUILD_DIR/svdreport}
+
+# rep ARGS...: svdreport under a timeout (REP_TIMEOUT seconds, default 60), in
+# the background so that a signal to this script ends it (lib.sh's EXIT trap).
+# Sets REP_RC (124 on timeout), REP_OUT, REP_ERR and REP_SECONDS (its wall
+# time). REP_ENV (an array of NAME=VALUE) is passed through env(1) when set;
+# REP_BIN replaces $SVDREPORT.
+REP_ENV=()
+REP_TIMEOUT=60
+rep() {
+    local bin=${REP_BIN:-$SVDREPORT} t0
+    RUN_SEQ=$((RUN_SEQ + 1))
+    REP_OUT="$TMPD/rep$RUN_SEQ.out"
+    REP_ERR="$TMPD/rep$RUN_SEQ.err"
+    REP_CMD="${REP_ENV[*]+"${REP_ENV[*]} "}$(basename "$bin") $*"
+    t0=$(date +%s.%N)
+    timeout -k 5 "$REP_TIMEOUT" env "${REP_ENV[@]+"${REP_ENV[@]}"}" "$bin" "$@" \
+        >"$REP_OUT" 2>"$REP_ERR" </dev/null &
+    BG_PID=$!
+    BG_PIDS+=("$BG_PID")
+    wait_bg
+    REP_RC=$RUN_RC
+    REP_SECONDS=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+}
+
+rep_diag() {
+    tap_diag "command: $REP_CMD" "exit code: $REP_RC"
+    echo "#   --- stdout (first 20 lines)"
+    head -n 20 "$REP_OUT" | sed 's/^/#   /'
+    echo "#   --- stderr (first 12 lines)"
+    head -n 12 "$REP_ERR" | sed 's/^/#   /'
+}
+
+# expect_rc LABEL RC: the last run's exit code.
+expect_rc() {
+    if [ "$REP_RC" -eq "$2" ]; then
+        tap_ok "$1: exit $2"
+    else
+        tap_not_ok "$1: exit $2"
+        rep_diag
+    fi
+}
+
+# assert DESC CMD...: ok when CMD succeeds; otherwise the last run's output.
+assert() {
+    local desc=$1
+    shift
+    if "$@"; then
+        tap_ok "$desc"
+    else
+        tap_not_ok "$desc"
+        rep_diag
+    fi
+}
