@@ -42,7 +42,8 @@ typedef struct {
  * when this is the first (its repeats are then checked against each other).
  * Speedup is ref_wall_s over this wall time, efficiency that over the ratio
  * of cores (ranks x threads) to ref_cores; both 1 for the first. A matrix
- * whose LAPACK call failed makes the check FAILED. Cannot fail. */
+ * whose LAPACK call failed makes the check FAILED. repeats is 1 to
+ * JOB_REPEAT_MAX. Cannot fail. */
 void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
                       const run_outcome *outcomes, int repeats,
                       const svd_result *ref, double ref_wall_s, int ref_cores);
@@ -59,13 +60,15 @@ uint64_t report_checksum(const svd_result *res, int64_t count);
 
 /* The header. twostage_nb is the band width kernel twostage uses for the
  * job's shape (svd_kernel_nb), 0 when the shape is below TWOSTAGE_MIN_N; a
- * line says which, when the job's kernel list holds twostage. */
-void report_header(FILE *out, const job_t *job, const char *job_path,
-                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
-                   int twostage_nb);
+ * line says which, when the job's kernel list holds twostage. Returns 0, or
+ * ENOMEM when the per-host lines could not be made (the rest is written). */
+int report_header(FILE *out, const job_t *job, const char *job_path,
+                  const sysinfo_rank *ranks, int nranks, const char *mpi_version,
+                  int twostage_nb);
 
 /* Warnings about binding and oversubscription for every runnable
- * configuration; returns how many were printed. */
+ * configuration; returns how many were printed, or -1 (none printed) when
+ * memory runs out. */
 int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, int nranks);
 
 void report_table_head(FILE *out);

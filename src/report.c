@@ -64,7 +64,7 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     row->cfg = cfg;
     row->repeats = repeats;
 
-    double walls[repeats];
+    double walls[JOB_REPEAT_MAX];   /* repeats is at most that, as job_validate allows */
     for (int i = 0; i < repeats; i++)
         walls[i] = outcomes[i].wall_s;
     qsort(walls, (size_t)repeats, sizeof walls[0], cmp_double);
@@ -116,6 +116,14 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     row->check = differs || row->n_failed ? REPORT_FAILED : REPORT_PASSED;
 }
 
+/* Room for distinct_hosts over up to n ranks: first ranks, then counts; NULL
+ * when memory runs out. A launch's rank count is unbounded, so it is never
+ * on the stack. */
+static int *host_arrays(int n)
+{
+    return malloc(2 * (size_t)(n > 0 ? n : 1) * sizeof(int));
+}
+
 /* Distinct hosts of ranks[0..n), in rank order, with their rank counts. */
 static int distinct_hosts(const sysinfo_rank *ranks, int n, int *first_rank, int *count)
 {
@@ -157,9 +165,9 @@ static void kernel_line(FILE *out, const job_t *job, int twostage_nb)
                 (long long)mn, TWOSTAGE_MIN_N, job_driver_name(job->driver));
 }
 
-void report_header(FILE *out, const job_t *job, const char *job_path,
-                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
-                   int twostage_nb)
+int report_header(FILE *out, const job_t *job, const char *job_path,
+                  const sysinfo_rank *ranks, int nranks, const char *mpi_version,
+                  int twostage_nb)
 {
     fprintf(out, "svdrun %s: job \"%s\"%s%s%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s\n",
             SVDRUN_VERSION, job->name, job_path ? " (" : "", job_path ? job_path : "",
@@ -183,12 +191,16 @@ void report_header(FILE *out, const job_t *job, const char *job_path,
                      "too (set OMP_WAIT_POLICY to choose, or launch them apart)\n");
     else
         fprintf(out, "OpenMP wait policy: %s\n", sysinfo_wait_policy());
-    int first[nranks], count[nranks];
-    int nh = distinct_hosts(ranks, nranks, first, count);
-    for (int h = 0; h < nh; h++) {
-        const sysinfo_rank *s = &ranks[first[h]];
-        fprintf(out, "host %s: %d rank(s), %d CPUs online, %.1f GiB available\n", s->host,
-                count[h], s->n_online, (double)s->mem_available / (1 << 30));
+    int *first = host_arrays(nranks);
+    if (first) {
+        int *count = first + nranks;
+        int nh = distinct_hosts(ranks, nranks, first, count);
+        for (int h = 0; h < nh; h++) {
+            const sysinfo_rank *s = &ranks[first[h]];
+            fprintf(out, "host %s: %d rank(s), %d CPUs online, %.1f GiB available\n", s->host,
+                    count[h], s->n_online, (double)s->mem_available / (1 << 30));
+        }
+        free(first);
     }
     if (sysinfo_slurm_job_id()) {
         const char *step = sysinfo_slurm_step_id(), *nodes = sysinfo_slurm_nodelist();
@@ -204,10 +216,15 @@ void report_header(FILE *out, const job_t *job, const char *job_path,
     }
     for (int r = 0; r < nranks; r++)
         fprintf(out, "rank %d: %s, CPUs %s\n", r, ranks[r].host, ranks[r].cpus);
+    return first ? 0 : ENOMEM;
 }
 
 int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, int nranks)
 {
+    int *first = host_arrays(nranks);
+    if (!first)
+        return -1;
+    int *count = first + nranks;
     int printed = 0, max_threads_warned = 0, node_warned = 0, cpt_warned = 0;
     int cpt = sysinfo_slurm_cpus_per_task();
     for (int i = 0; i < plan->n; i++) {
@@ -248,7 +265,6 @@ int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, in
                 printed++;
                 break;
             }
-        int first[nranks], count[nranks];
         int nh = distinct_hosts(ranks, c->ranks < nranks ? c->ranks : nranks, first, count);
         for (int h = 0; h < nh; h++) {
             int want = count[h] * c->threads, have = ranks[first[h]].n_online;
@@ -263,6 +279,7 @@ int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, in
             }
         }
     }
+    free(first);
     return printed;
 }
 
@@ -366,11 +383,17 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
     time_t now = time(NULL);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 
+    int *first = host_arrays(nranks);
+    if (!first) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    int *count = first + nranks;
     json_t *hosts = json_array();
-    int first[nranks], count[nranks];
     int nh = distinct_hosts(ranks, c->ranks < nranks ? c->ranks : nranks, first, count);
     for (int h = 0; h < nh; h++)
         json_array_append_new(hosts, json_string(ranks[first[h]].host));
+    free(first);
     const char *slurm = sysinfo_slurm_job_id(), *step = sysinfo_slurm_step_id(),
                *nodes = sysinfo_slurm_nodelist();
     int cpt = sysinfo_slurm_cpus_per_task();

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
         return 3;
     }
     memset(a, 0, job_matrix_bytes(&job));
-    double walls[job.repeat];
+    double walls[JOB_REPEAT_MAX];   /* job_validate bounds repeat */
     int failed = 0;
     for (int r = 0; r < job.repeat; r++) {
         double t0 = sysinfo_now();

@@ -336,8 +336,9 @@ static void gp_quote(FILE *gp, const char *s)
     fputc('\'', gp);
 }
 
-/* Writes one group's figure: speedup against cores, and where the time goes. */
-static void plot_group(FILE *gp, const compare_group *g, const char *path)
+/* Writes one group's figure: speedup against cores, and where the time goes.
+ * Returns 0 or ENOMEM. */
+static int plot_group(FILE *gp, const compare_group *g, const char *path)
 {
     char title[512];
     group_title(g, title, sizeof title);
@@ -351,7 +352,9 @@ static void plot_group(FILE *gp, const compare_group *g, const char *path)
 
     /* one series per thread mode x threads per rank x distribute x engine */
     int n_series = 0;
-    int series_of[g->n_configs];
+    int *series_of = malloc((size_t)g->n_configs * sizeof *series_of);
+    if (!series_of)
+        return ENOMEM;
     for (int k = 0; k < g->n_configs; k++) {
         const compare_row *r = &g->configs[k];
         series_of[k] = -1;
@@ -428,6 +431,8 @@ static void plot_group(FILE *gp, const compare_group *g, const char *path)
                 "'' using 4 title 'gather' lc rgb '#228833', "
                 "'' using 5 title 'other (generation, waiting)' lc rgb '#bbbbbb'\n"
                 "unset multiplot\nunset output\nreset\n");
+    free(series_of);
+    return 0;
 }
 
 /* Writes every group's PNG and names each on paths_to (stderr when stdout
@@ -444,23 +449,30 @@ static int plot_all(const compare_report *rep, const char *out, FILE *paths_to)
         fprintf(stderr, "svdreport: cannot start gnuplot: %s\n", strerror(errno));
         return EXIT_PLOT;
     }
-    char paths[rep->n][4096];
-    for (int gi = 0; gi < rep->n; gi++) {
-        plot_path(out, gi, paths[gi], sizeof paths[gi]);
-        plot_group(gp, &rep->groups[gi], paths[gi]);
+    /* each path is made again where needed, not kept: 5,000 groups' were 20 MB of stack */
+    char path[4096];
+    int oom = 0;
+    for (int gi = 0; gi < rep->n && !oom; gi++) {
+        plot_path(out, gi, path, sizeof path);
+        oom = plot_group(gp, &rep->groups[gi], path) != 0;
     }
     int status = pclose(gp);
+    if (oom) {
+        fprintf(stderr, "svdreport: out of memory\n");
+        return EXIT_PLOT;
+    }
     if (status != 0) {
         fprintf(stderr, "svdreport: gnuplot failed (status %d) writing %s\n", status, out);
         return EXIT_PLOT;
     }
     for (int gi = 0; gi < rep->n; gi++) {
         struct stat st;
-        if (stat(paths[gi], &st) != 0 || st.st_size == 0) {
-            fprintf(stderr, "svdreport: gnuplot wrote no %s\n", paths[gi]);
+        plot_path(out, gi, path, sizeof path);
+        if (stat(path, &st) != 0 || st.st_size == 0) {
+            fprintf(stderr, "svdreport: gnuplot wrote no %s\n", path);
             return EXIT_PLOT;
         }
-        fprintf(paths_to, "plot: %s\n", paths[gi]);
+        fprintf(paths_to, "plot: %s\n", path);
     }
     return 0;
 }

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "matgen.h"
@@ -289,6 +291,17 @@ static void test_failures_listing(void **state)
     free(text);
 }
 
+/* The job of the record tests: 4 matrices of 10 x 10. */
+static void record_job(job_t *job)
+{
+    char err[256];
+    unsetenv("OMP_NUM_THREADS");
+    job_init(job);
+    assert_int_equal(job_set(job, "size", "10", err, sizeof err), 0);
+    assert_int_equal(job_set(job, "count", "4", err, sizeof err), 0);
+    assert_int_equal(job_validate(job, err, sizeof err), 0);
+}
+
 static void test_json_append(void **state)
 {
     (void)state;
@@ -298,11 +311,7 @@ static void test_json_append(void **state)
     snprintf(path, sizeof path, "%s/runs.jsonl", dir);
 
     job_t job;
-    unsetenv("OMP_NUM_THREADS");
-    job_init(&job);
-    assert_int_equal(job_set(&job, "size", "10", err, sizeof err), 0);
-    assert_int_equal(job_set(&job, "count", "4", err, sizeof err), 0);
-    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    record_job(&job);
     plan_config cfg = {.ranks = 2, .threads = 1, .mode = JOB_MODE_BLAS,
                        .distribute = JOB_DIST_REGENERATE};
     report_row row;
@@ -367,6 +376,67 @@ static void test_json_append(void **state)
     err[0] = '\0';
     assert_int_equal(report_json_append(bad, &job, &row, ranks, 2, "x", err, sizeof err), -1);
     assert_true(strncmp(err, bad, strlen(bad)) == 0);
+}
+
+/* The header, the warnings and the JSON record of a launch of 200,000 ranks,
+ * in a child whose stack may not grow past 1 MB: their host lists (8 bytes a
+ * rank) once were stack arrays of 1.6 MB and crashed it. */
+static void test_host_lists_of_200000_ranks_need_no_stack(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    char dir[] = "/tmp/test_report_ranks_XXXXXX", path[256], err[512] = "";
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+    job_t job;
+    record_job(&job);
+    sysinfo_rank *ranks = calloc(N, sizeof *ranks);
+    assert_non_null(ranks);
+    for (int r = 0; r < N; r++) {
+        snprintf(ranks[r].host, sizeof ranks[r].host, "node%d", r % 4);
+        snprintf(ranks[r].cpus, sizeof ranks[r].cpus, "%d", r % 64);
+        ranks[r].n_allowed = 1;
+        ranks[r].n_online = 64;
+    }
+    plan_config cfg = {.ranks = N, .threads = 1, .mode = JOB_MODE_BLAS,
+                       .distribute = JOB_DIST_REGENERATE};
+    plan_t plan = {.n = 1, .configs = &cfg, .world_size = N};
+    report_row row;
+    memset(&row, 0, sizeof row);
+    row.cfg = &cfg;
+    row.repeats = 1;
+    row.check = REPORT_PASSED;
+
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit lim = {1 << 20, 1 << 20};
+        FILE *out = fopen("/dev/null", "w");
+        int ok = out && setrlimit(RLIMIT_STACK, &lim) == 0 &&
+                 report_header(out, &job, NULL, ranks, N, "MPI", 0) == 0 &&
+                 report_warnings(out, &plan, ranks, N) >= 0 &&
+                 report_json_append(path, &job, &row, ranks, N, "MPI", err, sizeof err) == 0;
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFSIGNALED(status))
+        fail_msg("the child died of signal %d", WTERMSIG(status));
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* the record names the 4 hosts, once each */
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    json_error_t jerr;
+    json_t *rec = json_loadf(f, 0, &jerr);
+    fclose(f);
+    assert_non_null(rec);
+    assert_int_equal(json_array_size(json_object_get(rec, "hosts")), 4);
+    json_decref(rec);
+    free(ranks);
+    unlink(path);
+    rmdir(dir);
 }
 
 /* Three repeats of a 2-rank configuration with hand-computed summaries. */
@@ -585,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_results_write_unwritable),
         cmocka_unit_test(test_failures_listing),
         cmocka_unit_test(test_json_append),
+        cmocka_unit_test(test_host_lists_of_200000_ranks_need_no_stack),
         cmocka_unit_test(test_summarise),
         cmocka_unit_test(test_save_matrices),
         cmocka_unit_test(test_check_output_path),
