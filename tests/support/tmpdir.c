@@ -37,6 +37,16 @@ int tmpdir_remove(const char *dir)
     return rmdir(dir) == 0 ? rc : -1;
 }
 
+void *tmpdir_fixture(size_t size, const char *name)
+{
+    char *f = size >= TMPDIR_FIXTURE_DIR ? calloc(1, size) : NULL;
+    if (f && tmpdir_make(f, TMPDIR_FIXTURE_DIR, name) != 0) {
+        free(f);
+        f = NULL;
+    }
+    return f;
+}
+
 int tmpdir_teardown(void **state)
 {
     int rc = tmpdir_remove((const char *)*state);

@@ -12,6 +12,12 @@ int tmpdir_make(char *dir, size_t len, const char *name);
  * with errno. */
 int tmpdir_remove(const char *dir);
 
+/* A test fixture of size bytes, zeroed, whose first member is a char
+ * array of TMPDIR_FIXTURE_DIR bytes: that gets a fresh directory
+ * (tmpdir_make). Returns it, or NULL. */
+#define TMPDIR_FIXTURE_DIR 256
+void *tmpdir_fixture(size_t size, const char *name);
+
 /* A cmocka teardown for a test fixture allocated with malloc whose first
  * member is the char array of its directory: removes that, frees the
  * fixture. Returns 0 or -1 (cmocka then fails the test). */

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "checkpoint.h"
-#include "npy.h"
+#include "npyfile.h"
 #include "sysinfo.h"
 #include "tmpdir.h"
 
@@ -154,15 +154,14 @@ static void expect_state(const char *dir, const job_t *job, job_kernel kernel, c
 
 /* Most tests: a fresh directory, and a job of ten 4 x 4 matrices, seed 1. */
 typedef struct {
-    char dir[256];    /* first: tmpdir_teardown removes it */
+    char dir[TMPDIR_FIXTURE_DIR];    /* first: tmpdir_fixture makes it */
     job_t job;
 } fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
+    fixture *f = tmpdir_fixture(sizeof *f, "test_checkpoint");
     assert_non_null(f);
-    assert_int_equal(tmpdir_make(f->dir, sizeof f->dir, "test_checkpoint"), 0);
     small_job(&f->job, 4, 10, 1);
     *state = f;
     return 0;
@@ -259,7 +258,8 @@ static void test_open_syncs_header_and_close_syncs(void **state)
     char path[4096], err[256] = "";
     checkpoint_writer w;
     int before = atomic_load(&sync_calls);
-    assert_int_equal(checkpoint_open(&w, f->dir, 3, &f->job, JOB_KERNEL_LAPACK, err, sizeof err), 0);
+    assert_int_equal(checkpoint_open(&w, f->dir, 3, &f->job, JOB_KERNEL_LAPACK, err, sizeof err),
+                     0);
     assert_int_equal(atomic_load(&sync_calls) - before, 1);
     rank_path(path, sizeof path, f->dir, 3);
     assert_int_equal(file_size(path), HEADER_BYTES);
@@ -415,37 +415,46 @@ static void test_not_a_checkpoint_refused(void **state)
     load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, path, "shorter than its 64-byte header");
 }
 
-/* Another file of the same shape, or the same file modified, is another input. */
+/* The job a launch makes of input file path: its header read afresh. */
+static job_t input_job(const char *path)
+{
+    job_t job;
+    char err[JOB_MSG_MAX];
+    job_init(&job);
+    assert_int_equal(job_set(&job, "input", path, err, sizeof err), 0);
+    if (job_validate(&job, err, sizeof err) != 0)
+        fail_msg("job_validate: %s", err);
+    return job;
+}
+
+/* Another file of the same shape, or the same file modified, is another
+ * input; the same file unchanged, read by a later launch, is not. */
 static void test_other_input_refused(void **state)
 {
     fixture *f = *state;
-    char npy[4096], err[JOB_MSG_MAX];
+    char npy[300], copy[300];
     snprintf(npy, sizeof npy, "%s/in.npy", f->dir);
-    int fd = open(npy, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    assert_true(fd >= 0);
+    snprintf(copy, sizeof copy, "%s/copy.npy", f->dir);
     const int64_t shape[3] = {2, 3, 3};
-    assert_true(npy_write_header_f8(fd, 3, shape) > 0);
-    double zeros[18] = {0};
-    assert_int_equal(npy_write_all(fd, zeros, sizeof zeros), 0);
-    close(fd);
-    job_t job;
-    job_init(&job);
-    assert_int_equal(job_set(&job, "input", npy, err, sizeof err), 0);
-    if (job_validate(&job, err, sizeof err) != 0)
-        fail_msg("job_validate: %s", err);
+    assert_int_equal(npyfile_write(npy, "<f8", 0, 3, shape, 0, NULL, 18 * 8), 0);
+    assert_int_equal(npyfile_write(copy, "<f8", 0, 3, shape, 0, NULL, 18 * 8), 0);
+    job_t job = input_job(npy);
     const int64_t idx[] = {1};
     write_rank(f->dir, 0, &job, JOB_KERNEL_LAPACK, idx, 1);
     const uint8_t want[2] = {0, 1};
+    job = input_job(npy);
     expect_state(f->dir, &job, JOB_KERNEL_LAPACK, want, 1, 0);
 
+    job = input_job(copy);
+    load_bad(f->dir, &job, JOB_KERNEL_LAPACK, "input", NULL);
+    /* a generated job of the same shape is not that input either */
+    small_job(&job, 3, 2, 0);
+    load_bad(f->dir, &job, JOB_KERNEL_LAPACK, "input", NULL);
     /* the same bytes, another modification time */
     struct timespec times[2] = {{.tv_sec = 1000000000}, {.tv_sec = 1000000000}};
     assert_int_equal(utimensat(AT_FDCWD, npy, times, 0), 0);
+    job = input_job(npy);
     load_bad(f->dir, &job, JOB_KERNEL_LAPACK, "input", NULL);
-    /* a generated job of the same shape is not that input either */
-    job_t generated;
-    small_job(&generated, 3, 2, 0);
-    load_bad(f->dir, &generated, JOB_KERNEL_LAPACK, "input", NULL);
 }
 
 /* Two ranks' files that record one matrix: agreeing, it counts once;

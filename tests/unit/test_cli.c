@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "npyfile.h"
 #include "tmpdir.h"
 
 enum { MAX_ARGS = 160, MSG_MAX = 4096 };
@@ -244,15 +245,14 @@ static void test_bad_flags_exit_usage_naming_the_flag(void **state)
 /* ---- cli_load_job: the job file, the flags over it, and the outputs ---- */
 
 typedef struct {
-    char dir[256];    /* first: tmpdir_teardown removes it */
+    char dir[TMPDIR_FIXTURE_DIR];    /* first: tmpdir_fixture makes it */
     char job[300];    /* dir/seedling.v2.job: size 10, count 4 */
 } fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
+    fixture *f = tmpdir_fixture(sizeof *f, "test_cli");
     assert_non_null(f);
-    assert_int_equal(tmpdir_make(f->dir, sizeof f->dir, "test_cli"), 0);
     snprintf(f->job, sizeof f->job, "%s/seedling.v2.job", f->dir);
     FILE *file = fopen(f->job, "w");
     assert_non_null(file);
@@ -385,33 +385,6 @@ static void test_output_paths_checked(void **state)
     }
 }
 
-/* A .npy file of shape (n0, n1, n2) float64 zeros, its header written here
- * by the format's rules: magic, version 1.0, header length, a dict padded
- * with spaces to a multiple of 64 bytes in all and ended by a newline. */
-static void write_npy(const char *path, int fortran, int n0, int n1, int n2)
-{
-    char dict[128];
-    int len = snprintf(dict, sizeof dict,
-                       "{'descr': '<f8', 'fortran_order': %s, 'shape': (%d, %d, %d), }",
-                       fortran ? "True" : "False", n0, n1, n2);
-    int total = (10 + len + 1 + 63) / 64 * 64;
-    unsigned char head[256];
-    memcpy(head, "\x93NUMPY\x01\x00", 8);
-    head[8] = (unsigned char)((total - 10) & 0xff);
-    head[9] = (unsigned char)((total - 10) >> 8);
-    memset(head + 10, ' ', (size_t)(total - 10));
-    memcpy(head + 10, dict, (size_t)len);
-    head[total - 1] = '\n';
-    FILE *file = fopen(path, "wb");
-    assert_non_null(file);
-    assert_int_equal(fwrite(head, 1, (size_t)total, file), (size_t)total);
-    for (int i = 0; i < n0 * n1 * n2; i++) {
-        double zero = 0.0;
-        assert_int_equal(fwrite(&zero, sizeof zero, 1, file), 1);
-    }
-    fclose(file);
-}
-
 /* Outputs that cannot go with the job are refused before any work. */
 static void test_output_clashes(void **state)
 {
@@ -421,8 +394,9 @@ static void test_output_clashes(void **state)
     snprintf(out, sizeof out, "%s/out.npy", f->dir);
     snprintf(c_npy, sizeof c_npy, "%s/c.npy", f->dir);
     snprintf(f_npy, sizeof f_npy, "%s/f.npy", f->dir);
-    write_npy(c_npy, 0, 2, 3, 4);
-    write_npy(f_npy, 1, 2, 3, 4);
+    const int64_t shape[3] = {2, 3, 4};
+    assert_int_equal(npyfile_write(c_npy, "<f8", 0, 3, shape, 0, NULL, 24 * 8), 0);
+    assert_int_equal(npyfile_write(f_npy, "<f8", 1, 3, shape, 0, NULL, 24 * 8), 0);
 
     const char *const u_none[] = {"--u", out, f->job, NULL};
     load_bad(u_none, "--u and --vt need vectors = thin or full", NULL);
