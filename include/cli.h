@@ -33,8 +33,15 @@ void cli_usage(FILE *out);
  * --checkpoint and --resume, too many job flags, or a second job file. */
 int cli_parse(int argc, char **argv, cli_options *opt, int speak);
 
-/* The job from the job file (if any) and the flags over it, validated, and
- * the output paths checked. Returns 0 or CLI_EXIT_USAGE (printed when speak). */
+/* The job from the job file (if any) and the flags over it, not validated:
+ * no other file is touched (no input header, no output path), so every rank
+ * of a large launch may call it before MPI_Init. Returns 0 or CLI_EXIT_USAGE
+ * (printed when speak). */
+int cli_apply_job(const cli_options *opt, job_t *job, int speak);
+
+/* cli_apply_job, then validated (reading the input's .npy header), and the
+ * output paths checked: rank 0's whole load. Returns 0 or CLI_EXIT_USAGE
+ * (printed when speak). */
 int cli_load_job(const cli_options *opt, job_t *job, int speak);
 
 #endif

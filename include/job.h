@@ -59,6 +59,8 @@ typedef struct {
     int input_fortran;              /* 1: Fortran order */
     int input_ndim;                 /* 2 (one matrix) or 3 */
     int64_t input_offset;           /* bytes before the data */
+    int64_t input_mtime;            /* its modification time, read once by rank 0 with the
+                                     * header, so no other rank needs to stat the file */
 } job_t;
 
 enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,

@@ -28,6 +28,7 @@ typedef struct {
     int64_t shape[3];
     int64_t data_offset;    /* bytes before the data */
     int64_t data_bytes;     /* the product of the shape times esize */
+    int64_t mtime;          /* npy_read_header: the file's modification time (s) */
 } npy_header;
 
 /* Largest header the parser accepts (numpy writes well under 1 KiB here). */

@@ -11,7 +11,7 @@ packages=(
   libopenblas-openmp-dev liblapacke-dev libscalapack-openmpi-dev
   libinih-dev libjansson-dev libcmocka-dev
   python3-numpy python3-mpi4py procps coreutils
-  gnuplot-nox iproute2 util-linux
+  gnuplot-nox iproute2 util-linux strace
   slurm-wlm munge
   clang libclang-rt-14-dev llvm valgrind
 )

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "npy.h"
@@ -67,14 +66,14 @@ static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
     h->driver = (int32_t)job->driver;
     h->kernel = (int32_t)kernel;
     if (job->input[0]) {
-        /* another file of the same shape must not resume this checkpoint */
+        /* another file of the same shape must not resume this checkpoint; the
+         * size and mtime are those rank 0 read with the header (job_validate
+         * checked that the size is the header plus the data), so no rank stats
+         * the input again */
         h->input_kind = 2 * job->input_esize + job->input_fortran;
-        struct stat st;
-        int64_t facts[2] = {0, 0};
-        if (stat(job->input, &st) == 0) {
-            facts[0] = (int64_t)st.st_size;
-            facts[1] = (int64_t)st.st_mtime;
-        }
+        int64_t facts[2] = {job->input_offset + job->count * job->rows * job->cols *
+                                                     job->input_esize,
+                            job->input_mtime};
         h->input_id = fnv64(fnv64(0xcbf29ce484222325ull, job->input, strlen(job->input)), facts,
                             sizeof facts);
     }

@@ -144,7 +144,7 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
     return 0;
 }
 
-int cli_load_job(const cli_options *opt, job_t *job, int speak)
+int cli_apply_job(const cli_options *opt, job_t *job, int speak)
 {
     char err[JOB_MSG_MAX];
     job_init(job);
@@ -166,6 +166,15 @@ int cli_load_job(const cli_options *opt, job_t *job, int speak)
                 fprintf(stderr, "svdrun: --%s\n", err);
             return CLI_EXIT_USAGE;
         }
+    return 0;
+}
+
+int cli_load_job(const cli_options *opt, job_t *job, int speak)
+{
+    char err[JOB_MSG_MAX];
+    int code = cli_apply_job(opt, job, speak);
+    if (code != 0)
+        return code;
     if (job_validate(job, err, sizeof err) != 0) {
         if (speak)
             fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);

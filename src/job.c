@@ -541,6 +541,7 @@ static int apply_input(job_t *job, char *err, size_t errlen)
     job->input_fortran = h.fortran_order;
     job->input_ndim = h.ndim;
     job->input_offset = h.data_offset;
+    job->input_mtime = h.mtime;
     if (job->rows > JOB_DIM_MAX || job->cols > JOB_DIM_MAX || job->count > JOB_DIM_MAX) {
         snprintf(err, errlen, "input: %s: shape beyond 2^31-1 in one dimension (LAPACK takes 32-bit "
                               "sizes)", job->input);

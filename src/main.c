@@ -24,7 +24,11 @@ enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = CLI_EXIT_USAGE, EXIT_RUNTIME = 
  * each parallel region, which starves the other ranks when ranks x threads
  * exceed a host's CPUs (measured: 23 s instead of 0.9 s). So when the user
  * chose no policy and some configuration oversubscribes this host, svdrun
- * execs itself once more, before MPI_Init, with the passive policy. */
+ * execs itself once more, before MPI_Init, with the passive policy. Every
+ * rank decides alone (nothing can be broadcast yet), from the sweep's lists
+ * only: it reads the job file but no input header or output path, so the
+ * file system sees those touched once per launch, by rank 0, whatever the
+ * number of ranks. */
 static void choose_wait_policy(int argc, char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("SVDRUN_WAIT_POLICY"))
@@ -36,7 +40,7 @@ static void choose_wait_policy(int argc, char **argv)
     job_t job;
     plan_t plan;
     int go = cli_parse(argc, argv, &opt, 0) == 0 && !opt.help && !opt.version &&
-             cli_load_job(&opt, &job, 0) == 0 && plan_build(&job, world, &plan) == 0;
+             cli_apply_job(&opt, &job, 0) == 0 && plan_build(&job, world, &plan) == 0;
     if (!go)
         return;   /* rank 0 reports the problem after MPI_Init */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);

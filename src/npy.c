@@ -279,6 +279,8 @@ int npy_read_header(const char *path, npy_header *h, char *err, size_t errlen)
                  (long long)h->data_bytes, (long long)h->data_offset,
                  (long long)(st.st_size - h->data_offset));
         rc = -1;
+    } else {
+        h->mtime = (int64_t)st.st_mtime;
     }
     free(buf);
     return rc;

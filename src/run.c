@@ -1030,10 +1030,13 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     stack_output outs;
     char ioerr[JOB_PATH_MAX + 128] = "";
     int have_in = 0, have_out = 0;
-    if (job->input[0]) {
+    /* with scatter only rank 0 reads, so only rank 0 opens the file */
+    int scatter = cfg->distribute == JOB_DIST_SCATTER;
+    if (job->input[0] && (!scatter || rank == 0)) {
         int64_t first = mine[1] > mine[0] ? (todo ? todo[mine[0]] : mine[0]) : 0;
         int64_t last = mine[1] > mine[0] ? (todo ? todo[mine[1] - 1] : mine[1] - 1) : -1;
-        int io = stack_open_input(&in, job, comm, first, last - first + 1, ioerr, sizeof ioerr);
+        int io = stack_open_input(&in, job, scatter ? MPI_COMM_SELF : comm, first,
+                                  last - first + 1, ioerr, sizeof ioerr);
         have_in = 1;
         if (io) {
             fprintf(stderr, "svdrun: rank %d: %s\n", wrank, ioerr);
