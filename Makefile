@@ -42,9 +42,10 @@ $(B)/svdrun: $(B)/obj/main.o $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # svdreport links no MPI: only the compare module and jansson.
+SVDREPORT_LIBS := $(shell pkg-config --libs jansson) -lm
 $(B)/svdreport: $(B)/obj/svdreport.o $(B)/obj/compare.o
 	@echo '  LD      $@'
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(shell pkg-config --libs jansson) -lm
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
 # svdfloor: the benchmark's floor, svdrun's own modules in a plain loop; it links MPI only
 # because report.o does, and never initialises it.
@@ -79,7 +80,7 @@ run: deps
 	@echo
 	$(B)/svdreport results/seed-$(RUN_ID).jsonl --plot results/seed-$(RUN_ID).png
 
-unit: $(UNIT_BINS) $(MPIT_BINS) $(B)/test/svdrun
+unit: $(UNIT_BINS) $(MPIT_BINS) $(B)/test/svdrun $(B)/test/svdreport
 
 test: deps
 	$(MAKE) all unit
@@ -102,6 +103,10 @@ $(B)/test/obj/%.o: src/%.c $(wildcard include/*.h) | $(B)/test/obj
 $(B)/test/svdrun: $(B)/test/obj/main.o $(TEST_OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(B)/test/svdreport: $(B)/test/obj/svdreport.o $(B)/test/obj/compare.o $(B)/test/obj/fault.o
+	@echo '  LD      $@'
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
 $(B)/test/obj:
 	mkdir -p $@

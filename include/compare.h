@@ -39,8 +39,8 @@ int compare_parse_line(const char *text, compare_record *rec, char *err, size_t 
 
 /* Appends the valid records of path to set. Each bad line is reported on
  * errors as "path:line: message" and skipped; blank lines are ignored.
- * Returns the number of bad lines, or -1 when the file cannot be read (said
- * on errors as "path: reason") or memory runs out. */
+ * Returns the number of bad lines, -1 when the file cannot be read (said on
+ * errors as "path: reason"), or -ENOMEM when memory runs out (not said). */
 int compare_read_file(const char *path, compare_set *set, FILE *errors);
 
 void compare_set_free(compare_set *set);

@@ -1,4 +1,4 @@
-/* fault: failures injected on purpose by the test build (SVDRUN_FAULT); a no-op in build/svdrun. */
+/* fault: failures injected on purpose by the test build (SVDRUN_FAULT); a no-op in build/svdrun and build/svdreport. */
 #ifndef SVDRUN_FAULT_H
 #define SVDRUN_FAULT_H
 
@@ -18,7 +18,12 @@
  *   hang       the rank sleeps forever before its first matrix (for --timeout)
  *   set_size   the rank cannot size an output file (--values, --u, --vt)
  *   agree      the rank's stop agreement of a ScaLAPACK group fails (an MPI error)
- * In build/svdrun the function is a constant 0 and the hooks compile away. */
+ * and in svdreport (no MPI: rank 0), memory that runs out
+ *   records    growing the record list while reading a file
+ *   summarise  compare_build, summarising the records
+ *   baseline   compare_apply_baseline, matching the --baseline rows
+ * In build/svdrun and build/svdreport the function is a constant 0 and the
+ * hooks compile away. */
 #ifdef SVDRUN_TEST_HOOKS
 int fault_here(const char *phase, int rank);
 #else

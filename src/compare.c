@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
+
 /* Field readers: each returns 0, or -1 with the field named in err. */
 static int get_int(json_t *obj, const char *key, int64_t min, int64_t *out, char *err, size_t errlen)
 {
@@ -196,11 +198,13 @@ int compare_read_file(const char *path, compare_set *set, FILE *errors)
             continue;
         if (set->n == set->cap) {
             int ncap = set->cap ? 2 * set->cap : 64;
-            compare_record *grown = realloc(set->records, (size_t)ncap * sizeof *grown);
+            compare_record *grown = fault_here("records", 0)
+                                        ? NULL
+                                        : realloc(set->records, (size_t)ncap * sizeof *grown);
             if (!grown) {
                 free(line);
                 fclose(f);
-                return -1;
+                return -ENOMEM;
             }
             set->records = grown;
             set->cap = ncap;
@@ -216,14 +220,15 @@ int compare_read_file(const char *path, compare_set *set, FILE *errors)
         rec->line = lineno;
         set->n++;
     }
-    int read_error = ferror(f);
+    /* getline's -1 is the end, a read error, or memory that ran out */
+    int read_error = ferror(f), no_memory = !read_error && !feof(f);
     free(line);
     fclose(f);
     if (read_error) {
         fprintf(errors, "%s: cannot read\n", path);
         return -1;
     }
-    return bad;
+    return no_memory ? -ENOMEM : bad;
 }
 
 void compare_set_free(compare_set *set)
@@ -534,7 +539,7 @@ int compare_build(const compare_set *set, const compare_base_spec *base, compare
     double *vals = malloc(n * sizeof *vals);
     group_span *spans = malloc(n * sizeof *spans);
     int rc = ENOMEM;
-    if (!recs || !firsts || !vals || !spans)
+    if (fault_here("summarise", 0) || !recs || !firsts || !vals || !spans)
         goto out;
     for (int i = 0; i < set->n; i++)
         recs[i] = &set->records[i];
@@ -674,7 +679,7 @@ int compare_apply_baseline(compare_report *rep, const compare_set *old, double t
     size_t n_old = 0;
     for (int h = 0; h < before.n; h++)
         n_old += (size_t)before.groups[h].n_configs;
-    baseline_row *olds = malloc((n_old ? n_old : 1) * sizeof *olds);
+    baseline_row *olds = fault_here("baseline", 0) ? NULL : malloc((n_old ? n_old : 1) * sizeof *olds);
     if (!olds) {
         compare_report_free(&before);
         return -1;

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,8 @@
 
 #include "compare.h"
 
-enum { EXIT_OK = 0, EXIT_DIFFER = 1, EXIT_USAGE = 2, EXIT_PLOT = 3 };
+/* svdrun's meanings: 3 is a runtime failure (memory, I/O, the plot), never a verdict */
+enum { EXIT_OK = 0, EXIT_DIFFER = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_MARKDOWN, FORMAT_JSON };
 enum { OPT_FORMAT = 256, OPT_BASE, OPT_BASELINE, OPT_THRESHOLD, OPT_PLOT };
 
@@ -32,7 +34,8 @@ static void usage(FILE *out)
             "                                     with csv and json\n"
             "  -h, --help\n\n"
             "Exit codes: 0 ok, 1 results disagree or a regression, 2 usage or no valid record,\n"
-            "3 the plot failed (gnuplot missing or erring).\n");
+            "3 a runtime failure: out of memory, standard output not written, or the plot\n"
+            "failed (gnuplot missing or erring).\n");
 }
 
 /* "2x1 blas regenerate", the name of a configuration in prose. */
@@ -262,34 +265,55 @@ static json_t *row_json(const compare_group *g, int gi, int k)
                                     : json_string(compare_verdict_name(r->verdict)));
 }
 
+/* The report as one JSON document on stdout. Returns 0, or -1: out of memory
+ * (said), or a write error (left for stdout_written to say). */
 static int print_json(const compare_report *rep)
 {
     json_t *groups = json_array();
+    int built = 1;
     for (int gi = 0; gi < rep->n; gi++) {
         const compare_group *g = &rep->groups[gi];
         json_t *rows = json_array();
         for (int k = 0; k < g->n_configs; k++)
-            json_array_append_new(rows, row_json(g, gi, k));
-        json_array_append_new(groups,
+            built &= json_array_append_new(rows, row_json(g, gi, k)) == 0;
+        built &= json_array_append_new(groups,
             json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
                       "name", g->name, "rows", (json_int_t)g->rows, "cols", (json_int_t)g->cols,
                       "count", (json_int_t)g->count, "seed", (json_int_t)g->seed,
                       "vectors", g->vectors, "driver", g->driver, "hosts", g->hosts,
                       "checksum", g->checksum, "agree", g->disagree == 0,
                       "fastest", row_json(g, gi, g->fastest),
-                      "cheapest", row_json(g, gi, g->cheapest), "rows_detail", rows));
+                      "cheapest", row_json(g, gi, g->cheapest), "rows_detail", rows)) == 0;
     }
     /* "rows" is the matrix rows of a group, so the configurations go under "configurations" */
     for (size_t i = 0; i < json_array_size(groups); i++) {
         json_t *g = json_array_get(groups, i);
-        json_object_set(g, "configurations", json_object_get(g, "rows_detail"));
+        built &= json_object_set(g, "configurations", json_object_get(g, "rows_detail")) == 0;
         json_object_del(g, "rows_detail");
     }
     json_t *doc = json_pack("{s:o}", "groups", groups);
+    if (!doc || !built) {
+        json_decref(doc);
+        fprintf(stderr, "svdreport: out of memory\n");
+        return -1;
+    }
     int rc = json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
-    putchar('\n');
     json_decref(doc);
-    return rc;
+    putchar('\n');
+    if (rc != 0 && !ferror(stdout))
+        fprintf(stderr, "svdreport: out of memory writing the JSON\n");
+    return rc != 0 ? -1 : 0;
+}
+
+/* Whether all that went to standard output reached it; says why not. */
+static int stdout_written(void)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 1;
+    fprintf(stderr, "svdreport: cannot write standard output%s%s\n", errno ? ": " : "",
+            errno ? strerror(errno) : "");
+    return 0;
 }
 
 /* Whether an executable named prog is on PATH. */
@@ -436,45 +460,73 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
 }
 
 /* Writes every group's PNG and names each on paths_to (stderr when stdout
- * carries CSV or JSON). Returns 0 or EXIT_PLOT with the reason said. */
+ * carries CSV or JSON). Returns 0 or EXIT_RUNTIME with the reason said. */
 static int plot_all(const compare_report *rep, const char *out, FILE *paths_to)
 {
     if (!on_path("gnuplot")) {
         fprintf(stderr, "svdreport: --plot needs gnuplot, which is not on PATH "
                         "(Debian: apt-get install gnuplot-nox; scripts/deps.sh installs it)\n");
-        return EXIT_PLOT;
+        return EXIT_RUNTIME;
     }
     FILE *gp = popen("gnuplot", "w");
     if (!gp) {
         fprintf(stderr, "svdreport: cannot start gnuplot: %s\n", strerror(errno));
-        return EXIT_PLOT;
+        return EXIT_RUNTIME;
     }
+    /* a gnuplot that exits early breaks the pipe: a write error to say, not a
+     * death by SIGPIPE (set after popen, so gnuplot keeps the default) */
+    void (*sigpipe)(int) = signal(SIGPIPE, SIG_IGN);
     /* each path is made again where needed, not kept: 5,000 groups' were 20 MB of stack */
     char path[4096];
     int oom = 0;
-    for (int gi = 0; gi < rep->n && !oom; gi++) {
+    for (int gi = 0; gi < rep->n && !oom && !ferror(gp); gi++) {
         plot_path(out, gi, path, sizeof path);
         oom = plot_group(gp, &rep->groups[gi], path) != 0;
     }
+    errno = 0;
+    int unwritten = fflush(gp) != 0 || ferror(gp), saved = errno;
     int status = pclose(gp);
+    signal(SIGPIPE, sigpipe);
     if (oom) {
         fprintf(stderr, "svdreport: out of memory\n");
-        return EXIT_PLOT;
+        return EXIT_RUNTIME;
     }
     if (status != 0) {
         fprintf(stderr, "svdreport: gnuplot failed (status %d) writing %s\n", status, out);
-        return EXIT_PLOT;
+        return EXIT_RUNTIME;
+    }
+    if (unwritten) {
+        fprintf(stderr, "svdreport: cannot write to gnuplot: %s\n",
+                saved ? strerror(saved) : "write error");
+        return EXIT_RUNTIME;
     }
     for (int gi = 0; gi < rep->n; gi++) {
         struct stat st;
         plot_path(out, gi, path, sizeof path);
         if (stat(path, &st) != 0 || st.st_size == 0) {
             fprintf(stderr, "svdreport: gnuplot wrote no %s\n", path);
-            return EXIT_PLOT;
+            return EXIT_RUNTIME;
         }
         fprintf(paths_to, "plot: %s\n", path);
     }
     return 0;
+}
+
+/* Reads the n files into set, each bad line said. Returns 0, EXIT_USAGE when
+ * a file cannot be read (said), or EXIT_RUNTIME when memory runs out (said). */
+static int read_files(char *const *paths, int n, compare_set *set)
+{
+    int code = EXIT_OK;
+    for (int i = 0; i < n && code != EXIT_RUNTIME; i++) {
+        int bad = compare_read_file(paths[i], set, stderr);
+        if (bad == -ENOMEM) {
+            fprintf(stderr, "svdreport: out of memory reading %s\n", paths[i]);
+            code = EXIT_RUNTIME;
+        } else if (bad < 0) {
+            code = EXIT_USAGE;
+        }
+    }
+    return code;
 }
 
 int main(int argc, char **argv)
@@ -489,7 +541,8 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int format = FORMAT_TABLE, c;
-    const char *plot = NULL, *baselines[64];
+    const char *plot = NULL;
+    char *baselines[64];
     int n_baselines = 0;
     double threshold = 0.05;
     compare_base_spec base;
@@ -532,7 +585,7 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
-            return EXIT_OK;
+            return stdout_written() ? EXIT_OK : EXIT_RUNTIME;
         default:
             usage(stderr);
             return EXIT_USAGE;
@@ -545,43 +598,50 @@ int main(int argc, char **argv)
     }
 
     compare_set set = {0}, old = {0};
-    int unreadable = 0;
-    for (int i = optind; i < argc; i++)
-        unreadable |= compare_read_file(argv[i], &set, stderr) < 0;
-    for (int i = 0; i < n_baselines; i++)
-        unreadable |= compare_read_file(baselines[i], &old, stderr) < 0;
-    if (unreadable || set.n == 0) {
-        if (set.n == 0 && !unreadable)
-            fprintf(stderr, "svdreport: no valid record in the given file(s)\n");
-        compare_set_free(&set);
-        compare_set_free(&old);
-        return EXIT_USAGE;
+    compare_report rep = {0};
+    int code = read_files(argv + optind, argc - optind, &set);
+    int code_old = read_files(baselines, n_baselines, &old);
+    code = code > code_old ? code : code_old;
+    if (code == EXIT_OK && set.n == 0) {
+        fprintf(stderr, "svdreport: no valid record in the given file(s)\n");
+        code = EXIT_USAGE;
     }
-
-    compare_report rep;
+    if (code != EXIT_OK)
+        goto out;
+    /* from here no failure is the user's: memory and writes are runtime failures */
+    code = EXIT_RUNTIME;
     if (compare_build(&set, &base, &rep) != 0) {
-        fprintf(stderr, "svdreport: out of memory\n");
-        return EXIT_USAGE;
+        fprintf(stderr, "svdreport: out of memory summarising the records\n");
+        goto out;
     }
     int regressions = n_baselines ? compare_apply_baseline(&rep, &old, threshold) : 0;
+    if (regressions < 0) {
+        fprintf(stderr, "svdreport: out of memory comparing with the baseline\n");
+        goto out;
+    }
     int disagree = 0;
     for (int g = 0; g < rep.n; g++)
         disagree += rep.groups[g].disagree;
 
+    int failed = 0;
     switch (format) {
     case FORMAT_CSV: print_csv(&rep); break;
     case FORMAT_MARKDOWN: print_markdown(&rep, n_baselines > 0); break;
-    case FORMAT_JSON: print_json(&rep); break;
+    case FORMAT_JSON: failed = print_json(&rep) != 0; break;
     default: print_table(&rep, n_baselines > 0, threshold); break;
     }
-    fflush(stdout);
-    int code = disagree || regressions > 0 ? EXIT_DIFFER : EXIT_OK;
+    if (!stdout_written() || failed)
+        goto out;
+    code = disagree || regressions > 0 ? EXIT_DIFFER : EXIT_OK;
     if (plot) {
         int data = format == FORMAT_CSV || format == FORMAT_JSON;
         int rc = plot_all(&rep, plot, data ? stderr : stdout);
         if (rc)
             code = rc;
+        else if (!data && !stdout_written())
+            code = EXIT_RUNTIME;
     }
+out:
     compare_report_free(&rep);
     compare_set_free(&set);
     compare_set_free(&old);

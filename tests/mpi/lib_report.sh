@@ -3,12 +3,15 @@
 # rep ARGS... runs svdreport; expect_rc, assert and rep_diag judge and show the last run.
 
 SVDREPORT=${SVDREPORT:-$BUILD_DIR/svdreport}
+# the test build, with the fault hooks (SVDRUN_FAULT; include/fault.h)
+SVDREPORT_TEST=${SVDREPORT_TEST:-$BUILD_DIR/test/svdreport}
 
 # rep ARGS...: svdreport under a timeout (REP_TIMEOUT seconds, default 60), in
 # the background so that a signal to this script ends it (lib.sh's EXIT trap).
 # Sets REP_RC (124 on timeout), REP_OUT, REP_ERR and REP_SECONDS (its wall
 # time). REP_ENV (an array of NAME=VALUE) is passed through env(1) when set;
-# REP_BIN replaces $SVDREPORT.
+# REP_BIN replaces $SVDREPORT; REP_STDOUT sends stdout there instead (REP_OUT
+# is then empty).
 REP_ENV=()
 REP_TIMEOUT=60
 rep() {
@@ -16,10 +19,11 @@ rep() {
     RUN_SEQ=$((RUN_SEQ + 1))
     REP_OUT="$TMPD/rep$RUN_SEQ.out"
     REP_ERR="$TMPD/rep$RUN_SEQ.err"
-    REP_CMD="${REP_ENV[*]+"${REP_ENV[*]} "}$(basename "$bin") $*"
+    REP_CMD="${REP_ENV[*]+"${REP_ENV[*]} "}$(basename "$bin") $*${REP_STDOUT:+ >$REP_STDOUT}"
+    : >"$REP_OUT"
     t0=$(date +%s.%N)
     timeout -k 5 "$REP_TIMEOUT" env "${REP_ENV[@]+"${REP_ENV[@]}"}" "$bin" "$@" \
-        >"$REP_OUT" 2>"$REP_ERR" </dev/null &
+        >"${REP_STDOUT:-$REP_OUT}" 2>"$REP_ERR" </dev/null &
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
     wait_bg
