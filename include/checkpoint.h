@@ -48,18 +48,26 @@ typedef struct {
     int64_t torn;           /* torn or corrupt records ignored */
 } checkpoint_state;
 
+/* The two kinds of failure of checkpoint_load, so that callers choose an
+ * exit code from a value, never from a message. */
+enum {
+    CHECKPOINT_EIO = -1,       /* unreadable, corrupt (not a checkpoint, a short header,
+                                * disagreeing records), unwritable, or no memory */
+    CHECKPOINT_EREFUSED = -2   /* not this job's checkpoint: no such directory, no .ckpt
+                                * file, or a file written for another job */
+};
+
 /* Reads every .ckpt file of dir. Each must carry job's identity (rows, cols,
  * count, seed, vectors, driver, input) and kernel; two records of one
  * matrix must agree.
- * Returns 0, or -1 with a message naming the file (and the field that
- * differs) in err: no directory, no .ckpt file, a foreign or unreadable
- * file, a disagreement, or no memory. */
+ * Returns 0, or CHECKPOINT_EREFUSED or CHECKPOINT_EIO with a message naming
+ * the file (and the field that differs) in err. */
 int checkpoint_load(const char *dir, const job_t *job, job_kernel kernel, checkpoint_state *st,
                     char *err, size_t errlen);
 
 /* Writes st's known results to DIR/merged.ckpt through a temporary name and
- * rename, then removes the rank-*.ckpt files it supersedes. Returns 0 or -1
- * with a message in err. */
+ * rename, then removes the rank-*.ckpt files it supersedes. Returns 0 or
+ * CHECKPOINT_EIO with a message in err. */
 int checkpoint_merge(const char *dir, const job_t *job, job_kernel kernel,
                      const checkpoint_state *st, char *err, size_t errlen);
 

@@ -18,6 +18,7 @@
  *   hang       the rank sleeps forever before its first matrix (for --timeout)
  *   set_size   the rank cannot size an output file (--values, --u, --vt)
  *   agree      the rank's stop agreement of a ScaLAPACK group fails (an MPI error)
+ *   checkpoint_close  the rank cannot sync its checkpoint at the end
  * and in svdreport (no MPI: rank 0), memory that runs out
  *   records    growing the record list while reading a file
  *   summarise  compare_build, summarising the records

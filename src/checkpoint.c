@@ -195,7 +195,7 @@ static int load_file(const char *path, const job_t *job, job_kernel kernel, chec
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
+        return CHECKPOINT_EIO;
     }
     ckpt_header h;
     const char *bad = NULL;
@@ -207,12 +207,12 @@ static int load_file(const char *path, const job_t *job, job_kernel kernel, chec
                  "same rows, cols, count, seed, vectors, driver and kernel)",
                  path, bad);
         fclose(f);
-        return -1;
+        return CHECKPOINT_EREFUSED;
     }
     if (bad) {
         snprintf(err, errlen, "%s: not an svdrun checkpoint: %s", path, bad);
         fclose(f);
-        return -1;
+        return CHECKPOINT_EIO;
     }
     ckpt_record r;
     size_t got;
@@ -230,7 +230,7 @@ static int load_file(const char *path, const job_t *job, job_kernel kernel, chec
                          path, (long long)r.index, (long long)st->results[r.index].value,
                          (long long)r.value);
                 fclose(f);
-                return -1;
+                return CHECKPOINT_EIO;
             }
             continue;
         }
@@ -244,7 +244,7 @@ static int load_file(const char *path, const job_t *job, job_kernel kernel, chec
     fclose(f);
     if (failed) {
         snprintf(err, errlen, "%s: cannot read", path);
-        return -1;
+        return CHECKPOINT_EIO;
     }
     st->files++;
     return 0;
@@ -257,15 +257,16 @@ int checkpoint_load(const char *dir, const job_t *job, job_kernel kernel, checkp
     st->count = job->count;
     DIR *d = opendir(dir);
     if (!d) {
+        int missing = errno == ENOENT || errno == ENOTDIR;
         snprintf(err, errlen, "%s: cannot open the checkpoint directory: %s", dir, strerror(errno));
-        return -1;
+        return missing ? CHECKPOINT_EREFUSED : CHECKPOINT_EIO;
     }
     st->done = calloc((size_t)job->count, 1);
     st->results = calloc((size_t)job->count, sizeof *st->results);
     if (!st->done || !st->results) {
         closedir(d);
         snprintf(err, errlen, "%s: no memory for %lld results", dir, (long long)job->count);
-        return -1;
+        return CHECKPOINT_EIO;
     }
     int rc = 0;
     for (struct dirent *e; rc == 0 && (e = readdir(d));) {
@@ -279,7 +280,7 @@ int checkpoint_load(const char *dir, const job_t *job, job_kernel kernel, checkp
     if (rc == 0 && st->files == 0) {
         snprintf(err, errlen, "%s: no checkpoint here (no .ckpt file); start with --checkpoint %s",
                  dir, dir);
-        rc = -1;
+        rc = CHECKPOINT_EREFUSED;
     }
     return rc;
 }
@@ -293,7 +294,7 @@ int checkpoint_merge(const char *dir, const job_t *job, job_kernel kernel,
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
-        return -1;
+        return CHECKPOINT_EIO;
     }
     ckpt_header h;
     make_header(&h, job, kernel);
@@ -323,7 +324,7 @@ int checkpoint_merge(const char *dir, const job_t *job, job_kernel kernel,
     if (rc) {
         unlink(tmp);
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(rc));
-        return -1;
+        return CHECKPOINT_EIO;
     }
     /* the merged file now holds every record: the rank files may go */
     DIR *d = opendir(dir);

@@ -68,6 +68,16 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
     return code;
 }
 
+/* 1 when failed is set on any rank of comm; the same on every rank. */
+static int agree_failed(int failed, MPI_Comm comm)
+{
+    int any = failed;
+    MPI_Request req;
+    MPI_Iallreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm, &req);
+    run_lazy_wait(&req);
+    return any;
+}
+
 /* The kernel a checkpoint names: that of the plan's first runnable
  * configuration (a checkpointed plan has exactly one), lapack when none runs. */
 static job_kernel checkpoint_kernel(const plan_t *plan)
@@ -99,11 +109,12 @@ static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_op
     const char *dir = opt->checkpoint_dir;
     if (opt->resume) {
         job_kernel kernel = checkpoint_kernel(plan);
-        if (checkpoint_load(dir, job, kernel, resumed, err, sizeof err) != 0 ||
-            checkpoint_merge(dir, job, kernel, resumed, err, sizeof err) != 0) {
+        int rc = checkpoint_load(dir, job, kernel, resumed, err, sizeof err);
+        if (rc == 0)
+            rc = checkpoint_merge(dir, job, kernel, resumed, err, sizeof err);
+        if (rc != 0) {
             fprintf(stderr, "svdrun: --resume: %s\n", err);
-            return errno == ENOENT || strstr(err, "another job") || strstr(err, "no checkpoint")
-                       ? EXIT_USAGE : EXIT_RUNTIME;
+            return rc == CHECKPOINT_EREFUSED ? EXIT_USAGE : EXIT_RUNTIME;
         }
         printf("resuming from %s: %lld of %lld matrices already done (%d file(s) read, %lld torn "
                "or corrupt record(s) ignored)\n",
@@ -445,10 +456,13 @@ int main(int argc, char **argv)
     if (code == 0)
         code = sweep(&job, &plan, &opt, &ctl, ranks, size, mpi_version, rank);
     stop_disarm();   /* the hard exit is for a stuck matrix, not for the ending */
-    if (checkpoint_close(&writer) != 0 && code == EXIT_OK) {
+    int unsynced = (checkpoint_close(&writer) != 0 || fault_here("checkpoint_close", rank)) &&
+                   code == EXIT_OK;
+    if (unsynced)
         fprintf(stderr, "svdrun: rank %d: cannot sync its checkpoint\n", rank);
+    /* every rank ends with the same code: a failure on one is everyone's */
+    if (opt.checkpoint_dir && agree_failed(unsynced, MPI_COMM_WORLD))
         code = EXIT_RUNTIME;
-    }
     if (code == EXIT_STOPPED)
         report_stop(&job, checkpoint_kernel(&plan), &opt, rank);
     if (ctl.done)

@@ -178,4 +178,27 @@ else
     run_diag
 fi
 
+
+# Issue 15.7: every rank ends with the same exit code. Rank 1 alone cannot
+# sync its checkpoint at the end (the test build's checkpoint_close hook):
+# each rank's own exit code, written by a wrapper, must be 3 (it was 3 on
+# rank 1 and 0 on the others).
+if [ -x "$SVDRUN_TEST" ]; then
+    codes="$TMPD/codes"
+    mkdir -p "$codes"
+    SVDRUN_FAULT=1:checkpoint_close timeout -k 5 60 "$MPIRUN_SH" -x SVDRUN_FAULT -np 3 \
+        bash -c '"$0" "$@"; echo $? >"'"$codes"'/rank.$OMPI_COMM_WORLD_RANK"' \
+        "$SVDRUN_TEST" --quiet "${common[@]}" --checkpoint "$TMPD/ckclose" >"$TMPD/close.out" 2>"$TMPD/close.err" </dev/null
+    got=$(cat "$codes"/rank.0 "$codes"/rank.1 "$codes"/rank.2 2>/dev/null | tr '\n' ' ')
+    if [ "$got" = "3 3 3 " ] && grep -q "rank 1: cannot sync its checkpoint" "$TMPD/close.err"; then
+        tap_ok "one rank cannot sync its checkpoint: every rank exits 3, the rank says why"
+    else
+        tap_not_ok "one rank cannot sync its checkpoint: every rank exits 3, the rank says why" \
+            "per-rank exit codes: '$got'"
+        tap_diag_file "$TMPD/close.err" 10
+    fi
+else
+    tap_skip "per-rank exit codes" "no test build $SVDRUN_TEST"
+fi
+
 tap_done

@@ -102,16 +102,18 @@ static void load_ok(const char *dir, const job_t *job, job_kernel kernel, checkp
         fail_msg("checkpoint_load: %s", err);
 }
 
-/* Loads dir expecting failure with a message holding both needles (NULL: none). */
-static void load_bad(const char *dir, const job_t *job, job_kernel kernel, const char *needle1,
-                     const char *needle2)
+/* Loads dir expecting failure of kind want (CHECKPOINT_EREFUSED: not this
+ * job's checkpoint, a usage error; CHECKPOINT_EIO: unreadable or corrupt),
+ * with a message holding both needles (NULL: none). */
+static void load_bad_kind(const char *dir, const job_t *job, job_kernel kernel, int want,
+                          const char *needle1, const char *needle2)
 {
     char err[512] = "";
     checkpoint_state st;
     int rc = checkpoint_load(dir, job, kernel, &st, err, sizeof err);
     checkpoint_state_free(&st);
-    if (rc != -1)
-        fail_msg("checkpoint_load returned %d, expected -1", rc);
+    if (rc != want)
+        fail_msg("checkpoint_load returned %d, expected %d", rc, want);
     if (needle1 && !strstr(err, needle1))
         fail_msg("message '%s' does not name '%s'", err, needle1);
     if (needle2 && !strstr(err, needle2))
@@ -391,14 +393,14 @@ static void test_foreign_header_refused(void **state)
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         job_t job = f->job;
         assert_int_equal(job_set(&job, other[i][0], other[i][1], err, sizeof err), 0);
-        load_bad(f->dir, &job, JOB_KERNEL_LAPACK, path, other[i][2]);
-        load_bad(f->dir, &job, JOB_KERNEL_LAPACK, "written for another job", NULL);
+        load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, path, other[i][2]);
+        load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "written for another job", NULL);
     }
-    load_bad(f->dir, &f->job, JOB_KERNEL_TWOSTAGE, path, "kernel (lapack there)");
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_TWOSTAGE, CHECKPOINT_EREFUSED, path, "kernel (lapack there)");
 
     /* and the other way round: a twostage checkpoint, resumed with lapack */
     write_rank(f->dir, 0, &f->job, JOB_KERNEL_TWOSTAGE, idx, 1);
-    load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, path, "kernel (twostage there)");
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, path, "kernel (twostage there)");
 }
 
 /* Files that are no checkpoint at all: another magic, or shorter than a header. */
@@ -409,10 +411,10 @@ static void test_not_a_checkpoint_refused(void **state)
     snprintf(path, sizeof path, "%s/notes.ckpt", f->dir);
     memset(text, 'x', sizeof text);
     append_bytes(path, text, sizeof text);
-    load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, path, "not an svdrun checkpoint");
-    load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, "magic", NULL);
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EIO, path, "not an svdrun checkpoint");
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EIO, "magic", NULL);
     assert_int_equal(truncate(path, HEADER_BYTES - 1), 0);
-    load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, path, "shorter than its 64-byte header");
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EIO, path, "shorter than its 64-byte header");
 }
 
 /* The job a launch makes of input file path: its header read afresh. */
@@ -446,15 +448,15 @@ static void test_other_input_refused(void **state)
     expect_state(f->dir, &job, JOB_KERNEL_LAPACK, want, 1, 0);
 
     job = input_job(copy);
-    load_bad(f->dir, &job, JOB_KERNEL_LAPACK, "input", NULL);
+    load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "input", NULL);
     /* a generated job of the same shape is not that input either */
     small_job(&job, 3, 2, 0);
-    load_bad(f->dir, &job, JOB_KERNEL_LAPACK, "input", NULL);
+    load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "input", NULL);
     /* the same bytes, another modification time */
     struct timespec times[2] = {{.tv_sec = 1000000000}, {.tv_sec = 1000000000}};
     assert_int_equal(utimensat(AT_FDCWD, npy, times, 0), 0);
     job = input_job(npy);
-    load_bad(f->dir, &job, JOB_KERNEL_LAPACK, "input", NULL);
+    load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "input", NULL);
 }
 
 /* Two ranks' files that record one matrix: agreeing, it counts once;
@@ -479,7 +481,7 @@ static void test_disagreeing_duplicates_refused(void **state)
     rank_path(path, sizeof path, f->dir, 1);
     svd_result r3 = result_of(3);
     append_record(path, 3, r3.value + 1, r3.sum + 1);
-    load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, "matrix 3", "different results");
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EIO, "matrix 3", "different results");
 }
 
 /* The merge keeps every known result in merged.ckpt and removes the rank
@@ -520,17 +522,17 @@ static void test_missing_or_empty_directory(void **state)
     char dir[300], path[4096];
     snprintf(dir, sizeof dir, "%s/missing", f->dir);
     assert_int_equal(checkpoint_exists(dir), 0);
-    load_bad(dir, &f->job, JOB_KERNEL_LAPACK, dir, "cannot open the checkpoint directory");
+    load_bad_kind(dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, dir, "cannot open the checkpoint directory");
 
     assert_int_equal(checkpoint_exists(f->dir), 0);
-    load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, "no checkpoint here", "--checkpoint");
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "no checkpoint here", "--checkpoint");
     /* hidden files (a merge's temporary) and other names are not checkpoints */
     snprintf(path, sizeof path, "%s/.hidden.ckpt", f->dir);
     append_bytes(path, "", 0);
     snprintf(path, sizeof path, "%s/rank-0.ckpt.bak", f->dir);
     append_bytes(path, "", 0);
     assert_int_equal(checkpoint_exists(f->dir), 0);
-    load_bad(f->dir, &f->job, JOB_KERNEL_LAPACK, "no checkpoint here", NULL);
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "no checkpoint here", NULL);
 
     write_rank(f->dir, 0, &f->job, JOB_KERNEL_LAPACK, NULL, 0);
     assert_int_equal(checkpoint_exists(f->dir), 1);
