@@ -153,9 +153,12 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         fprintf(stderr, "svdrun: injected fault: prepare\n");
         return EXIT_RUNTIME;
     }
-    report_header(stdout, job, opt->job_path, ranks, size, mpi_version,
-                  svd_kernel_nb(job->rows, job->cols, job->vectors, JOB_KERNEL_TWOSTAGE));
-    report_warnings(stderr, plan, ranks, size);
+    if (report_header(stdout, job, opt->job_path, ranks, size, mpi_version,
+                      svd_kernel_nb(job->rows, job->cols, job->vectors, JOB_KERNEL_TWOSTAGE)) != 0 ||
+        report_warnings(stderr, plan, ranks, size) < 0) {
+        fprintf(stderr, "svdrun: no memory for the header's per-host lines\n");
+        return EXIT_RUNTIME;
+    }
     fflush(stdout);
     if (run_check_memory(job, plan, opt->outputs, ranks, size, err, sizeof err) != 0 ||
         (opt->save_path && report_save_matrices(job, opt->save_path, err, sizeof err) != 0)) {
@@ -282,7 +285,13 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
         }
         if (code != EXIT_STOPPED)
             report_summary(stdout, st.passed, st.failed, st.skipped);
-        fflush(stdout);
+        /* the table is the run's report: losing it (a full disk under a batch
+         * system's output file) is a failure, not a success */
+        if ((fflush(stdout) != 0 || ferror(stdout)) && !st.io_error) {
+            fprintf(stderr, "svdrun: standard output: cannot write the table: %s\n",
+                    strerror(errno));
+            st.io_error = 1;
+        }
         if (code == EXIT_OK)
             code = (st.io_error || st.lapack_error) ? EXIT_RUNTIME
                  : st.failed                        ? EXIT_CHECK

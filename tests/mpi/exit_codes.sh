@@ -201,4 +201,19 @@ else
     tap_skip "per-rank exit codes" "no test build $SVDRUN_TEST"
 fi
 
+
+# The table is the run's report: standard output that cannot be written
+# (/dev/full) is exit 3 with a message, not a silent success. Launched as a
+# singleton: under mpirun a rank's output goes through mpirun, which writes
+# it, so the rank cannot see the error.
+full_rc=0
+OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout -k 5 60 "$SVDRUN" --quiet \
+    "${common[@]}" >/dev/full 2>"$TMPD/full.err" </dev/null || full_rc=$?
+if [ "$full_rc" -eq 3 ] && grep -q "standard output" "$TMPD/full.err"; then
+    tap_ok "standard output on /dev/full: exit 3, says so"
+else
+    tap_not_ok "standard output on /dev/full: exit 3, says so" "exit code $full_rc"
+    tap_diag_file "$TMPD/full.err" 10
+fi
+
 tap_done
