@@ -155,8 +155,8 @@ valgrind: deps
 # Only the modules those tests need are linked: twostage's target_clones
 # resolver would run instrumented before TSan has started, and crash.
 TSAN_CFLAGS  := -O2 -g -fno-omit-frame-pointer -fsanitize=thread
-TSAN_TESTS   := test_checkpoint
-TSAN_MODULES := checkpoint job npy sysinfo
+TSAN_TESTS   := test_checkpoint test_stop
+TSAN_MODULES := checkpoint job npy sysinfo stop
 tsan: deps
 	CFLAGS='$(TSAN_CFLAGS)' $(MAKE) B=build/tsan MODULES='$(TSAN_MODULES)' \
 	    $(TSAN_TESTS:%=build/tsan/tests/%)

@@ -2,15 +2,19 @@
 #include "stop.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Written by signal handlers, so sig_atomic_t and nothing richer. */
-static volatile sig_atomic_t stop_signo;    /* the first stop signal */
-static volatile sig_atomic_t stop_armed;    /* the hard exit is armed */
-static volatile sig_atomic_t sync_fd = -1;
-static double stop_deadline;                /* CLOCK_MONOTONIC seconds; 0: none */
+/* Written by signal handlers, on whichever thread takes the signal, and read
+ * by every thread: lock-free atomics, which handlers may use (volatile
+ * sig_atomic_t orders nothing between threads). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "handlers need a lock-free atomic int");
+static atomic_int stop_signo;               /* the first stop signal */
+static atomic_int stop_armed;               /* the hard exit is armed */
+static atomic_int sync_fd = -1;
+static double stop_deadline;                /* CLOCK_MONOTONIC seconds; 0: none; set before threads */
 
 static double now(void)
 {
@@ -25,8 +29,9 @@ static double now(void)
 /* Only async-signal-safe calls from here down to the handlers' end. */
 static void hard_exit(const char *why)
 {
-    if (sync_fd >= 0)
-        fdatasync(sync_fd);
+    int fd = atomic_load(&sync_fd);
+    if (fd >= 0)
+        fdatasync(fd);
     static const char head[] = "svdrun: ";
     static const char tail[] = "; exiting now (the checkpoint keeps every finished matrix)\n";
     ssize_t w = write(2, head, sizeof head - 1);
@@ -36,26 +41,32 @@ static void hard_exit(const char *why)
     _exit(4);
 }
 
+/* The first caller arms it; threads past the deadline may race here. */
 static void arm_hard_exit(void)
 {
-    if (!stop_armed) {
-        stop_armed = 1;
+    if (!atomic_exchange(&stop_armed, 1))
         alarm(STOP_GRACE_S);
-    }
+}
+
+/* Records signo as the stop's reason unless one is recorded; returns 1 when
+ * this was the first. */
+static int first_stop(int signo)
+{
+    int none = 0;
+    return atomic_compare_exchange_strong(&stop_signo, &none, signo);
 }
 
 static void on_stop_signal(int signo)
 {
-    if (stop_signo)
+    if (!first_stop(signo))
         hard_exit("a second stop signal");
-    stop_signo = signo;
     arm_hard_exit();
 }
 
 static void on_alarm(int signo)
 {
     (void)signo;
-    if (stop_armed)
+    if (atomic_load(&stop_armed))
         hard_exit("still busy " STOP_XSTR(STOP_GRACE_S) " s after the stop");
     /* the deadline plus grace passed while no check saw the deadline */
     hard_exit("--timeout passed, and a matrix still runs " STOP_XSTR(STOP_GRACE_S) " s later");
@@ -83,12 +94,12 @@ int stop_install(double timeout_s)
 
 void stop_set_sync_fd(int fd)
 {
-    sync_fd = fd;
+    atomic_store(&sync_fd, fd);
 }
 
 int stop_requested(void)
 {
-    if (stop_signo)
+    if (atomic_load(&stop_signo))
         return STOP_SIGNAL;
     if (stop_deadline > 0 && now() >= stop_deadline) {
         arm_hard_exit();
@@ -99,7 +110,7 @@ int stop_requested(void)
 
 int stop_signal(void)
 {
-    return stop_signo;
+    return atomic_load(&stop_signo);
 }
 
 void stop_disarm(void)
@@ -109,6 +120,6 @@ void stop_disarm(void)
 
 void stop_raise(void)
 {
-    stop_signo = SIGUSR1;
+    first_stop(SIGUSR1);
     arm_hard_exit();
 }

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "stop.h"
+#include "sysinfo.h"
 
 /* A link seam: the hard exit's fdatasync lands here and says so on stderr
  * (write(2) only: it runs in a signal handler). */
@@ -180,6 +182,78 @@ static void test_deadline_reads_as_timeout(void **state)
     expect_passed(deadline);
 }
 
+/* ---- from several threads at once (thread_mode = batch checks between matrices) ---- */
+
+enum { POLLERS = 4 };
+
+/* Polls stop_requested until it says STOP_SIGNAL (or too long passes);
+ * returns the answer seen. */
+static void *poll_stop(void *arg)
+{
+    (void)arg;
+    double until = sysinfo_now() + 10.0;
+    int why;
+    while ((why = stop_requested()) == STOP_NONE && sysinfo_now() < until)
+        ;
+    return (void *)(intptr_t)why;
+}
+
+/* Threads poll while this thread takes SIGTERM: each sees the stop. */
+static int signal_while_threads_poll(void)
+{
+    CHECK(stop_install(0) == 0);
+    pthread_t threads[POLLERS];
+    for (int t = 0; t < POLLERS; t++)
+        CHECK(pthread_create(&threads[t], NULL, poll_stop, NULL) == 0);
+    CHECK(raise(SIGTERM) == 0);
+    int seen = 0;
+    for (int t = 0; t < POLLERS; t++) {
+        void *why;
+        CHECK(pthread_join(threads[t], &why) == 0);
+        seen += (intptr_t)why == STOP_SIGNAL;
+    }
+    CHECK(seen == POLLERS);
+    CHECK(stop_signal() == SIGTERM);
+    alarm(0);
+    return 0;
+}
+
+/* Threads check past the deadline at once: each sees STOP_TIMEOUT, and the
+ * hard exit is armed once, STOP_GRACE_S ahead. */
+static void *poll_timeout(void *arg)
+{
+    int *ok = arg;
+    for (int i = 0; i < 1000; i++)
+        *ok &= stop_requested() == STOP_TIMEOUT;
+    return NULL;
+}
+
+static int deadline_checked_by_threads(void)
+{
+    CHECK(stop_install(0.05) == 0);
+    sleep_s(0.1);
+    pthread_t threads[POLLERS];
+    int ok[POLLERS];
+    for (int t = 0; t < POLLERS; t++) {
+        ok[t] = 1;
+        CHECK(pthread_create(&threads[t], NULL, poll_timeout, &ok[t]) == 0);
+    }
+    for (int t = 0; t < POLLERS; t++) {
+        CHECK(pthread_join(threads[t], NULL) == 0);
+        CHECK(ok[t]);
+    }
+    unsigned left = alarm(0);
+    CHECK(left >= STOP_GRACE_S - 1 && left <= STOP_GRACE_S);
+    return 0;
+}
+
+static void test_stop_requested_from_many_threads(void **state)
+{
+    (void)state;
+    expect_passed(signal_while_threads_poll);
+    expect_passed(deadline_checked_by_threads);
+}
+
 /* The hard exit syncs this file before it exits. */
 static void set_sync_file(void)
 {
@@ -240,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_signal_asks_for_a_stop_and_arms_the_hard_exit),
         cmocka_unit_test(test_stop_raise_acts_as_sigusr1_and_disarm_cancels),
         cmocka_unit_test(test_deadline_reads_as_timeout),
+        cmocka_unit_test(test_stop_requested_from_many_threads),
         cmocka_unit_test(test_second_signal_exits_at_once_with_code_4),
         cmocka_unit_test(test_grace_period_end_exits_with_code_4),
     };
