@@ -262,9 +262,11 @@ static int setup(void **state)
     return 0;
 }
 
-/* cli_parse and cli_load_job of args (speaking; msg gets stderr); returns
- * cli_load_job's result. */
-static int load(job_t *job, char *msg, const char *const *args)
+typedef int (*job_maker)(const cli_options *opt, job_t *job, int speak);
+
+/* cli_parse and then make (cli_load_job or cli_apply_job) of args,
+ * speaking; msg gets stderr. Returns make's result. */
+static int make_job(job_maker make, job_t *job, char *msg, const char *const *args)
 {
     cli_options opt;
     int rc = parse(&opt, msg, args);
@@ -272,9 +274,14 @@ static int load(job_t *job, char *msg, const char *const *args)
         fail_msg("cli_parse refused %s ...: %s", args[0], msg);
     capture c;
     capture_start(&c);
-    rc = cli_load_job(&opt, job, 1);
+    rc = make(&opt, job, 1);
     capture_end(&c, msg, MSG_MAX);
     return rc;
+}
+
+static int load(job_t *job, char *msg, const char *const *args)
+{
+    return make_job(cli_load_job, job, msg, args);
 }
 
 static void load_ok(job_t *job, const char *const *args)
@@ -364,6 +371,38 @@ static void test_job_errors_exit_usage(void **state)
     load_bad(too_big, line, "2147483647");
     static const char *const incomplete[] = {"--name=x", NULL};
     load_bad(incomplete, "svdrun: ", "size");
+}
+
+/* cli_apply_job: the file and the flags, without validation or touching any
+ * other file (every rank calls it before MPI_Init), so only what cli_load_job
+ * adds is left for rank 0. */
+static void test_apply_job_reads_only_the_job_file(void **state)
+{
+    fixture *f = *state;
+    char input[400], json[400], msg[MSG_MAX];
+    snprintf(input, sizeof input, "--input=%s/no/such.npy", f->dir);
+    snprintf(json, sizeof json, "%s/no/such/dir/out.jsonl", f->dir);
+    job_t job;
+    const char *const unread[] = {f->job, "--size=46341", input, "--json", json, NULL};
+    if (make_job(cli_apply_job, &job, msg, unread) != 0 || msg[0])
+        fail_msg("cli_apply_job refused: '%s'", msg);
+    assert_int_equal(job.rows, 46341);
+    assert_int_equal(job.count, 4);
+    assert_int_equal(job.seed, 9);
+    assert_string_equal(job.name, "seedling");
+    assert_non_null(strstr(job.input, "/no/such.npy"));
+    assert_int_equal(job.input_esize, 0);    /* the header is not read */
+    assert_int_equal(load(&job, msg, unread), CLI_EXIT_USAGE);
+
+    /* what the file and flags say is still checked */
+    const char *const bad_value[] = {"--count=abc", f->job, NULL};
+    assert_int_equal(make_job(cli_apply_job, &job, msg, bad_value), CLI_EXIT_USAGE);
+    assert_non_null(strstr(msg, "svdrun: --count"));
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/missing.job", f->dir);
+    const char *const no_file[] = {missing, NULL};
+    assert_int_equal(make_job(cli_apply_job, &job, msg, no_file), CLI_EXIT_USAGE);
+    assert_non_null(strstr(msg, missing));
 }
 
 /* Each output flag's path is checked before any work, naming the flag. */
@@ -474,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_bad_flags_exit_usage_naming_the_flag),
         FIXTURE_TEST(test_flags_override_the_job_file),
         FIXTURE_TEST(test_job_errors_exit_usage),
+        FIXTURE_TEST(test_apply_job_reads_only_the_job_file),
         FIXTURE_TEST(test_output_paths_checked),
         FIXTURE_TEST(test_output_clashes),
         cmocka_unit_test(test_usage_lists_every_flag),
