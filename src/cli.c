@@ -116,11 +116,14 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
         case '?':
         case ':':
             if (speak) {
-                if (optopt && optopt < 256)
+                /* a long option given a value it does not take also sets
+                 * optopt (to its letter): name the word as it was given */
+                const char *word = argv[optind - 1];
+                if (optopt && optopt < 256 && strncmp(word, "--", 2) != 0)
                     fprintf(stderr, "svdrun: bad option '-%c'\n", optopt);
                 else
-                    fprintf(stderr, "svdrun: bad option '%s' (unknown, or missing its value)\n",
-                            argv[optind - 1]);
+                    fprintf(stderr, "svdrun: bad option '%s' (unknown, missing its value, or given a "
+                                    "value it does not take)\n", word);
                 fprintf(stderr, "Try 'svdrun --help'.\n");
             }
             return CLI_EXIT_USAGE;

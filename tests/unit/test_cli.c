@@ -240,6 +240,14 @@ static void test_bad_flags_exit_usage_naming_the_flag(void **state)
     parse_bad(empty_dir, "need a directory", NULL);
     static const char *const two_files[] = {"a.job", "-v", "b.job", NULL};
     parse_bad(two_files, "one job file expected", "'b.job'");
+    /* a long option that takes no value, given one: named as given, not as
+     * its short letter (getopt sets optopt to 'v' there) */
+    static const char *const verbose_value[] = {"--verbose=3", NULL};
+    parse_bad(verbose_value, "bad option '--verbose=3'", NULL);
+    static const char *const help_value[] = {"--help=", NULL};
+    parse_bad(help_value, "bad option '--help='", NULL);
+    static const char *const bundle[] = {"-vx", NULL};
+    parse_bad(bundle, "bad option '-x'", NULL);
 }
 
 /* ---- cli_load_job: the job file, the flags over it, and the outputs ---- */
