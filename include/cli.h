@@ -24,7 +24,19 @@ typedef struct {
     const char *override_value[CLI_MAX_OVERRIDES];
 } cli_options;
 
-/* Prints the usage text, with every job key as a flag. */
+/* One of svdrun's own options (the job keys are the others): the table
+ * cli_parse reads them with, and that --help and the man page list. */
+typedef struct {
+    const char *name;   /* the long option, without -- */
+    char letter;        /* its one-letter form, or 0 */
+    const char *arg;    /* its value's placeholder, or NULL: it takes none */
+    const char *doc;    /* what it does; a '\n' goes on in the next line */
+} cli_flag;
+
+/* svdrun's options in usage order; a NULL name ends them. */
+extern const cli_flag cli_flags[];
+
+/* Prints the usage text: cli_flags, then every job key as a flag. */
 void cli_usage(FILE *out);
 
 /* Parses argv (getopt_long, so it resets optind itself). With speak set,

@@ -66,8 +66,37 @@ typedef struct {
 enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
        JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u, JOB_GIVEN_INPUT = 32u };
 
-/* The job keys, in documentation order; NULL-terminated. Flags use the same names. */
-extern const char *const job_keys[];
+/* How a key's text is read. */
+typedef enum {
+    JOB_KEY_TEXT,       /* 1 to max characters */
+    JOB_KEY_INT,        /* a whole number in [min, max] */
+    JOB_KEY_INT_LIST,   /* a comma list of distinct numbers in [min, max], at most JOB_LIST_MAX */
+    JOB_KEY_ENUM,       /* one of names */
+    JOB_KEY_ENUM_LIST,  /* a comma list of distinct names */
+    JOB_KEY_GRID,       /* auto, or PxQ with P and Q in [min, max] */
+} job_key_type;
+
+/* One job key. The table of them is the one source of what job_set takes
+ * and its limits, and of what --help, the man pages and the fuzz
+ * dictionaries list (man/mangen.c prints them). */
+typedef struct {
+    const char *name;
+    job_key_type type;
+    long long min, max;         /* numbers' range; text: max is the longest length */
+    const char *why;            /* numbers: why max, for its message, or NULL; text: what
+                                 * the message says it "must" be before "1 to max characters" */
+    const char *const *names;   /* enums: the values, NULL-terminated */
+    const char *arg;            /* the value's placeholder (--size=N); NULL for enums */
+    const char *def;            /* the default: a value job_set takes, or words */
+    const char *doc;            /* one short line */
+} job_key;
+
+/* The job keys, in documentation order; a NULL name ends them. Flags use the same names. */
+extern const job_key job_keys[];
+
+/* The value's placeholder for usage: key->arg, or an enum's names joined by
+ * '|' (one of) or ',' (a list). Truncated to fit len. */
+void job_key_arg(const job_key *key, char *buf, size_t len);
 
 /* Fills the defaults: seed 0, vectors none, gesdd, regenerate, every rank,
  * threads from OMP_NUM_THREADS (else 1), blas, repeat 1, engine lapack,

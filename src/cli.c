@@ -8,36 +8,71 @@
 
 #include "report.h"
 
-enum { OPT_JSON = 256, OPT_RESULTS, OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME, OPT_TIMEOUT,
-       OPT_VALUES, OPT_U, OPT_VT,
-       OPT_KEY_BASE = 512 };
+/* Each option's place in cli_flags: cli_parse's switch names them by it. */
+enum { F_JSON, F_RESULTS, F_SAVE, F_VALUES, F_U, F_VT, F_CHECKPOINT, F_RESUME, F_TIMEOUT,
+       F_VERBOSE, F_QUIET, F_HELP, F_VERSION, F_N };
+/* getopt_long's values: past any letter, an option's index, then a job key's */
+enum { OPT_FLAG_BASE = 256, OPT_KEY_BASE = 512 };
+
+const cli_flag cli_flags[F_N + 1] = {
+    [F_JSON] = {"json", 0, "FILE", "append one JSON record per configuration"},
+    [F_RESULTS] = {"results", 0, "FILE", "write the integer results, one per line"},
+    [F_SAVE] = {"save-matrices", 0, "F.npy", "write the generated matrices (count, rows, cols)"},
+    [F_VALUES] = {"values", 0, "F.npy", "write the singular values (count, min(rows, cols))"},
+    [F_U] = {"u", 0, "F.npy", "write U (needs vectors = thin or full)"},
+    [F_VT] = {"vt", 0, "F.npy", "write V^T (needs vectors = thin or full)"},
+    [F_CHECKPOINT] = {"checkpoint", 0, "DIR", "each rank appends every finished result to DIR"},
+    [F_RESUME] = {"resume", 0, "DIR", "compute only what DIR's checkpoint lacks, and keep\n"
+                                      "checkpointing there"},
+    [F_TIMEOUT] = {"timeout", 0, "SECONDS", "stop cleanly past this wall time (exit 4)"},
+    [F_VERBOSE] = {"verbose", 'v', NULL, "also print the seed-style result lines"},
+    [F_QUIET] = {"quiet", 'q', NULL, "no progress display"},
+    [F_HELP] = {"help", 'h', NULL, "print this usage and exit"},
+    [F_VERSION] = {"version", 'V', NULL, "print the version and exit"},
+    [F_N] = {NULL, 0, NULL, NULL},
+};
 
 /* The longest --timeout: a year, far beyond any allocation's walltime. */
 #define CLI_TIMEOUT_MAX (366.0 * 24 * 3600)
 
+/* Where usage's descriptions start, past the longest label but one. */
+#define USAGE_COLUMN 29
+
+/* Prints "  label" and doc's lines from USAGE_COLUMN (a long label gets a line of its own). */
+static void usage_entry(FILE *out, const char *label, const char *doc)
+{
+    int width = fprintf(out, "  %s", label);
+    if (width >= USAGE_COLUMN - 1) {
+        fputc('\n', out);
+        width = 0;
+    }
+    for (const char *line = doc;; width = 0) {
+        int n = (int)strcspn(line, "\n");
+        fprintf(out, "%*s%.*s\n", USAGE_COLUMN - width, "", n, line);
+        if (!line[n])
+            break;
+        line += n + 1;
+    }
+}
+
 void cli_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: mpirun -np P svdrun [options] [JOBFILE]\n"
-            "Batched SVDs across MPI ranks x OpenMP threads; sweeps the job's configurations.\n\n"
-            "  --json FILE            append one JSON record per configuration\n"
-            "  --results FILE         write the integer results, one per line\n"
-            "  --save-matrices F.npy  write the generated matrices (count, rows, cols)\n"
-            "  --input F.npy          (job key) the user's matrices: (count, rows, cols) or\n"
-            "                         (rows, cols), <f8 or <f4, C or Fortran order\n"
-            "  --values F.npy         write the singular values (count, min(rows, cols))\n"
-            "  --u F.npy, --vt F.npy  write U and V^T (needs vectors = thin or full)\n"
-            "  --checkpoint DIR       each rank appends every finished result to DIR\n"
-            "  --resume DIR           compute only what DIR's checkpoint lacks (and keep\n"
-            "                         checkpointing there)\n"
-            "  --timeout SECONDS      stop cleanly past this wall time (exit 4)\n"
-            "  -v, --verbose          also print the seed-style result lines\n"
-            "  -q, --quiet            no progress display\n"
-            "  -h, --help             this text\n"
-            "  -V, --version          the version\n\n"
-            "Every job key is also a flag and overrides the file, e.g. --count=64:\n");
-    for (int i = 0; job_keys[i]; i++)
-        fprintf(out, "  --%s=VALUE\n", job_keys[i]);
+    char label[96], arg[64];
+    fprintf(out, "usage: mpirun -np P svdrun [options] [JOBFILE]\n"
+                 "Batched SVDs across MPI ranks x OpenMP threads; sweeps the job's "
+                 "configurations.\n\n");
+    for (const cli_flag *f = cli_flags; f->name; f++) {
+        int n = f->letter ? snprintf(label, sizeof label, "-%c, ", f->letter) : 0;
+        snprintf(label + n, sizeof label - (size_t)n, "--%s%s%s", f->name, f->arg ? " " : "",
+                 f->arg ? f->arg : "");
+        usage_entry(out, label, f->doc);
+    }
+    fprintf(out, "\nEvery job key (svdrun.job(5)) is also a flag and overrides the file:\n");
+    for (const job_key *k = job_keys; k->name; k++) {
+        job_key_arg(k, arg, sizeof arg);
+        snprintf(label, sizeof label, "--%s=%s", k->name, arg);
+        usage_entry(out, label, k->doc);
+    }
     fprintf(out, "\nExit codes: 0 ok, 1 a check failed, 2 bad job or usage, 3 runtime failure,\n"
                  "4 stopped by a signal or --timeout (resume with --resume DIR).\n"
                  "SIGTERM, SIGINT and SIGUSR1 stop every rank after its current matrix;\n"
@@ -57,39 +92,39 @@ static int parse_timeout(const char *text, double *out)
 
 int cli_parse(int argc, char **argv, cli_options *opt, int speak)
 {
+    /* getopt_long's tables, made from cli_flags and job_keys */
     struct option longs[64];
-    int n = 0;
-    longs[n++] = (struct option){"json", required_argument, NULL, OPT_JSON};
-    longs[n++] = (struct option){"results", required_argument, NULL, OPT_RESULTS};
-    longs[n++] = (struct option){"save-matrices", required_argument, NULL, OPT_SAVE};
-    longs[n++] = (struct option){"checkpoint", required_argument, NULL, OPT_CHECKPOINT};
-    longs[n++] = (struct option){"resume", required_argument, NULL, OPT_RESUME};
-    longs[n++] = (struct option){"timeout", required_argument, NULL, OPT_TIMEOUT};
-    longs[n++] = (struct option){"values", required_argument, NULL, OPT_VALUES};
-    longs[n++] = (struct option){"u", required_argument, NULL, OPT_U};
-    longs[n++] = (struct option){"vt", required_argument, NULL, OPT_VT};
-    longs[n++] = (struct option){"verbose", no_argument, NULL, 'v'};
-    longs[n++] = (struct option){"quiet", no_argument, NULL, 'q'};
-    longs[n++] = (struct option){"help", no_argument, NULL, 'h'};
-    longs[n++] = (struct option){"version", no_argument, NULL, 'V'};
-    for (int i = 0; job_keys[i] && n < 63; i++)
-        longs[n++] = (struct option){job_keys[i], required_argument, NULL, OPT_KEY_BASE + i};
+    char shorts[F_N + 1];
+    int n = 0, n_short = 0;
+    for (int i = 0; cli_flags[i].name; i++) {
+        longs[n++] = (struct option){cli_flags[i].name,
+                                     cli_flags[i].arg ? required_argument : no_argument, NULL,
+                                     OPT_FLAG_BASE + i};
+        if (cli_flags[i].letter)
+            shorts[n_short++] = cli_flags[i].letter;
+    }
+    shorts[n_short] = '\0';
+    for (int i = 0; job_keys[i].name && n < 63; i++)
+        longs[n++] = (struct option){job_keys[i].name, required_argument, NULL, OPT_KEY_BASE + i};
     longs[n] = (struct option){NULL, 0, NULL, 0};
 
     memset(opt, 0, sizeof *opt);
     opterr = 0;
     optind = 0;   /* 0, not 1: glibc then also resets its internal state */
     int c, checkpoint = 0;
-    while ((c = getopt_long(argc, argv, "vqhV", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        for (int i = 0; c < OPT_FLAG_BASE && cli_flags[i].name; i++)
+            if (c == cli_flags[i].letter)
+                c = OPT_FLAG_BASE + i;      /* -v is --verbose */
         switch (c) {
-        case OPT_JSON: opt->json_path = optarg; break;
-        case OPT_RESULTS: opt->results_path = optarg; break;
-        case OPT_SAVE: opt->save_path = optarg; break;
-        case OPT_VALUES: opt->outputs[0] = optarg; break;
-        case OPT_U: opt->outputs[1] = optarg; break;
-        case OPT_VT: opt->outputs[2] = optarg; break;
-        case OPT_CHECKPOINT:
-        case OPT_RESUME:
+        case OPT_FLAG_BASE + F_JSON: opt->json_path = optarg; break;
+        case OPT_FLAG_BASE + F_RESULTS: opt->results_path = optarg; break;
+        case OPT_FLAG_BASE + F_SAVE: opt->save_path = optarg; break;
+        case OPT_FLAG_BASE + F_VALUES: opt->outputs[0] = optarg; break;
+        case OPT_FLAG_BASE + F_U: opt->outputs[1] = optarg; break;
+        case OPT_FLAG_BASE + F_VT: opt->outputs[2] = optarg; break;
+        case OPT_FLAG_BASE + F_CHECKPOINT:
+        case OPT_FLAG_BASE + F_RESUME:
             if (checkpoint++ || !*optarg) {
                 if (speak)
                     fprintf(stderr, "svdrun: %s\n",
@@ -99,9 +134,9 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
                 return CLI_EXIT_USAGE;
             }
             opt->checkpoint_dir = optarg;
-            opt->resume = c == OPT_RESUME;
+            opt->resume = c == OPT_FLAG_BASE + F_RESUME;
             break;
-        case OPT_TIMEOUT:
+        case OPT_FLAG_BASE + F_TIMEOUT:
             if (parse_timeout(optarg, &opt->timeout_s) != 0) {
                 if (speak)
                     fprintf(stderr, "svdrun: --timeout: '%s' is not a number of seconds in "
@@ -109,10 +144,10 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
                 return CLI_EXIT_USAGE;
             }
             break;
-        case 'v': opt->verbose = 1; break;
-        case 'q': opt->quiet = 1; break;
-        case 'h': opt->help = 1; break;
-        case 'V': opt->version = 1; break;
+        case OPT_FLAG_BASE + F_VERBOSE: opt->verbose = 1; break;
+        case OPT_FLAG_BASE + F_QUIET: opt->quiet = 1; break;
+        case OPT_FLAG_BASE + F_HELP: opt->help = 1; break;
+        case OPT_FLAG_BASE + F_VERSION: opt->version = 1; break;
         case '?':
         case ':':
             if (speak) {
@@ -133,7 +168,7 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
                     fprintf(stderr, "svdrun: more than %d job flags\n", CLI_MAX_OVERRIDES);
                 return CLI_EXIT_USAGE;
             }
-            opt->override_key[opt->n_overrides] = job_keys[c - OPT_KEY_BASE];
+            opt->override_key[opt->n_overrides] = job_keys[c - OPT_KEY_BASE].name;
             opt->override_value[opt->n_overrides++] = optarg;
         }
     }

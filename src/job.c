@@ -12,18 +12,81 @@
 
 #include "npy.h"
 
-const char *const job_keys[] = {
-    "name", "size", "rows", "cols", "count", "seed", "vectors", "driver",
-    "distribute", "ranks", "threads", "thread_mode", "repeat", "engine", "kernel", "group",
-    "grid", "block", "input", NULL,
-};
-
 static const char *const vectors_names[] = {"none", "thin", "full", NULL};
 static const char *const driver_names[] = {"gesdd", "gesvd", NULL};
 static const char *const distribute_names[] = {"regenerate", "scatter", NULL};
 static const char *const mode_names[] = {"blas", "batch", NULL};
 static const char *const engine_names[] = {"lapack", "scalapack", NULL};
 static const char *const kernel_names[] = {"lapack", "twostage", NULL};
+
+/* Each key's place in job_keys: job_set's store and the file parser's
+ * checks name keys by it, not by comparing strings. */
+enum { K_NAME, K_SIZE, K_ROWS, K_COLS, K_COUNT, K_SEED, K_VECTORS, K_DRIVER, K_DISTRIBUTE,
+       K_RANKS, K_THREADS, K_THREAD_MODE, K_REPEAT, K_ENGINE, K_KERNEL, K_GROUP, K_GRID,
+       K_BLOCK, K_INPUT, K_N };
+
+#define DIM_WHY "LAPACK takes sizes as 32-bit int"
+#define SHAPE_DEF "required together, unless size or input"
+
+const job_key job_keys[K_N + 1] = {
+    [K_NAME] = {"name", JOB_KEY_TEXT, 1, JOB_NAME_MAX - 1, "must have", NULL, "TEXT",
+                "the job file's name without its extension, else job", "label in reports"},
+    [K_SIZE] = {"size", JOB_KEY_INT, 1, JOB_DIM_MAX, DIM_WHY, NULL, "N",
+                "required, unless rows and cols, or input",
+                "square matrices of N x N"},
+    [K_ROWS] = {"rows", JOB_KEY_INT, 1, JOB_DIM_MAX, DIM_WHY, NULL, "M", SHAPE_DEF,
+                "rows of each matrix, with cols instead of size"},
+    [K_COLS] = {"cols", JOB_KEY_INT, 1, JOB_DIM_MAX, DIM_WHY, NULL, "N", SHAPE_DEF,
+                "columns of each matrix, with rows"},
+    [K_COUNT] = {"count", JOB_KEY_INT, 1, JOB_DIM_MAX, "matrix indices are 32-bit int", NULL, "K",
+                 "required, unless input", "number of matrices"},
+    [K_SEED] = {"seed", JOB_KEY_INT, 0, LLONG_MAX, NULL, NULL, "S", "0",
+                "the matrix generator's seed"},
+    [K_VECTORS] = {"vectors", JOB_KEY_ENUM, 0, 0, NULL, vectors_names, NULL, "none",
+                   "singular values only, or U and V^T too"},
+    [K_DRIVER] = {"driver", JOB_KEY_ENUM, 0, 0, NULL, driver_names, NULL, "gesdd",
+                  "LAPACK's SVD driver"},
+    [K_DISTRIBUTE] = {"distribute", JOB_KEY_ENUM_LIST, 0, 0, NULL, distribute_names, NULL,
+                      "regenerate", "each rank makes its matrices, or rank 0 sends them"},
+    [K_RANKS] = {"ranks", JOB_KEY_INT_LIST, 1, JOB_RANKS_MAX, "ranks in one configuration", NULL,
+                 "N[,N...]", "every launched rank", "the rank counts to sweep"},
+    [K_THREADS] = {"threads", JOB_KEY_INT_LIST, 1, JOB_THREADS_MAX, "OpenMP threads per rank",
+                   NULL, "T[,T...]", "OMP_NUM_THREADS, else 1",
+                   "the OpenMP threads per rank to sweep"},
+    [K_THREAD_MODE] = {"thread_mode", JOB_KEY_ENUM_LIST, 0, 0, NULL, mode_names, NULL, "blas",
+                       "threads in each SVD, or over the matrices"},
+    [K_REPEAT] = {"repeat", JOB_KEY_INT, 1, JOB_REPEAT_MAX, "repetitions of each configuration",
+                  NULL, "R", "1", "timed repetitions of each configuration"},
+    [K_ENGINE] = {"engine", JOB_KEY_ENUM_LIST, 0, 0, NULL, engine_names, NULL, "lapack",
+                  "one rank per matrix, or ranks sharing each matrix"},
+    [K_KERNEL] = {"kernel", JOB_KEY_ENUM_LIST, 0, 0, NULL, kernel_names, NULL, "lapack",
+                  "LAPACK's driver, or sigma by two-stage reduction"},
+    [K_GROUP] = {"group", JOB_KEY_INT, 1, JOB_RANKS_MAX, "ranks per matrix", NULL, "G",
+                 "all ranks of the configuration", "engine scalapack: ranks that share one matrix"},
+    [K_GRID] = {"grid", JOB_KEY_GRID, 1, 1 << 20, NULL, NULL, "PxQ", "auto",
+                "engine scalapack: each group's process grid"},
+    [K_BLOCK] = {"block", JOB_KEY_INT, 1, 1 << 20, NULL, NULL, "B", "64",
+                 "engine scalapack: the block-cyclic block size"},
+    [K_INPUT] = {"input", JOB_KEY_TEXT, 1, JOB_PATH_MAX - 1, "must be a path of", NULL, "F.npy",
+                 "none: generated matrices", "the user's .npy matrices, which give the shape"},
+    [K_N] = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
+};
+
+void job_key_arg(const job_key *key, char *buf, size_t len)
+{
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    if (key->arg) {
+        snprintf(buf, len, "%s", key->arg);
+        return;
+    }
+    size_t used = 0;
+    for (int i = 0; key->names[i] && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                 i == 0 ? "" : key->type == JOB_KEY_ENUM ? "|" : ",",
+                                 key->names[i]);
+}
 
 const char *job_vectors_name(job_vectors v) { return vectors_names[v]; }
 const char *job_driver_name(job_driver d) { return driver_names[d]; }
@@ -173,134 +236,146 @@ static int parse_list(const char *text, const char *const *names, long long min,
     return 0;
 }
 
+/* Index of key in job_keys, or -1. */
+static int key_index(const char *key)
+{
+    for (int i = 0; job_keys[i].name; i++)
+        if (strcmp(key, job_keys[i].name) == 0)
+            return i;
+    return -1;
+}
+
+/* grid's value: auto (0 x 0) or PxQ with P and Q in [1, max]. Returns 0 or -1 with a message. */
+static int parse_grid(const char *value, long long max, int *pq, char *err, size_t errlen)
+{
+    int p, q, used = 0;
+    if (strcmp(value, "auto") == 0) {
+        pq[0] = pq[1] = 0;
+    } else if (sscanf(value, "%d%*[xX]%d%n", &p, &q, &used) == 2 && value[used] == '\0' &&
+               p >= 1 && q >= 1 && p <= max && q <= max && isdigit((unsigned char)value[0])) {
+        pq[0] = p;
+        pq[1] = q;
+    } else {
+        snprintf(err, errlen, "'%s' is not auto or PxQ with P, Q >= 1 (e.g. 2x1)", value);
+        return -1;
+    }
+    return 0;
+}
+
+/* Stores key id's parsed value in job: text, the number v, or n items. */
+static void store(job_t *job, int id, const char *text, long long v, const int *items, int n)
+{
+    switch (id) {
+    case K_NAME:
+        strcpy(job->name, text);
+        job->given |= JOB_GIVEN_NAME;
+        break;
+    case K_SIZE:
+        job->rows = job->cols = v;
+        job->given = (job->given & ~(JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) | JOB_GIVEN_SIZE;
+        break;
+    case K_ROWS:
+    case K_COLS:
+        /* the later source wins: a flag --rows on a file with size keeps its cols */
+        if (job->given & JOB_GIVEN_SIZE)
+            job->given = (job->given & ~JOB_GIVEN_SIZE) | JOB_GIVEN_ROWS | JOB_GIVEN_COLS;
+        *(id == K_ROWS ? &job->rows : &job->cols) = v;
+        job->given |= id == K_ROWS ? JOB_GIVEN_ROWS : JOB_GIVEN_COLS;
+        break;
+    case K_COUNT:
+        job->count = v;
+        job->given |= JOB_GIVEN_COUNT;
+        break;
+    case K_SEED: job->seed = (uint64_t)v; break;
+    case K_VECTORS: job->vectors = (job_vectors)v; break;
+    case K_DRIVER: job->driver = (job_driver)v; break;
+    case K_DISTRIBUTE:
+        job->n_distribute = n;
+        for (int i = 0; i < n; i++)
+            job->distribute[i] = (job_distribute)items[i];
+        break;
+    case K_THREAD_MODE:
+        job->n_thread_modes = n;
+        for (int i = 0; i < n; i++)
+            job->thread_modes[i] = (job_thread_mode)items[i];
+        break;
+    case K_ENGINE:
+        job->n_engines = n;
+        for (int i = 0; i < n; i++)
+            job->engines[i] = (job_engine)items[i];
+        break;
+    case K_KERNEL:
+        job->n_kernels = n;
+        for (int i = 0; i < n; i++)
+            job->kernels[i] = (job_kernel)items[i];
+        break;
+    case K_RANKS:
+        job->n_ranks = n;
+        memcpy(job->ranks, items, (size_t)n * sizeof items[0]);
+        break;
+    case K_THREADS:
+        job->n_threads = n;
+        memcpy(job->threads, items, (size_t)n * sizeof items[0]);
+        break;
+    case K_REPEAT: job->repeat = (int)v; break;
+    case K_GROUP: job->group = (int)v; break;
+    case K_GRID:
+        job->grid_p = items[0];
+        job->grid_q = items[1];
+        break;
+    case K_BLOCK: job->block = (int)v; break;
+    case K_INPUT:
+        strcpy(job->input, text);
+        job->given |= JOB_GIVEN_INPUT;
+        break;
+    }
+}
+
 int job_set(job_t *job, const char *key, const char *value, char *err, size_t errlen)
 {
-    job_t next = *job;          /* the job is unchanged on error */
-    long long v;
-    int items[JOB_LIST_MAX], n;
-
-    if (strcmp(key, "name") == 0) {
-        if (value[0] == '\0' || strlen(value) >= JOB_NAME_MAX) {
-            snprintf(err, errlen, "name must have 1 to %d characters", JOB_NAME_MAX - 1);
-            return -1;
-        }
-        strcpy(next.name, value);
-        next.given |= JOB_GIVEN_NAME;
-    } else if (strcmp(key, "size") == 0 || strcmp(key, "rows") == 0 || strcmp(key, "cols") == 0) {
-        if (parse_int(value, 1, JOB_DIM_MAX, "LAPACK takes sizes as 32-bit int", &v, err, errlen) != 0)
-            goto bad;
-        /* the later source wins: a flag --rows on a file with size keeps its cols */
-        if (key[0] == 's') {
-            next.rows = next.cols = v;
-            next.given = (next.given & ~(JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) | JOB_GIVEN_SIZE;
-        } else {
-            if (next.given & JOB_GIVEN_SIZE)
-                next.given = (next.given & ~JOB_GIVEN_SIZE) | JOB_GIVEN_ROWS | JOB_GIVEN_COLS;
-            if (key[0] == 'r') {
-                next.rows = v;
-                next.given |= JOB_GIVEN_ROWS;
-            } else {
-                next.cols = v;
-                next.given |= JOB_GIVEN_COLS;
-            }
-        }
-    } else if (strcmp(key, "count") == 0) {
-        if (parse_int(value, 1, JOB_DIM_MAX, "matrix indices are 32-bit int", &v, err, errlen) != 0)
-            goto bad;
-        next.count = v;
-        next.given |= JOB_GIVEN_COUNT;
-    } else if (strcmp(key, "seed") == 0) {
-        if (parse_int(value, 0, LLONG_MAX, NULL, &v, err, errlen) != 0)
-            goto bad;
-        next.seed = (uint64_t)v;
-    } else if (strcmp(key, "vectors") == 0) {
-        int idx = parse_enum(value, vectors_names, err, errlen);
-        if (idx < 0)
-            goto bad;
-        next.vectors = (job_vectors)idx;
-    } else if (strcmp(key, "driver") == 0) {
-        int idx = parse_enum(value, driver_names, err, errlen);
-        if (idx < 0)
-            goto bad;
-        next.driver = (job_driver)idx;
-    } else if (strcmp(key, "distribute") == 0) {
-        if (parse_list(value, distribute_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
-            goto bad;
-        next.n_distribute = n;
-        for (int i = 0; i < n; i++)
-            next.distribute[i] = (job_distribute)items[i];
-    } else if (strcmp(key, "thread_mode") == 0) {
-        if (parse_list(value, mode_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
-            goto bad;
-        next.n_thread_modes = n;
-        for (int i = 0; i < n; i++)
-            next.thread_modes[i] = (job_thread_mode)items[i];
-    } else if (strcmp(key, "ranks") == 0) {
-        if (parse_list(value, NULL, 1, JOB_RANKS_MAX, "ranks in one configuration", JOB_LIST_MAX, items, &n, err, errlen) != 0)
-            goto bad;
-        next.n_ranks = n;
-        memcpy(next.ranks, items, (size_t)n * sizeof items[0]);
-    } else if (strcmp(key, "threads") == 0) {
-        if (parse_list(value, NULL, 1, JOB_THREADS_MAX, "OpenMP threads per rank", JOB_LIST_MAX, items, &n, err, errlen) != 0)
-            goto bad;
-        next.n_threads = n;
-        memcpy(next.threads, items, (size_t)n * sizeof items[0]);
-    } else if (strcmp(key, "engine") == 0) {
-        if (parse_list(value, engine_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
-            goto bad;
-        next.n_engines = n;
-        for (int i = 0; i < n; i++)
-            next.engines[i] = (job_engine)items[i];
-    } else if (strcmp(key, "kernel") == 0) {
-        if (parse_list(value, kernel_names, 0, 0, NULL, 2, items, &n, err, errlen) != 0)
-            goto bad;
-        next.n_kernels = n;
-        for (int i = 0; i < n; i++)
-            next.kernels[i] = (job_kernel)items[i];
-    } else if (strcmp(key, "group") == 0) {
-        if (parse_int(value, 1, JOB_RANKS_MAX, "ranks per matrix", &v, err, errlen) != 0)
-            goto bad;
-        next.group = (int)v;
-    } else if (strcmp(key, "grid") == 0) {
-        int p, q, used = 0;
-        if (strcmp(value, "auto") == 0) {
-            next.grid_p = next.grid_q = 0;
-        } else if (sscanf(value, "%d%*[xX]%d%n", &p, &q, &used) == 2 && value[used] == '\0' &&
-                   p >= 1 && q >= 1 && p <= 1 << 20 && q <= 1 << 20 && isdigit((unsigned char)value[0])) {
-            next.grid_p = p;
-            next.grid_q = q;
-        } else {
-            snprintf(err, errlen, "'%s' is not auto or PxQ with P, Q >= 1 (e.g. 2x1)", value);
-            goto bad;
-        }
-    } else if (strcmp(key, "input") == 0) {
-        if (value[0] == '\0' || strlen(value) >= JOB_PATH_MAX) {
-            snprintf(err, errlen, "input must be a path of 1 to %d characters", JOB_PATH_MAX - 1);
-            return -1;
-        }
-        strcpy(next.input, value);
-        next.given |= JOB_GIVEN_INPUT;
-    } else if (strcmp(key, "block") == 0) {
-        if (parse_int(value, 1, 1 << 20, NULL, &v, err, errlen) != 0)
-            goto bad;
-        next.block = (int)v;
-    } else if (strcmp(key, "repeat") == 0) {
-        if (parse_int(value, 1, JOB_REPEAT_MAX, "repetitions of each configuration", &v, err, errlen) != 0)
-            goto bad;
-        next.repeat = (int)v;
-    } else {
+    int id = key_index(key);
+    if (id < 0) {
         snprintf(err, errlen, "unknown key '%s'", key);
         return -1;
     }
-    *job = next;
+    const job_key *k = &job_keys[id];
+    long long v = 0;
+    int items[JOB_LIST_MAX], n = 0, rc = 0, n_names = 0;
+    while (k->names && k->names[n_names])
+        n_names++;
+    switch (k->type) {
+    case JOB_KEY_TEXT:
+        if (value[0] == '\0' || strlen(value) > (size_t)k->max) {
+            snprintf(err, errlen, "%s %s 1 to %lld characters", k->name, k->why, k->max);
+            return -1;
+        }
+        break;
+    case JOB_KEY_INT:
+        rc = parse_int(value, k->min, k->max, k->why, &v, err, errlen);
+        break;
+    case JOB_KEY_ENUM:
+        v = parse_enum(value, k->names, err, errlen);
+        rc = v < 0 ? -1 : 0;
+        break;
+    case JOB_KEY_INT_LIST:
+        rc = parse_list(value, NULL, k->min, k->max, k->why, JOB_LIST_MAX, items, &n, err, errlen);
+        break;
+    case JOB_KEY_ENUM_LIST:
+        rc = parse_list(value, k->names, 0, 0, NULL, n_names, items, &n, err, errlen);
+        break;
+    case JOB_KEY_GRID:
+        rc = parse_grid(value, k->max, items, err, errlen);
+        break;
+    }
+    if (rc != 0) {
+        /* prefix the key so "'0' must be at least 1" says which one */
+        char msg[JOB_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err);
+        snprintf(err, errlen, "%s: %s", key, msg);
+        return -1;
+    }
+    store(job, id, value, v, items, n);   /* after every check: the job is unchanged on error */
     return 0;
-
-bad:;
-    /* prefix the key so "'0' must be at least 1" says which one */
-    char msg[JOB_MSG_MAX];
-    snprintf(msg, sizeof msg, "%s", err);
-    snprintf(err, errlen, "%s: %s", key, msg);
-    return -1;
 }
 
 /* Kernel twostage computes singular values only, so vectors thin or full
@@ -333,15 +408,7 @@ typedef struct {
     int failed;
     unsigned seen;      /* bit i: job_keys[i] already appeared in this file */
 } parse_ctx;
-
-/* Index of key in job_keys, or -1. */
-static int key_index(const char *key)
-{
-    for (int i = 0; job_keys[i]; i++)
-        if (strcmp(key, job_keys[i]) == 0)
-            return i;
-    return -1;
-}
+_Static_assert(K_N <= 32, "parse_ctx.seen has a bit per key");
 
 /* libinih calls this per key; returning 0 makes ini_parse report the line. */
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
@@ -360,15 +427,13 @@ static int on_ini_key(void *user, const char *section, const char *key, const ch
     /* within one file, a repeated or contradicting key is a mistake, not an override */
     int idx = key_index(key);
     if (idx >= 0) {
-        unsigned shape = (1u << key_index("size")) | (1u << key_index("rows")) |
-                         (1u << key_index("cols"));
+        const unsigned size = 1u << K_SIZE, shape = size | 1u << K_ROWS | 1u << K_COLS;
         if (ctx->seen & (1u << idx)) {
             snprintf(ctx->err, ctx->errlen, "key '%s' given twice", key);
             ctx->failed = 1;
             return 0;
         }
-        if ((shape & (1u << idx)) &&
-            ((strcmp(key, "size") == 0) ? (ctx->seen & shape) : (ctx->seen & (1u << key_index("size"))))) {
+        if ((shape & (1u << idx)) && (ctx->seen & (idx == K_SIZE ? shape : size))) {
             snprintf(ctx->err, ctx->errlen, "give either size or rows and cols, not both");
             ctx->failed = 1;
             return 0;
@@ -376,7 +441,7 @@ static int on_ini_key(void *user, const char *section, const char *key, const ch
         ctx->seen |= 1u << idx;
     }
     if (job_set(ctx->job, key, value, ctx->err, ctx->errlen) != 0 ||
-        ((strcmp(key, "kernel") == 0 || strcmp(key, "vectors") == 0) &&
+        ((idx == K_KERNEL || idx == K_VECTORS) &&
          check_kernel_vectors(ctx->job, key, ctx->err, ctx->errlen) != 0)) {
         ctx->failed = 1;
         return 0;

@@ -153,19 +153,19 @@ static void test_every_job_key_is_a_flag(void **state)
     (void)state;
     cli_options opt;
     char flag[64];
-    for (int i = 0; job_keys[i]; i++) {
-        snprintf(flag, sizeof flag, "--%s=v%d", job_keys[i], i);
+    for (int i = 0; job_keys[i].name; i++) {
+        snprintf(flag, sizeof flag, "--%s=v%d", job_keys[i].name, i);
         const char *const eq[] = {flag, NULL};
         parse_ok(&opt, eq);
         assert_int_equal(opt.n_overrides, 1);
-        assert_string_equal(opt.override_key[0], job_keys[i]);
-        assert_string_equal(opt.override_value[0], flag + strlen(job_keys[i]) + 3);
+        assert_string_equal(opt.override_key[0], job_keys[i].name);
+        assert_string_equal(opt.override_value[0], flag + strlen(job_keys[i].name) + 3);
 
-        snprintf(flag, sizeof flag, "--%s", job_keys[i]);
+        snprintf(flag, sizeof flag, "--%s", job_keys[i].name);
         const char *const apart[] = {flag, "value", "a.job", NULL};
         parse_ok(&opt, apart);
         assert_int_equal(opt.n_overrides, 1);
-        assert_string_equal(opt.override_key[0], job_keys[i]);
+        assert_string_equal(opt.override_key[0], job_keys[i].name);
         assert_string_equal(opt.override_value[0], "value");
         assert_string_equal(opt.job_path, "a.job");
     }
@@ -500,13 +500,51 @@ static void test_usage_lists_every_flag(void **state)
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if (!strstr(text, options[i]))
             fail_msg("usage does not list %s", options[i]);
-    char flag[64];
-    for (int i = 0; job_keys[i]; i++) {
-        snprintf(flag, sizeof flag, "  --%s=VALUE\n", job_keys[i]);
-        if (!strstr(text, flag))
-            fail_msg("usage does not list --%s=VALUE", job_keys[i]);
+    /* each of cli_flags and job_keys with its placeholder, then its doc */
+    char label[128], arg[64];
+    for (const cli_flag *f = cli_flags; f->name; f++) {
+        snprintf(label, sizeof label, "--%s%s%s", f->name, f->arg ? " " : "", f->arg ? f->arg : "");
+        const char *at = strstr(text, label);
+        if (!at)
+            fail_msg("usage does not list '%s'", label);
+        if (!strstr(at, f->doc) && !strchr(f->doc, '\n'))
+            fail_msg("usage does not describe %s as '%s'", label, f->doc);
+    }
+    for (const job_key *k = job_keys; k->name; k++) {
+        job_key_arg(k, arg, sizeof arg);
+        snprintf(label, sizeof label, "  --%s=%s", k->name, arg);
+        const char *at = strstr(text, label);
+        if (!at)
+            fail_msg("usage does not list '%s'", label);
+        if (!strstr(at, k->doc))
+            fail_msg("usage does not describe --%s as '%s'", k->name, k->doc);
+    }
+    /* one line per entry, none past 80 columns but a label that has its own */
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n");
+        if (len > 80)
+            fail_msg("usage line of %zu characters: '%.*s'", len, (int)len, line);
+        line += len + (line[len] == '\n');
     }
     free(text);
+}
+
+/* Every option in cli_flags parses, in both spellings where it has a letter. */
+static void test_every_listed_option_parses(void **state)
+{
+    (void)state;
+    cli_options opt;
+    char flag[64], letter[3];
+    for (const cli_flag *f = cli_flags; f->name; f++) {
+        snprintf(flag, sizeof flag, "--%s", f->name);
+        const char *const long_form[] = {flag, f->arg ? "1" : NULL, NULL};
+        parse_ok(&opt, long_form);
+        if (f->letter) {
+            snprintf(letter, sizeof letter, "-%c", f->letter);
+            const char *const short_form[] = {letter, NULL};
+            parse_ok(&opt, short_form);
+        }
+    }
 }
 
 #define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, tmpdir_teardown)
@@ -525,6 +563,7 @@ int main(void)
         FIXTURE_TEST(test_output_paths_checked),
         FIXTURE_TEST(test_output_clashes),
         cmocka_unit_test(test_usage_lists_every_flag),
+        cmocka_unit_test(test_every_listed_option_parses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

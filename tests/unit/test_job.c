@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,19 +233,95 @@ static void test_set_every_key_listed(void **state)
         {"block", "7"}, {"input", "stack.npy"}, {"kernel", "twostage"},
     };
     size_t n_keys = 0;
-    while (job_keys[n_keys])
+    while (job_keys[n_keys].name)
         n_keys++;
     assert_int_equal(n_keys, sizeof good / sizeof good[0]);
     for (size_t k = 0; k < n_keys; k++) {
         size_t g = 0;
-        while (g < n_keys && strcmp(good[g].key, job_keys[k]) != 0)
+        while (g < n_keys && strcmp(good[g].key, job_keys[k].name) != 0)
             g++;
         if (g == n_keys)
-            fail_msg("job_keys has '%s', which this test does not know", job_keys[k]);
+            fail_msg("job_keys has '%s', which this test does not know", job_keys[k].name);
         job_t job;
         fresh_job(&job);
         set_ok(&job, good[g].key, good[g].value);
     }
+}
+
+/* What the key table says of each key is what job_set does: the limits of
+ * numbers and lengths, the enum values, and the documented defaults. */
+static void test_key_table_is_what_job_set_does(void **state)
+{
+    (void)state;
+    char value[JOB_PATH_MAX + 2], arg[128], err[JOB_MSG_MAX];
+    int literal_defaults = 0;
+    for (const job_key *k = job_keys; k->name; k++) {
+        job_t job, fresh;
+        fresh_job(&fresh);
+        assert_non_null(k->doc);
+        assert_non_null(k->def);
+        job_key_arg(k, arg, sizeof arg);
+        assert_true(arg[0] != '\0');
+        switch (k->type) {
+        case JOB_KEY_INT:
+        case JOB_KEY_INT_LIST:
+            job = fresh;
+            snprintf(value, sizeof value, "%lld", k->max);
+            set_ok(&job, k->name, value);
+            snprintf(value, sizeof value, "%lld", k->min);
+            set_ok(&job, k->name, value);
+            if (k->max < LLONG_MAX) {
+                snprintf(value, sizeof value, "%lld", k->max + 1);
+                set_bad(&job, k->name, value, k->name, "too large");
+            }
+            if (k->min > 0) {
+                snprintf(value, sizeof value, "%lld", k->min - 1);
+                set_bad(&job, k->name, value, k->name, "at least");
+            }
+            break;
+        case JOB_KEY_TEXT:
+            job = fresh;
+            memset(value, 'a', (size_t)k->max);
+            value[k->max] = '\0';
+            set_ok(&job, k->name, value);
+            value[k->max] = 'a';
+            value[k->max + 1] = '\0';
+            set_bad(&job, k->name, value, k->name, NULL);
+            break;
+        case JOB_KEY_ENUM:
+        case JOB_KEY_ENUM_LIST:
+            for (int i = 0; k->names[i]; i++) {
+                job = fresh;
+                set_ok(&job, k->name, k->names[i]);
+                if (!strstr(arg, k->names[i]))
+                    fail_msg("--%s=%s does not name %s", k->name, arg, k->names[i]);
+            }
+            if (k->type == JOB_KEY_ENUM_LIST) {
+                job = fresh;
+                set_ok(&job, k->name, arg);             /* the placeholder is every value */
+            }
+            break;
+        case JOB_KEY_GRID:
+            job = fresh;
+            snprintf(value, sizeof value, "%lldx%lld", k->max, k->min);
+            set_ok(&job, k->name, value);
+            snprintf(value, sizeof value, "%lldx%lld", k->max + 1, k->min);
+            set_bad(&job, k->name, value, k->name, NULL);
+            break;
+        }
+        /* a default job_set takes is job_init's; one in words is not a value */
+        job = fresh;
+        if (k->type != JOB_KEY_TEXT && job_set(&job, k->name, k->def, err, sizeof err) == 0) {
+            if (memcmp(&job, &fresh, sizeof job) != 0)
+                fail_msg("%s: the documented default '%s' is not job_init's", k->name, k->def);
+            literal_defaults++;
+        }
+    }
+    assert_int_equal(literal_defaults, 10);  /* seed vectors driver distribute thread_mode
+                                              * repeat engine kernel grid block */
+    char small[4];
+    job_key_arg(&job_keys[0], small, sizeof small);
+    assert_int_equal(strlen(small), 3);
 }
 
 /* The scalapack keys: values, defaults and each bad case. */
@@ -875,6 +952,7 @@ int main(void)
         cmocka_unit_test(test_set_enums),
         cmocka_unit_test(test_set_lists),
         cmocka_unit_test(test_set_every_key_listed),
+        cmocka_unit_test(test_key_table_is_what_job_set_does),
         cmocka_unit_test(test_set_errors),
         cmocka_unit_test(test_kernel_key),
         cmocka_unit_test(test_scalapack_keys),
