@@ -39,7 +39,8 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
 MODULES   := cli job plan matgen partition svd run sysinfo report npy compare pdsvd \
-             checkpoint stop fault stack twostage
+             checkpoint stop fault stack twostage lazy budget channel work scatter collect \
+             pdrun outcome log
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)

@@ -45,7 +45,7 @@ typedef struct {
  * whose LAPACK call failed makes the check FAILED. repeats is 1 to
  * JOB_REPEAT_MAX. Cannot fail. */
 void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
-                      const run_outcome *outcomes, int repeats,
+                      const outcome_t *outcomes, int repeats,
                       const svd_result *ref, double ref_wall_s, int ref_cores);
 
 /* Compares results: 0 when every integer is equal, or differs only where

@@ -7,10 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "checkpoint.h"
 #include "cli.h"
 #include "fault.h"
 #include "job.h"
+#include "lazy.h"
+#include "log.h"
 #include "plan.h"
 #include "report.h"
 #include "run.h"
@@ -60,22 +63,12 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
 {
     MPI_Request req;
     MPI_Ibcast(&code, 1, MPI_INT, 0, comm, &req);
-    run_lazy_wait(&req);
+    lazy_wait(&req);
     if (code == 0 && payload) {
         MPI_Ibcast(payload, bytes, MPI_BYTE, 0, comm, &req);
-        run_lazy_wait(&req);
+        lazy_wait(&req);
     }
     return code;
-}
-
-/* 1 when failed is set on any rank of comm; the same on every rank. */
-static int agree_failed(int failed, MPI_Comm comm)
-{
-    int any = failed;
-    MPI_Request req;
-    MPI_Iallreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm, &req);
-    run_lazy_wait(&req);
-    return any;
 }
 
 /* The kernel a checkpoint names: that of the plan's first runnable
@@ -160,7 +153,7 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         return EXIT_RUNTIME;
     }
     fflush(stdout);
-    if (run_check_memory(job, plan, opt->outputs, ranks, size, err, sizeof err) != 0 ||
+    if (budget_check_memory(job, plan, opt->outputs, ranks, size, err, sizeof err) != 0 ||
         (opt->save_path && report_save_matrices(job, opt->save_path, err, sizeof err) != 0)) {
         fprintf(stderr, "svdrun: %s\n", err);
         return EXIT_RUNTIME;
@@ -172,7 +165,7 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
 typedef struct {
     int passed, failed, skipped;
     int io_error, lapack_error;
-    run_outcome ref;          /* the first configuration's last run */
+    outcome_t ref;          /* the first configuration's last run */
     double ref_wall;
     int ref_cores;
     int have_ref;
@@ -186,7 +179,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
 {
     sweep_state st;
     memset(&st, 0, sizeof st);
-    run_outcome *outcomes = calloc((size_t)job->repeat, sizeof *outcomes);
+    outcome_t *outcomes = calloc((size_t)job->repeat, sizeof *outcomes);
     if (!outcomes)
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
     int code = EXIT_OK, outputs_written = 0;
@@ -217,19 +210,19 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             outputs_written = 1;     /* on every rank alike: the files are opened collectively */
             int rc = run_config(job, c, &this_run, MPI_COMM_WORLD, report_progress_update,
                                 &progress, &outcomes[rep]);
-            if (rc == RUN_STOPPED) {
+            if (rc == OUTCOME_STOPPED) {
                 code = EXIT_STOPPED;   /* main says why and how to resume */
                 break;
             }
-            if (rc != RUN_OK) {
+            if (rc != OUTCOME_OK) {
                 if (rank == 0)
                     fprintf(stderr, "svdrun: configuration %s failed: %s\n", label,
-                            rc == RUN_ENOMEM   ? "cannot allocate its buffers and workspaces"
-                            : rc == RUN_ESETUP ? "ScaLAPACK's grid or workspace query failed"
-                            : rc == RUN_EIO && ctl->ckpt
+                            rc == OUTCOME_ENOMEM   ? "cannot allocate its buffers and workspaces"
+                            : rc == OUTCOME_ESETUP ? "ScaLAPACK's grid or workspace query failed"
+                            : rc == OUTCOME_EIO && ctl->ckpt
                                 ? "a rank could not read its input, write an output or its "
                                   "checkpoint, and stopped every rank"
-                            : rc == RUN_EIO ? "a rank could not read its input or write an "
+                            : rc == OUTCOME_EIO ? "a rank could not read its input or write an "
                                               "output, and stopped every rank"
                                                : "MPI error");
                 code = EXIT_RUNTIME;
@@ -267,7 +260,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             }
         }
         for (int r = 0; r < job->repeat; r++)
-            run_outcome_free(&outcomes[r]);
+            outcome_free(&outcomes[r]);
     }
     free(outcomes);
 
@@ -296,7 +289,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             code = (st.io_error || st.lapack_error) ? EXIT_RUNTIME
                  : st.failed                        ? EXIT_CHECK
                                                     : EXIT_OK;
-        run_outcome_free(&st.ref);
+        outcome_free(&st.ref);
     }
     return share(code, NULL, 0, MPI_COMM_WORLD);
 }
@@ -315,7 +308,7 @@ static int open_checkpoint(const job_t *job, job_kernel kernel, const cli_option
             MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);   /* count bytes; nothing computed yet */
         MPI_Request req;
         MPI_Ibcast(done, (int)job->count, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
-        run_lazy_wait(&req);
+        lazy_wait(&req);
         ctl->done = rank == 0 ? NULL : done;
         if (rank == 0) {
             /* rank 0's copy stays in resumed; ctl must not free it */
@@ -336,7 +329,7 @@ static int open_checkpoint(const job_t *job, job_kernel kernel, const cli_option
     int agreed = code;
     MPI_Request req;
     MPI_Iallreduce(&code, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
-    run_lazy_wait(&req);
+    lazy_wait(&req);
     return agreed;
 }
 
@@ -347,7 +340,7 @@ static void report_stop(const job_t *job, job_kernel kernel, const cli_options *
 {
     MPI_Request req;
     MPI_Ibarrier(MPI_COMM_WORLD, &req);   /* every log is synced before rank 0 reads them */
-    run_lazy_wait(&req);
+    lazy_wait(&req);
     if (rank != 0)
         return;
     int why = stop_requested();
@@ -470,7 +463,7 @@ int main(int argc, char **argv)
     if (unsynced)
         fprintf(stderr, "svdrun: rank %d: cannot sync its checkpoint\n", rank);
     /* every rank ends with the same code: a failure on one is everyone's */
-    if (opt.checkpoint_dir && agree_failed(unsynced, MPI_COMM_WORLD))
+    if (opt.checkpoint_dir && lazy_agree(unsynced, MPI_COMM_WORLD, LAZY_MAX_SLEEP_NS, 1))
         code = EXIT_RUNTIME;
     if (code == EXIT_STOPPED)
         report_stop(&job, checkpoint_kernel(&plan), &opt, rank);

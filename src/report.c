@@ -57,7 +57,7 @@ uint64_t report_checksum(const svd_result *res, int64_t count)
 }
 
 void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
-                      const run_outcome *outcomes, int repeats,
+                      const outcome_t *outcomes, int repeats,
                       const svd_result *ref, double ref_wall_s, int ref_cores)
 {
     memset(row, 0, sizeof *row);
@@ -74,13 +74,13 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
                               : 0.5 * (walls[repeats / 2 - 1] + walls[repeats / 2]);
 
     /* the run whose wall time is closest to the median gives the details */
-    const run_outcome *med = &outcomes[0];
+    const outcome_t *med = &outcomes[0];
     for (int i = 1; i < repeats; i++)
         if (fabs(outcomes[i].wall_s - row->wall_s) < fabs(med->wall_s - row->wall_s))
             med = &outcomes[i];
     double svd_sum = 0.0, cpu_sum = 0.0;
     for (int r = 0; r < cfg->ranks; r++) {
-        const run_rank_stats *s = &med->ranks[r];
+        const outcome_stats *s = &med->ranks[r];
         row->svd_s = fmax(row->svd_s, s->svd_s);
         row->transfer_s = fmax(row->transfer_s, s->transfer_s);
         row->gen_s = fmax(row->gen_s, s->gen_s);

@@ -452,16 +452,16 @@ static void test_summarise(void **state)
     plan_config cfg = {.ranks = 2, .threads = 2, .mode = JOB_MODE_BLAS,
                        .distribute = JOB_DIST_REGENERATE};
     svd_result res[3] = {ok_res(17, 17.5), ok_res(-5, -5.5), ok_res(9, 9.25)};
-    run_rank_stats fast[2] = {{.svd_s = 0.2, .cpu_s = 0.5, .rss_mb = 10, .gather_s = 0.01},
+    outcome_stats fast[2] = {{.svd_s = 0.2, .cpu_s = 0.5, .rss_mb = 10, .gather_s = 0.01},
                               {.svd_s = 0.3, .cpu_s = 0.5, .rss_mb = 20}};
     /* the median run (wall 2.0): svd 0.5 and 1.5, cpu 1 and 2, rss 30 and 40 */
-    run_rank_stats med[2] = {{.svd_s = 0.5, .transfer_s = 0.1, .gen_s = 0.2, .gather_s = 0.05,
+    outcome_stats med[2] = {{.svd_s = 0.5, .transfer_s = 0.1, .gen_s = 0.2, .gather_s = 0.05,
                               .cpu_s = 1.0, .rss_mb = 30},
                              {.svd_s = 1.5, .transfer_s = 0.3, .gen_s = 0.1, .gather_s = 0.5,
                               .cpu_s = 2.0, .rss_mb = 40}};
-    run_rank_stats slow[2] = {{.svd_s = 2.5, .cpu_s = 4.0, .rss_mb = 50},
+    outcome_stats slow[2] = {{.svd_s = 2.5, .cpu_s = 4.0, .rss_mb = 50},
                               {.svd_s = 2.9, .cpu_s = 4.0, .rss_mb = 60}};
-    run_outcome out[3] = {{.wall_s = 3.0, .results = res, .ranks = slow},
+    outcome_t out[3] = {{.wall_s = 3.0, .results = res, .ranks = slow},
                           {.wall_s = 1.0, .results = res, .ranks = fast},
                           {.wall_s = 2.0, .results = res, .ranks = med}};
     report_row row;

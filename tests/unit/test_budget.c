@@ -1,4 +1,4 @@
-/* test_run: the memory estimate (run_peak_bytes) against buffer sizes worked out by hand. */
+/* test_budget: the memory estimate (budget_peak_bytes) against buffer sizes worked out by hand. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "run.h"
+#include "budget.h"
 #include "stack.h"
 
 static void set_ok(job_t *job, const char *key, const char *value)
@@ -38,9 +38,9 @@ static void test_scatter_round_capped_at_largest_chunk(void **state)
     set_ok(&job, "count", "40");
     plan_config many = lapack_config(1000, 64, JOB_MODE_BATCH, JOB_DIST_SCATTER);
     plan_config regen = lapack_config(1000, 64, JOB_MODE_BATCH, JOB_DIST_REGENERATE);
-    size_t root = run_peak_bytes(&job, &many, 1, NULL);
-    size_t other = run_peak_bytes(&job, &many, 0, NULL);
-    size_t base = run_peak_bytes(&job, &regen, 1, NULL);
+    size_t root = budget_peak_bytes(&job, &many, 1, NULL);
+    size_t other = budget_peak_bytes(&job, &many, 0, NULL);
+    size_t base = budget_peak_bytes(&job, &regen, 1, NULL);
     assert_true(base > 0);
     /* the scatter part alone: 2 messages per receiver of one 8x8 matrix */
     assert_int_equal(root - base, 2 * 999 * 8 * 8 * sizeof(double));
@@ -50,7 +50,7 @@ static void test_scatter_round_capped_at_largest_chunk(void **state)
     set_ok(&job, "count", "1000000");
     plan_config two = lapack_config(2, 64, JOB_MODE_BATCH, JOB_DIST_SCATTER);
     plan_config two_regen = lapack_config(2, 64, JOB_MODE_BATCH, JOB_DIST_REGENERATE);
-    assert_int_equal(run_peak_bytes(&job, &two, 1, NULL) - run_peak_bytes(&job, &two_regen, 1, NULL),
+    assert_int_equal(budget_peak_bytes(&job, &two, 1, NULL) - budget_peak_bytes(&job, &two_regen, 1, NULL),
                      2 * 1 * 64 * 256 * 8 * 8 * sizeof(double));
 }
 
@@ -74,7 +74,7 @@ static void test_u_transpose_buffer_sized_by_shape_and_counted(void **state)
     assert_int_equal(stack_scratch_bytes(&job, values), 0);
     assert_int_equal(stack_scratch_bytes(&job, NULL), 0);
     plan_config c = lapack_config(1, 1, JOB_MODE_BLAS, JOB_DIST_REGENERATE);
-    assert_int_equal(run_peak_bytes(&job, &c, 1, u_only) - run_peak_bytes(&job, &c, 1, NULL),
+    assert_int_equal(budget_peak_bytes(&job, &c, 1, u_only) - budget_peak_bytes(&job, &c, 1, NULL),
                      (size_t)200000 * 8 * sizeof(double));
 
     /* full vectors: U is rows x rows, and that is what is counted */

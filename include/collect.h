@@ -1,0 +1,35 @@
+/* collect: the work list, each rank's bounds in it (MPI_Scatter), and the end of a configuration: agreement, MPI_Gather of results and figures. */
+#ifndef SVDRUN_COLLECT_H
+#define SVDRUN_COLLECT_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "job.h"
+#include "outcome.h"
+#include "svd.h"
+#include "work.h"
+
+/* The work list: the matrices done (NULL: none) does not flag, in order;
+ * *todo is NULL when all are to do. Every rank derives the same list from
+ * the same map. Returns 0 or ENOMEM. */
+int collect_work_list(const job_t *job, const uint8_t *done, int64_t **todo, int64_t *n_work);
+
+/* Collective over comm: rank 0 deals every rank the bounds [mine[0],
+ * mine[1]) of its part of the work list, as the seed's parent dealt chunks:
+ * part r / per_part of n_parts. Returns OUTCOME_OK or OUTCOME_EMPI. */
+int collect_bounds(MPI_Comm comm, int64_t n_work, int n_parts, int per_part, int64_t mine[2]);
+
+/* Collective over comm, the end of every configuration: the stop channel
+ * closed, the ranks agree on a status, then (when all went well) a barrier,
+ * so waiting for the slowest rank stays out of gather_s, MPI_Gather of each
+ * rank's padded results, and each rank's stats. Part q of n_parts holds
+ * chunk q of the work list and is rank q * stride (every rank for lapack,
+ * each group's leader for scalapack). Fills out on rank 0, with prior's
+ * results of the matrices done flags (a resume). Returns the agreed status. */
+int collect_outcome(const job_t *job, const uint8_t *done, const svd_result *prior,
+                    const work_state *st, MPI_Comm comm, int status, svd_result *all,
+                    int64_t max_chunk, int n_parts, int stride, double cpu0, double t_start,
+                    outcome_t *out);
+
+#endif

@@ -1,0 +1,103 @@
+/* budget: what a rank allocates for a configuration (buffers, workspaces, scatter rounds), and the memory check before any allocation. */
+#include "budget.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "partition.h"
+#include "pdsvd.h"
+#include "stack.h"
+
+/* Matrices computed at once by one rank: one per thread in batch mode. */
+int budget_concurrency(const plan_config *cfg)
+{
+    return cfg->mode == JOB_MODE_BATCH ? cfg->threads : 1;
+}
+
+/* Matrices a rank receives per scatter round: the concurrency times the
+ * number of matrices that fit one message, but never more than the largest
+ * chunk (max_chunk), so many ranks with a few small matrices each do not
+ * allocate rounds they cannot fill. */
+int budget_scatter_round(const job_t *job, const plan_config *cfg, int64_t max_chunk)
+{
+    size_t mat = job_matrix_bytes(job), g = mat ? BUDGET_SCATTER_MSG_BYTES / mat : 1;
+    if (g < 1)
+        g = 1;
+    if (g > BUDGET_SCATTER_GROUP_MAX)
+        g = BUDGET_SCATTER_GROUP_MAX;
+    int64_t round = (int64_t)budget_concurrency(cfg) * (int64_t)g;
+    if (round > max_chunk)
+        round = max_chunk;
+    return round > 0 ? (int)round : 1;
+}
+
+/* A matrix's slot in a buffer block: padded to a cache line, so every matrix
+ * of a message starts aligned. */
+size_t budget_slot_bytes(const job_t *job)
+{
+    return (job_matrix_bytes(job) + 63) / 64 * 64;
+}
+
+size_t budget_peak_bytes(const job_t *job, const plan_config *cfg, int root,
+                         const char *const outputs[3])
+{
+    if (cfg->engine == JOB_ENGINE_SCALAPACK)
+        return pdsvd_peak_bytes(job->rows, job->cols, cfg->grid_p, cfg->grid_q, cfg->block,
+                                job->vectors);
+    int64_t lm, ln;
+    stack_lapack_shape(job, &lm, &ln);
+    size_t ws = svd_ws_bytes(lm, ln, job->vectors, job->driver, cfg->kernel);
+    if (ws == 0)
+        return 0;
+    size_t c = (size_t)budget_concurrency(cfg), mat = job_matrix_bytes(job);
+    size_t bytes = c * ws;       /* each workspace counts its input matrix */
+    bytes += stack_scratch_bytes(job, outputs);
+    if (job->input[0] && job->input_fortran && job->input_ndim == 3) {
+        /* a Fortran-order stack: the rank's whole slice is read at once */
+        size_t per = (size_t)((job->count + cfg->ranks - 1) / cfg->ranks);
+        bytes += per * mat * (job->input_esize == 4 ? 12 : 8);
+    }
+    if (cfg->distribute == JOB_DIST_SCATTER) {
+        size_t round = (size_t)budget_scatter_round(job, cfg, partition_max_chunk(job->count, cfg->ranks));
+        bytes += root ? 2 * (size_t)(cfg->ranks - 1) * round * mat : 2 * round * mat;
+    }
+    return bytes;
+}
+
+int budget_check_memory(const job_t *job, const plan_t *plan, const char *const outputs[3],
+                        const sysinfo_rank *ranks, int nranks, char *err, size_t errlen)
+{
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    for (int i = 0; i < plan->n; i++) {
+        const plan_config *c = &plan->configs[i];
+        if (c->skipped)
+            continue;
+        size_t root = budget_peak_bytes(job, c, 1, outputs), other = budget_peak_bytes(job, c, 0, outputs);
+        if (root == 0) {
+            snprintf(err, errlen,
+                     "LAPACK's workspace query failed for %lld x %lld with vectors %s "
+                     "(beyond 32-bit LAPACK's 2^31-element workspace?)",
+                     (long long)job->rows, (long long)job->cols, job_vectors_name(job->vectors));
+            return -1;
+        }
+        int active = c->ranks < nranks ? c->ranks : nranks;
+        for (int r = 0; r < active; r++) {
+            double need = 0;
+            for (int q = 0; q < active; q++)
+                if (strcmp(ranks[q].host, ranks[r].host) == 0)
+                    need += (double)(q == 0 ? root : other);
+            double have = (double)ranks[r].mem_available;
+            if (have > 0 && need > have) {
+                snprintf(err, errlen,
+                         "configuration %dx%d %s %s needs about %.2f GiB on host %s (per rank "
+                         "%.3f GiB of matrices and LAPACK workspace, rank 0 %.3f GiB), but only "
+                         "%.2f GiB is available; refusing before allocating",
+                         c->ranks, c->threads, job_thread_mode_name(c->mode),
+                         job_distribute_name(c->distribute), need / gib, ranks[r].host,
+                         (double)other / gib, (double)root / gib, have / gib);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}

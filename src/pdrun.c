@@ -1,0 +1,132 @@
+/* pdrun: engine = scalapack: the ranks in groups, each group's BLACS grid computing one matrix at a time with pdgesvd. */
+#include "pdrun.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "fault.h"
+#include "lazy.h"
+#include "log.h"
+#include "matgen.h"
+#include "partition.h"
+#include "pdsvd.h"
+#include "sysinfo.h"
+#include "work.h"
+
+/* Generates a tile of matrix k: what every grid process does for its blocks. */
+typedef struct {
+    const job_t *job;
+    int64_t k;
+    int64_t poison;
+} tile_ctx;
+
+static void fill_tile(void *ctx, int64_t i0, int64_t j0, int64_t rows, int64_t cols, double *dst,
+                      int64_t ld)
+{
+    const tile_ctx *t = ctx;
+    matgen_fill_tile(t->job->seed, t->k, t->job->rows, t->job->cols, i0, j0, rows, cols, dst, ld);
+    if (t->k == t->poison && i0 == 0 && j0 == 0)
+        dst[0] = NAN;
+}
+
+/* engine scalapack: the ranks split into groups of cfg->group, each with its
+ * own BLACS grid; matrices are dealt to groups, every process generates its
+ * own blocks, and each group's leader keeps (and logs) the results. A group
+ * agrees before each matrix whether to stop, since pdgesvd needs them all. */
+int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
+                 const svd_result *prior, checkpoint_writer *ckpt, MPI_Comm comm,
+                 outcome_progress_fn progress, void *progress_ctx, outcome_t *out)
+{
+    int rank, size, wrank;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
+    int g = cfg->group, n_groups = size / g, gi = rank / g;
+    int64_t *todo, n_work, mine[2];
+    int status = collect_work_list(job, done, &todo, &n_work) ? OUTCOME_ENOMEM : OUTCOME_OK;
+    int64_t max_chunk = partition_max_chunk(n_work, n_groups);
+    if (collect_bounds(comm, n_work, n_groups, g, mine) != OUTCOME_OK) {
+        free(todo);
+        return OUTCOME_EMPI;
+    }
+
+    outcome_stats stats;
+    memset(&stats, 0, sizeof stats);
+    sysinfo_reset_peak_rss();
+    work_set_blas_threads(cfg);
+    MPI_Comm group;
+    MPI_Comm_split(comm, gi, rank, &group);
+    double ts = sysinfo_now();
+    pdsvd_grid *grid = NULL;
+    work_mem mem;
+    memset(&mem, 0, sizeof mem);
+    mem.local = calloc((size_t)(max_chunk > 0 ? max_chunk : 1), sizeof *mem.local);
+    svd_result *all = rank == 0 ? calloc((size_t)size * (size_t)(max_chunk > 0 ? max_chunk : 1),
+                                         sizeof *all)
+                                : NULL;
+    int rc = pdsvd_grid_create(group, cfg->grid_p, cfg->grid_q, job->rows, job->cols, cfg->block,
+                               job->vectors, &grid);
+    if (status == OUTCOME_OK)
+        status = rc == EINVAL ? OUTCOME_ESETUP
+               : rc || !mem.local || (rank == 0 && !all) || fault_here("alloc", wrank) ? OUTCOME_ENOMEM
+                                                                                      : OUTCOME_OK;
+    stats.setup_s = sysinfo_now() - ts;
+    channel_t ch;
+    if (channel_open(&ch, comm) != OUTCOME_OK)
+        status = OUTCOME_EMPI;
+    int group_rank;
+    MPI_Comm_rank(group, &group_rank);
+    work_state st = {.job = job, .cfg = cfg, .mem = &mem, .todo = todo, .n_work = n_work,
+                    .lo = mine[0], .hi = mine[1], .stats = &stats, .rank = rank, .wrank = wrank,
+                    .ckpt = group_rank == 0 ? ckpt : NULL, .ch = &ch};
+    status = lazy_agree(status, comm, LAZY_MAX_SLEEP_NS, OUTCOME_EMPI);
+
+    if (status == OUTCOME_OK && lazy_barrier(comm) != MPI_SUCCESS)
+        status = OUTCOME_EMPI;
+    double cpu0 = sysinfo_cpu_seconds(), t_start = sysinfo_now();
+    tile_ctx tile = {.job = job, .poison = work_poisoned_matrix()};
+    for (int64_t p = mine[0]; status == OUTCOME_OK && p < mine[1]; p++) {
+        int want = work_should_stop(&st) != WORK_GO, any = 0;
+        work_announce(&st);
+        MPI_Request req;
+        if (MPI_Iallreduce(&want, &any, 1, MPI_INT, MPI_MAX, group, &req) != MPI_SUCCESS ||
+            lazy_wait(&req) != MPI_SUCCESS || fault_here("agree", wrank)) {
+            /* this rank cannot know whether its group goes on into pdgesvd's
+             * collectives, so no agreed status can reach the others */
+            log_abort("the ScaLAPACK group's agreement before a matrix failed (MPI error); "
+                      "aborting every rank");
+        }
+        if (any) {
+            if (!st.stopping)
+                st.stopping = WORK_STOP_PEER;
+            break;
+        }
+        svd_result res;
+        double fill_s, t0 = sysinfo_now();
+        tile.k = work_index(&st, p);
+        pdsvd_compute(grid, fill_tile, &tile, &res, NULL, &fill_s);
+        double spent = sysinfo_now() - t0;
+        stats.gen_s += fill_s;
+        stats.svd_s += spent - fill_s;
+        work_finish_matrix(&st, p, tile.k, &res, 1);
+        mem.local[p - mine[0]] = res;
+        if (rank == 0 && progress)
+            progress(progress_ctx, p - mine[0] + 1, mine[1] - mine[0]);
+    }
+    if (status == OUTCOME_OK && work_should_stop(&st))
+        work_announce(&st);
+    stats.matrices = (double)(mine[1] - mine[0]) / g;
+    /* each group's leader, rank gi * g, holds that group's chunk */
+    status = collect_outcome(job, done, prior, &st, comm, work_status(&st, status), all, max_chunk,
+                            n_groups, g, cpu0, t_start, out);
+    pdsvd_grid_free(grid);
+    pdsvd_release();        /* Cblacs_exit(1): BLACS goes, MPI stays for the next configuration */
+    MPI_Comm_free(&group);
+    free(mem.local);
+    free(all);
+    free(todo);
+    return status;
+}
