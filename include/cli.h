@@ -51,7 +51,12 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak);
  * (printed when speak). */
 int cli_apply_job(const cli_options *opt, job_t *job, int speak);
 
-/* cli_apply_job, then validated (reading the input's .npy header), and the
+/* With input, reads its .npy header into job (job_set_input_header); without,
+ * does nothing. Returns 0, or -1 with "input: ..." in err. */
+int cli_read_input(job_t *job, char *err, size_t errlen);
+
+/* cli_apply_job, then the input's header read (cli_read_input), the job
+ * validated, its results checked against this node's memory, and the
  * output paths checked: rank 0's whole load. Returns 0 or CLI_EXIT_USAGE
  * (printed when speak). */
 int cli_load_job(const cli_options *opt, job_t *job, int speak);

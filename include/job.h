@@ -52,8 +52,8 @@ typedef struct {
     int grid_p, grid_q;             /* scalapack: process grid; 0 x 0: auto, the squarest */
     int block;                      /* scalapack: block-cyclic block size */
     unsigned given;                 /* JOB_GIVEN_* bits: keys set by file or flag */
-    /* input: the user's .npy stack instead of generated matrices; job_validate
-     * reads its header and sets rows, cols and count from it */
+    /* input: the user's .npy stack instead of generated matrices; its header,
+     * read by the front end (job_set_input_header), sets rows, cols and count */
     char input[JOB_PATH_MAX];
     int input_esize;                /* 8 (<f8) or 4 (<f4) */
     int input_fortran;              /* 1: Fortran order */
@@ -123,11 +123,35 @@ int job_parse_file(job_t *job, const char *path, char *err, size_t errlen);
  * Same contract, same messages. */
 int job_parse_string(job_t *job, const char *text, const char *name, char *err, size_t errlen);
 
-/* Checks the whole job once every source is applied: required keys; kernel
- * twostage only with vectors none; with engine lapack, every array LAPACK indexes (A, and U, VT as vectors asks)
- * within JOB_LAPACK_ELEMS_MAX elements; count x rows x cols x 8 bytes within
- * int64; the results rank 0 keeps within half the physical memory
- * (job_check_results_memory); a name. Returns 0 or -1 with a message. */
+/* What the input's .npy header says. The front end reads it (npy_read_header)
+ * and hands it over: job reads no file but the job file. */
+typedef struct {
+    int ndim;                       /* 2 (one matrix) or 3 */
+    int64_t shape[3];               /* the first ndim are used */
+    int esize;                      /* 8 (<f8) or 4 (<f4) */
+    int fortran;                    /* 1: Fortran order */
+    int64_t offset;                 /* bytes before the data */
+    int64_t mtime;                  /* the file's modification time (s) */
+} job_input_header;
+
+/* With input, the shape and count come from its header and nowhere else:
+ * returns -1 with a message when size, rows, cols or count was given too,
+ * else 0. Front ends check this before they read the header, so that this
+ * message comes first. */
+int job_check_input_keys(const job_t *job, char *err, size_t errlen);
+
+/* Sets rows, cols, count and the input_* fields from input's header.
+ * Returns 0, or -1 with a message (job_check_input_keys' refusal, or a
+ * dimension beyond JOB_DIM_MAX); the job is unchanged on error. */
+int job_set_input_header(job_t *job, const job_input_header *h, char *err, size_t errlen);
+
+/* Checks the whole job once every source is applied (with input, once its
+ * header is set): required keys; kernel twostage only with vectors none;
+ * with engine lapack, every array LAPACK indexes (A, and U, VT as vectors
+ * asks) within JOB_LAPACK_ELEMS_MAX elements; count x rows x cols x 8 bytes
+ * within int64; a name. It asks the host nothing: the front end adds
+ * job_check_results_memory with the node's memory. Returns 0 or -1 with a
+ * message. */
 int job_validate(job_t *job, char *err, size_t errlen);
 
 /* Bytes rank 0 keeps for results: JOB_RESULT_BYTES per matrix for each

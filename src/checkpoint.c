@@ -67,7 +67,7 @@ static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
     h->kernel = (int32_t)kernel;
     if (job->input[0]) {
         /* another file of the same shape must not resume this checkpoint; the
-         * size and mtime are those rank 0 read with the header (job_validate
+         * size and mtime are those rank 0 read with the header (cli_read_input
          * checked that the size is the header plus the data), so no rank stats
          * the input again */
         h->input_kind = 2 * job->input_esize + job->input_fortran;

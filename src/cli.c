@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "npy.h"
 #include "report.h"
 
 /* Each option's place in cli_flags: cli_parse's switch names them by it. */
@@ -207,13 +209,39 @@ int cli_apply_job(const cli_options *opt, job_t *job, int speak)
     return 0;
 }
 
+int cli_read_input(job_t *job, char *err, size_t errlen)
+{
+    if (!(job->given & JOB_GIVEN_INPUT))
+        return 0;
+    if (job_check_input_keys(job, err, errlen) != 0)
+        return -1;
+    npy_header h;
+    char msg[JOB_MSG_MAX];
+    if (npy_read_header(job->input, &h, msg, sizeof msg) != 0) {
+        snprintf(err, errlen, "input: %s", msg);
+        return -1;
+    }
+    const job_input_header in = {h.ndim, {h.shape[0], h.shape[1], h.shape[2]}, h.esize,
+                                 h.fortran_order, h.data_offset, h.mtime};
+    return job_set_input_header(job, &in, err, errlen);
+}
+
+/* Bytes of this node's memory, or 0 when the system does not say. */
+static uint64_t phys_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+}
+
 int cli_load_job(const cli_options *opt, job_t *job, int speak)
 {
     char err[JOB_MSG_MAX];
     int code = cli_apply_job(opt, job, speak);
     if (code != 0)
         return code;
-    if (job_validate(job, err, sizeof err) != 0) {
+    uint64_t phys = phys_bytes();
+    if (cli_read_input(job, err, sizeof err) != 0 || job_validate(job, err, sizeof err) != 0 ||
+        (phys && job_check_results_memory(job, phys, err, sizeof err) != 0)) {
         if (speak)
             fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
         return CLI_EXIT_USAGE;

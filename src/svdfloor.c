@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "job.h"
 #include "matgen.h"
@@ -41,7 +42,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (job_validate(&job, err, sizeof err) != 0) {
+    /* job asks the host nothing: this node's memory comes from here */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (job_validate(&job, err, sizeof err) != 0 ||
+        (pages > 0 && page > 0 &&
+         job_check_results_memory(&job, (uint64_t)pages * (uint64_t)page, err, sizeof err) != 0)) {
         fprintf(stderr, "svdfloor: %s\n", err);
         return 2;
     }

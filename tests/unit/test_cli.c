@@ -413,6 +413,52 @@ static void test_apply_job_reads_only_the_job_file(void **state)
     assert_non_null(strstr(msg, missing));
 }
 
+/* cli_load_job reads the input's header (job reads none): the shape and
+ * facts come from it, the keys it makes redundant are refused before it is
+ * opened, a bad file is named; and the results are judged against this
+ * node's memory (job_validate asks the host nothing). */
+static void test_load_reads_input_header_and_memory(void **state)
+{
+    fixture *f = *state;
+    char npy[400], input[420], missing[420], line[500];
+    job_t job;
+    snprintf(npy, sizeof npy, "%s/stack.npy", f->dir);
+    const int64_t shape[3] = {3, 5, 4};
+    assert_int_equal(npyfile_write(npy, "<f4", 1, 3, shape, 0, NULL, 60 * 4), 0);
+    snprintf(input, sizeof input, "--input=%s", npy);
+    const char *const ok[] = {input, NULL};
+    load_ok(&job, ok);
+    assert_int_equal(job.count, 3);
+    assert_int_equal(job.rows, 5);
+    assert_int_equal(job.cols, 4);
+    assert_int_equal(job.input_esize, 4);
+    assert_int_equal(job.input_fortran, 1);
+    assert_int_equal(job.input_ndim, 3);
+    assert_true(job.input_offset > 0 && job.input_offset % 64 == 0);
+    struct stat st;
+    assert_int_equal(stat(npy, &st), 0);
+    assert_int_equal(job.input_mtime, st.st_mtime);
+
+    /* the keys first: this message even for a file that is not there */
+    snprintf(missing, sizeof missing, "--input=%s/none.npy", f->dir);
+    const char *const keys[] = {missing, "--count=3", NULL};
+    load_bad(keys, "svdrun: input: the .npy file gives the shape and count; drop size, rows, "
+                   "cols and count", NULL);
+    const char *const gone[] = {missing, NULL};
+    load_bad(gone, "svdrun: input: ", "none.npy");
+    /* a file cut short is refused with both byte counts */
+    assert_int_equal(truncate(npy, st.st_size - 1), 0);
+    const char *const cut[] = {input, NULL};
+    load_bad(cut, "truncated: the shape needs 240 data bytes", NULL);
+
+    /* 2^31-1 results x (16 x 16 configurations + 2) x 24 bytes: 13 TB on rank 0 */
+    const char *const huge[] = {"--size=1", "--count=2147483647",
+        "--ranks=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16",
+        "--threads=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", f->job, NULL};
+    snprintf(line, sizeof line, "%s: count: 2147483647 matrices need", f->job);
+    load_bad(huge, line, "beyond half of this node's");
+}
+
 /* Each output flag's path is checked before any work, naming the flag. */
 static void test_output_paths_checked(void **state)
 {
@@ -560,6 +606,7 @@ int main(void)
         FIXTURE_TEST(test_flags_override_the_job_file),
         FIXTURE_TEST(test_job_errors_exit_usage),
         FIXTURE_TEST(test_apply_job_reads_only_the_job_file),
+        FIXTURE_TEST(test_load_reads_input_header_and_memory),
         FIXTURE_TEST(test_output_paths_checked),
         FIXTURE_TEST(test_output_clashes),
         cmocka_unit_test(test_usage_lists_every_flag),

@@ -906,10 +906,68 @@ static void test_parse_too_big(void **state)
     assert_non_null(strstr(err, "/dev/zero: larger than"));
 }
 
+/* Asserts what job took from an input header. */
+static void expect_input(const job_t *job, int64_t count, int64_t rows, int64_t cols, int esize,
+                         int fortran, int ndim)
+{
+    if (job->count != count || job->rows != rows || job->cols != cols ||
+        job->input_esize != esize || job->input_fortran != fortran || job->input_ndim != ndim)
+        fail_msg("input job: count %lld, %lld x %lld, esize %d, fortran %d, ndim %d",
+                 (long long)job->count, (long long)job->rows, (long long)job->cols,
+                 job->input_esize, job->input_fortran, job->input_ndim);
+}
+
+/* The input's header, as the front end read it, gives the shape and count;
+ * job itself reads no file: a job whose header was not handed over is refused. */
 static void test_input_shape(void **state)
 {
     (void)state;
-    /* a (3, 5, 4) float64 stack: the job takes its shape and count from the header */
+    job_t job, before;
+    char err[JOB_MSG_MAX];
+    const job_input_header stack = {3, {3, 5, 4}, 8, 0, 128, 1700000000};
+    fresh_job(&job);
+    set_ok(&job, "input", "stack.npy");
+    assert_int_equal(job_set_input_header(&job, &stack, err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    expect_input(&job, 3, 5, 4, 8, 0, 3);
+    assert_int_equal(job.input_offset, 128);
+    assert_int_equal(job.input_mtime, 1700000000);
+
+    /* one matrix, float32, Fortran order */
+    const job_input_header one = {2, {7, 2, 0}, 4, 1, 64, 5};
+    fresh_job(&job);
+    set_ok(&job, "input", "one.npy");
+    assert_int_equal(job_set_input_header(&job, &one, err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    expect_input(&job, 1, 7, 2, 4, 1, 2);
+
+    /* the shape comes from the file only, and that is said before any file is read */
+    fresh_job(&job);
+    set_ok(&job, "input", "stack.npy");
+    assert_int_equal(job_check_input_keys(&job, err, sizeof err), 0);
+    set_ok(&job, "count", "3");
+    before = job;
+    assert_int_equal(job_check_input_keys(&job, err, sizeof err), -1);
+    assert_string_equal(err, "input: the .npy file gives the shape and count; drop size, rows, "
+                             "cols and count");
+    err[0] = '\0';
+    assert_int_equal(job_set_input_header(&job, &stack, err, sizeof err), -1);
+    assert_non_null(strstr(err, "drop size, rows, cols and count"));
+    assert_memory_equal(&before, &job, sizeof job);
+    assert_int_equal(job_validate(&job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "drop size, rows, cols and count"));
+
+    /* a dimension beyond LAPACK's int, with the job unchanged */
+    const job_input_header huge = {3, {INT64_C(1) << 31, 2, 2}, 8, 0, 128, 0};
+    fresh_job(&job);
+    set_ok(&job, "input", "huge.npy");
+    before = job;
+    assert_int_equal(job_set_input_header(&job, &huge, err, sizeof err), -1);
+    assert_string_equal(err, "input: huge.npy: shape beyond 2^31-1 in one dimension (LAPACK "
+                             "takes 32-bit sizes)");
+    assert_memory_equal(&before, &job, sizeof job);
+
+    /* a header not handed over: refused, and the file (a valid stack) is not read */
     char path[] = "/tmp/test_job_input_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -918,29 +976,30 @@ static void test_input_shape(void **state)
     double zeros[60] = {0};
     assert_int_equal(npy_write_all(fd, zeros, sizeof zeros), 0);
     close(fd);
+    fresh_job(&job);
+    set_ok(&job, "input", path);
+    assert_int_equal(job_validate(&job, err, sizeof err), -1);
+    assert_non_null(strstr(err, "its header was not read"));
+    assert_int_equal(job.count, 0);
+    unlink(path);
+}
+
+/* job_validate asks the host nothing: results beyond any node's memory pass
+ * it, and job_check_results_memory judges them against the memory given. */
+static void test_validate_asks_no_host(void **state)
+{
+    (void)state;
     job_t job;
     char err[JOB_MSG_MAX];
-    fresh_job(&job);
-    assert_int_equal(job_set(&job, "input", path, err, sizeof err), 0);
-    assert_int_equal(job_validate(&job, err, sizeof err), 0);
-    assert_int_equal(job.count, 3);
-    assert_int_equal(job.rows, 5);
-    assert_int_equal(job.cols, 4);
-    assert_int_equal(job.input_esize, 8);
-    assert_int_equal(job.input_fortran, 0);
-    /* the shape comes from the file only */
-    fresh_job(&job);
-    assert_int_equal(job_set(&job, "input", path, err, sizeof err), 0);
-    assert_int_equal(job_set(&job, "count", "3", err, sizeof err), 0);
-    assert_int_equal(job_validate(&job, err, sizeof err), -1);
-    assert_non_null(strstr(err, "drop size, rows, cols and count"));
-    /* a file cut short is refused with both byte counts */
-    assert_int_equal(truncate(path, 64 + 8 * 59), 0);
-    fresh_job(&job);
-    assert_int_equal(job_set(&job, "input", path, err, sizeof err), 0);
-    assert_int_equal(job_validate(&job, err, sizeof err), -1);
-    assert_non_null(strstr(err, "truncated: the shape needs 480 data bytes"));
-    unlink(path);
+    /* 2^31-1 results x (16 x 16 configurations + 2) x 24 bytes: 13 TB */
+    static const char *const huge[] = {"size", "1", "count", "2147483647", "ranks",
+        "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", "threads",
+        "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", NULL};
+    if (validate_with(&job, huge, err, sizeof err) != 0)
+        fail_msg("job_validate judged memory: %s", err);
+    assert_int_equal(job_check_results_memory(&job, UINT64_C(1) << 40, err, sizeof err), -1);
+    assert_non_null(strstr(err, "count: 2147483647 matrices"));
+    assert_non_null(strstr(err, "half of this node's 1024.0 GiB"));
 }
 
 int main(void)
@@ -968,6 +1027,7 @@ int main(void)
         cmocka_unit_test(test_parse_string),
         cmocka_unit_test(test_parse_too_big),
         cmocka_unit_test(test_input_shape),
+        cmocka_unit_test(test_validate_asks_no_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "npyfile.h"
 #include "stack.h"
 #include "tmpdir.h"
@@ -66,8 +67,8 @@ static job_t stack_file(const fixture *f, const char *descr, int fortran, int nd
     char err[JOB_MSG_MAX];
     job_init(&job);
     assert_int_equal(job_set(&job, "input", f->path, err, sizeof err), 0);
-    if (job_validate(&job, err, sizeof err) != 0)
-        fail_msg("job_validate: %s", err);
+    if (cli_read_input(&job, err, sizeof err) != 0 || job_validate(&job, err, sizeof err) != 0)
+        fail_msg("cli_read_input, job_validate: %s", err);
     return job;
 }
 
