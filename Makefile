@@ -40,7 +40,7 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 B         ?= build
 MODULES   := cli job plan matgen partition svd run sysinfo report npy compare pdsvd \
              checkpoint stop fault stack twostage lazy budget channel work scatter collect \
-             pdrun outcome log files
+             pdrun outcome log files hash stats record
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -68,9 +68,9 @@ $(B)/svdrun: $(B)/obj/main.o $(OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-# svdreport links no MPI: only the compare module and jansson.
+# svdreport links no MPI: only compare, record, stats and jansson.
 SVDREPORT_LIBS := $(JANSSON_LIBS) -lm
-$(B)/svdreport: $(B)/obj/svdreport.o $(B)/obj/compare.o
+$(B)/svdreport: $(B)/obj/svdreport.o $(B)/obj/compare.o $(B)/obj/record.o $(B)/obj/stats.o
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
@@ -134,7 +134,8 @@ $(B)/test/svdrun: $(B)/test/obj/main.o $(TEST_OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(B)/test/svdreport: $(B)/test/obj/svdreport.o $(B)/test/obj/compare.o $(B)/test/obj/fault.o
+$(B)/test/svdreport: $(B)/test/obj/svdreport.o $(B)/test/obj/compare.o $(B)/test/obj/fault.o \
+                     $(B)/obj/record.o $(B)/obj/stats.o
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
@@ -149,7 +150,7 @@ FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address
                 -fno-sanitize-recover=undefined
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(B)/%,$(wildcard tests/fuzz/fuzz_*.c))
 # the modules the parsers need; report.o brings MPI and jansson, hence LDLIBS
-FUZZ_MODULES := cli job report npy matgen sysinfo
+FUZZ_MODULES := cli job report npy matgen sysinfo record files hash stats
 FUZZ_OBJS    := $(FUZZ_MODULES:%=$(B)/obj/%.o)
 
 .PHONY: fuzz fuzz-build fuzzers sanitize valgrind tsan
@@ -186,7 +187,7 @@ valgrind: deps
 # resolver would run instrumented before TSan has started, and crash.
 TSAN_CFLAGS  := -O2 -g -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS   := test_checkpoint test_stop
-TSAN_MODULES := checkpoint job npy sysinfo stop
+TSAN_MODULES := checkpoint job npy sysinfo stop files hash
 tsan: deps
 	CFLAGS='$(TSAN_CFLAGS)' $(MAKE) B=build/tsan MODULES='$(TSAN_MODULES)' \
 	    $(TSAN_TESTS:%=build/tsan/tests/%)

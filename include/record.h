@@ -1,0 +1,90 @@
+/* record: the JSON record's schema, its field names and the configuration label, shared by svdrun (writer) and svdreport (reader). */
+#ifndef SVDRUN_RECORD_H
+#define SVDRUN_RECORD_H
+
+#include <stddef.h>
+
+/* The record's schema version: written in RECORD_F_SCHEMA, and the only one
+ * the reader accepts. */
+#define RECORD_SCHEMA 1
+
+/* The field names (docs/json-records.md), one constant each so that the
+ * writer and the reader cannot drift apart. */
+#define RECORD_F_SCHEMA              "schema"
+#define RECORD_F_VERSION             "svdrun_version"
+#define RECORD_F_NAME                "name"
+#define RECORD_F_ROWS                "rows"
+#define RECORD_F_COLS                "cols"
+#define RECORD_F_COUNT               "count"
+#define RECORD_F_SEED                "seed"
+#define RECORD_F_VECTORS             "vectors"
+#define RECORD_F_DRIVER              "driver"
+#define RECORD_F_DISTRIBUTE          "distribute"
+#define RECORD_F_ENGINE              "engine"
+#define RECORD_F_RANKS               "ranks"
+#define RECORD_F_THREADS             "threads"
+#define RECORD_F_THREAD_MODE         "thread_mode"
+#define RECORD_F_REPEAT              "repeat"
+#define RECORD_F_WALL_S              "wall_s"
+#define RECORD_F_WALL_S_MIN          "wall_s_min"
+#define RECORD_F_WALL_S_MAX          "wall_s_max"
+#define RECORD_F_SVD_S               "svd_s"
+#define RECORD_F_TRANSFER_S          "transfer_s"
+#define RECORD_F_GEN_S               "gen_s"
+#define RECORD_F_GATHER_S            "gather_s"
+#define RECORD_F_IMBALANCE           "imbalance"
+#define RECORD_F_OVERHEAD            "overhead"
+#define RECORD_F_SPEEDUP             "speedup"
+#define RECORD_F_EFFICIENCY          "efficiency"
+#define RECORD_F_LOAD_PCT            "load_pct"
+#define RECORD_F_RSS_MB              "rss_mb"
+#define RECORD_F_CHECKSUM            "checksum"
+#define RECORD_F_CHECK               "check"
+#define RECORD_F_FAILED              "failed"
+#define RECORD_F_BOUNDARY            "boundary"
+#define RECORD_F_HOSTS               "hosts"
+#define RECORD_F_MPI_VERSION         "mpi_version"
+#define RECORD_F_OPENBLAS_CONFIG     "openblas_config"
+#define RECORD_F_OPENBLAS_PARALLEL   "openblas_parallel"
+#define RECORD_F_OMP_WAIT_POLICY     "omp_wait_policy"
+#define RECORD_F_SLURM_JOB_ID        "slurm_job_id"
+#define RECORD_F_TIMESTAMP           "timestamp"
+#define RECORD_F_SLURM_STEP_ID       "slurm_step_id"
+#define RECORD_F_SLURM_NODELIST      "slurm_nodelist"
+#define RECORD_F_SLURM_CPUS_PER_TASK "slurm_cpus_per_task"
+#define RECORD_F_RANK_CPUS           "rank_cpus"
+#define RECORD_F_SETUP_S             "setup_s"
+#define RECORD_F_GROUP               "group"
+#define RECORD_F_GRID                "grid"
+#define RECORD_F_BLOCK               "block"
+#define RECORD_F_KERNEL              "kernel"
+#define RECORD_F_TWOSTAGE_NB         "twostage_nb"
+#define RECORD_F_INPUT               "input"
+#define RECORD_F_INPUT_DTYPE         "input_dtype"
+#define RECORD_F_INPUT_ORDER         "input_order"
+
+/* RECORD_F_CHECK's values. */
+#define RECORD_PASSED "PASSED"
+#define RECORD_FAILED "FAILED"
+
+/* What a record without RECORD_F_ENGINE (older than the field) ran, and the
+ * RECORD_F_KERNEL that adds nothing to a configuration's name. */
+#define RECORD_LAPACK "lapack"
+
+/* The engine as a configuration's name shows it: "lapack",
+ * "lapack/twostage" (a kernel other than lapack), "scalapack 1x2/64" (grid
+ * and block), "scalapack 2*1x2/64" (two groups of a 1x2 grid). grid NULL
+ * adds no grid part, kernel NULL or "lapack" no kernel part. Returns 0, or
+ * -1 when buf is too short (it then holds the label cut short). */
+int record_engine_label(char *buf, size_t len, const char *engine, const char *kernel,
+                        long long groups, const char *grid, long long block);
+
+/* A configuration's name in prose: "2x1 blas regenerate", then its engine
+ * label (as record_engine_label without grid) unless that is plain lapack:
+ * "2x1 blas regenerate lapack/twostage". engine may be a label already, e.g.
+ * "scalapack 1x2/64". Returns 0, or -1 when buf is too short (it then holds
+ * the name cut short). */
+int record_label(char *buf, size_t len, int ranks, int threads, const char *mode,
+                 const char *distribute, const char *engine, const char *kernel);
+
+#endif
