@@ -11,6 +11,12 @@
 #include "plan.h"
 #include "svd.h"
 
+/* Refuses what ScaLAPACK cannot compute in any runnable scalapack
+ * configuration of plan: vectors = full of a non-square matrix (pdgesvd
+ * gives min(m,n) vectors). Not collective. Returns 0, or -1 with the reason
+ * in err. */
+int pdrun_check(const job_t *job, const plan_t *plan, char *err, size_t errlen);
+
 /* Collective over comm (cfg's ranks): the ranks split into groups of
  * cfg->group, each with its own BLACS grid; the matrices done (NULL: none)
  * does not flag are dealt to groups, every process generates its own

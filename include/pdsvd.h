@@ -15,9 +15,6 @@ typedef void (*pdsvd_fill_fn)(void *ctx, int64_t i0, int64_t j0, int64_t rows, i
 
 typedef struct pdsvd_grid pdsvd_grid;
 
-/* The squarest nprow x npcol = group with nprow <= npcol ("auto"). */
-void pdsvd_auto_grid(int group, int *nprow, int *npcol);
-
 /* Whether ScaLAPACK can give what vectors asks for an m x n matrix: pdgesvd
  * computes min(m,n) singular vectors, so full is refused unless m == n.
  * Returns 0, or -1 with the reason in err. */

@@ -35,13 +35,17 @@ typedef struct {
  * Returns 0, or ENOMEM (plan left empty). */
 int plan_build(const job_t *job, int world_size, plan_t *plan);
 
+/* The squarest nprow x npcol = group with nprow <= npcol (grid = auto). */
+void plan_auto_grid(int group, int *nprow, int *npcol);
+
 /* Refuses what no launch could run: in a scalapack configuration that is
- * not skipped anyway, a group that does not divide its ranks, a grid whose
- * P x Q is not the group, vectors pdgesvd cannot give; and a plan whose
+ * not skipped anyway, a group that does not divide its ranks or a grid whose
+ * P x Q is not the group (what ScaLAPACK itself can compute is
+ * pdrun_check's); and a plan whose
  * every configuration is skipped, since a run that computes nothing must
  * not look like a success to a batch script. Returns 0, or -1 with the
  * reason in err. */
-int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen);
+int plan_validate(const plan_t *plan, char *err, size_t errlen);
 
 /* Index of the first configuration that runs, or -1 when all are skipped. */
 int plan_first_runnable(const plan_t *plan);

@@ -14,6 +14,7 @@
 #include "job.h"
 #include "lazy.h"
 #include "log.h"
+#include "pdrun.h"
 #include "plan.h"
 #include "report.h"
 #include "run.h"
@@ -138,7 +139,7 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
                    const sysinfo_rank *ranks, int size, const char *mpi_version)
 {
     char err[1024];
-    if (plan_validate(plan, job, err, sizeof err) != 0) {
+    if (plan_validate(plan, err, sizeof err) != 0 || pdrun_check(job, plan, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
         return EXIT_USAGE;
     }

@@ -16,6 +16,17 @@
 #include "sysinfo.h"
 #include "work.h"
 
+int pdrun_check(const job_t *job, const plan_t *plan, char *err, size_t errlen)
+{
+    for (int i = 0; i < plan->n; i++) {
+        const plan_config *c = &plan->configs[i];
+        if (c->engine == JOB_ENGINE_SCALAPACK && !c->skipped &&
+            pdsvd_check_vectors(job->rows, job->cols, job->vectors, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Generates a tile of matrix k: what every grid process does for its blocks. */
 typedef struct {
     const job_t *job;

@@ -39,16 +39,6 @@ struct pdsvd_grid {
     int lwork;
 };
 
-void pdsvd_auto_grid(int group, int *nprow, int *npcol)
-{
-    int p = 1;
-    for (int d = 1; d * d <= group; d++)
-        if (group % d == 0)
-            p = d;
-    *nprow = p;
-    *npcol = group / p;
-}
-
 int pdsvd_check_vectors(int64_t m, int64_t n, job_vectors vectors, char *err, size_t errlen)
 {
     if (vectors == JOB_VECTORS_FULL && m != n) {

@@ -1,8 +1,6 @@
 /* plan: the sweep's configurations, expanded from the job's lists. */
 #include "plan.h"
 
-#include "pdsvd.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +52,7 @@ static void nothing_to_run(const plan_t *plan, char *err, size_t errlen)
              "launched (ranks = %s)", plan->world_size, plan->world_size == 1 ? "" : "s", asked);
 }
 
-int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen)
+int plan_validate(const plan_t *plan, char *err, size_t errlen)
 {
     if (plan_first_runnable(plan) < 0) {
         nothing_to_run(plan, err, errlen);
@@ -83,10 +81,18 @@ int plan_validate(const plan_t *plan, const job_t *job, char *err, size_t errlen
                      c->threads, c->threads == 1 ? "" : "s", c->group, c->grid_p * c->grid_q);
             return -1;
         }
-        if (pdsvd_check_vectors(job->rows, job->cols, job->vectors, err, errlen) != 0)
-            return -1;
     }
     return 0;
+}
+
+void plan_auto_grid(int group, int *nprow, int *npcol)
+{
+    int p = 1;
+    for (int d = 1; d * d <= group; d++)
+        if (group % d == 0)
+            p = d;
+    *nprow = p;
+    *npcol = group / p;
 }
 
 int plan_build(const job_t *job, int world_size, plan_t *plan)
@@ -130,7 +136,7 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
                                     c->grid_p = job->grid_p;
                                     c->grid_q = job->grid_q;
                                 } else {
-                                    pdsvd_auto_grid(c->group, &c->grid_p, &c->grid_q);
+                                    plan_auto_grid(c->group, &c->grid_p, &c->grid_q);
                                 }
                             }
                             skip_if_unrunnable(c, world_size);

@@ -18,7 +18,7 @@
  *     svd_ws_compute on matgen_fill's matrix;
  *   - a NaN, then an Inf, in one process's tile: every process returns
  *     SVD_INFO_NONFINITE; the grid then still computes a clean matrix;
- * plus pdsvd_check_vectors, pdsvd_auto_grid and pdsvd_peak_bytes.
+ * plus pdsvd_check_vectors, plan_auto_grid and pdsvd_peak_bytes.
  *
  * TAP on stdout from world rank 0 only; every check is reduced over all
  * ranks (MPI_Allreduce), so a failure on any rank fails the line, and the
@@ -35,6 +35,7 @@
 
 #include "matgen.h"
 #include "pdsvd.h"
+#include "plan.h"
 #include "spectrum.h"
 #include "svd.h"
 
@@ -490,13 +491,13 @@ static void local_checks(void)
     int ok = 1;
     for (size_t t = 0; t < sizeof ag / sizeof ag[0]; t++) {
         int p = -1, q = -1;
-        pdsvd_auto_grid(ag[t][0], &p, &q);
+        plan_auto_grid(ag[t][0], &p, &q);
         if (p != ag[t][1] || q != ag[t][2]) {
             note("auto grid of %d: %dx%d, want %dx%d", ag[t][0], p, q, ag[t][1], ag[t][2]);
             ok = 0;
         }
     }
-    check(ok, "pdsvd_auto_grid: squarest P x Q with P <= Q for 1,2,3,4,6,7,8,9,12");
+    check(ok, "plan_auto_grid: squarest P x Q with P <= Q for 1,2,3,4,6,7,8,9,12");
 
     size_t none = pdsvd_peak_bytes(500, 400, 2, 2, 64, JOB_VECTORS_NONE);
     size_t thin = pdsvd_peak_bytes(500, 400, 2, 2, 64, JOB_VECTORS_THIN);

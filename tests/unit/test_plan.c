@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdrun.h"
 #include "plan.h"
 
 static void set_ok(job_t *job, const char *key, const char *value)
@@ -271,19 +272,19 @@ static void test_scalapack_configs(void **state)
     }
     assert_int_equal(plan.configs[0].group, 1);     /* lapack: no grid */
     assert_int_equal(plan.configs[0].grid_p, 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), 0);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), 0);
     plan_free(&plan);
 
     /* group 2: ranks 1 cannot be split, and the message names the group */
     set_ok(&job, "thread_mode", "blas");
     set_ok(&job, "group", "2");
     assert_int_equal(plan_build(&job, 4, &plan), 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), -1);
     assert_non_null(strstr(err, "group 2"));
     plan_free(&plan);
     set_ok(&job, "ranks", "2,4");
     assert_int_equal(plan_build(&job, 4, &plan), 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), 0);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), 0);
     assert_int_equal(plan.configs[3].group, 2);     /* 4 ranks: two groups of a 1x2 grid */
     assert_int_equal(plan.configs[3].grid_q, 2);
     plan_free(&plan);
@@ -291,17 +292,19 @@ static void test_scalapack_configs(void **state)
     /* an explicit grid must be the group */
     set_ok(&job, "grid", "2x2");
     assert_int_equal(plan_build(&job, 4, &plan), 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), -1);
     assert_non_null(strstr(err, "grid 2x2"));
     plan_free(&plan);
 
-    /* vectors=full on a non-square matrix: pdgesvd cannot */
+    /* vectors=full on a non-square matrix: pdgesvd cannot (refused by
+     * pdrun_check, which knows ScaLAPACK; plan does not) */
     set_ok(&job, "grid", "auto");
     set_ok(&job, "rows", "10");
     set_ok(&job, "cols", "7");
     set_ok(&job, "vectors", "full");
     assert_int_equal(plan_build(&job, 4, &plan), 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), 0);
+    assert_int_equal(pdrun_check(&job, &plan, err, sizeof err), -1);
     assert_non_null(strstr(err, "full"));
     plan_free(&plan);
 }
@@ -395,7 +398,7 @@ static void test_nothing_to_run_is_refused(void **state)
     plan_t plan;
     char err[512] = "";
     assert_int_equal(plan_build(&job, 2, &plan), 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), -1);
     assert_non_null(strstr(err, "nothing to run"));
     assert_non_null(strstr(err, "the 2 ranks launched"));
     assert_non_null(strstr(err, "ranks = 3"));
@@ -407,7 +410,7 @@ static void test_nothing_to_run_is_refused(void **state)
     set_ok(&job, "thread_mode", "batch");
     err[0] = '\0';
     assert_int_equal(plan_build(&job, 2, &plan), 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), -1);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), -1);
     assert_non_null(strstr(err, "nothing to run"));
     assert_non_null(strstr(err, "batch mode does not apply"));
     plan_free(&plan);
@@ -416,7 +419,7 @@ static void test_nothing_to_run_is_refused(void **state)
     base_job(&job);
     set_ok(&job, "ranks", "1,3");
     assert_int_equal(plan_build(&job, 2, &plan), 0);
-    assert_int_equal(plan_validate(&plan, &job, err, sizeof err), 0);
+    assert_int_equal(plan_validate(&plan, err, sizeof err), 0);
     assert_int_equal(plan.configs[1].skipped, 1);
     plan_free(&plan);
 }
