@@ -1,4 +1,4 @@
-/* files: output files written under a temporary name and renamed into place, so no reader ever sees half a file. */
+/* files: output files checked before any work, and written under a temporary name renamed into place, so no reader ever sees half a file. */
 #ifndef SVDRUN_FILES_H
 #define SVDRUN_FILES_H
 
@@ -6,7 +6,8 @@
 
 /* Writes path's temporary name, "path.tmp.PID", into buf: unique to this
  * process, and in path's directory so the rename stays on one file system.
- * Returns 0, or -1 when buf is too short (buf then holds no usable name). */
+ * Returns 0, or ENAMETOOLONG when buf is too short (buf then holds no
+ * usable name). */
 int files_temp_path(char *buf, size_t len, const char *path);
 
 /* Renames tmp onto path when error is 0. When error is not 0 (the errno of
@@ -14,5 +15,10 @@ int files_temp_path(char *buf, size_t len, const char *path);
  * "path: cannot write: reason" to err. Returns 0, or the errno that stopped
  * it. */
 int files_replace(const char *tmp, const char *path, int error, char *err, size_t errlen);
+
+/* Checks, before any work, that path can be written: not empty, not a
+ * directory, its directory exists and is writable. Returns 0, or -1 with the
+ * reason in err. */
+int files_check_output_path(const char *path, char *err, size_t errlen);
 
 #endif

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "npy.h"
-#include "report.h"
+#include "files.h"
 
 /* Each option's place in cli_flags: cli_parse's switch names them by it. */
 enum { F_JSON, F_RESULTS, F_SAVE, F_VALUES, F_U, F_VT, F_CHECKPOINT, F_RESUME, F_TIMEOUT,
@@ -250,7 +250,7 @@ int cli_load_job(const cli_options *opt, job_t *job, int speak)
     const char *paths[] = {opt->json_path, opt->results_path, opt->save_path,
                            opt->outputs[0], opt->outputs[1], opt->outputs[2]};
     for (int i = 0; i < 6; i++)
-        if (paths[i] && report_check_output_path(paths[i], err, sizeof err) != 0) {
+        if (paths[i] && files_check_output_path(paths[i], err, sizeof err) != 0) {
             if (speak)
                 fprintf(stderr, "svdrun: %s: %s\n", flags[i], err);
             return CLI_EXIT_USAGE;
