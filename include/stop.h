@@ -3,7 +3,9 @@
 #define SVDRUN_STOP_H
 
 /* Seconds between a stop and the hard exit, for a rank stuck inside one
- * long LAPACK call; under Slurm's default KillWait of 30 s. */
+ * long LAPACK call; under Slurm's default KillWait of 30 s. The test build
+ * (SVDRUN_TEST_HOOKS) takes SVDRUN_GRACE_S=N, 1 to STOP_GRACE_S, at
+ * stop_install instead: the tests that wait for a hard exit wait N s. */
 #define STOP_GRACE_S 10
 
 enum { STOP_NONE = 0, STOP_SIGNAL = 1, STOP_TIMEOUT = 2 };
