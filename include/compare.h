@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define COMPARE_SCHEMA 1
 #define COMPARE_TEXT 256
 
 /* One svdrun --json line. */

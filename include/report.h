@@ -100,11 +100,6 @@ int report_results_write(const char *path, const svd_result *res, int64_t count,
  * renamed into place. Returns 0, or -1 with "path: reason" in err. */
 int report_save_matrices(const job_t *job, const char *path, char *err, size_t errlen);
 
-/* Checks, before any work, that path can be written: not empty, not a
- * directory, its directory exists and is writable. Returns 0, or -1 with the
- * reason in err. */
-int report_check_output_path(const char *path, char *err, size_t errlen);
-
 /* Progress on stderr, one line redrawn: matrices done, elapsed, ETA. */
 typedef struct {
     int enabled;

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "fault.h"
+#include "record.h"
+#include "stats.h"
 
 /* Field readers: each returns 0, or -1 with the field named in err. */
 static int get_int(json_t *obj, const char *key, int64_t min, int64_t *out, char *err, size_t errlen)
@@ -63,6 +65,8 @@ static int get_str(json_t *obj, const char *key, const char *fallback, char *out
     return 0;
 }
 
+#define HOSTS_ARRAY "field '" RECORD_F_HOSTS "' must be a non-empty array of strings"
+
 int compare_parse_line(const char *text, compare_record *rec, char *err, size_t errlen)
 {
     json_error_t jerr;
@@ -78,98 +82,89 @@ int compare_parse_line(const char *text, compare_record *rec, char *err, size_t 
         snprintf(err, errlen, "not a JSON object");
         goto out;
     }
-    if (get_int(obj, "schema", 0, &schema, err, errlen))
+    if (get_int(obj, RECORD_F_SCHEMA, 0, &schema, err, errlen))
         goto out;
-    if (schema != COMPARE_SCHEMA) {
+    if (schema != RECORD_SCHEMA) {
         snprintf(err, errlen, "unknown schema version %lld (this svdreport reads %d)",
-                 (long long)schema, COMPARE_SCHEMA);
+                 (long long)schema, RECORD_SCHEMA);
         goto out;
     }
-    if (get_str(obj, "name", NULL, rec->name, sizeof rec->name, err, errlen) ||
-        get_int(obj, "rows", 1, &rec->rows, err, errlen) ||
-        get_int(obj, "cols", 1, &rec->cols, err, errlen) ||
-        get_int(obj, "count", 1, &rec->count, err, errlen) ||
-        get_int(obj, "seed", 0, &v, err, errlen))
+    if (get_str(obj, RECORD_F_NAME, NULL, rec->name, sizeof rec->name, err, errlen) ||
+        get_int(obj, RECORD_F_ROWS, 1, &rec->rows, err, errlen) ||
+        get_int(obj, RECORD_F_COLS, 1, &rec->cols, err, errlen) ||
+        get_int(obj, RECORD_F_COUNT, 1, &rec->count, err, errlen) ||
+        get_int(obj, RECORD_F_SEED, 0, &v, err, errlen))
         goto out;
     rec->seed = (uint64_t)v;
-    if (get_str(obj, "vectors", NULL, rec->vectors, sizeof rec->vectors, err, errlen) ||
-        get_str(obj, "driver", NULL, rec->driver, sizeof rec->driver, err, errlen) ||
-        get_str(obj, "distribute", NULL, rec->distribute, sizeof rec->distribute, err, errlen) ||
-        get_str(obj, "thread_mode", NULL, rec->thread_mode, sizeof rec->thread_mode, err, errlen) ||
-        get_str(obj, "engine", "lapack", rec->engine, sizeof rec->engine, err, errlen) ||
-        get_int(obj, "ranks", 1, &v, err, errlen))
+    if (get_str(obj, RECORD_F_VECTORS, NULL, rec->vectors, sizeof rec->vectors, err, errlen) ||
+        get_str(obj, RECORD_F_DRIVER, NULL, rec->driver, sizeof rec->driver, err, errlen) ||
+        get_str(obj, RECORD_F_DISTRIBUTE, NULL, rec->distribute, sizeof rec->distribute, err,
+                errlen) ||
+        get_str(obj, RECORD_F_THREAD_MODE, NULL, rec->thread_mode, sizeof rec->thread_mode, err,
+                errlen) ||
+        get_str(obj, RECORD_F_ENGINE, RECORD_LAPACK, rec->engine, sizeof rec->engine, err,
+                errlen) ||
+        get_int(obj, RECORD_F_RANKS, 1, &v, err, errlen))
         goto out;
     rec->ranks = (int)v;
-    if (get_int(obj, "threads", 1, &v, err, errlen))
+    if (get_int(obj, RECORD_F_THREADS, 1, &v, err, errlen))
         goto out;
     rec->threads = (int)v;
-    /* a scalapack record's grid and block make it another configuration */
-    json_t *grid = json_object_get(obj, "grid"), *block = json_object_get(obj, "block"),
-           *group = json_object_get(obj, "group");
-    if (json_is_string(grid) && json_is_integer(block)) {
-        char label[2 * sizeof rec->engine];
-        long long groups = json_is_integer(group) && json_integer_value(group) > 0
-                               ? rec->ranks / json_integer_value(group) : 1;
-        if (groups > 1)
-            snprintf(label, sizeof label, "%s %lld*%s/%lld", rec->engine, groups,
-                     json_string_value(grid), (long long)json_integer_value(block));
-        else
-            snprintf(label, sizeof label, "%s %s/%lld", rec->engine, json_string_value(grid),
-                     (long long)json_integer_value(block));
-        if (strlen(label) >= sizeof rec->engine) {
-            snprintf(err, errlen, "fields 'engine', 'grid' and 'block' are too long together");
-            goto out;
-        }
-        snprintf(rec->engine, sizeof rec->engine, "%s", label);
+    /* a scalapack record's grid and block make it another configuration, and
+     * so does a kernel other than lapack (absent in records from before the
+     * field, null for scalapack: lapack) */
+    json_t *grid = json_object_get(obj, RECORD_F_GRID), *block = json_object_get(obj, RECORD_F_BLOCK),
+           *group = json_object_get(obj, RECORD_F_GROUP),
+           *kernel = json_object_get(obj, RECORD_F_KERNEL);
+    char name[16] = RECORD_LAPACK;
+    if (kernel && !json_is_null(kernel) &&
+        get_str(obj, RECORD_F_KERNEL, NULL, name, sizeof name, err, errlen))
+        goto out;
+    int gridded = json_is_string(grid) && json_is_integer(block);
+    long long groups = json_is_integer(group) && json_integer_value(group) > 0
+                           ? rec->ranks / json_integer_value(group) : 1;
+    char engine[sizeof rec->engine];
+    snprintf(engine, sizeof engine, "%s", rec->engine);
+    if (record_engine_label(rec->engine, sizeof rec->engine, engine, name, groups,
+                            gridded ? json_string_value(grid) : NULL,
+                            gridded ? (long long)json_integer_value(block) : 0)) {
+        snprintf(err, errlen, "fields 'engine', 'grid', 'block' and 'kernel' are too long "
+                              "together");
+        goto out;
     }
-    /* kernel twostage makes another configuration of engine lapack; absent
-     * (records from before the key) or null (scalapack) is lapack */
-    json_t *kernel = json_object_get(obj, "kernel");
-    if (kernel && !json_is_null(kernel)) {
-        char name[16];
-        if (get_str(obj, "kernel", NULL, name, sizeof name, err, errlen))
-            goto out;
-        size_t used = strlen(rec->engine);
-        if (strcmp(name, "lapack") != 0 &&
-            (size_t)snprintf(rec->engine + used, sizeof rec->engine - used, "/%s", name) >=
-                sizeof rec->engine - used) {
-            snprintf(err, errlen, "fields 'engine' and 'kernel' are too long together");
-            goto out;
-        }
-    }
-    if (get_num(obj, "wall_s", 1, &rec->wall_s, err, errlen) ||
-        get_num(obj, "svd_s", 1, &rec->svd_s, err, errlen) ||
-        get_num(obj, "transfer_s", 1, &rec->transfer_s, err, errlen) ||
-        get_num(obj, "gather_s", 1, &rec->gather_s, err, errlen) ||
-        get_num(obj, "load_pct", 1, &rec->load_pct, err, errlen) ||
-        get_num(obj, "rss_mb", 1, &rec->rss_mb, err, errlen))
+    if (get_num(obj, RECORD_F_WALL_S, 1, &rec->wall_s, err, errlen) ||
+        get_num(obj, RECORD_F_SVD_S, 1, &rec->svd_s, err, errlen) ||
+        get_num(obj, RECORD_F_TRANSFER_S, 1, &rec->transfer_s, err, errlen) ||
+        get_num(obj, RECORD_F_GATHER_S, 1, &rec->gather_s, err, errlen) ||
+        get_num(obj, RECORD_F_LOAD_PCT, 1, &rec->load_pct, err, errlen) ||
+        get_num(obj, RECORD_F_RSS_MB, 1, &rec->rss_mb, err, errlen))
         goto out;
     rec->wall_s_min = rec->wall_s_max = rec->wall_s;
-    if (get_num(obj, "wall_s_min", 0, &rec->wall_s_min, err, errlen) ||
-        get_num(obj, "wall_s_max", 0, &rec->wall_s_max, err, errlen) ||
-        get_str(obj, "checksum", NULL, rec->checksum, sizeof rec->checksum, err, errlen) ||
-        get_str(obj, "check", NULL, rec->check, sizeof rec->check, err, errlen))
+    if (get_num(obj, RECORD_F_WALL_S_MIN, 0, &rec->wall_s_min, err, errlen) ||
+        get_num(obj, RECORD_F_WALL_S_MAX, 0, &rec->wall_s_max, err, errlen) ||
+        get_str(obj, RECORD_F_CHECKSUM, NULL, rec->checksum, sizeof rec->checksum, err, errlen) ||
+        get_str(obj, RECORD_F_CHECK, NULL, rec->check, sizeof rec->check, err, errlen))
         goto out;
-    if (json_object_get(obj, "boundary") && get_int(obj, "boundary", 0, &rec->boundary, err, errlen))
+    if (json_object_get(obj, RECORD_F_BOUNDARY) &&
+        get_int(obj, RECORD_F_BOUNDARY, 0, &rec->boundary, err, errlen))
         goto out;
-    json_t *hosts = json_object_get(obj, "hosts");
+    json_t *hosts = json_object_get(obj, RECORD_F_HOSTS);
     if (!hosts || !json_is_array(hosts) || json_array_size(hosts) == 0) {
-        snprintf(err, errlen, hosts ? "field 'hosts' must be a non-empty array of strings"
-                                    : "missing field 'hosts'");
+        snprintf(err, errlen, hosts ? HOSTS_ARRAY : "missing field '" RECORD_F_HOSTS "'");
         goto out;
     }
     size_t i, used = 0;
     json_t *h;
     json_array_foreach(hosts, i, h) {
         if (!json_is_string(h)) {
-            snprintf(err, errlen, "field 'hosts' must be a non-empty array of strings");
+            snprintf(err, errlen, HOSTS_ARRAY);
             goto out;
         }
         used += (size_t)snprintf(rec->hosts + used, used < sizeof rec->hosts ? sizeof rec->hosts - used : 0,
                                  "%s%s", i ? "," : "", json_string_value(h));
     }
     if (used >= sizeof rec->hosts) {
-        snprintf(err, errlen, "field 'hosts' is too long");
+        snprintf(err, errlen, "field '" RECORD_F_HOSTS "' is too long");
         goto out;
     }
     rc = 0;
@@ -330,19 +325,6 @@ static int by_checksum(const void *a, const void *b)
     return c ? c : cmp_position(x, y);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of n values (sorted in place); the mean of the middle two for even n. */
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 /* Adds host names of a comma list to the group's list, once each. */
 static void add_hosts(compare_group *g, const char *hosts)
 {
@@ -423,7 +405,7 @@ static void summarise_row(compare_row *row, compare_group *g, const compare_reco
     for (int f = 0; f < 6; f++) {
         for (int i = 0; i < n; i++)
             vals[i] = *(const double *)((const char *)recs[i] + offsets[f]);
-        *targets[f] = median(vals, n);
+        *targets[f] = stats_median(vals, n);
     }
     row->agree = 1;
     row->wall_s_min = INFINITY;
@@ -435,7 +417,7 @@ static void summarise_row(compare_row *row, compare_group *g, const compare_reco
         /* svdrun compared this record's double sums with its launch's first
          * configuration: PASSED with boundary > 0 means its integers differ
          * only where a sum lies within rounding of an integer */
-        if (strcmp(r->check, "PASSED") != 0)
+        if (strcmp(r->check, RECORD_PASSED) != 0)
             row->agree = 0;
         else if (strcmp(r->checksum, g->checksum) != 0 && r->boundary > 0)
             row->rounding = 1;
@@ -586,7 +568,7 @@ void compare_default_base(compare_base_spec *spec)
     spec->threads = 1;
     strcpy(spec->thread_mode, "blas");
     strcpy(spec->distribute, "regenerate");
-    strcpy(spec->engine, "lapack");
+    strcpy(spec->engine, RECORD_LAPACK);
 }
 
 int compare_parse_base(const char *text, compare_base_spec *spec, char *err, size_t errlen)

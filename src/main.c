@@ -16,6 +16,7 @@
 #include "log.h"
 #include "pdrun.h"
 #include "plan.h"
+#include "record.h"
 #include "report.h"
 #include "run.h"
 #include "stop.h"
@@ -93,10 +94,10 @@ static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_op
     for (int i = 0; i < plan->n; i++)
         runnable += !plan->configs[i].skipped;
     if (runnable != 1 || job->repeat != 1) {
-        fprintf(stderr,
-                "svdrun: --%s needs one configuration run once; this job has %d runnable "
+        log_msg(LOG_ERROR,
+                "--%s needs one configuration run once; this job has %d runnable "
                 "configuration(s) and repeat = %d (give single values of ranks, threads, "
-                "thread_mode, distribute, engine and kernel, and repeat = 1)\n",
+                "thread_mode, distribute, engine and kernel, and repeat = 1)",
                 opt->resume ? "resume" : "checkpoint", runnable, job->repeat);
         return EXIT_USAGE;
     }
@@ -107,7 +108,7 @@ static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_op
         if (rc == 0)
             rc = checkpoint_merge(dir, job, kernel, resumed, err, sizeof err);
         if (rc != 0) {
-            fprintf(stderr, "svdrun: --resume: %s\n", err);
+            log_msg(LOG_ERROR, "--resume: %s", err);
             return rc == CHECKPOINT_EREFUSED ? EXIT_USAGE : EXIT_RUNTIME;
         }
         printf("resuming from %s: %lld of %lld matrices already done (%d file(s) read, %lld torn "
@@ -117,16 +118,16 @@ static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_op
         return EXIT_OK;
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "svdrun: --checkpoint: %s: cannot create: %s\n", dir, strerror(errno));
+        log_msg(LOG_ERROR, "--checkpoint: %s: cannot create: %s", dir, strerror(errno));
         return EXIT_RUNTIME;
     }
     int exists = checkpoint_exists(dir);
     if (exists != 0) {
         if (exists < 0)
-            fprintf(stderr, "svdrun: --checkpoint: %s: cannot read: %s\n", dir, strerror(errno));
+            log_msg(LOG_ERROR, "--checkpoint: %s: cannot read: %s", dir, strerror(errno));
         else
-            fprintf(stderr, "svdrun: --checkpoint: %s already holds a checkpoint; continue it with "
-                            "--resume %s, or choose another directory\n", dir, dir);
+            log_msg(LOG_ERROR, "--checkpoint: %s already holds a checkpoint; continue it with "
+                            "--resume %s, or choose another directory", dir, dir);
         return exists < 0 ? EXIT_RUNTIME : EXIT_USAGE;
     }
     return EXIT_OK;
@@ -144,19 +145,19 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         return EXIT_USAGE;
     }
     if (fault_here("prepare", 0)) {
-        fprintf(stderr, "svdrun: injected fault: prepare\n");
+        log_msg(LOG_ERROR, "injected fault: prepare");
         return EXIT_RUNTIME;
     }
     if (report_header(stdout, job, opt->job_path, ranks, size, mpi_version,
                       svd_kernel_nb(job->rows, job->cols, job->vectors, JOB_KERNEL_TWOSTAGE)) != 0 ||
         report_warnings(stderr, plan, ranks, size) < 0) {
-        fprintf(stderr, "svdrun: no memory for the header's per-host lines\n");
+        log_msg(LOG_ERROR, "no memory for the header's per-host lines");
         return EXIT_RUNTIME;
     }
     fflush(stdout);
     if (budget_check_memory(job, plan, opt->outputs, ranks, size, err, sizeof err) != 0 ||
         (opt->save_path && report_save_matrices(job, opt->save_path, err, sizeof err) != 0)) {
-        fprintf(stderr, "svdrun: %s\n", err);
+        log_msg(LOG_ERROR, "%s", err);
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
@@ -196,9 +197,9 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             continue;
         }
         char label[64];
-        snprintf(label, sizeof label, "%dx%d %s %s %s%s", c->ranks, c->threads,
-                 job_thread_mode_name(c->mode), job_distribute_name(c->distribute),
-                 job_engine_name(c->engine), c->kernel == JOB_KERNEL_TWOSTAGE ? "/twostage" : "");
+        record_label(label, sizeof label, c->ranks, c->threads, job_thread_mode_name(c->mode),
+                     job_distribute_name(c->distribute), job_engine_name(c->engine),
+                     job_kernel_name(c->kernel));
         report_progress progress;
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;
@@ -217,7 +218,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             }
             if (rc != OUTCOME_OK) {
                 if (rank == 0)
-                    fprintf(stderr, "svdrun: configuration %s failed: %s\n", label,
+                    log_msg(LOG_ERROR, "configuration %s failed: %s", label,
                             rc == OUTCOME_ENOMEM   ? "cannot allocate its buffers and workspaces"
                             : rc == OUTCOME_ESETUP ? "ScaLAPACK's grid or workspace query failed"
                             : rc == OUTCOME_EIO && ctl->ckpt
@@ -248,7 +249,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             if (opt->json_path &&
                 report_json_append(opt->json_path, job, &row, ranks, nranks, mpi_version, err,
                                    sizeof err) != 0) {
-                fprintf(stderr, "svdrun: %s\n", err);
+                log_msg(LOG_ERROR, "%s", err);
                 st.io_error = 1;
             }
             if (!st.have_ref) {
@@ -273,7 +274,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             if (fault_here("results", 0) ||
                 report_results_write(opt->results_path, st.ref.results, job->count, err,
                                      sizeof err) != 0) {
-                fprintf(stderr, "svdrun: %s\n", err);
+                log_msg(LOG_ERROR, "%s", err);
                 st.io_error = 1;
             }
         }
@@ -282,7 +283,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
         /* the table is the run's report: losing it (a full disk under a batch
          * system's output file) is a failure, not a success */
         if ((fflush(stdout) != 0 || ferror(stdout)) && !st.io_error) {
-            fprintf(stderr, "svdrun: standard output: cannot write the table: %s\n",
+            log_msg(LOG_ERROR, "standard output: cannot write the table: %s",
                     strerror(errno));
             st.io_error = 1;
         }
@@ -323,7 +324,7 @@ static int open_checkpoint(const job_t *job, job_kernel kernel, const cli_option
     }
     char err[4200];
     if (checkpoint_open(writer, opt->checkpoint_dir, rank, job, kernel, err, sizeof err) != 0) {
-        fprintf(stderr, "svdrun: rank %d: --checkpoint: %s\n", rank, err);
+        log_rank(LOG_ERROR, "--checkpoint: %s", err);
         code = EXIT_RUNTIME;
     }
     ctl->ckpt = writer;
@@ -353,19 +354,19 @@ static void report_stop(const job_t *job, job_kernel kernel, const cli_options *
     else
         snprintf(reason, sizeof reason, "another rank was signalled or timed out");
     if (!opt->checkpoint_dir) {
-        fprintf(stderr, "svdrun: stopped (%s); no result is kept: run with --checkpoint DIR to "
-                        "keep finished matrices across a stop\n", reason);
+        log_msg(LOG_ERROR, "stopped (%s); no result is kept: run with --checkpoint DIR to "
+                        "keep finished matrices across a stop", reason);
         return;
     }
     checkpoint_state st;
     char err[1024];
     if (checkpoint_load(opt->checkpoint_dir, job, kernel, &st, err, sizeof err) != 0) {
-        fprintf(stderr, "svdrun: stopped (%s); reading the checkpoint back failed: %s\n", reason,
+        log_msg(LOG_ERROR, "stopped (%s); reading the checkpoint back failed: %s", reason,
                 err);
         checkpoint_state_free(&st);
         return;
     }
-    fprintf(stderr, "svdrun: stopped (%s): %lld of %lld matrices are done and kept in %s.\n",
+    log_msg(LOG_ERROR, "stopped (%s): %lld of %lld matrices are done and kept in %s.",
             reason, (long long)st.n_done, (long long)job->count, opt->checkpoint_dir);
     if (opt->resume)
         fprintf(stderr, "Resume again with the same command.\n");
@@ -380,7 +381,7 @@ int main(int argc, char **argv)
     int provided, rank, size;
     choose_wait_policy(argc, argv);
     if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
-        fprintf(stderr, "svdrun: MPI_Init_thread failed\n");
+        log_msg(LOG_ERROR, "MPI_Init_thread failed");
         return EXIT_RUNTIME;
     }
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -403,7 +404,7 @@ int main(int argc, char **argv)
         return code;
     }
     if (rank == 0 && !opt.job_path && opt.n_overrides == 0) {
-        fprintf(stderr, "svdrun: no job file given\nTry 'svdrun --help'.\n");
+        log_msg(LOG_ERROR, "no job file given\nTry 'svdrun --help'.");
         code = EXIT_USAGE;
     }
 
@@ -411,7 +412,7 @@ int main(int argc, char **argv)
     if (rank == 0 && code == 0)
         code = cli_load_job(&opt, &job, 1);
     if (rank == 0 && code == 0 && fault_here("job", 0)) {
-        fprintf(stderr, "svdrun: injected fault: job\n");
+        log_msg(LOG_ERROR, "injected fault: job");
         code = EXIT_USAGE;
     }
     code = share(code, &job, (int)sizeof job, MPI_COMM_WORLD);
@@ -453,8 +454,8 @@ int main(int argc, char **argv)
     if (code == 0 && opt.checkpoint_dir)
         code = open_checkpoint(&job, checkpoint_kernel(&plan), &opt, &resumed, rank, &writer, &ctl);
     if (code == 0 && stop_install(opt.timeout_s) != 0 && rank == 0)
-        fprintf(stderr, "svdrun: warning: cannot install the signal handlers; a signal will kill "
-                        "the run without a clean stop\n");
+        log_msg(LOG_WARNING, "cannot install the signal handlers; a signal will kill "
+                        "the run without a clean stop");
     stop_set_sync_fd(writer.fd);
     if (code == 0)
         code = sweep(&job, &plan, &opt, &ctl, ranks, size, mpi_version, rank);
@@ -462,7 +463,7 @@ int main(int argc, char **argv)
     int unsynced = (checkpoint_close(&writer) != 0 || fault_here("checkpoint_close", rank)) &&
                    code == EXIT_OK;
     if (unsynced)
-        fprintf(stderr, "svdrun: rank %d: cannot sync its checkpoint\n", rank);
+        log_rank(LOG_ERROR, "cannot sync its checkpoint");
     /* every rank ends with the same code: a failure on one is everyone's */
     if (opt.checkpoint_dir && lazy_agree(unsynced, MPI_COMM_WORLD, LAZY_MAX_SLEEP_NS, 1))
         code = EXIT_RUNTIME;

@@ -12,15 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
+#include "hash.h"
 #include "matgen.h"
 #include "npy.h"
+#include "record.h"
+#include "stats.h"
 #include "twostage.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int report_compare(const svd_result *ref, const svd_result *got, int64_t count, int64_t *boundary)
 {
@@ -45,13 +43,14 @@ int report_compare(const svd_result *ref, const svd_result *got, int64_t count, 
 
 uint64_t report_checksum(const svd_result *res, int64_t count)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = HASH_FNV1A64_INIT;
     for (int64_t k = 0; k < count; k++) {
+        /* little-endian bytes whatever the host's order, so hosts agree */
         uint64_t v = (uint64_t)res[k].value;
-        for (int byte = 0; byte < 8; byte++) {
-            h ^= (v >> (8 * byte)) & 0xff;
-            h *= 0x100000001b3ULL;
-        }
+        unsigned char le[8];
+        for (int byte = 0; byte < 8; byte++)
+            le[byte] = (unsigned char)(v >> (8 * byte));
+        h = hash_fnv1a64(h, le, sizeof le);
     }
     return h;
 }
@@ -67,11 +66,9 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     double walls[JOB_REPEAT_MAX];   /* repeats is at most that, as job_validate allows */
     for (int i = 0; i < repeats; i++)
         walls[i] = outcomes[i].wall_s;
-    qsort(walls, (size_t)repeats, sizeof walls[0], cmp_double);
+    row->wall_s = stats_median(walls, repeats);
     row->wall_s_min = walls[0];
     row->wall_s_max = walls[repeats - 1];
-    row->wall_s = repeats % 2 ? walls[repeats / 2]
-                              : 0.5 * (walls[repeats / 2 - 1] + walls[repeats / 2]);
 
     /* the run whose wall time is closest to the median gives the details */
     const outcome_t *med = &outcomes[0];
@@ -292,7 +289,7 @@ void report_table_head(FILE *out)
 
 static const char *check_name(report_check c)
 {
-    return c == REPORT_PASSED ? "PASSED" : c == REPORT_FAILED ? "FAILED" : "SKIPPED";
+    return c == REPORT_PASSED ? RECORD_PASSED : c == REPORT_FAILED ? RECORD_FAILED : "SKIPPED";
 }
 
 /* The kernel column: "-" for scalapack, which has no kernel. */
@@ -301,17 +298,21 @@ static const char *kernel_label(const plan_config *c)
     return c->engine == JOB_ENGINE_SCALAPACK ? "-" : job_kernel_name(c->kernel);
 }
 
-/* "lapack", or "scalapack 2x1/64" (grid/block), or "scalapack 2*1x2/64" for
- * two groups of a 1x2 grid. */
+/* A scalapack configuration's grid as the record's RECORD_F_GRID has it: "2x1". */
+static void grid_name(const plan_config *c, char *buf, size_t len)
+{
+    snprintf(buf, len, "%dx%d", c->grid_p, c->grid_q);
+}
+
+/* The engine column: record_engine_label without the kernel, which has a
+ * column of its own. */
 static void engine_label(const plan_config *c, char *buf, size_t len)
 {
-    if (c->engine != JOB_ENGINE_SCALAPACK)
-        snprintf(buf, len, "%s", job_engine_name(c->engine));
-    else if (c->group == c->ranks)
-        snprintf(buf, len, "scalapack %dx%d/%d", c->grid_p, c->grid_q, c->block);
-    else
-        snprintf(buf, len, "scalapack %d*%dx%d/%d", c->ranks / c->group, c->grid_p, c->grid_q,
-                 c->block);
+    char grid[32];
+    grid_name(c, grid, sizeof grid);
+    int scalapack = c->engine == JOB_ENGINE_SCALAPACK;
+    record_engine_label(buf, len, job_engine_name(c->engine), NULL,
+                        scalapack ? c->ranks / c->group : 1, scalapack ? grid : NULL, c->block);
 }
 
 void report_table_row(FILE *out, const report_row *row)
@@ -405,49 +406,60 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         "{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i,"
         " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f,"
         " s:s, s:s, s:I, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s}",
-        "schema", 1, "svdrun_version", SVDRUN_VERSION, "name", job->name,
-        "rows", (json_int_t)job->rows, "cols", (json_int_t)job->cols,
-        "count", (json_int_t)job->count, "seed", (json_int_t)job->seed,
-        "vectors", job_vectors_name(job->vectors), "driver", job_driver_name(job->driver),
-        "distribute", job_distribute_name(c->distribute), "engine", job_engine_name(c->engine),
-        "ranks", c->ranks, "threads", c->threads, "thread_mode", job_thread_mode_name(c->mode),
-        "repeat", row->repeats,
-        "wall_s", row->wall_s, "wall_s_min", row->wall_s_min, "wall_s_max", row->wall_s_max,
-        "svd_s", row->svd_s, "transfer_s", row->transfer_s, "gen_s", row->gen_s,
-        "gather_s", row->gather_s, "imbalance", row->imbalance, "overhead", row->overhead,
-        "speedup", row->speedup, "efficiency", row->efficiency, "load_pct", row->load_pct,
-        "rss_mb", row->rss_mb,
-        "checksum", checksum, "check", check_name(row->check),
-        "failed", (json_int_t)row->n_failed, "boundary", (json_int_t)row->boundary,
-        "hosts", hosts, "mpi_version", mpi_version,
-        "openblas_config", sysinfo_openblas_config(),
-        "openblas_parallel", sysinfo_openblas_parallel(),
-        "omp_wait_policy", sysinfo_wait_policy(),
-        "slurm_job_id", slurm ? json_string(slurm) : json_null(), "timestamp", stamp);
+        RECORD_F_SCHEMA, RECORD_SCHEMA, RECORD_F_VERSION, SVDRUN_VERSION,
+        RECORD_F_NAME, job->name,
+        RECORD_F_ROWS, (json_int_t)job->rows, RECORD_F_COLS, (json_int_t)job->cols,
+        RECORD_F_COUNT, (json_int_t)job->count, RECORD_F_SEED, (json_int_t)job->seed,
+        RECORD_F_VECTORS, job_vectors_name(job->vectors),
+        RECORD_F_DRIVER, job_driver_name(job->driver),
+        RECORD_F_DISTRIBUTE, job_distribute_name(c->distribute),
+        RECORD_F_ENGINE, job_engine_name(c->engine),
+        RECORD_F_RANKS, c->ranks, RECORD_F_THREADS, c->threads,
+        RECORD_F_THREAD_MODE, job_thread_mode_name(c->mode),
+        RECORD_F_REPEAT, row->repeats,
+        RECORD_F_WALL_S, row->wall_s, RECORD_F_WALL_S_MIN, row->wall_s_min,
+        RECORD_F_WALL_S_MAX, row->wall_s_max,
+        RECORD_F_SVD_S, row->svd_s, RECORD_F_TRANSFER_S, row->transfer_s,
+        RECORD_F_GEN_S, row->gen_s, RECORD_F_GATHER_S, row->gather_s,
+        RECORD_F_IMBALANCE, row->imbalance, RECORD_F_OVERHEAD, row->overhead,
+        RECORD_F_SPEEDUP, row->speedup, RECORD_F_EFFICIENCY, row->efficiency,
+        RECORD_F_LOAD_PCT, row->load_pct, RECORD_F_RSS_MB, row->rss_mb,
+        RECORD_F_CHECKSUM, checksum, RECORD_F_CHECK, check_name(row->check),
+        RECORD_F_FAILED, (json_int_t)row->n_failed, RECORD_F_BOUNDARY, (json_int_t)row->boundary,
+        RECORD_F_HOSTS, hosts, RECORD_F_MPI_VERSION, mpi_version,
+        RECORD_F_OPENBLAS_CONFIG, sysinfo_openblas_config(),
+        RECORD_F_OPENBLAS_PARALLEL, sysinfo_openblas_parallel(),
+        RECORD_F_OMP_WAIT_POLICY, sysinfo_wait_policy(),
+        RECORD_F_SLURM_JOB_ID, slurm ? json_string(slurm) : json_null(),
+        RECORD_F_TIMESTAMP, stamp);
     if (rec) {
         /* json_pack takes at most so many pairs in one format: the rest go in here */
-        json_object_set_new(rec, "slurm_step_id", step ? json_string(step) : json_null());
-        json_object_set_new(rec, "slurm_nodelist", nodes ? json_string(nodes) : json_null());
-        json_object_set_new(rec, "slurm_cpus_per_task", cpt ? json_integer(cpt) : json_null());
-        json_object_set_new(rec, "rank_cpus", rank_cpus);
-        json_object_set_new(rec, "setup_s", json_real(row->setup_s));
+        json_object_set_new(rec, RECORD_F_SLURM_STEP_ID, step ? json_string(step) : json_null());
+        json_object_set_new(rec, RECORD_F_SLURM_NODELIST, nodes ? json_string(nodes) : json_null());
+        json_object_set_new(rec, RECORD_F_SLURM_CPUS_PER_TASK,
+                            cpt ? json_integer(cpt) : json_null());
+        json_object_set_new(rec, RECORD_F_RANK_CPUS, rank_cpus);
+        json_object_set_new(rec, RECORD_F_SETUP_S, json_real(row->setup_s));
         int scalapack = c->engine == JOB_ENGINE_SCALAPACK;
         char grid[32];
-        snprintf(grid, sizeof grid, "%dx%d", c->grid_p, c->grid_q);
-        json_object_set_new(rec, "group", scalapack ? json_integer(c->group) : json_null());
-        json_object_set_new(rec, "grid", scalapack ? json_string(grid) : json_null());
-        json_object_set_new(rec, "block", scalapack ? json_integer(c->block) : json_null());
+        grid_name(c, grid, sizeof grid);
+        json_object_set_new(rec, RECORD_F_GROUP, scalapack ? json_integer(c->group) : json_null());
+        json_object_set_new(rec, RECORD_F_GRID, scalapack ? json_string(grid) : json_null());
+        json_object_set_new(rec, RECORD_F_BLOCK, scalapack ? json_integer(c->block) : json_null());
         /* scalapack has no kernel: null, as group, grid and block are for lapack */
-        json_object_set_new(rec, "kernel",
+        json_object_set_new(rec, RECORD_F_KERNEL,
                             scalapack ? json_null() : json_string(job_kernel_name(c->kernel)));
-        json_object_set_new(rec, "twostage_nb", json_integer(row->twostage_nb));
-        json_object_set_new(rec, "input", job->input[0] ? json_string(job->input) : json_null());
-        json_object_set_new(rec, "input_dtype", !job->input[0]        ? json_null()
-                                                : job->input_esize == 4 ? json_string("<f4")
-                                                                        : json_string("<f8"));
-        json_object_set_new(rec, "input_order", !job->input[0]     ? json_null()
-                                                : job->input_fortran ? json_string("F")
-                                                                     : json_string("C"));
+        json_object_set_new(rec, RECORD_F_TWOSTAGE_NB, json_integer(row->twostage_nb));
+        json_object_set_new(rec, RECORD_F_INPUT,
+                            job->input[0] ? json_string(job->input) : json_null());
+        json_object_set_new(rec, RECORD_F_INPUT_DTYPE,
+                            !job->input[0]          ? json_null()
+                            : job->input_esize == 4 ? json_string("<f4")
+                                                    : json_string("<f8"));
+        json_object_set_new(rec, RECORD_F_INPUT_ORDER,
+                            !job->input[0]       ? json_null()
+                            : job->input_fortran ? json_string("F")
+                                                 : json_string("C"));
     } else {
         json_decref(rank_cpus);
     }
@@ -487,10 +499,11 @@ int report_results_write(const char *path, const svd_result *res, int64_t count,
                          char *err, size_t errlen)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    int long_name = files_temp_path(tmp, sizeof tmp, path);
+    FILE *f = long_name ? NULL : fopen(tmp, "w");
     if (!f) {
-        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot create: %s", path,
+                 strerror(long_name ? long_name : errno));
         return -1;
     }
     for (int64_t k = 0; k < count; k++) {
@@ -499,13 +512,8 @@ int report_results_write(const char *path, const svd_result *res, int64_t count,
         else
             fprintf(f, "%lld\n", (long long)res[k].value);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    int bad = ferror(f) ? EIO : 0, closed = fclose(f) == 0 ? 0 : errno;
+    return files_replace(tmp, path, bad ? bad : closed, err, errlen) ? -1 : 0;
 }
 
 void report_progress_start(report_progress *p, int enabled, const char *label)
@@ -513,9 +521,7 @@ void report_progress_start(report_progress *p, int enabled, const char *label)
     p->enabled = enabled;
     p->start = p->last_draw = 0.0;
     p->label = label;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    p->start = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    p->start = sysinfo_now();
 }
 
 void report_progress_update(void *ctx, int64_t done, int64_t total)
@@ -523,9 +529,7 @@ void report_progress_update(void *ctx, int64_t done, int64_t total)
     report_progress *p = ctx;
     if (!p->enabled)
         return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double now = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    double now = sysinfo_now();
     if (done < total && now - p->last_draw < 0.25)
         return;      /* redraws are rare, so they cost the timings nothing */
     p->last_draw = now;
@@ -569,34 +573,6 @@ int report_save_matrices(const job_t *job, const char *path, char *err, size_t e
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(ok ? errno : saved));
         unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-int report_check_output_path(const char *path, char *err, size_t errlen)
-{
-    if (path[0] == '\0') {
-        snprintf(err, errlen, "empty file name");
-        return -1;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s is a directory", path);
-        return -1;
-    }
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        strcpy(dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: directory %s does not exist", path, dir);
-        return -1;
-    }
-    if (access(dir, W_OK | X_OK) != 0) {
-        snprintf(err, errlen, "%s: directory %s is not writable", path, dir);
         return -1;
     }
     return 0;

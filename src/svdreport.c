@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "compare.h"
+#include "record.h"
 
 /* svdrun's meanings: 3 is a runtime failure (memory, I/O, the plot), never a verdict */
 enum { EXIT_OK = 0, EXIT_DIFFER = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
@@ -38,11 +39,11 @@ static void usage(FILE *out)
             "failed (gnuplot missing or erring).\n");
 }
 
-/* "2x1 blas regenerate", the name of a configuration in prose. */
+/* "2x1 blas regenerate", the name of a configuration in prose (record_label;
+ * the row's engine is already its label). */
 static void config_label(const compare_row *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%dx%d %s %s%s%s", r->ranks, r->threads, r->thread_mode, r->distribute,
-             strcmp(r->engine, "lapack") ? " " : "", strcmp(r->engine, "lapack") ? r->engine : "");
+    record_label(buf, len, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, NULL);
 }
 
 /* A row's check: ok, ok* (agrees by rounding only), or DISAGREE (bold in
@@ -424,8 +425,8 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
         const compare_row *r = &g->configs[k];
         char name[160];
         snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s", r->thread_mode, r->threads,
-                 r->threads > 1 ? "s" : "", r->distribute, strcmp(r->engine, "lapack") ? ", " : "",
-                 strcmp(r->engine, "lapack") ? r->engine : "");
+                 r->threads > 1 ? "s" : "", r->distribute, strcmp(r->engine, RECORD_LAPACK) ? ", " : "",
+                 strcmp(r->engine, RECORD_LAPACK) ? r->engine : "");
         fprintf(gp, "%s$S%d using 1:2 with linespoints lw 2 pt 7 title ", s ? ", " : "", s);
         gp_quote(gp, name);
     }
