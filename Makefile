@@ -142,6 +142,34 @@ $(B)/test/svdreport: $(B)/test/obj/svdreport.o $(B)/test/obj/compare.o $(B)/test
 $(B)/test/obj:
 	mkdir -p $@
 
+# ---- Man pages, fuzz dictionaries ----
+# man/mangen prints cli_flags and job_keys, the tables --help prints, into the
+# pages' templates man/*.in, so no page can drift from the code. make dicts
+# rewrites the generated part of tests/fuzz/*.dict from the same tables
+# (tests/mpi/manpages.sh fails when the committed ones differ).
+MAN_PAGES := $(patsubst man/%.in,$(B)/man/%,$(wildcard man/*.in))
+all: $(MAN_PAGES)
+
+$(B)/mangen: man/mangen.c $(OBJS) | $(B)/obj
+	@echo '  CC LD   $@'
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
+
+$(B)/man/%: man/%.in $(B)/mangen | $(B)/man
+	@echo '  GEN     $@'
+	$(Q)$(B)/mangen page $< >$@.tmp && mv $@.tmp $@
+
+$(B)/man:
+	mkdir -p $@
+
+.PHONY: man dicts
+man: $(MAN_PAGES)
+
+dicts: $(B)/mangen
+	$(Q)for d in job cli; do \
+	    sed '/^# generated from job_keys/,$$d' tests/fuzz/$$d.dict >$(B)/$$d.dict && \
+	    $(B)/mangen dict $$d >>$(B)/$$d.dict && mv $(B)/$$d.dict tests/fuzz/$$d.dict || exit 1; \
+	done
+
 # ---- Hostile input: fuzzing, sanitizers, valgrind (README "Hostile input") ----
 # make fuzz: the libFuzzer targets tests/fuzz/fuzz_*.c, built with clang into
 # build/fuzz, replayed on their corpus and crashers, then fuzzed FUZZ_SECONDS each.

@@ -29,7 +29,7 @@ const cli_flag cli_flags[F_N + 1] = {
     [F_TIMEOUT] = {"timeout", 0, "SECONDS", "stop cleanly past this wall time (exit 4)"},
     [F_VERBOSE] = {"verbose", 'v', NULL, "also print the seed-style result lines"},
     [F_QUIET] = {"quiet", 'q', NULL, "no progress display"},
-    [F_HELP] = {"help", 'h', NULL, "print this usage and exit"},
+    [F_HELP] = {"help", 'h', NULL, "print the usage and exit"},
     [F_VERSION] = {"version", 'V', NULL, "print the version and exit"},
     [F_N] = {NULL, 0, NULL, NULL},
 };

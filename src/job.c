@@ -66,7 +66,7 @@ const job_key job_keys[K_N + 1] = {
     [K_BLOCK] = {"block", JOB_KEY_INT, 1, 1 << 20, NULL, NULL, "B", "64",
                  "engine scalapack: the block-cyclic block size"},
     [K_INPUT] = {"input", JOB_KEY_TEXT, 1, JOB_PATH_MAX - 1, "must be a path of", NULL, "F.npy",
-                 "none: generated matrices", "the user's .npy matrices, which give the shape"},
+                 "none (generated matrices)", "the user's .npy matrices, which give the shape"},
     [K_N] = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
 };
 
