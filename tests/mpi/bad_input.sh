@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bad_input.sh: bad job files and flags end with exit 2 and one message from
-# rank 0 naming file:line (or the flag), on 1 and 3 ranks, without hanging.
+# rank 0 naming file:line (or the flag), on 3 ranks, without hanging: one
+# launch per error class (tests/unit/test_bad_input.c checks each message);
+# --help and --version print once; without mpirun a usage error is exit 2.
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 
@@ -42,89 +44,52 @@ bad_job() {
 # regex-quote a path
 rq() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 
-for np in 1 3; do
-    # label | line 5 of the job file | what the message must also name (regex)
-    while IFS='|' read -r label line word; do
-        f=$(bad_job "${label// /_}" "$line")
-        expect_usage_error "$label" "$np" "file:5${word:+ and /$word/}" "$(rq "$f"):5:.*$word" "$f"
-    done <<'EOF'
-unknown key|bogus = 3|bogus
-malformed number|count = 12x|count.*12x
-negative number|count = -5|count.*-5
-zero size|size = 0|size
-size whose bytes overflow|size = 4000000000|size.*4000000000
-unknown enum value|vectors = some|vectors.*some
-empty ranks|ranks =|ranks
-threads=0|threads = 0|threads
-malformed line|this is not a key value pair|
-key given twice|name = again|name
-size with rows in one file|rows = 30|size.*rows
-repeat beyond its limit|repeat = 1001|repeat.*at most 1000
-threads beyond their limit|threads = 1,2000|threads.*at most 1024
-negative threads|threads = 2,-3|threads.*negative
-duplicate ranks|ranks = 1,2,1|ranks.*twice
-size beyond 32-bit int|size = 2147483648|size.*at most 2147483647
-EOF
-
-    # a job file that does not exist
-    missing="$TMPD/no/such/file.job"
-    expect_usage_error "missing job file" "$np" "the path" "$(rq "$missing")" "$missing"
-
-    # root reads any file whatever its mode, so a directory stands for an unreadable file
-    mkdir -p "$TMPD/adir.job"
-    expect_usage_error "directory as job file" "$np" "the path" "$(rq "$TMPD/adir.job")" "$TMPD/adir.job"
-
-    if [ "$(id -u)" -ne 0 ]; then
-        printf '[job]\nsize = 40\ncount = 10\n' >"$TMPD/noread.job"
-        chmod 000 "$TMPD/noread.job"
-        expect_usage_error "unreadable job file" "$np" "the path" "$(rq "$TMPD/noread.job")" "$TMPD/noread.job"
-    else
-        tap_skip "unreadable job file (np $np)" "root reads mode-000 files"
-    fi
-
-    good="$TMPD/good.job"
-    printf '[job]\nname = good\nsize = 40\ncount = 10\n' >"$good"
-    expect_usage_error "unknown flag" "$np" "the flag" "--frobnicate" --frobnicate "$good"
-    expect_usage_error "--count=abc" "$np" "--count and abc" "--count.*abc|abc.*--count" --count=abc "$good"
-    expect_usage_error "--vectors=some" "$np" "--vectors" "--vectors" --vectors=some "$good"
-    expect_usage_error "--threads=0" "$np" "--threads" "--threads" --threads=0 "$good"
-    # no job file and no size: the job is incomplete
-    expect_usage_error "missing size and count" "$np" "size or count" "size|count" --name=x
-    # numeric limits (README "Hostile input"): the key and the limit are named
-    expect_usage_error "--repeat=100000" "$np" "--repeat and 1000" "--repeat.*at most 1000" \
-        --repeat=100000 "$good"
-    expect_usage_error "--threads=-1" "$np" "--threads, negative" "--threads.*negative" --threads=-1 "$good"
-    expect_usage_error "--size=46341 (LAPACK's int)" "$np" "size and 2147483647" \
-        "size.*2147483647.*32-bit LAPACK" --size=46341 "$good"
-    expect_usage_error "count x size bytes overflow int64" "$np" "count and int64" "count:.*int64" \
-        --size=46340 --count=2147483647 "$good"
-    # 2^31-1 results x (16 x 16 configurations + 2) x 24 bytes: 13 TB on rank 0
-    lists=$(seq -s, 1 16)
-    expect_usage_error "count whose results exceed memory" "$np" "count and memory" \
-        "count: 2147483647 matrices.*half of this node" --size=1 --count=2147483647 \
-        --ranks="$lists" --threads="$lists" "$good"
-done
+# One launch per error class, each where main decides it, on 3 ranks. Every
+# bad line, file and flag (the others of each class) is checked with the
+# same files, arguments and patterns by tests/unit/test_bad_input.c, on rank
+# 0's path through main (cli_parse, cli_load_job) and, silent, the others'.
+np=3
+good="$TMPD/good.job"
+printf '[job]\nname = good\nsize = 40\ncount = 10\n' >"$good"
+# cli_parse, on every rank, before any collective
+expect_usage_error "unknown flag" "$np" "the flag" "--frobnicate" --frobnicate "$good"
+# the job file's lines (rank 0, then the code is shared)
+f=$(bad_job unknown_key "bogus = 3")
+expect_usage_error "unknown key" "$np" "file:5 and /bogus/" "$(rq "$f"):5:.*bogus" "$f"
+# a job file that cannot be read
+missing="$TMPD/no/such/file.job"
+expect_usage_error "missing job file" "$np" "the path" "$(rq "$missing")" "$missing"
+# a flag's value
+expect_usage_error "--count=abc" "$np" "--count and abc" "--count.*abc|abc.*--count" --count=abc "$good"
+# the whole job's checks: LAPACK's 32-bit int
+expect_usage_error "--size=46341 (LAPACK's int)" "$np" "size and 2147483647" \
+    "size.*2147483647.*32-bit LAPACK" --size=46341 "$good"
+# this node's memory, for a sweep that oversubscribes it: every rank first
+# execs itself with the passive wait policy (main.c's choose_wait_policy)
+# 2^31-1 results x (16 x 16 configurations + 2) x 24 bytes: 13 TB on rank 0
+lists=$(seq -s, 1 16)
+expect_usage_error "count whose results exceed memory" "$np" "count and memory" \
+    "count: 2147483647 matrices.*half of this node" --size=1 --count=2147483647 \
+    --ranks="$lists" --threads="$lists" "$good"
 
 # --help and --version exit 0 and print once (rank 0 only)
-for np in 1 3; do
-    run_svdrun "$np" "$LIMIT" --version
-    n=$(grep -c '0\.1\.0' "$RUN_OUT")
-    if [ "$RUN_RC" -eq 0 ] && [ "$n" -eq 1 ]; then
-        tap_ok "--version (np $np): exit 0, version printed once"
-    else
-        tap_not_ok "--version (np $np): exit 0, version printed once" "lines with 0.1.0: $n"
-        run_diag
-    fi
-    run_svdrun "$np" "$LIMIT" --help
-    n=$(grep -c -- '--results' "$RUN_OUT")
-    if [ "$RUN_RC" -eq 0 ] && [ "$n" -ge 1 ] && grep -q -- '--json' "$RUN_OUT" &&
-       grep -q 'thread_mode' "$RUN_OUT" && [ "$(grep -c -- '--json' "$RUN_OUT")" -eq 1 ]; then
-        tap_ok "--help (np $np): exit 0, usage printed once with --json, --results, thread_mode"
-    else
-        tap_not_ok "--help (np $np): exit 0, usage printed once with --json, --results, thread_mode"
-        run_diag
-    fi
-done
+run_svdrun "$np" "$LIMIT" --version
+n=$(grep -c '0\.1\.0' "$RUN_OUT")
+if [ "$RUN_RC" -eq 0 ] && [ "$n" -eq 1 ]; then
+    tap_ok "--version (np $np): exit 0, version printed once"
+else
+    tap_not_ok "--version (np $np): exit 0, version printed once" "lines with 0.1.0: $n"
+    run_diag
+fi
+run_svdrun "$np" "$LIMIT" --help
+n=$(grep -c -- '--results' "$RUN_OUT")
+if [ "$RUN_RC" -eq 0 ] && [ "$n" -ge 1 ] && grep -q -- '--json' "$RUN_OUT" &&
+   grep -q 'thread_mode' "$RUN_OUT" && [ "$(grep -c -- '--json' "$RUN_OUT")" -eq 1 ]; then
+    tap_ok "--help (np $np): exit 0, usage printed once with --json, --results, thread_mode"
+else
+    tap_not_ok "--help (np $np): exit 0, usage printed once with --json, --results, thread_mode"
+    run_diag
+fi
 
 # Without mpirun (a singleton launch) usage errors still exit 2.
 out=$(timeout -k 5 "$LIMIT" "$SVDRUN" --count=abc --size=4 2>&1 </dev/null)
