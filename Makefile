@@ -54,8 +54,12 @@ V         ?= 0
 Q         := $(if $(filter 1,$(V)),,@)
 MPIRUN    := scripts/mpirun.sh
 
-.PHONY: all deps run test unit bench clean
+.PHONY: all deps run test unit bench clean check-deps
 all: $(B)/svdrun $(B)/svdreport $(B)/svdfloor
+
+# the include graph runs one way, as scripts/layers.txt writes it down
+check-deps:
+	@scripts/check-deps.sh
 
 deps:
 	@scripts/deps.sh
@@ -110,7 +114,7 @@ run: deps
 
 unit: $(UNIT_BINS) $(MPIT_BINS) $(B)/test/svdrun $(B)/test/svdreport
 
-test: deps
+test: deps check-deps
 	$(MAKE) all unit
 	BUILD=$(B) tests/run.sh
 
