@@ -146,7 +146,7 @@ $(B)/test/svdreport: $(B)/test/obj/svdreport.o $(B)/test/obj/compare.o $(B)/test
 $(B)/test/obj:
 	mkdir -p $@
 
-# ---- Man pages, fuzz dictionaries ----
+# ---- Man pages, fuzz dictionaries, install ----
 # man/mangen prints cli_flags and job_keys, the tables --help prints, into the
 # pages' templates man/*.in, so no page can drift from the code. make dicts
 # rewrites the generated part of tests/fuzz/*.dict from the same tables
@@ -165,7 +165,7 @@ $(B)/man/%: man/%.in $(B)/mangen | $(B)/man
 $(B)/man:
 	mkdir -p $@
 
-.PHONY: man dicts
+.PHONY: man dicts install uninstall
 man: $(MAN_PAGES)
 
 dicts: $(B)/mangen
@@ -173,6 +173,29 @@ dicts: $(B)/mangen
 	    sed '/^# generated from job_keys/,$$d' tests/fuzz/$$d.dict >$(B)/$$d.dict && \
 	    $(B)/mangen dict $$d >>$(B)/$$d.dict && mv $(B)/$$d.dict tests/fuzz/$$d.dict || exit 1; \
 	done
+
+# make install PREFIX=/opt/svdrun DESTDIR=/tmp/stage: the programs, the man
+# pages, and under share/svdrun the example jobs and the Slurm scripts (which
+# find the svdrun installed beside them, in ../../../bin).
+PREFIX    ?= /usr/local
+INSTALL   ?= install
+DATADIR   := $(PREFIX)/share/svdrun
+MANDIR    := $(PREFIX)/share/man
+SLURM_SCRIPTS := $(wildcard slurm/*)
+install: all
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR)/jobs $(DESTDIR)$(DATADIR)/slurm
+	$(INSTALL) -m 755 $(B)/svdrun $(B)/svdreport $(B)/svdfloor $(DESTDIR)$(PREFIX)/bin
+	$(INSTALL) -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5
+	$(INSTALL) -m 644 jobs/*.job $(DESTDIR)$(DATADIR)/jobs
+	$(INSTALL) -m 755 $(SLURM_SCRIPTS) $(DESTDIR)$(DATADIR)/slurm
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,svdrun svdreport svdfloor) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_PAGES)))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_PAGES))))
+	rm -rf $(DESTDIR)$(DATADIR)
 
 # ---- Hostile input: fuzzing, sanitizers, valgrind (README "Hostile input") ----
 # make fuzz: the libFuzzer targets tests/fuzz/fuzz_*.c, built with clang into

@@ -16,6 +16,11 @@
 #   --results           where records go (default $SVDRUN_RESULTS, else results)
 #   -- ARGS             given to svdrun in every job (e.g. -- --repeat=3)
 #
+# svdrun itself is found by svdrun.sbatch, beside this script (see there);
+# svdreport is build/svdreport of SVDRUN_HOME or of this script's checkout,
+# the svdreport installed beside this script (make install: PREFIX/bin), or
+# svdreport on PATH. SVDRUN_PRINT_BINARY=1 prints that svdreport, and exits.
+#
 # Output, in the results directory:
 #   slurm-JOBID/records.jsonl  each job's records (see slurm/svdrun.sbatch)
 #   svdrun-JOBID.out           each job's stdout and stderr
@@ -49,6 +54,25 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 home=${SVDRUN_HOME:-$(cd "$here/.." && pwd)}
 sbatch_script="$here/svdrun.sbatch"
+
+# find_svdreport: prints the svdreport for the final table, or fails.
+find_svdreport() {
+    local cands=("$home/build/svdreport") c
+    case $here in
+        */share/svdrun/slurm) cands+=("${here%/share/svdrun/slurm}/bin/svdreport") ;;
+    esac
+    for c in "${cands[@]}"; do
+        if [ -f "$c" ] && [ -x "$c" ]; then
+            echo "$c"
+            return 0
+        fi
+    done
+    command -v svdreport
+}
+if [ "${SVDRUN_PRINT_BINARY:-0}" = 1 ]; then
+    find_svdreport || { echo "sweep.sh: no svdreport found" >&2; exit 2; }
+    exit 0
+fi
 
 usage() {
     # the comment block from "usage:" to "Output"
@@ -331,8 +355,7 @@ status=0
 if [ -n "$first" ] && [ -s "$merged" ]; then
     echo
     echo "records: $merged ($(grep -c . "$merged") lines)"
-    report="$home/build/svdreport"
-    if [ -x "$report" ]; then
+    if report=$(find_svdreport); then
         echo
         timeout 120 "$report" "$merged"
         rc=$?
@@ -343,7 +366,7 @@ if [ -n "$first" ] && [ -s "$merged" ]; then
             echo "sweep.sh: svdreport exited with $rc" >&2
         fi
     else
-        echo "(no $report: run 'make all' for the comparison table)"
+        echo "(no svdreport in $home/build, beside this script or on PATH: run 'make all' for the comparison table)"
     fi
 else
     [ -n "$first" ] && rm -f "$merged"
