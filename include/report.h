@@ -34,9 +34,6 @@ typedef struct {
     int twostage_nb;     /* the band width kernel twostage used; 0 when LAPACK ran */
 } report_row;
 
-/* Tolerance, relative to the sum, under which two sums are the same number. */
-#define REPORT_SUM_RTOL 1e-9
-
 /* Fills row from the repeats of one configuration (the median run's details).
  * outcomes[] are rank 0's; ref is the first configuration's results, or NULL
  * when this is the first (its repeats are then checked against each other).
@@ -47,16 +44,6 @@ typedef struct {
 void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
                       const outcome_t *outcomes, int repeats,
                       const svd_result *ref, double ref_wall_s, int ref_cores);
-
-/* Compares results: 0 when every integer is equal, or differs only where
- * both sums agree within REPORT_SUM_RTOL * max(|ref sum|, 1); 1 otherwise.
- * *boundary is set (not added to) to the number of such rounding-only
- * differences. A matrix whose LAPACK call failed in either never compares
- * equal. */
-int report_compare(const svd_result *ref, const svd_result *got, int64_t count, int64_t *boundary);
-
-/* FNV-1a over the little-endian int64 results. */
-uint64_t report_checksum(const svd_result *res, int64_t count);
 
 /* The header. twostage_nb is the band width kernel twostage uses for the
  * job's shape (svd_kernel_nb), 0 when the shape is below TWOSTAGE_MIN_N; a
@@ -94,11 +81,6 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
  * with "path: reason" in err. */
 int report_results_write(const char *path, const svd_result *res, int64_t count,
                          char *err, size_t errlen);
-
-/* Streams the generated set to path as one .npy array (count, rows, cols),
- * float64 in C order, one matrix in memory at a time, under a temporary name
- * renamed into place. Returns 0, or -1 with "path: reason" in err. */
-int report_save_matrices(const job_t *job, const char *path, char *err, size_t errlen);
 
 /* Progress on stderr, one line redrawn: matrices done, elapsed, ETA. */
 typedef struct {

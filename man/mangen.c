@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "job.h"
-#include "report.h"
+#include "verify.h"
 #include "stop.h"
 #include "twostage.h"
 
@@ -176,11 +176,11 @@ static int page(const char *path, FILE *out)
 {
     constant consts[] = {{"@VERSION@", SVDRUN_VERSION}, {"@JOB_FILE_MAX@", ""},
                          {"@STOP_GRACE_S@", ""}, {"@TWOSTAGE_MIN_N@", ""},
-                         {"@REPORT_SUM_RTOL@", ""}};
+                         {"@VERIFY_SUM_RTOL@", ""}};
     snprintf(consts[1].value, sizeof consts[1].value, "%d", JOB_FILE_MAX);
     snprintf(consts[2].value, sizeof consts[2].value, "%d", STOP_GRACE_S);
     snprintf(consts[3].value, sizeof consts[3].value, "%d", TWOSTAGE_MIN_N);
-    snprintf(consts[4].value, sizeof consts[4].value, "%g", REPORT_SUM_RTOL);
+    snprintf(consts[4].value, sizeof consts[4].value, "%g", VERIFY_SUM_RTOL);
     FILE *in = fopen(path, "r");
     if (!in) {
         perror(path);

@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "record.h"
 #include "report.h"
+#include "saveset.h"
 #include "run.h"
 #include "stop.h"
 #include "svd.h"
@@ -156,7 +157,7 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
     }
     fflush(stdout);
     if (budget_check_memory(job, plan, opt->outputs, ranks, size, err, sizeof err) != 0 ||
-        (opt->save_path && report_save_matrices(job, opt->save_path, err, sizeof err) != 0)) {
+        (opt->save_path && saveset_write(job, opt->save_path, err, sizeof err) != 0)) {
         log_msg(LOG_ERROR, "%s", err);
         return EXIT_RUNTIME;
     }

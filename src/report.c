@@ -1,4 +1,4 @@
-/* report: the human table, JSON Lines records, results files and the result checks. */
+/* report: the human table, JSON Lines records and results files: how a run is shown, not what it computed. */
 #include "report.h"
 
 #include <errno.h>
@@ -18,42 +18,8 @@
 #include "npy.h"
 #include "record.h"
 #include "stats.h"
+#include "verify.h"
 #include "twostage.h"
-
-int report_compare(const svd_result *ref, const svd_result *got, int64_t count, int64_t *boundary)
-{
-    int differs = 0;
-    *boundary = 0;
-    for (int64_t k = 0; k < count; k++) {
-        if (ref[k].info != 0 || got[k].info != 0) {
-            differs = 1;
-            continue;
-        }
-        if (ref[k].value == got[k].value)
-            continue;
-        /* trunc() of sums a few ulps apart can straddle an integer */
-        double scale = fmax(fabs(ref[k].sum), 1.0);
-        if (fabs(ref[k].sum - got[k].sum) <= REPORT_SUM_RTOL * scale)
-            (*boundary)++;
-        else
-            differs = 1;
-    }
-    return differs;
-}
-
-uint64_t report_checksum(const svd_result *res, int64_t count)
-{
-    uint64_t h = HASH_FNV1A64_INIT;
-    for (int64_t k = 0; k < count; k++) {
-        /* little-endian bytes whatever the host's order, so hosts agree */
-        uint64_t v = (uint64_t)res[k].value;
-        unsigned char le[8];
-        for (int byte = 0; byte < 8; byte++)
-            le[byte] = (unsigned char)(v >> (8 * byte));
-        h = hash_fnv1a64(h, le, sizeof le);
-    }
-    return h;
-}
 
 void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
                       const outcome_t *outcomes, int repeats,
@@ -97,7 +63,7 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     row->efficiency = ref ? row->speedup * ref_cores / cores : 1.0;
 
     const svd_result *last = outcomes[repeats - 1].results;
-    row->checksum = report_checksum(last, job->count);
+    row->checksum = verify_checksum(last, job->count);
     row->twostage_nb = outcomes[repeats - 1].twostage_nb;
     for (int i = 0; i < repeats; i++)
         if (outcomes[i].n_failed > row->n_failed)
@@ -106,7 +72,7 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     const svd_result *against = ref ? ref : outcomes[0].results;
     for (int i = 0; i < repeats; i++) {
         int64_t boundary;
-        differs |= report_compare(against, outcomes[i].results, job->count, &boundary);
+        differs |= verify_compare(against, outcomes[i].results, job->count, &boundary);
         if (boundary > row->boundary)
             row->boundary = boundary;
     }
@@ -546,34 +512,4 @@ void report_progress_end(report_progress *p)
         fprintf(stderr, "\r%*s\r", 78, "");
         fflush(stderr);
     }
-}
-
-int report_save_matrices(const job_t *job, const char *path, char *err, size_t errlen)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
-        return -1;
-    }
-    double *buf = malloc(job_matrix_bytes(job));
-    int64_t shape[3] = {job->count, job->rows, job->cols};
-    int ok = buf && npy_write_header_f8(fd, 3, shape) >= 0;
-    for (int64_t k = 0; ok && k < job->count; k++) {
-        matgen_fill(job->seed, k, job->rows, job->cols, buf, job->cols, MATGEN_ROW_MAJOR);
-        ok = npy_write_all(fd, buf, job_matrix_bytes(job)) == 0;
-    }
-    int saved = buf ? errno : ENOMEM;
-    free(buf);
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(ok ? errno : saved));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
 }

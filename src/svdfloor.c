@@ -8,7 +8,8 @@
 
 #include "job.h"
 #include "matgen.h"
-#include "report.h"
+#include "verify.h"
+#include "stats.h"
 #include "svd.h"
 #include "sysinfo.h"
 
@@ -72,22 +73,15 @@ int main(int argc, char **argv)
         }
         walls[r] = sysinfo_now() - t0;
     }
-    /* insertion sort: repeats are few */
-    for (int i = 1; i < job.repeat; i++)
-        for (int j = i; j > 0 && walls[j] < walls[j - 1]; j--) {
-            double t = walls[j];
-            walls[j] = walls[j - 1];
-            walls[j - 1] = t;
-        }
     int n = job.repeat;
-    double median = n % 2 ? walls[n / 2] : 0.5 * (walls[n / 2 - 1] + walls[n / 2]);
+    double median = stats_median(walls, n);
     printf("{\"peer\": \"svdfloor\", \"rows\": %lld, \"cols\": %lld, \"count\": %lld, \"vectors\": \"%s\", "
            "\"kernel\": \"%s\", \"twostage_nb\": %d, \"threads\": %d, \"repeat\": %d, \"wall_s\": %.9g, \"wall_s_min\": %.9g, "
            "\"wall_s_max\": %.9g, \"checksum\": \"%016llx\", \"rss_mb\": %.1f}\n",
            (long long)job.rows, (long long)job.cols, (long long)job.count,
            job_vectors_name(job.vectors), job_kernel_name(job.kernels[0]), svd_ws_nb(ws),
            job.threads[0], n, median, walls[0], walls[n - 1],
-           (unsigned long long)report_checksum(res, job.count), sysinfo_peak_rss_mb());
+           (unsigned long long)verify_checksum(res, job.count), sysinfo_peak_rss_mb());
     svd_ws_free(ws);
     free(a);
     free(res);
