@@ -45,8 +45,8 @@ void cli_usage(FILE *out);
  * --checkpoint and --resume, too many job flags, or a second job file. */
 int cli_parse(int argc, char **argv, cli_options *opt, int speak);
 
-/* The job from the job file (if any) and the flags over it, not validated:
- * no other file is touched (no input header, no output path), so every rank
+/* The job from the defaults (threads from OMP_NUM_THREADS), the job file (if
+ * any) and the flags over it, not validated: no other file is touched (no input header, no output path), so every rank
  * of a large launch may call it before MPI_Init. Returns 0 or CLI_EXIT_USAGE
  * (printed when speak). */
 int cli_apply_job(const cli_options *opt, job_t *job, int speak);

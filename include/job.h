@@ -99,9 +99,14 @@ extern const job_key job_keys[];
 void job_key_arg(const job_key *key, char *buf, size_t len);
 
 /* Fills the defaults: seed 0, vectors none, gesdd, regenerate, every rank,
- * threads from OMP_NUM_THREADS (else 1), blas, repeat 1, engine lapack,
- * kernel lapack, group of all ranks, grid auto, block 64. */
+ * 1 thread, blas, repeat 1, engine lapack, kernel lapack, group of all
+ * ranks, grid auto, block 64. It reads no environment (job_default_threads). */
 void job_init(job_t *job);
+
+/* The threads key's default from the text of OMP_NUM_THREADS, which the
+ * front end reads (NULL: unset): its first level ("4,2" gives 4) when that is
+ * a whole number in 1..JOB_THREADS_MAX, else 1. */
+void job_default_threads(job_t *job, const char *omp_num_threads);
 
 /* Sets one key from its text; a later call wins, so flags override the file
  * (size replaces rows and cols; rows or cols after size keep the other side).

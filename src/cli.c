@@ -188,6 +188,7 @@ int cli_apply_job(const cli_options *opt, job_t *job, int speak)
 {
     char err[JOB_MSG_MAX];
     job_init(job);
+    job_default_threads(job, getenv("OMP_NUM_THREADS"));
     if (opt->job_path) {
         if (job_parse_file(job, opt->job_path, err, sizeof err) != 0) {
             if (speak)

@@ -103,14 +103,6 @@ void job_init(job_t *job)
     job->n_ranks = 0;
     job->n_threads = 1;
     job->threads[0] = 1;
-    const char *omp = getenv("OMP_NUM_THREADS");
-    if (omp) {
-        char *end;
-        long t = strtol(omp, &end, 10);
-        /* OMP_NUM_THREADS may be a nested list "4,2"; its first level counts */
-        if (end != omp && (*end == '\0' || *end == ',') && t > 0 && t <= JOB_THREADS_MAX)
-            job->threads[0] = (int)t;
-    }
     job->n_thread_modes = 1;
     job->thread_modes[0] = JOB_MODE_BLAS;
     job->repeat = 1;
@@ -119,6 +111,19 @@ void job_init(job_t *job)
     job->n_kernels = 1;
     job->kernels[0] = JOB_KERNEL_LAPACK;
     job->block = 64;
+}
+
+void job_default_threads(job_t *job, const char *omp_num_threads)
+{
+    job->n_threads = 1;
+    job->threads[0] = 1;
+    if (!omp_num_threads)
+        return;
+    char *end;
+    long t = strtol(omp_num_threads, &end, 10);
+    /* OMP_NUM_THREADS may be a nested list "4,2"; its first level counts */
+    if (end != omp_num_threads && (*end == '\0' || *end == ',') && t > 0 && t <= JOB_THREADS_MAX)
+        job->threads[0] = (int)t;
 }
 
 /* Parses a whole decimal integer in [min, max]; why (or NULL) tells the

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 {
     job_t job;
     job_init(&job);
+    job_default_threads(&job, getenv("OMP_NUM_THREADS"));
     char err[JOB_MSG_MAX];
     static const struct option longs[] = {
         {"rows", required_argument, NULL, 'm'}, {"cols", required_argument, NULL, 'n'},

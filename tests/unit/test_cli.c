@@ -381,6 +381,26 @@ static void test_job_errors_exit_usage(void **state)
     load_bad(incomplete, "svdrun: ", "size");
 }
 
+/* The threads default comes from OMP_NUM_THREADS, which cli reads (job
+ * reads no environment); a flag overrides it. */
+static void test_threads_default_from_environment(void **state)
+{
+    fixture *f = *state;
+    job_t job;
+    char msg[MSG_MAX];
+    const char *const file_only[] = {f->job, NULL};
+    const char *const flag[] = {f->job, "--threads=2", NULL};
+    setenv("OMP_NUM_THREADS", "3", 1);
+    assert_int_equal(make_job(cli_apply_job, &job, msg, file_only), 0);
+    assert_int_equal(job.n_threads, 1);
+    assert_int_equal(job.threads[0], 3);
+    assert_int_equal(make_job(cli_apply_job, &job, msg, flag), 0);
+    assert_int_equal(job.threads[0], 2);
+    unsetenv("OMP_NUM_THREADS");
+    assert_int_equal(make_job(cli_apply_job, &job, msg, file_only), 0);
+    assert_int_equal(job.threads[0], 1);
+}
+
 /* cli_apply_job: the file and the flags, without validation or touching any
  * other file (every rank calls it before MPI_Init), so only what cli_load_job
  * adds is left for rank 0. */
@@ -606,6 +626,7 @@ int main(void)
         FIXTURE_TEST(test_flags_override_the_job_file),
         FIXTURE_TEST(test_job_errors_exit_usage),
         FIXTURE_TEST(test_apply_job_reads_only_the_job_file),
+        FIXTURE_TEST(test_threads_default_from_environment),
         FIXTURE_TEST(test_load_reads_input_header_and_memory),
         FIXTURE_TEST(test_output_paths_checked),
         FIXTURE_TEST(test_output_clashes),

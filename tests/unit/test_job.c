@@ -18,10 +18,9 @@
 #include "job.h"
 #include "svd.h"
 
-/* A job with OMP_NUM_THREADS out of the way, so defaults do not depend on the shell. */
+/* A job of the defaults (job_init reads no environment). */
 static void fresh_job(job_t *job)
 {
-    unsetenv("OMP_NUM_THREADS");
     job_init(job);
 }
 
@@ -59,7 +58,6 @@ static void test_init_defaults(void **state)
     (void)state;
     job_t job;
     memset(&job, 0xA5, sizeof job);   /* job_init must not rely on a zeroed struct */
-    unsetenv("OMP_NUM_THREADS");
     job_init(&job);
     assert_int_equal(job.seed, 0);
     assert_int_equal(job.vectors, JOB_VECTORS_NONE);
@@ -77,32 +75,37 @@ static void test_init_defaults(void **state)
     assert_int_equal(job.given, 0);
 }
 
-static void test_init_omp_num_threads(void **state)
+/* job_init reads no environment; OMP_NUM_THREADS's text, as the front end
+ * reads it, gives the threads default through job_default_threads. */
+static void test_default_threads(void **state)
 {
     (void)state;
     job_t job;
     setenv("OMP_NUM_THREADS", "3", 1);
     job_init(&job);
+    unsetenv("OMP_NUM_THREADS");
+    assert_int_equal(job.n_threads, 1);
+    assert_int_equal(job.threads[0], 1);
+
+    job_default_threads(&job, "3");
     assert_int_equal(job.n_threads, 1);
     assert_int_equal(job.threads[0], 3);
-
     /* OpenMP's nested form: the first level is this process's thread count */
-    setenv("OMP_NUM_THREADS", "4,2", 1);
-    job_init(&job);
+    job_default_threads(&job, "4,2");
     assert_int_equal(job.n_threads, 1);
     assert_int_equal(job.threads[0], 4);
+    job_default_threads(&job, "1024");
+    assert_int_equal(job.threads[0], JOB_THREADS_MAX);
 
-    /* unusable values fall back to 1 */
-    static const char *const junk[] = {"", "abc", "0", "-2", "3x"};
+    /* unusable values, and none, fall back to 1 (never past the cap) */
+    static const char *const junk[] = {"", "abc", "0", "-2", "3x", "1025", NULL};
     for (size_t t = 0; t < sizeof junk / sizeof junk[0]; t++) {
-        setenv("OMP_NUM_THREADS", junk[t], 1);
-        job_init(&job);
+        set_ok(&job, "threads", "2,3");
+        job_default_threads(&job, junk[t]);
         if (job.n_threads != 1 || job.threads[0] != 1)
-            fail_msg("OMP_NUM_THREADS='%s' gave %d threads", junk[t], job.threads[0]);
+            fail_msg("OMP_NUM_THREADS='%s' gave %d threads", junk[t] ? junk[t] : "(unset)",
+                     job.threads[0]);
     }
-    unsetenv("OMP_NUM_THREADS");
-    job_init(&job);
-    assert_int_equal(job.threads[0], 1);
 }
 
 static void test_set_shape_and_scalars(void **state)
@@ -752,14 +755,6 @@ static void test_set_limits(void **state)
     set_bad(&job, "count", "2147483648", "count", "at most 2147483647");
     set_bad(&job, "group", "1048577", "group", "at most 1048576");
 
-    /* OMP_NUM_THREADS beyond the cap falls back to 1 rather than past it */
-    setenv("OMP_NUM_THREADS", "1025", 1);
-    job_init(&job);
-    assert_int_equal(job.threads[0], 1);
-    setenv("OMP_NUM_THREADS", "1024", 1);
-    job_init(&job);
-    assert_int_equal(job.threads[0], JOB_THREADS_MAX);
-    unsetenv("OMP_NUM_THREADS");
 }
 
 /* validate_with, expecting failure with a message holding both needles. */
@@ -1006,7 +1001,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_defaults),
-        cmocka_unit_test(test_init_omp_num_threads),
+        cmocka_unit_test(test_default_threads),
         cmocka_unit_test(test_set_shape_and_scalars),
         cmocka_unit_test(test_set_enums),
         cmocka_unit_test(test_set_lists),
