@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
+#include "hash.h"
 #include "npy.h"
 #include "sysinfo.h"
 
@@ -45,15 +47,6 @@ static uint32_t record_check(const ckpt_record *r)
     return h;
 }
 
-/* FNV-1a 64 of len bytes, continuing from h. */
-static uint64_t fnv64(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 0x100000001b3ull;
-    return h;
-}
-
 static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
 {
     memset(h, 0, sizeof *h);
@@ -74,8 +67,8 @@ static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
         int64_t facts[2] = {job->input_offset + job->count * job->rows * job->cols *
                                                      job->input_esize,
                             job->input_mtime};
-        h->input_id = fnv64(fnv64(0xcbf29ce484222325ull, job->input, strlen(job->input)), facts,
-                            sizeof facts);
+        h->input_id = hash_fnv1a64(hash_fnv1a64(HASH_FNV1A64_INIT, job->input, strlen(job->input)),
+                                   facts, sizeof facts);
     }
 }
 
@@ -290,15 +283,16 @@ int checkpoint_merge(const char *dir, const job_t *job, job_kernel kernel,
 {
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/merged.ckpt", dir);
-    snprintf(tmp, sizeof tmp, "%s/.merged.tmp.%ld", dir, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* the temporary name does not end in .ckpt: no reader takes it for a log */
+    int rc = files_temp_path(tmp, sizeof tmp, path);
+    int fd = rc ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(rc ? rc : errno));
         return CHECKPOINT_EIO;
     }
     ckpt_header h;
     make_header(&h, job, kernel);
-    int rc = write_all(fd, &h, sizeof h);
+    rc = write_all(fd, &h, sizeof h);
     enum { BATCH = 1024 };
     ckpt_record batch[BATCH];
     int n = 0;
@@ -319,13 +313,8 @@ int checkpoint_merge(const char *dir, const job_t *job, job_kernel kernel,
         rc = errno;
     if (close(fd) != 0 && rc == 0)
         rc = errno;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = errno;
-    if (rc) {
-        unlink(tmp);
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(rc));
+    if (files_replace(tmp, path, rc, err, errlen))
         return CHECKPOINT_EIO;
-    }
     /* the merged file now holds every record: the rank files may go */
     DIR *d = opendir(dir);
     if (d) {

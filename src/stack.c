@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "fault.h"
+#include "files.h"
 #include "npy.h"
+#include "svd.h"
 
 /* Whether LAPACK sees A itself (generated matrices, Fortran-order input)
  * rather than the transpose a C-order input's bytes are. */
@@ -158,20 +160,12 @@ void stack_close_input(stack_input *in)
     in->fh = MPI_FILE_NULL;
 }
 
-/* U and V^T shapes of A (rows x cols) for the job's vectors. */
-static void vector_dims(const job_t *job, int64_t *ucols, int64_t *vtrows)
-{
-    int64_t k = job->rows < job->cols ? job->rows : job->cols;
-    *ucols = job->vectors == JOB_VECTORS_FULL ? job->rows : k;
-    *vtrows = job->vectors == JOB_VECTORS_FULL ? job->cols : k;
-}
-
 size_t stack_scratch_bytes(const job_t *job, const char *const paths[3])
 {
     if (!lapack_saw_a(job) || !paths)
         return 0;
     int64_t ucols, vtrows;
-    vector_dims(job, &ucols, &vtrows);
+    svd_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
     size_t u = paths[STACK_U] ? (size_t)job->rows * (size_t)ucols : 0;
     size_t vt = paths[STACK_VT] ? (size_t)vtrows * (size_t)job->cols : 0;
     return (u > vt ? u : vt) * sizeof(double);
@@ -191,7 +185,7 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
     int64_t k = job->rows < job->cols ? job->rows : job->cols, ucols, vtrows;
-    vector_dims(job, &ucols, &vtrows);
+    svd_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
     int64_t shapes[3][3] = {{job->count, k, 0},
                             {job->count, job->rows, ucols},
                             {job->count, vtrows, job->cols}};
@@ -290,7 +284,7 @@ int stack_write(stack_output *out, int64_t k, const double *sigma, const double 
     if (out->open[STACK_VALUES])
         rc |= write_block(out, STACK_VALUES, k, sigma);
     int64_t ucols, vtrows;
-    vector_dims(job, &ucols, &vtrows);
+    svd_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
     if (lapack_saw_a(job)) {
         /* U (rows x ucols) and V^T (vtrows x cols) are column-major, and the
          * files are C order */
@@ -330,13 +324,10 @@ int stack_close_output(stack_output *out, MPI_Comm comm, int ok, char *err, size
                 continue;
             char tmp[JOB_PATH_MAX + 32];
             temp_name(tmp, sizeof tmp, out->paths[f]);
-            if (all && rename(tmp, out->paths[f]) != 0) {
-                snprintf(err, errlen, "%s: cannot rename into place: %s", out->paths[f],
-                         strerror(errno));
+            if (!all)
+                unlink(tmp);     /* the failure is the caller's to say */
+            else if (files_replace(tmp, out->paths[f], 0, err, errlen) != 0)
                 rc = EIO;
-            } else if (!all) {
-                unlink(tmp);
-            }
         }
     MPI_Bcast(&rc, 1, MPI_INT, 0, comm);
     free(out->scratch);

@@ -21,8 +21,7 @@ struct svd_ws {
     int64_t ucols, vtrows;
 };
 
-/* The shapes of U and V^T that vectors asks for (0 columns when none). */
-static void vector_shapes(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, int64_t *vtrows)
+void svd_vector_dims(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, int64_t *vtrows)
 {
     int64_t mn = m < n ? m : n;
     *ucols = *vtrows = 0;
@@ -82,7 +81,7 @@ size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver
             return 0;
         return (own + work) * sizeof(double);
     }
-    vector_shapes(m, n, vectors, &ucols, &vtrows);
+    svd_vector_dims(m, n, vectors, &ucols, &vtrows);
     int64_t lwork = query_lwork(m, n, vectors, driver, m, vtrows > 0 ? vtrows : 1);
     if (lwork < 0)
         return 0;
@@ -129,7 +128,7 @@ int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, 
         *out = ws;
         return 0;
     }
-    vector_shapes(m, n, vectors, &ws->ucols, &ws->vtrows);
+    svd_vector_dims(m, n, vectors, &ws->ucols, &ws->vtrows);
     ws->ldu = (lapack_int)m;
     ws->ldvt = (lapack_int)(ws->vtrows > 0 ? ws->vtrows : 1);
     int64_t lwork = query_lwork(m, n, vectors, driver, ws->ldu, ws->ldvt);
