@@ -75,15 +75,15 @@
  * "lapack/twostage" (a kernel other than lapack), "scalapack 1x2/64" (grid
  * and block), "scalapack 2*1x2/64" (two groups of a 1x2 grid). grid NULL
  * adds no grid part, kernel NULL or "lapack" no kernel part. Returns 0, or
- * -1 when buf is too short (it then holds the label cut short). */
+ * ERANGE when buf is too short (it then holds the label cut short). */
 int record_engine_label(char *buf, size_t len, const char *engine, const char *kernel,
                         long long groups, const char *grid, long long block);
 
 /* A configuration's name in prose: "2x1 blas regenerate", then its engine
  * label (as record_engine_label without grid) unless that is plain lapack:
  * "2x1 blas regenerate lapack/twostage". engine may be a label already, e.g.
- * "scalapack 1x2/64". Returns 0, or -1 when buf is too short (it then holds
- * the name cut short). */
+ * "scalapack 1x2/64". Returns 0, or ERANGE when buf is too short (it then
+ * holds the name cut short). */
 int record_label(char *buf, size_t len, int ranks, int threads, const char *mode,
                  const char *distribute, const char *engine, const char *kernel);
 

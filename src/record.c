@@ -1,13 +1,14 @@
 /* record: the JSON record's schema, its field names and the configuration label, shared by svdrun (writer) and svdreport (reader). */
 #include "record.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-/* snprintf's result as this module's return: 0, or -1 when cut short. */
+/* snprintf's result as this module's return: 0, or ERANGE when cut short. */
 static int fitted(int n, size_t len)
 {
-    return n < 0 || (size_t)n >= len ? -1 : 0;
+    return n < 0 || (size_t)n >= len ? ERANGE : 0;
 }
 
 int record_engine_label(char *buf, size_t len, const char *engine, const char *kernel,
@@ -21,7 +22,7 @@ int record_engine_label(char *buf, size_t len, const char *engine, const char *k
     else
         n = snprintf(buf, len, "%s %s/%lld", engine, grid, block);
     if (fitted(n, len))
-        return -1;
+        return ERANGE;
     if (!kernel || strcmp(kernel, RECORD_LAPACK) == 0)
         return 0;
     return fitted(snprintf(buf + n, len - (size_t)n, "/%s", kernel), len - (size_t)n);
@@ -35,5 +36,5 @@ int record_label(char *buf, size_t len, int ranks, int threads, const char *mode
     int plain = strcmp(eng, RECORD_LAPACK) == 0;
     int n = snprintf(buf, len, "%dx%d %s %s%s%s", ranks, threads, mode, distribute,
                      plain ? "" : " ", plain ? "" : eng);
-    return cut || fitted(n, len) ? -1 : 0;
+    return cut ? cut : fitted(n, len);
 }
