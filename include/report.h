@@ -45,19 +45,6 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
                       const outcome_t *outcomes, int repeats,
                       const svd_result *ref, double ref_wall_s, int ref_cores);
 
-/* The header. twostage_nb is the band width kernel twostage uses for the
- * job's shape (svd_kernel_nb), 0 when the shape is below TWOSTAGE_MIN_N; a
- * line says which, when the job's kernel list holds twostage. Returns 0, or
- * ENOMEM when the per-host lines could not be made (the rest is written). */
-int report_header(FILE *out, const job_t *job, const char *job_path,
-                  const sysinfo_rank *ranks, int nranks, const char *mpi_version,
-                  int twostage_nb);
-
-/* Warnings about binding and oversubscription for every runnable
- * configuration; returns how many were printed, or -1 (none printed) when
- * memory runs out. */
-int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, int nranks);
-
 void report_table_head(FILE *out);
 void report_table_row(FILE *out, const report_row *row);
 void report_skipped_row(FILE *out, const plan_config *cfg);

@@ -57,4 +57,19 @@ const char *sysinfo_slurm_nodelist(void);
 /* SLURM_CPUS_PER_TASK, or 0 when unset or not a number. */
 int sysinfo_slurm_cpus_per_task(void);
 
+/* The distinct hosts of some ranks, in rank order: host h's first rank
+ * and how many ranks it holds. */
+typedef struct {
+    int n;
+    int *first;
+    int *count;
+} sysinfo_hosts;
+
+/* Groups ranks[0..n) by host into h. A launch's rank count is unbounded, so
+ * the arrays are on the heap. Returns 0, or ENOMEM with h empty (safe to
+ * free). */
+int sysinfo_hosts_of(const sysinfo_rank *ranks, int n, sysinfo_hosts *h);
+
+void sysinfo_hosts_free(sysinfo_hosts *h);
+
 #endif

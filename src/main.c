@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "banner.h"
 #include "budget.h"
 #include "checkpoint.h"
 #include "cli.h"
@@ -149,9 +150,9 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         log_msg(LOG_ERROR, "injected fault: prepare");
         return EXIT_RUNTIME;
     }
-    if (report_header(stdout, job, opt->job_path, ranks, size, mpi_version,
+    if (banner_header(stdout, job, opt->job_path, ranks, size, mpi_version,
                       svd_kernel_nb(job->rows, job->cols, job->vectors, JOB_KERNEL_TWOSTAGE)) != 0 ||
-        report_warnings(stderr, plan, ranks, size) < 0) {
+        banner_warnings(stderr, plan, ranks, size) < 0) {
         log_msg(LOG_ERROR, "no memory for the header's per-host lines");
         return EXIT_RUNTIME;
     }

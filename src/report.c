@@ -79,173 +79,6 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     row->check = differs || row->n_failed ? REPORT_FAILED : REPORT_PASSED;
 }
 
-/* Room for distinct_hosts over up to n ranks: first ranks, then counts; NULL
- * when memory runs out. A launch's rank count is unbounded, so it is never
- * on the stack. */
-static int *host_arrays(int n)
-{
-    return malloc(2 * (size_t)(n > 0 ? n : 1) * sizeof(int));
-}
-
-/* Distinct hosts of ranks[0..n), in rank order, with their rank counts. */
-static int distinct_hosts(const sysinfo_rank *ranks, int n, int *first_rank, int *count)
-{
-    int nh = 0;
-    for (int r = 0; r < n; r++) {
-        int h = 0;
-        while (h < nh && strcmp(ranks[first_rank[h]].host, ranks[r].host) != 0)
-            h++;
-        if (h == nh) {
-            first_rank[nh] = r;
-            count[nh++] = 0;
-        }
-        count[h]++;
-    }
-    return nh;
-}
-
-/* The header's line on kernel twostage, when the job asks for it: the band
- * width, or that LAPACK runs instead (below the crossover, or no engine
- * lapack to use it). */
-static void kernel_line(FILE *out, const job_t *job, int twostage_nb)
-{
-    int twostage = 0, lapack = 0;
-    for (int i = 0; i < job->n_kernels; i++)
-        twostage |= job->kernels[i] == JOB_KERNEL_TWOSTAGE;
-    for (int i = 0; i < job->n_engines; i++)
-        lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
-    if (!twostage)
-        return;
-    int64_t mn = job->rows < job->cols ? job->rows : job->cols;
-    if (!lapack)
-        fprintf(out, "kernel twostage: applies to engine lapack only; not used here\n");
-    else if (twostage_nb > 0)
-        fprintf(out, "kernel twostage: band width nb = %d for min(rows, cols) = %lld\n",
-                twostage_nb, (long long)mn);
-    else
-        fprintf(out, "kernel twostage: min(rows, cols) = %lld is below %d (TWOSTAGE_MIN_N), so "
-                     "LAPACK's %s runs in its configurations (twostage_nb 0)\n",
-                (long long)mn, TWOSTAGE_MIN_N, job_driver_name(job->driver));
-}
-
-int report_header(FILE *out, const job_t *job, const char *job_path,
-                  const sysinfo_rank *ranks, int nranks, const char *mpi_version,
-                  int twostage_nb)
-{
-    fprintf(out, "svdrun %s: job \"%s\"%s%s%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s\n",
-            SVDRUN_VERSION, job->name, job_path ? " (" : "", job_path ? job_path : "",
-            job_path ? ")" : "", (long long)job->count, (long long)job->rows,
-            (long long)job->cols, (unsigned long long)job->seed, job_vectors_name(job->vectors),
-            job_driver_name(job->driver));
-    if (job->input[0])
-        fprintf(out, "input: %s, %s, %s order%s\n", job->input,
-                job->input_esize == 4 ? "<f4" : "<f8", job->input_fortran ? "Fortran" : "C",
-                job->input_esize == 4 ? ", widened to float64 for LAPACK" : "");
-    kernel_line(out, job, twostage_nb);
-    char mpi[128];
-    snprintf(mpi, sizeof mpi, "%s", mpi_version);
-    mpi[strcspn(mpi, ",\n")] = '\0';
-    fprintf(out, "MPI: %s, %d rank%s launched\n", mpi, nranks, nranks == 1 ? "" : "s");
-    fprintf(out, "OpenBLAS: %s (threading: %s)\n", sysinfo_openblas_config(),
-            sysinfo_openblas_parallel());
-    if (getenv("SVDRUN_WAIT_POLICY"))
-        fprintf(out, "OpenMP wait policy: passive, set by svdrun because a configuration "
-                     "oversubscribes a host; configurations that do not are measured with it "
-                     "too (set OMP_WAIT_POLICY to choose, or launch them apart)\n");
-    else
-        fprintf(out, "OpenMP wait policy: %s\n", sysinfo_wait_policy());
-    int *first = host_arrays(nranks);
-    if (first) {
-        int *count = first + nranks;
-        int nh = distinct_hosts(ranks, nranks, first, count);
-        for (int h = 0; h < nh; h++) {
-            const sysinfo_rank *s = &ranks[first[h]];
-            fprintf(out, "host %s: %d rank(s), %d CPUs online, %.1f GiB available\n", s->host,
-                    count[h], s->n_online, (double)s->mem_available / (1 << 30));
-        }
-        free(first);
-    }
-    if (sysinfo_slurm_job_id()) {
-        const char *step = sysinfo_slurm_step_id(), *nodes = sysinfo_slurm_nodelist();
-        int cpt = sysinfo_slurm_cpus_per_task();
-        fprintf(out, "Slurm: job %s", sysinfo_slurm_job_id());
-        if (step)
-            fprintf(out, ", step %s", step);
-        if (nodes)
-            fprintf(out, ", nodes %s", nodes);
-        if (cpt)
-            fprintf(out, ", %d CPUs per task", cpt);
-        fputc('\n', out);
-    }
-    for (int r = 0; r < nranks; r++)
-        fprintf(out, "rank %d: %s, CPUs %s\n", r, ranks[r].host, ranks[r].cpus);
-    return first ? 0 : ENOMEM;
-}
-
-int report_warnings(FILE *out, const plan_t *plan, const sysinfo_rank *ranks, int nranks)
-{
-    int *first = host_arrays(nranks);
-    if (!first)
-        return -1;
-    int *count = first + nranks;
-    int printed = 0, max_threads_warned = 0, node_warned = 0, cpt_warned = 0;
-    int cpt = sysinfo_slurm_cpus_per_task();
-    for (int i = 0; i < plan->n; i++) {
-        const plan_config *c = &plan->configs[i];
-        if (c->skipped)
-            continue;
-        /* Slurm reserved cpus-per-task CPUs for each rank; other counts waste or oversubscribe them */
-        if (cpt && c->threads != cpt && c->threads != cpt_warned) {
-            fprintf(out,
-                    "warning: configuration %dx%d runs %d thread(s) per rank, but Slurm gave each "
-                    "task %d CPU(s) (SLURM_CPUS_PER_TASK); use --threads=%d or sbatch "
-                    "--cpus-per-task=%d\n",
-                    c->ranks, c->threads, c->threads, cpt, cpt, c->threads);
-            cpt_warned = c->threads;
-            printed++;
-        }
-        /* a rank bound to fewer CPUs than threads time-slices its own threads */
-        for (int r = 0; r < c->ranks && r < nranks; r++)
-            if (ranks[r].n_allowed > 0 && c->threads > ranks[r].n_allowed &&
-                c->threads > max_threads_warned) {
-                /* the fix depends on the launcher: srun binds by -c, mpirun by its mapping */
-                if (sysinfo_slurm_step_id())
-                    fprintf(out,
-                            "warning: rank %d may run on %d CPU(s) (%s) but configuration %dx%d "
-                            "asks for %d threads; they will share. Launch with srun -c %d (or "
-                            "export SRUN_CPUS_PER_TASK=%d: since Slurm 22.05 srun does not read "
-                            "SLURM_CPUS_PER_TASK)\n",
-                            r, ranks[r].n_allowed, ranks[r].cpus, c->ranks, c->threads,
-                            c->threads, c->threads, c->threads);
-                else
-                    fprintf(out,
-                            "warning: rank %d may run on %d CPU(s) (%s) but configuration %dx%d "
-                            "asks for %d threads; they will share. Launch with mpirun --bind-to "
-                            "none or --map-by slot:PE=%d\n",
-                            r, ranks[r].n_allowed, ranks[r].cpus, c->ranks, c->threads,
-                            c->threads, c->threads);
-                max_threads_warned = c->threads;
-                printed++;
-                break;
-            }
-        int nh = distinct_hosts(ranks, c->ranks < nranks ? c->ranks : nranks, first, count);
-        for (int h = 0; h < nh; h++) {
-            int want = count[h] * c->threads, have = ranks[first[h]].n_online;
-            if (have > 0 && want > have && want > node_warned) {
-                fprintf(out,
-                        "warning: configuration %dx%d puts %d rank(s) x %d thread(s) = %d on "
-                        "host %s, which has %d CPUs: oversubscribed, timings will not scale\n",
-                        c->ranks, c->threads, count[h], c->threads, want, ranks[first[h]].host,
-                        have);
-                node_warned = want;
-                printed++;
-            }
-        }
-    }
-    free(first);
-    return printed;
-}
-
 void report_table_head(FILE *out)
 {
     fprintf(out, "\n%5s %7s %-5s %-10s %-16s %-8s | %9s %7s %6s | %9s %10s %8s %6s | %6s %7s | %s\n",
@@ -350,17 +183,15 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
     time_t now = time(NULL);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 
-    int *first = host_arrays(nranks);
-    if (!first) {
+    sysinfo_hosts hs;
+    if (sysinfo_hosts_of(ranks, c->ranks < nranks ? c->ranks : nranks, &hs) != 0) {
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    int *count = first + nranks;
     json_t *hosts = json_array();
-    int nh = distinct_hosts(ranks, c->ranks < nranks ? c->ranks : nranks, first, count);
-    for (int h = 0; h < nh; h++)
-        json_array_append_new(hosts, json_string(ranks[first[h]].host));
-    free(first);
+    for (int h = 0; h < hs.n; h++)
+        json_array_append_new(hosts, json_string(ranks[hs.first[h]].host));
+    sysinfo_hosts_free(&hs);
     const char *slurm = sysinfo_slurm_job_id(), *step = sysinfo_slurm_step_id(),
                *nodes = sysinfo_slurm_nodelist();
     int cpt = sysinfo_slurm_cpus_per_task();

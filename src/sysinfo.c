@@ -1,6 +1,7 @@
 /* sysinfo: facts about this process and node: host, affinity, libraries, resource use. */
 #include "sysinfo.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -179,4 +180,31 @@ const char *sysinfo_wait_policy(void)
 {
     const char *p = getenv("OMP_WAIT_POLICY");
     return p && *p ? p : "default";
+}
+
+int sysinfo_hosts_of(const sysinfo_rank *ranks, int n, sysinfo_hosts *h)
+{
+    h->n = 0;
+    h->first = malloc(2 * (size_t)(n > 0 ? n : 1) * sizeof(int));
+    h->count = h->first ? h->first + (n > 0 ? n : 1) : NULL;
+    if (!h->first)
+        return ENOMEM;
+    for (int r = 0; r < n; r++) {
+        int k = 0;
+        while (k < h->n && strcmp(ranks[h->first[k]].host, ranks[r].host) != 0)
+            k++;
+        if (k == h->n) {
+            h->first[h->n] = r;
+            h->count[h->n++] = 0;
+        }
+        h->count[k]++;
+    }
+    return 0;
+}
+
+void sysinfo_hosts_free(sysinfo_hosts *h)
+{
+    free(h->first);
+    h->first = h->count = NULL;
+    h->n = 0;
 }
