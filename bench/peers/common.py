@@ -1,8 +1,8 @@
 """common.py: what the Python peer benchmarks of svdrun share.
 
 - matrix(seed, k, rows, cols): matrix k of svdrun's counter-based generator
-  (README, "The generator"), so the peers' integer results can be compared
-  with svdrun's --results file.
+  (scripts/svdgen.py, docs/generator.md), so the peers' integer results can
+  be compared with svdrun's --results file.
 - svd_sum(m, vectors): the seed's per-matrix result, int(np.sum(s)).
 - parse_args(): the shared command line.
 - balanced_chunks(): chunk boundaries like svdrun's (sizes differ by at most
@@ -31,34 +31,8 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-_M64 = 2**64 - 1
-
-
-def _to_unit(x):
-    """numpy's random(): the top 53 bits of a uint64 as a double in [0, 1)."""
-    return (x >> np.uint64(11)).astype(np.float64) * (2.0 ** -53)
-
-
-def matrix(seed, k, rows, cols):
-    """Matrix k (rows x cols, float64, C order) of svdrun's generator.
-
-    Philox4x64-10 keyed (seed, k). numpy's Philox increments its counter before
-    it generates a block, so the block at counter C comes from counter C - 1.
-    - per-matrix draw: block (0, 1, 0, 0), from counter (2**64-1, 0, 0, 0);
-      offset = 1 + floor(9 u(x0)), stretch = 0.1 + 2 u(x1).
-    - elements, row major: idx = i*cols + j is lane idx % 4 of block
-      (idx // 4, 0, 0, 0); the blocks come in order from counter (2**64-1)*4.
-    """
-    key = np.array([seed, k], dtype=np.uint64)
-    draw = np.random.Philox(key=key, counter=np.array([_M64, 0, 0, 0], dtype=np.uint64))
-    u = _to_unit(draw.random_raw(4))
-    offset = 1.0 + np.floor(9.0 * u[0])
-    stretch = 0.1 + 2.0 * u[1]
-    total = rows * cols
-    nblocks = (total + 3) // 4
-    elems = np.random.Philox(key=key, counter=np.array([_M64] * 4, dtype=np.uint64))
-    raw = elems.random_raw(nblocks * 4)[:total]
-    return (offset + stretch * _to_unit(raw)).reshape(rows, cols)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from svdgen import M64 as _M64, matrix  # noqa: E402
 
 
 def svd_sum(m, vectors):

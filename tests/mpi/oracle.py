@@ -8,12 +8,7 @@ Prints one line per check, "PASS description" or "FAIL description", and
 check passed, 1 when one failed, 2 on usage errors.
 
 The matrices are rebuilt independently with numpy's Philox4x64-10, following
-svdrun's documented generator: key (seed, k); element (i, j) of matrix k is
-lane idx % 4 of the block at counter (idx // 4, 0, 0, 0), idx = i * cols + j;
-u = (x >> 11) * 2**-53; value = offset + stretch * u; the per-matrix draw is
-the block at counter (0, 1, 0, 0): offset = 1 + floor(9 * u0),
-stretch = 0.1 + 2 * u1. numpy's Philox increments its counter before each
-block, so the block at counter C comes first from counter C - 1.
+svdrun's documented generator (docs/generator.md), by scripts/svdgen.py.
 """
 import os
 import sys
@@ -22,7 +17,9 @@ from checklib import Checks
 
 import numpy as np
 
-M64 = 2**64 - 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import svdgen  # noqa: E402
+
 REL_TOL = 1e-9
 
 check = Checks()
@@ -30,29 +27,6 @@ check = Checks()
 
 def note(text):
     print("# " + text)
-
-
-def to_unit(x):
-    """numpy's random(): the top 53 bits of a uint64 as a double in [0, 1)."""
-    return (x >> np.uint64(11)).astype(np.float64) * (2.0 ** -53)
-
-
-def rebuild(seed, k, rows, cols):
-    """Matrix k, row major, from numpy's Philox alone."""
-    key = np.array([seed, k], dtype=np.uint64)
-    # block (0, 1, 0, 0) comes first from counter (2**64 - 1, 0, 0, 0)
-    params = np.random.Philox(key=key, counter=np.array([M64, 0, 0, 0], dtype=np.uint64))
-    p = params.random_raw(4)
-    u = to_unit(p)
-    offset = 1.0 + np.floor(9.0 * u[0])
-    stretch = 0.1 + 2.0 * u[1]
-    total = rows * cols
-    nblocks = (total + 3) // 4
-    # block 0 comes first from counter (2**64 - 1) * 4, then 1, 2, ... in order
-    elems = np.random.Philox(key=key, counter=np.array([M64] * 4, dtype=np.uint64))
-    raw = elems.random_raw(nblocks * 4)[:total]
-    values = offset + stretch * to_unit(raw)
-    return values.reshape(rows, cols), offset, stretch
 
 
 def read_results(path):
@@ -97,9 +71,8 @@ def main(argv):
     mats = []
     params = []
     for k in range(count):
-        m, offset, stretch = rebuild(seed, k, rows, cols)
-        mats.append(m)
-        params.append((offset, stretch))
+        mats.append(svdgen.matrix(seed, k, rows, cols))
+        params.append(svdgen.params(seed, k))
     rebuilt = np.stack(mats)
 
     offs = np.array([p[0] for p in params])
