@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "banner.h"
@@ -19,6 +18,7 @@
 #include "plan.h"
 #include "record.h"
 #include "report.h"
+#include "resume.h"
 #include "saveset.h"
 #include "run.h"
 #include "stop.h"
@@ -75,63 +75,22 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
     return code;
 }
 
-/* The kernel a checkpoint names: that of the plan's first runnable
- * configuration (a checkpointed plan has exactly one), lapack when none runs. */
-static job_kernel checkpoint_kernel(const plan_t *plan)
-{
-    int first = plan_first_runnable(plan);
-    return first < 0 ? JOB_KERNEL_LAPACK : plan->configs[first].kernel;
-}
-
-/* Rank 0: the checkpoint directory's state before the sweep. --checkpoint
- * needs a directory without a checkpoint (made if missing); --resume reads
- * and merges the one there into *resumed. Only one configuration, run once,
- * can be checkpointed: a sweep's timings would mean nothing over a part of
- * the set. Returns the exit code (printed). */
+/* Rank 0: the checkpoint directory before the sweep (resume_prepare), said.
+ * Returns the exit code. */
 static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_options *opt,
                               checkpoint_state *resumed)
 {
     char err[1024];
-    int runnable = 0;
-    for (int i = 0; i < plan->n; i++)
-        runnable += !plan->configs[i].skipped;
-    if (runnable != 1 || job->repeat != 1) {
-        log_msg(LOG_ERROR,
-                "--%s needs one configuration run once; this job has %d runnable "
-                "configuration(s) and repeat = %d (give single values of ranks, threads, "
-                "thread_mode, distribute, engine and kernel, and repeat = 1)",
-                opt->resume ? "resume" : "checkpoint", runnable, job->repeat);
-        return EXIT_USAGE;
+    int rc = resume_prepare(job, plan, opt->checkpoint_dir, opt->resume, resumed, err, sizeof err);
+    if (rc != 0) {
+        log_msg(LOG_ERROR, "%s", err);
+        return rc == CHECKPOINT_EREFUSED ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    const char *dir = opt->checkpoint_dir;
-    if (opt->resume) {
-        job_kernel kernel = checkpoint_kernel(plan);
-        int rc = checkpoint_load(dir, job, kernel, resumed, err, sizeof err);
-        if (rc == 0)
-            rc = checkpoint_merge(dir, job, kernel, resumed, err, sizeof err);
-        if (rc != 0) {
-            log_msg(LOG_ERROR, "--resume: %s", err);
-            return rc == CHECKPOINT_EREFUSED ? EXIT_USAGE : EXIT_RUNTIME;
-        }
+    if (opt->resume)
         printf("resuming from %s: %lld of %lld matrices already done (%d file(s) read, %lld torn "
                "or corrupt record(s) ignored)\n",
-               dir, (long long)resumed->n_done, (long long)job->count, resumed->files,
-               (long long)resumed->torn);
-        return EXIT_OK;
-    }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        log_msg(LOG_ERROR, "--checkpoint: %s: cannot create: %s", dir, strerror(errno));
-        return EXIT_RUNTIME;
-    }
-    int exists = checkpoint_exists(dir);
-    if (exists != 0) {
-        if (exists < 0)
-            log_msg(LOG_ERROR, "--checkpoint: %s: cannot read: %s", dir, strerror(errno));
-        else
-            log_msg(LOG_ERROR, "--checkpoint: %s already holds a checkpoint; continue it with "
-                            "--resume %s, or choose another directory", dir, dir);
-        return exists < 0 ? EXIT_RUNTIME : EXIT_USAGE;
-    }
+               opt->checkpoint_dir, (long long)resumed->n_done, (long long)job->count,
+               resumed->files, (long long)resumed->torn);
     return EXIT_OK;
 }
 
@@ -298,43 +257,19 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
     return share(code, NULL, 0, MPI_COMM_WORLD);
 }
 
-/* Every rank: learns which matrices a resumed checkpoint holds (rank 0
- * broadcasts the map), and opens its own log in the directory. Fills ctl.
+/* Every rank: resume_open, with the failing rank saying why. Fills ctl.
  * Returns the exit code, the same on every rank. */
 static int open_checkpoint(const job_t *job, job_kernel kernel, const cli_options *opt,
-                           const checkpoint_state *resumed, int rank, checkpoint_writer *writer,
+                           const checkpoint_state *resumed, checkpoint_writer *writer,
                            run_control *ctl)
 {
-    int code = EXIT_OK;
-    if (opt->resume) {
-        uint8_t *done = rank == 0 ? resumed->done : malloc((size_t)job->count);
-        if (!done)
-            MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);   /* count bytes; nothing computed yet */
-        MPI_Request req;
-        MPI_Ibcast(done, (int)job->count, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
-        lazy_wait(&req);
-        ctl->done = rank == 0 ? NULL : done;
-        if (rank == 0) {
-            /* rank 0's copy stays in resumed; ctl must not free it */
-            uint8_t *copy = malloc((size_t)job->count);
-            if (!copy)
-                MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
-            memcpy(copy, done, (size_t)job->count);
-            ctl->done = copy;
-            ctl->prior = resumed->results;
-        }
-    }
-    char err[4200];
-    if (checkpoint_open(writer, opt->checkpoint_dir, rank, job, kernel, err, sizeof err) != 0) {
+    char err[4200] = "";
+    int rc = resume_open(job, kernel, opt->checkpoint_dir, opt->resume ? resumed : NULL, writer,
+                         &ctl->done, &ctl->prior, err, sizeof err);
+    if (err[0])
         log_rank(LOG_ERROR, "--checkpoint: %s", err);
-        code = EXIT_RUNTIME;
-    }
     ctl->ckpt = writer;
-    int agreed = code;
-    MPI_Request req;
-    MPI_Iallreduce(&code, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
-    lazy_wait(&req);
-    return agreed;
+    return rc == 0 ? EXIT_OK : EXIT_RUNTIME;
 }
 
 /* Every rank, after a stop: rank 0 says why, what the checkpoint now holds
@@ -454,7 +389,7 @@ int main(int argc, char **argv)
     run_control ctl = {0};
     checkpoint_writer writer = {.fd = -1};
     if (code == 0 && opt.checkpoint_dir)
-        code = open_checkpoint(&job, checkpoint_kernel(&plan), &opt, &resumed, rank, &writer, &ctl);
+        code = open_checkpoint(&job, resume_kernel(&plan), &opt, &resumed, &writer, &ctl);
     if (code == 0 && stop_install(opt.timeout_s) != 0 && rank == 0)
         log_msg(LOG_WARNING, "cannot install the signal handlers; a signal will kill "
                         "the run without a clean stop");
@@ -470,7 +405,7 @@ int main(int argc, char **argv)
     if (opt.checkpoint_dir && lazy_agree(unsynced, MPI_COMM_WORLD, LAZY_MAX_SLEEP_NS, 1))
         code = EXIT_RUNTIME;
     if (code == EXIT_STOPPED)
-        report_stop(&job, checkpoint_kernel(&plan), &opt, rank);
+        report_stop(&job, resume_kernel(&plan), &opt, rank);
     if (ctl.done)
         free((void *)ctl.done);
     checkpoint_state_free(&resumed);
