@@ -78,11 +78,11 @@ $(B)/svdreport: $(B)/obj/svdreport.o $(B)/obj/compare.o $(B)/obj/record.o $(B)/o
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
-# svdfloor: the benchmark's floor, svdrun's own modules in a plain loop; it links MPI only
-# because report.o does, and never initialises it.
-$(B)/svdfloor: $(B)/obj/svdfloor.o $(OBJS)
+# svdfloor: the benchmark's floor, svdrun's own generator and kernels in a plain loop; no MPI.
+SVDFLOOR_MODULES := svdfloor job matgen verify hash stats svd twostage sysinfo
+$(B)/svdfloor: $(SVDFLOOR_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(INIH_LIBS) -lm
 
 $(B)/tests/%: tests/unit/%.c $(OBJS) $(TEST_SUPPORT) | $(B)/tests
 	@echo '  CC LD   $@'
