@@ -10,15 +10,16 @@
 #include "svd.h"
 #include "work.h"
 
-/* The work list: the matrices done (NULL: none) does not flag, in order;
- * *todo is NULL when all are to do. Every rank derives the same list from
- * the same map. Returns 0 or ENOMEM. */
-int collect_work_list(const job_t *job, const uint8_t *done, int64_t **todo, int64_t *n_work);
-
-/* Collective over comm: rank 0 deals every rank the bounds [mine[0],
- * mine[1]) of its part of the work list, as the seed's parent dealt chunks:
- * part r / per_part of n_parts. Returns OUTCOME_OK or OUTCOME_EMPI. */
-int collect_bounds(MPI_Comm comm, int64_t n_work, int n_parts, int per_part, int64_t mine[2]);
+/* Collective over comm, the start of every configuration: the work list,
+ * the matrices done (NULL: none) does not flag, in order (*todo NULL when
+ * all are to do; every rank derives the same list from the same map), its
+ * largest part *max_chunk, and this rank's bounds [mine[0], mine[1]) in it,
+ * which rank 0 deals as the seed's parent dealt chunks: part r / per_part
+ * of n_parts. Returns OUTCOME_OK; OUTCOME_ENOMEM when the list could not be
+ * made (the bounds are dealt all the same, for the ranks to agree on it
+ * later); or OUTCOME_EMPI, with *todo freed, when the deal failed. */
+int collect_start(const job_t *job, const uint8_t *done, MPI_Comm comm, int n_parts, int per_part,
+                  int64_t **todo, int64_t *n_work, int64_t *max_chunk, int64_t mine[2]);
 
 /* Collective over comm, the end of every configuration: the stop channel
  * closed, the ranks agree on a status, then (when all went well) a barrier,

@@ -13,7 +13,7 @@
 /* The work list: the matrices done does not flag, in order (NULL when all are
  * to do). Every rank derives the same list from the same map. Returns 0 or
  * ENOMEM. */
-int collect_work_list(const job_t *job, const uint8_t *done, int64_t **todo, int64_t *n_work)
+static int work_list(const job_t *job, const uint8_t *done, int64_t **todo, int64_t *n_work)
 {
     *todo = NULL;
     *n_work = job->count;
@@ -34,7 +34,7 @@ int collect_work_list(const job_t *job, const uint8_t *done, int64_t **todo, int
 
 /* Rank 0 deals every rank the bounds of its part of the work list, as the
  * seed's parent dealt chunks: part r / per_part of n_parts. */
-int collect_bounds(MPI_Comm comm, int64_t n_work, int n_parts, int per_part, int64_t mine[2])
+static int deal_bounds(MPI_Comm comm, int64_t n_work, int n_parts, int per_part, int64_t mine[2])
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
@@ -50,6 +50,19 @@ int collect_bounds(MPI_Comm comm, int64_t n_work, int n_parts, int per_part, int
     int rc = MPI_Scatter(bounds, 2, MPI_INT64_T, mine, 2, MPI_INT64_T, 0, comm);
     free(bounds);
     return rc == MPI_SUCCESS ? OUTCOME_OK : OUTCOME_EMPI;
+}
+
+int collect_start(const job_t *job, const uint8_t *done, MPI_Comm comm, int n_parts, int per_part,
+                  int64_t **todo, int64_t *n_work, int64_t *max_chunk, int64_t mine[2])
+{
+    int status = work_list(job, done, todo, n_work) ? OUTCOME_ENOMEM : OUTCOME_OK;
+    *max_chunk = partition_max_chunk(*n_work, n_parts);
+    if (deal_bounds(comm, *n_work, n_parts, per_part, mine) != OUTCOME_OK) {
+        free(*todo);
+        *todo = NULL;
+        return OUTCOME_EMPI;
+    }
+    return status;
 }
 
 /* The end of every configuration: the stop channel closed, the ranks agree

@@ -11,7 +11,6 @@
 #include "lazy.h"
 #include "log.h"
 #include "matgen.h"
-#include "partition.h"
 #include "pdsvd.h"
 #include "sysinfo.h"
 #include "work.h"
@@ -56,13 +55,10 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
     MPI_Comm_size(comm, &size);
     MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
     int g = cfg->group, n_groups = size / g, gi = rank / g;
-    int64_t *todo, n_work, mine[2];
-    int status = collect_work_list(job, done, &todo, &n_work) ? OUTCOME_ENOMEM : OUTCOME_OK;
-    int64_t max_chunk = partition_max_chunk(n_work, n_groups);
-    if (collect_bounds(comm, n_work, n_groups, g, mine) != OUTCOME_OK) {
-        free(todo);
-        return OUTCOME_EMPI;
-    }
+    int64_t *todo, n_work, max_chunk, mine[2];
+    int status = collect_start(job, done, comm, n_groups, g, &todo, &n_work, &max_chunk, mine);
+    if (status == OUTCOME_EMPI)
+        return status;
 
     outcome_stats stats;
     memset(&stats, 0, sizeof stats);

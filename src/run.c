@@ -11,7 +11,6 @@
 #include "fault.h"
 #include "lazy.h"
 #include "log.h"
-#include "partition.h"
 #include "pdrun.h"
 #include "scatter.h"
 #include "stack.h"
@@ -30,13 +29,11 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
-    int64_t *todo, n_work, mine[2];
-    int status = collect_work_list(job, ctl ? ctl->done : NULL, &todo, &n_work) ? OUTCOME_ENOMEM : OUTCOME_OK;
-    int64_t max_chunk = partition_max_chunk(n_work, size);
-    if (collect_bounds(comm, n_work, size, 1, mine) != OUTCOME_OK) {
-        free(todo);
-        return OUTCOME_EMPI;
-    }
+    int64_t *todo, n_work, max_chunk, mine[2];
+    int status = collect_start(job, ctl ? ctl->done : NULL, comm, size, 1, &todo, &n_work,
+                               &max_chunk, mine);
+    if (status == OUTCOME_EMPI)
+        return status;
 
     outcome_stats stats;
     memset(&stats, 0, sizeof stats);
