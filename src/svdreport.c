@@ -71,6 +71,29 @@ static void fmt_num(char *buf, size_t len, const char *fmt, double v)
         snprintf(buf, len, fmt, v);
 }
 
+/* A row's cells that are "-" when not a number, shared by the text and
+ * Markdown tables. */
+typedef struct {
+    char speedup[16], efficiency[16], baseline[16], ratio[16];
+} row_cells;
+
+static void row_cells_fill(const compare_row *r, row_cells *c)
+{
+    fmt_num(c->speedup, sizeof c->speedup, "%.2f", r->speedup);
+    fmt_num(c->efficiency, sizeof c->efficiency, "%.3f", r->efficiency);
+    fmt_num(c->baseline, sizeof c->baseline, "%.3f", r->baseline_wall_s);
+    fmt_num(c->ratio, sizeof c->ratio, "%.3f", r->ratio);
+}
+
+/* A row's verdict against the baseline; a regression stands out (bold in
+ * Markdown). */
+static const char *verdict_label(const compare_row *r, int markdown)
+{
+    if (r->verdict == COMPARE_REGRESSION)
+        return markdown ? "**regression**" : "REGRESSION";
+    return compare_verdict_name(r->verdict);
+}
+
 static void print_table(const compare_report *rep, int with_baseline, double threshold)
 {
     for (int gi = 0; gi < rep->n; gi++) {
@@ -84,21 +107,16 @@ static void print_table(const compare_report *rep, int with_baseline, double thr
                with_baseline ? "      | base_s   ratio  verdict" : "");
         for (int k = 0; k < g->n_configs; k++) {
             const compare_row *r = &g->configs[k];
-            char sp[16], ef[16], range[40];
-            fmt_num(sp, sizeof sp, "%.2f", r->speedup);
-            fmt_num(ef, sizeof ef, "%.3f", r->efficiency);
+            row_cells c;
+            row_cells_fill(r, &c);
+            char range[40];
             snprintf(range, sizeof range, "%.3f-%.3f", r->wall_s_min, r->wall_s_max);
             printf("%5d %7d %-5s %-10s %-16s | %4d %9.3f %19s | %7s %6s | %9.2f %6.0f %7.1f | %-10s",
                    r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
-                   r->wall_s, range, sp, ef, r->transfer_pct, r->load_pct, r->rss_mb,
-                   check_label(r, 0));
-            if (with_baseline) {
-                char bw[16], ra[16];
-                fmt_num(bw, sizeof bw, "%.3f", r->baseline_wall_s);
-                fmt_num(ra, sizeof ra, "%.3f", r->ratio);
-                printf(" | %7s %7s  %s", bw, ra,
-                       r->verdict == COMPARE_REGRESSION ? "REGRESSION" : compare_verdict_name(r->verdict));
-            }
+                   r->wall_s, range, c.speedup, c.efficiency, r->transfer_pct, r->load_pct,
+                   r->rss_mb, check_label(r, 0));
+            if (with_baseline)
+                printf(" | %7s %7s  %s", c.baseline, c.ratio, verdict_label(r, 0));
             if (k == g->base)
                 printf("  (base)");
             putchar('\n');
@@ -208,20 +226,14 @@ static void print_markdown(const compare_report *rep, int with_baseline)
                with_baseline ? "---|---|---|" : "");
         for (int k = 0; k < g->n_configs; k++) {
             const compare_row *r = &g->configs[k];
-            char sp[16], ef[16];
-            fmt_num(sp, sizeof sp, "%.2f", r->speedup);
-            fmt_num(ef, sizeof ef, "%.3f", r->efficiency);
+            row_cells c;
+            row_cells_fill(r, &c);
             printf("| %d | %d | %s | %s | %s | %d | %.3f | %.3f–%.3f | %s | %s | %.2f | %.0f | %.1f | %s |",
                    r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
-                   r->wall_s, r->wall_s_min, r->wall_s_max, sp, ef, r->transfer_pct, r->load_pct,
-                   r->rss_mb, check_label(r, 1));
-            if (with_baseline) {
-                char bw[16], ra[16];
-                fmt_num(bw, sizeof bw, "%.3f", r->baseline_wall_s);
-                fmt_num(ra, sizeof ra, "%.3f", r->ratio);
-                printf(" %s | %s | %s |", bw, ra,
-                       r->verdict == COMPARE_REGRESSION ? "**regression**" : compare_verdict_name(r->verdict));
-            }
+                   r->wall_s, r->wall_s_min, r->wall_s_max, c.speedup, c.efficiency,
+                   r->transfer_pct, r->load_pct, r->rss_mb, check_label(r, 1));
+            if (with_baseline)
+                printf(" %s | %s | %s |", c.baseline, c.ratio, verdict_label(r, 1));
             putchar('\n');
         }
         if (g->rounding)
