@@ -108,10 +108,9 @@ void job_init(job_t *job);
  * a whole number in 1..JOB_THREADS_MAX, else 1. */
 void job_default_threads(job_t *job, const char *omp_num_threads);
 
-/* Sets one key from its text; a later call wins, so flags override the file
- * (size replaces rows and cols; rows or cols after size keep the other side).
- * seed is 0..2^63-1, sizes and count 1..2^31-1, threads 1..JOB_THREADS_MAX,
- * ranks 1..JOB_RANKS_MAX, repeat 1..JOB_REPEAT_MAX. Returns 0, or -1 with a
+/* Sets one key from its text, read as its job_keys entry says (type, limits,
+ * values); a later call wins, so flags override the file (size replaces rows
+ * and cols; rows or cols after size keep the other side). Returns 0, or -1 with a
  * message (no location) in err naming the key and the limit: unknown key,
  * malformed, negative, zero or too large number, unknown enum value, empty,
  * duplicated or over-long list. The job is unchanged on error. */

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "npy.h"
 #include "files.h"
+#include "npy.h"
 
 /* Each option's place in cli_flags: cli_parse's switch names them by it. */
 enum { F_JSON, F_RESULTS, F_SAVE, F_VALUES, F_U, F_VT, F_CHECKPOINT, F_RESUME, F_TIMEOUT,
