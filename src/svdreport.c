@@ -46,6 +46,16 @@ static void config_label(const compare_row *r, char *buf, size_t len)
     record_label(buf, len, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, NULL);
 }
 
+/* A recommended configuration in prose, as both tables end:
+ * "2x1 blas regenerate (3.059 s, 2 cores)". */
+static void pick_label(const compare_row *r, char *buf, size_t len)
+{
+    char name[128];
+    config_label(r, name, sizeof name);
+    snprintf(buf, len, "%s (%.3f s, %d core%s)", name, r->wall_s, r->cores,
+             r->cores == 1 ? "" : "s");
+}
+
 /* A row's check: ok, ok* (agrees by rounding only), or DISAGREE (bold in
  * Markdown). */
 static const char *check_label(const compare_row *r, int markdown)
@@ -98,7 +108,7 @@ static void print_table(const compare_report *rep, int with_baseline, double thr
 {
     for (int gi = 0; gi < rep->n; gi++) {
         const compare_group *g = &rep->groups[gi];
-        char title[512], label[128];
+        char title[512];
         group_title(g, title, sizeof title);
         printf("%s== %s (hosts: %s)\n", gi ? "\n" : "", title, g->hosts);
         printf("%5s %7s %-5s %-10s %-16s | %4s %9s %19s | %7s %6s | %9s %6s %7s | %s%s\n", "ranks",
@@ -135,16 +145,14 @@ static void print_table(const compare_report *rep, int with_baseline, double thr
         if (with_baseline && g->regressions)
             printf("REGRESSION: %d configuration(s) slower than the baseline by more than %.1f%%\n",
                    g->regressions, 100.0 * threshold);
-        const compare_row *f = &g->configs[g->fastest], *c = &g->configs[g->cheapest];
-        config_label(f, label, sizeof label);
-        printf("recommendation: fastest is %s (%.3f s, %d core%s)", label, f->wall_s, f->cores,
-               f->cores == 1 ? "" : "s");
-        config_label(c, label, sizeof label);
+        char fast[192], cheap[192];
+        pick_label(&g->configs[g->fastest], fast, sizeof fast);
+        pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
         if (g->cheapest == g->fastest)
-            printf("; nothing with fewer cores is within 5%% of it\n");
+            printf("recommendation: fastest is %s; nothing with fewer cores is within 5%% of it\n",
+                   fast);
         else
-            printf("; cheapest within 5%% is %s (%.3f s, %d core%s)\n", label, c->wall_s, c->cores,
-                   c->cores == 1 ? "" : "s");
+            printf("recommendation: fastest is %s; cheapest within 5%% is %s\n", fast, cheap);
     }
 }
 
@@ -216,7 +224,7 @@ static void print_markdown(const compare_report *rep, int with_baseline)
 {
     for (int gi = 0; gi < rep->n; gi++) {
         const compare_group *g = &rep->groups[gi];
-        char title[512], label[128];
+        char title[512];
         group_title(g, title, sizeof title);
         printf("%s### %s\n\nhosts: %s\n\n", gi ? "\n" : "", title, g->hosts);
         printf("| ranks | threads | mode | distribute | engine | runs | wall s | min–max | speedup "
@@ -239,13 +247,10 @@ static void print_markdown(const compare_report *rep, int with_baseline)
         if (g->rounding)
             printf("\nok\\*: %d configuration(s) carry another checksum only by rounding at "
                    "an integer, which svdrun checked on the double sums.\n", g->rounding);
-        const compare_row *f = &g->configs[g->fastest], *c = &g->configs[g->cheapest];
-        config_label(f, label, sizeof label);
-        printf("\nFastest: %s (%.3f s, %d core%s).", label, f->wall_s, f->cores,
-               f->cores == 1 ? "" : "s");
-        config_label(c, label, sizeof label);
-        printf(" Cheapest within 5%%: %s (%.3f s, %d core%s).\n", label, c->wall_s, c->cores,
-               c->cores == 1 ? "" : "s");
+        char fast[192], cheap[192];
+        pick_label(&g->configs[g->fastest], fast, sizeof fast);
+        pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
+        printf("\nFastest: %s. Cheapest within 5%%: %s.\n", fast, cheap);
     }
 }
 
