@@ -38,8 +38,8 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := cli job plan matgen partition svd run sysinfo report npy compare pdsvd \
-             checkpoint stop fault stack twostage lazy budget channel work scatter collect \
+MODULES   := cli job plan matgen partition svd run sysinfo report npy history compare baseline \
+             pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter collect \
              pdrun outcome log verify saveset banner resume files hash stats record
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -72,9 +72,10 @@ $(B)/svdrun: $(B)/obj/main.o $(OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-# svdreport links no MPI: only compare, record, stats and jansson.
+# svdreport links no MPI: only its own modules, record, stats and jansson.
+SVDREPORT_MODULES := svdreport history compare baseline record stats
 SVDREPORT_LIBS := $(JANSSON_LIBS) -lm
-$(B)/svdreport: $(B)/obj/svdreport.o $(B)/obj/compare.o $(B)/obj/record.o $(B)/obj/stats.o
+$(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
@@ -138,8 +139,10 @@ $(B)/test/svdrun: $(B)/test/obj/main.o $(TEST_OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(B)/test/svdreport: $(B)/test/obj/svdreport.o $(B)/test/obj/compare.o $(B)/test/obj/fault.o \
-                     $(B)/obj/record.o $(B)/obj/stats.o
+# svdreport's modules with fault hooks ('records', 'summarise', 'baseline') from the test build
+SVDREPORT_TEST_OBJS := $(foreach m,$(SVDREPORT_MODULES) fault,\
+                         $(if $(filter $(m),$(HOOKED)),$(B)/test/obj/$(m).o,$(B)/obj/$(m).o))
+$(B)/test/svdreport: $(SVDREPORT_TEST_OBJS)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 

@@ -1,49 +1,16 @@
-/* compare: svdrun JSON records grouped by matrix set and configuration, with speedups, agreement, recommendations and baselines. */
+/* compare: svdrun's records grouped by matrix set and configuration, summarised: medians, speedups, agreement, recommendations. */
 #ifndef SVDRUN_COMPARE_H
 #define SVDRUN_COMPARE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#define COMPARE_TEXT 256
+#include "history.h"
 
-/* One svdrun --json line. */
-typedef struct {
-    char file[COMPARE_TEXT];
-    int line;
-    char name[64];
-    int64_t rows, cols, count;
-    uint64_t seed;
-    char vectors[16], driver[16];
-    int ranks, threads;
-    char thread_mode[16], distribute[16];
-    char engine[48];                /* "lapack", "lapack/twostage" (kernel twostage), or
-                                     * "scalapack 1x2/64" with grid and block */
-    char hosts[COMPARE_TEXT];       /* joined with "," */
-    double wall_s, wall_s_min, wall_s_max, svd_s, transfer_s, gather_s, load_pct, rss_mb;
-    char checksum[32], check[16];
-    int64_t boundary;               /* integers svdrun found off its first configuration's
-                                     * only by rounding at an integer; 0 when absent */
-} compare_record;
+/* A row's hosts are its first record's; a group's, every host seen. */
+#define COMPARE_TEXT HISTORY_TEXT
 
-typedef struct {
-    int n, cap;
-    compare_record *records;
-} compare_set;
-
-/* Parses one line. Returns 0, or -1 with a message naming the bad field (or
- * "unknown schema version N") in err. */
-int compare_parse_line(const char *text, compare_record *rec, char *err, size_t errlen);
-
-/* Appends the valid records of path to set. Each bad line is reported on
- * errors as "path:line: message" and skipped; blank lines are ignored.
- * Returns the number of bad lines, -1 when the file cannot be read (said on
- * errors as "path: reason"), or -ENOMEM when memory runs out (not said). */
-int compare_read_file(const char *path, compare_set *set, FILE *errors);
-
-void compare_set_free(compare_set *set);
-
+/* A row's verdict against a baseline (see baseline_apply). */
 typedef enum { COMPARE_NO_BASELINE, COMPARE_NEW, COMPARE_SAME, COMPARE_IMPROVED, COMPARE_REGRESSION } compare_verdict;
 
 /* One configuration of one matrix set, summarised over its records (runs). */
@@ -90,29 +57,35 @@ typedef struct {
     char thread_mode[16], distribute[16], engine[48];
 } compare_base_spec;
 
-/* Parses "ranks=2,threads=1,thread_mode=blas". Returns 0 or -1 with a message. */
+/* Parses --base's "ranks=2,threads=1,thread_mode=blas" into spec. Returns 0,
+ * or -1 with a message naming the bad pair in err. */
 int compare_parse_base(const char *text, compare_base_spec *spec, char *err, size_t errlen);
 
-/* The default base: ranks=1, threads=1, preferring blas/regenerate/lapack. */
+/* The default base: ranks=1, threads=1, preferring blas/regenerate/lapack.
+ * Cannot fail. */
 void compare_default_base(compare_base_spec *spec);
 
 /* Groups set into rep: rows sorted by distribute, engine, thread mode,
  * threads, ranks, hosts; base, speedups, agreement and recommendation
- * filled (only rows that agree are recommended, unless none does).
- * Returns 0 or ENOMEM. */
-int compare_build(const compare_set *set, const compare_base_spec *base, compare_report *rep);
+ * filled (only rows that agree are recommended, unless none does); each
+ * row's verdict COMPARE_NO_BASELINE, its baseline wall time and ratio NAN.
+ * Returns 0 or ENOMEM (rep then empty). */
+int compare_build(const history_set *set, const compare_base_spec *base, compare_report *rep);
 
-/* Parses a threshold, a plain decimal with an optional %: "5%" or "5" is
- * 0.05. Returns 0 or -1. */
-int compare_parse_threshold(const char *text, double *threshold);
+/* The order of matrix sets, the groups' key: rows, cols, count, seed,
+ * vectors, driver. Returns <0, 0 or >0, as strcmp; cannot fail. */
+int compare_cmp_set(const compare_group *a, const compare_group *b);
 
-/* Fills each row's baseline wall time, ratio and verdict from old, matching
- * matrix set and (ranks, threads, thread mode, distribute, engine); hosts are
- * not compared. Returns the number of regressions, or -1 on ENOMEM. */
-int compare_apply_baseline(compare_report *rep, const compare_set *old, double threshold);
+/* The table's order of configurations, hosts not compared: distribute,
+ * engine, thread mode, threads, ranks. Returns <0, 0 or >0, as strcmp;
+ * cannot fail. */
+int compare_cmp_config(const compare_row *a, const compare_row *b);
 
+/* Frees the groups and empties rep. Cannot fail. */
 void compare_report_free(compare_report *rep);
 
+/* "new", "same", "improved", "regression", or "" for COMPARE_NO_BASELINE.
+ * Cannot fail. */
 const char *compare_verdict_name(compare_verdict v);
 
 #endif

@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "compare.h"
+#include "history.h"
 #include "record.h"
 
 /* svdrun's meanings: 3 is a runtime failure (memory, I/O, the plot), never a verdict */
@@ -532,11 +534,11 @@ static int plot_all(const compare_report *rep, const char *out, FILE *paths_to)
 
 /* Reads the n files into set, each bad line said. Returns 0, EXIT_USAGE when
  * a file cannot be read (said), or EXIT_RUNTIME when memory runs out (said). */
-static int read_files(char *const *paths, int n, compare_set *set)
+static int read_files(char *const *paths, int n, history_set *set)
 {
     int code = EXIT_OK;
     for (int i = 0; i < n && code != EXIT_RUNTIME; i++) {
-        int bad = compare_read_file(paths[i], set, stderr);
+        int bad = history_read_file(paths[i], set, stderr);
         if (bad == -ENOMEM) {
             fprintf(stderr, "svdreport: out of memory reading %s\n", paths[i]);
             code = EXIT_RUNTIME;
@@ -593,7 +595,7 @@ int main(int argc, char **argv)
             baselines[n_baselines++] = optarg;
             break;
         case OPT_THRESHOLD:
-            if (compare_parse_threshold(optarg, &threshold) != 0) {
+            if (baseline_parse_threshold(optarg, &threshold) != 0) {
                 fprintf(stderr, "svdreport: --threshold: '%s' is not a percentage such as 5%%\n", optarg);
                 return EXIT_USAGE;
             }
@@ -615,7 +617,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    compare_set set = {0}, old = {0};
+    history_set set = {0}, old = {0};
     compare_report rep = {0};
     int code = read_files(argv + optind, argc - optind, &set);
     int code_old = read_files(baselines, n_baselines, &old);
@@ -632,7 +634,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "svdreport: out of memory summarising the records\n");
         goto out;
     }
-    int regressions = n_baselines ? compare_apply_baseline(&rep, &old, threshold) : 0;
+    int regressions = n_baselines ? baseline_apply(&rep, &old, threshold) : 0;
     if (regressions < 0) {
         fprintf(stderr, "svdreport: out of memory comparing with the baseline\n");
         goto out;
@@ -661,7 +663,7 @@ int main(int argc, char **argv)
     }
 out:
     compare_report_free(&rep);
-    compare_set_free(&set);
-    compare_set_free(&old);
+    history_set_free(&set);
+    history_set_free(&old);
     return code;
 }

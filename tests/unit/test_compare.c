@@ -1,4 +1,4 @@
-/* test_compare: record parsing, grouping, medians, speedups, agreement, recommendation and baselines. */
+/* test_compare: svdreport's engine: record parsing (history), grouping, medians, speedups, agreement, recommendation (compare) and baselines (baseline). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "compare.h"
+#include "history.h"
 
 /* A record line with the given configuration, wall time and checksum. */
 static void line(char *buf, size_t len, int size, int ranks, int threads, const char *mode,
@@ -25,14 +27,14 @@ static void line(char *buf, size_t len, int size, int ranks, int threads, const 
              size, size, ranks, threads, mode, wall, wall * 0.9, checksum);
 }
 
-static void add(compare_set *set, const char *text)
+static void add(history_set *set, const char *text)
 {
     char err[256];
     if (set->n == set->cap) {
         set->cap = set->cap ? 2 * set->cap : 16;
         set->records = realloc(set->records, (size_t)set->cap * sizeof *set->records);
     }
-    if (compare_parse_line(text, &set->records[set->n], err, sizeof err) != 0)
+    if (history_parse_line(text, &set->records[set->n], err, sizeof err) != 0)
         fail_msg("parse failed: %s", err);
     set->n++;
 }
@@ -50,32 +52,32 @@ static const compare_row *find(const compare_group *g, int ranks, int threads, c
 static void test_parse_errors(void **state)
 {
     (void)state;
-    compare_record rec;
+    history_record rec;
     char err[256], buf[1024];
     line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
-    assert_int_equal(compare_parse_line(buf, &rec, err, sizeof err), 0);
+    assert_int_equal(history_parse_line(buf, &rec, err, sizeof err), 0);
     assert_string_equal(rec.engine, "lapack");          /* default */
     assert_true(rec.wall_s_min == 2.0 && rec.wall_s_max == 2.0);
 
-    assert_int_equal(compare_parse_line("{nope", &rec, err, sizeof err), -1);
+    assert_int_equal(history_parse_line("{nope", &rec, err, sizeof err), -1);
     assert_non_null(strstr(err, "invalid JSON"));
-    assert_int_equal(compare_parse_line("[1,2]", &rec, err, sizeof err), -1);
+    assert_int_equal(history_parse_line("[1,2]", &rec, err, sizeof err), -1);
 
     char *p = strstr(buf, "\"schema\":1");
     p[9] = '2';
-    assert_int_equal(compare_parse_line(buf, &rec, err, sizeof err), -1);
+    assert_int_equal(history_parse_line(buf, &rec, err, sizeof err), -1);
     assert_non_null(strstr(err, "unknown schema version 2"));
 
     line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
     p = strstr(buf, ",\"svd_s\"");
     memcpy(p, ",\"xxx_s\"", 8);
-    assert_int_equal(compare_parse_line(buf, &rec, err, sizeof err), -1);
+    assert_int_equal(history_parse_line(buf, &rec, err, sizeof err), -1);
     assert_non_null(strstr(err, "svd_s"));
 
     line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
     p = strstr(buf, "\"ranks\":1");
     memcpy(p, "\"ranks\":0", 9);
-    assert_int_equal(compare_parse_line(buf, &rec, err, sizeof err), -1);
+    assert_int_equal(history_parse_line(buf, &rec, err, sizeof err), -1);
     assert_non_null(strstr(err, "ranks"));
 }
 
@@ -83,18 +85,18 @@ static void test_thresholds_and_base(void **state)
 {
     (void)state;
     double t;
-    assert_int_equal(compare_parse_threshold("5%", &t), 0);
+    assert_int_equal(baseline_parse_threshold("5%", &t), 0);
     assert_true(fabs(t - 0.05) < 1e-15);
-    assert_int_equal(compare_parse_threshold("12.5", &t), 0);
+    assert_int_equal(baseline_parse_threshold("12.5", &t), 0);
     assert_true(fabs(t - 0.125) < 1e-15);
-    assert_int_equal(compare_parse_threshold("five", &t), -1);
-    assert_int_equal(compare_parse_threshold("5%%", &t), -1);
-    assert_int_equal(compare_parse_threshold("-1", &t), -1);
-    assert_int_equal(compare_parse_threshold("0x10", &t), -1);
-    assert_int_equal(compare_parse_threshold("1e1", &t), -1);
-    assert_int_equal(compare_parse_threshold(" 5", &t), -1);
-    assert_int_equal(compare_parse_threshold("1.2.3", &t), -1);
-    assert_int_equal(compare_parse_threshold("150%", &t), 0);
+    assert_int_equal(baseline_parse_threshold("five", &t), -1);
+    assert_int_equal(baseline_parse_threshold("5%%", &t), -1);
+    assert_int_equal(baseline_parse_threshold("-1", &t), -1);
+    assert_int_equal(baseline_parse_threshold("0x10", &t), -1);
+    assert_int_equal(baseline_parse_threshold("1e1", &t), -1);
+    assert_int_equal(baseline_parse_threshold(" 5", &t), -1);
+    assert_int_equal(baseline_parse_threshold("1.2.3", &t), -1);
+    assert_int_equal(baseline_parse_threshold("150%", &t), 0);
     assert_true(fabs(t - 1.5) < 1e-15);
 
     compare_base_spec spec;
@@ -115,7 +117,7 @@ static void test_thresholds_and_base(void **state)
 static void test_group_numbers(void **state)
 {
     (void)state;
-    compare_set set = {0};
+    history_set set = {0};
     char buf[1024];
     const struct { int ranks, threads; const char *mode; double wall; } runs[] = {
         {1, 1, "blas", 10}, {1, 1, "blas", 12}, {2, 1, "blas", 6}, {2, 1, "blas", 5},
@@ -162,27 +164,27 @@ static void test_group_numbers(void **state)
     assert_true(isnan(rep2.groups[1].configs[0].speedup));
 
     /* baseline: the 2x1 row was 5.0 before (ratio 1.2: regression), 1x1 was 11.5 */
-    compare_set old = {0};
+    history_set old = {0};
     line(buf, sizeof buf, 10, 2, 1, "blas", 5.0, "aa");
     add(&old, buf);
     line(buf, sizeof buf, 10, 1, 1, "blas", 11.5, "aa");
     add(&old, buf);
-    assert_int_equal(compare_apply_baseline(&rep, &old, 0.05), 1);
+    assert_int_equal(baseline_apply(&rep, &old, 0.05), 1);
     assert_int_equal(r21->verdict, COMPARE_REGRESSION);
     assert_true(fabs(r21->ratio - 1.2) < 1e-12);
     assert_int_equal(r11->verdict, COMPARE_SAME);
     assert_int_equal(r12->verdict, COMPARE_NEW);
     compare_report_free(&rep);
     compare_report_free(&rep2);
-    compare_set_free(&set);
-    compare_set_free(&old);
+    history_set_free(&set);
+    history_set_free(&old);
 }
 
 /* The majority checksum is the reference; the odd row disagrees. */
 static void test_disagreement(void **state)
 {
     (void)state;
-    compare_set set = {0};
+    history_set set = {0};
     char buf[1024];
     line(buf, sizeof buf, 10, 1, 1, "blas", 4, "aa");
     add(&set, buf);
@@ -203,7 +205,7 @@ static void test_disagreement(void **state)
     assert_ptr_equal(&g->configs[g->fastest], find(g, 1, 2, "blas"));
     assert_ptr_equal(&g->configs[g->cheapest], find(g, 1, 2, "blas"));
     compare_report_free(&rep);
-    compare_set_free(&set);
+    history_set_free(&set);
 }
 
 /* Appends fields (",\"k\":v" text without the comma) to a line's object. */
@@ -219,7 +221,7 @@ static void extend(char *buf, size_t len, const char *fields)
 static void test_kernel_field(void **state)
 {
     (void)state;
-    compare_record rec;
+    history_record rec;
     char err[256], buf[1024];
     static const struct { const char *fields, *engine; } good[] = {
         {"\"kernel\":\"twostage\"", "lapack/twostage"},
@@ -232,7 +234,7 @@ static void test_kernel_field(void **state)
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
         extend(buf, sizeof buf, good[i].fields);
-        if (compare_parse_line(buf, &rec, err, sizeof err) != 0)
+        if (history_parse_line(buf, &rec, err, sizeof err) != 0)
             fail_msg("%s: %s", good[i].fields, err);
         assert_string_equal(rec.engine, good[i].engine);
     }
@@ -242,12 +244,12 @@ static void test_kernel_field(void **state)
         line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
         extend(buf, sizeof buf, bad[i]);
         err[0] = '\0';
-        if (compare_parse_line(buf, &rec, err, sizeof err) != -1)
+        if (history_parse_line(buf, &rec, err, sizeof err) != -1)
             fail_msg("%s was accepted", bad[i]);
         assert_true(strstr(err, "kernel") || strstr(err, "boundary"));
     }
     /* the two kernels are two rows of one group */
-    compare_set set = {0};
+    history_set set = {0};
     line(buf, sizeof buf, 10, 1, 1, "blas", 4, "aa");
     add(&set, buf);
     extend(buf, sizeof buf, "\"kernel\":\"twostage\"");
@@ -260,7 +262,7 @@ static void test_kernel_field(void **state)
     assert_int_equal(rep.groups[0].n_configs, 2);
     assert_string_equal(rep.groups[0].configs[rep.groups[0].base].engine, "lapack");
     compare_report_free(&rep);
-    compare_set_free(&set);
+    history_set_free(&set);
 }
 
 /* Rounding: a record with another checksum agrees when svdrun PASSED it with
@@ -268,7 +270,7 @@ static void test_kernel_field(void **state)
 static void test_rounding_agreement(void **state)
 {
     (void)state;
-    compare_set set = {0};
+    history_set set = {0};
     char buf[1024];
     /* one exact lapack record (aa), three twostage ones off by rounding (bb) */
     line(buf, sizeof buf, 10, 1, 1, "blas", 4, "aa");
@@ -305,7 +307,7 @@ static void test_rounding_agreement(void **state)
     compare_report_free(&rep);
 
     /* when every record is off by rounding, all of them vote */
-    compare_set only = {0};
+    history_set only = {0};
     line(buf, sizeof buf, 10, 1, 1, "blas", 4, "dd");
     extend(buf, sizeof buf, "\"boundary\":1");
     add(&only, buf);
@@ -313,8 +315,8 @@ static void test_rounding_agreement(void **state)
     assert_string_equal(rep.groups[0].checksum, "dd");
     assert_true(rep.groups[0].configs[0].agree && !rep.groups[0].configs[0].rounding);
     compare_report_free(&rep);
-    compare_set_free(&only);
-    compare_set_free(&set);
+    history_set_free(&only);
+    history_set_free(&set);
 }
 
 int main(void)

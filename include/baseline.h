@@ -1,0 +1,20 @@
+/* baseline: svdreport's rows matched with an older history's, each given a ratio and a verdict against the threshold. */
+#ifndef SVDRUN_BASELINE_H
+#define SVDRUN_BASELINE_H
+
+#include "compare.h"
+#include "history.h"
+
+/* Parses --threshold, a plain decimal with an optional %: "5%" or "5" is
+ * 0.05. Returns 0, or -1 (threshold untouched). */
+int baseline_parse_threshold(const char *text, double *threshold);
+
+/* Fills each row's baseline wall time, ratio and verdict from old, matching
+ * matrix set and (ranks, threads, thread mode, distribute, engine); hosts are
+ * not compared. A row slower than its old one by more than threshold (0.05:
+ * 5%) is a regression; each group's regressions are counted.
+ * Returns the number of regressions, or -1 when memory runs out (rep then
+ * untouched). */
+int baseline_apply(compare_report *rep, const history_set *old, double threshold);
+
+#endif

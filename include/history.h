@@ -1,0 +1,49 @@
+/* history: svdrun's JSON Lines records read back from files, each line validated, for svdreport. */
+#ifndef SVDRUN_HISTORY_H
+#define SVDRUN_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define HISTORY_TEXT 256
+
+/* One svdrun --json line. */
+typedef struct {
+    char file[HISTORY_TEXT];
+    int line;
+    char name[64];
+    int64_t rows, cols, count;
+    uint64_t seed;
+    char vectors[16], driver[16];
+    int ranks, threads;
+    char thread_mode[16], distribute[16];
+    char engine[48];                /* "lapack", "lapack/twostage" (kernel twostage), or
+                                     * "scalapack 1x2/64" with grid and block */
+    char hosts[HISTORY_TEXT];       /* joined with "," */
+    double wall_s, wall_s_min, wall_s_max, svd_s, transfer_s, gather_s, load_pct, rss_mb;
+    char checksum[32], check[16];
+    int64_t boundary;               /* integers svdrun found off its first configuration's
+                                     * only by rounding at an integer; 0 when absent */
+} history_record;
+
+/* The records of any number of files, in the order of their lines. */
+typedef struct {
+    int n, cap;
+    history_record *records;
+} history_set;
+
+/* Parses one line. Returns 0, or -1 with a message naming the bad field (or
+ * "unknown schema version N") in err. */
+int history_parse_line(const char *text, history_record *rec, char *err, size_t errlen);
+
+/* Appends the valid records of path to set. Each bad line is reported on
+ * errors as "path:line: message" and skipped; blank lines are ignored.
+ * Returns the number of bad lines, -1 when the file cannot be read (said on
+ * errors as "path: reason"), or -ENOMEM when memory runs out (not said). */
+int history_read_file(const char *path, history_set *set, FILE *errors);
+
+/* Frees the records and empties set. Cannot fail. */
+void history_set_free(history_set *set);
+
+#endif

@@ -1,0 +1,232 @@
+/* history: svdrun's JSON Lines records read back from files, each line validated, for svdreport. */
+#include "history.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fault.h"
+#include "record.h"
+
+/* Field readers: each returns 0, or -1 with the field named in err. */
+static int get_int(json_t *obj, const char *key, int64_t min, int64_t *out, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        snprintf(err, errlen, "missing field '%s'", key);
+        return -1;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min) {
+        snprintf(err, errlen, "field '%s' must be an integer >= %lld", key, (long long)min);
+        return -1;
+    }
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static int get_num(json_t *obj, const char *key, int required, double *out, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        if (!required)
+            return 0;
+        snprintf(err, errlen, "missing field '%s'", key);
+        return -1;
+    }
+    if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0) {
+        snprintf(err, errlen, "field '%s' must be a non-negative number", key);
+        return -1;
+    }
+    *out = json_number_value(v);
+    return 0;
+}
+
+static int get_str(json_t *obj, const char *key, const char *fallback, char *out, size_t len,
+                   char *err, size_t errlen)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v && fallback) {
+        snprintf(out, len, "%s", fallback);
+        return 0;
+    }
+    if (!v) {
+        snprintf(err, errlen, "missing field '%s'", key);
+        return -1;
+    }
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= len) {
+        snprintf(err, errlen, "field '%s' must be a string of 1 to %zu characters", key, len - 1);
+        return -1;
+    }
+    snprintf(out, len, "%s", json_string_value(v));
+    return 0;
+}
+
+#define HOSTS_ARRAY "field '" RECORD_F_HOSTS "' must be a non-empty array of strings"
+
+int history_parse_line(const char *text, history_record *rec, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *obj = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+    if (!obj) {
+        snprintf(err, errlen, "invalid JSON: %s", jerr.text);
+        return -1;
+    }
+    int rc = -1;
+    int64_t schema, v;
+    memset(rec, 0, sizeof *rec);
+    if (!json_is_object(obj)) {
+        snprintf(err, errlen, "not a JSON object");
+        goto out;
+    }
+    if (get_int(obj, RECORD_F_SCHEMA, 0, &schema, err, errlen))
+        goto out;
+    if (schema != RECORD_SCHEMA) {
+        snprintf(err, errlen, "unknown schema version %lld (this svdreport reads %d)",
+                 (long long)schema, RECORD_SCHEMA);
+        goto out;
+    }
+    if (get_str(obj, RECORD_F_NAME, NULL, rec->name, sizeof rec->name, err, errlen) ||
+        get_int(obj, RECORD_F_ROWS, 1, &rec->rows, err, errlen) ||
+        get_int(obj, RECORD_F_COLS, 1, &rec->cols, err, errlen) ||
+        get_int(obj, RECORD_F_COUNT, 1, &rec->count, err, errlen) ||
+        get_int(obj, RECORD_F_SEED, 0, &v, err, errlen))
+        goto out;
+    rec->seed = (uint64_t)v;
+    if (get_str(obj, RECORD_F_VECTORS, NULL, rec->vectors, sizeof rec->vectors, err, errlen) ||
+        get_str(obj, RECORD_F_DRIVER, NULL, rec->driver, sizeof rec->driver, err, errlen) ||
+        get_str(obj, RECORD_F_DISTRIBUTE, NULL, rec->distribute, sizeof rec->distribute, err,
+                errlen) ||
+        get_str(obj, RECORD_F_THREAD_MODE, NULL, rec->thread_mode, sizeof rec->thread_mode, err,
+                errlen) ||
+        get_str(obj, RECORD_F_ENGINE, RECORD_LAPACK, rec->engine, sizeof rec->engine, err,
+                errlen) ||
+        get_int(obj, RECORD_F_RANKS, 1, &v, err, errlen))
+        goto out;
+    rec->ranks = (int)v;
+    if (get_int(obj, RECORD_F_THREADS, 1, &v, err, errlen))
+        goto out;
+    rec->threads = (int)v;
+    /* a scalapack record's grid and block make it another configuration, and
+     * so does a kernel other than lapack (absent in records from before the
+     * field, null for scalapack: lapack) */
+    json_t *grid = json_object_get(obj, RECORD_F_GRID), *block = json_object_get(obj, RECORD_F_BLOCK),
+           *group = json_object_get(obj, RECORD_F_GROUP),
+           *kernel = json_object_get(obj, RECORD_F_KERNEL);
+    char name[16] = RECORD_LAPACK;
+    if (kernel && !json_is_null(kernel) &&
+        get_str(obj, RECORD_F_KERNEL, NULL, name, sizeof name, err, errlen))
+        goto out;
+    int gridded = json_is_string(grid) && json_is_integer(block);
+    long long groups = json_is_integer(group) && json_integer_value(group) > 0
+                           ? rec->ranks / json_integer_value(group) : 1;
+    char engine[sizeof rec->engine];
+    snprintf(engine, sizeof engine, "%s", rec->engine);
+    if (record_engine_label(rec->engine, sizeof rec->engine, engine, name, groups,
+                            gridded ? json_string_value(grid) : NULL,
+                            gridded ? (long long)json_integer_value(block) : 0)) {
+        snprintf(err, errlen, "fields 'engine', 'grid', 'block' and 'kernel' are too long "
+                              "together");
+        goto out;
+    }
+    if (get_num(obj, RECORD_F_WALL_S, 1, &rec->wall_s, err, errlen) ||
+        get_num(obj, RECORD_F_SVD_S, 1, &rec->svd_s, err, errlen) ||
+        get_num(obj, RECORD_F_TRANSFER_S, 1, &rec->transfer_s, err, errlen) ||
+        get_num(obj, RECORD_F_GATHER_S, 1, &rec->gather_s, err, errlen) ||
+        get_num(obj, RECORD_F_LOAD_PCT, 1, &rec->load_pct, err, errlen) ||
+        get_num(obj, RECORD_F_RSS_MB, 1, &rec->rss_mb, err, errlen))
+        goto out;
+    rec->wall_s_min = rec->wall_s_max = rec->wall_s;
+    if (get_num(obj, RECORD_F_WALL_S_MIN, 0, &rec->wall_s_min, err, errlen) ||
+        get_num(obj, RECORD_F_WALL_S_MAX, 0, &rec->wall_s_max, err, errlen) ||
+        get_str(obj, RECORD_F_CHECKSUM, NULL, rec->checksum, sizeof rec->checksum, err, errlen) ||
+        get_str(obj, RECORD_F_CHECK, NULL, rec->check, sizeof rec->check, err, errlen))
+        goto out;
+    if (json_object_get(obj, RECORD_F_BOUNDARY) &&
+        get_int(obj, RECORD_F_BOUNDARY, 0, &rec->boundary, err, errlen))
+        goto out;
+    json_t *hosts = json_object_get(obj, RECORD_F_HOSTS);
+    if (!hosts || !json_is_array(hosts) || json_array_size(hosts) == 0) {
+        snprintf(err, errlen, hosts ? HOSTS_ARRAY : "missing field '" RECORD_F_HOSTS "'");
+        goto out;
+    }
+    size_t i, used = 0;
+    json_t *h;
+    json_array_foreach(hosts, i, h) {
+        if (!json_is_string(h)) {
+            snprintf(err, errlen, HOSTS_ARRAY);
+            goto out;
+        }
+        used += (size_t)snprintf(rec->hosts + used, used < sizeof rec->hosts ? sizeof rec->hosts - used : 0,
+                                 "%s%s", i ? "," : "", json_string_value(h));
+    }
+    if (used >= sizeof rec->hosts) {
+        snprintf(err, errlen, "field '" RECORD_F_HOSTS "' is too long");
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(obj);
+    return rc;
+}
+
+int history_read_file(const char *path, history_set *set, FILE *errors)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(errors, "%s: cannot open: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int lineno = 0, bad = 0;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && isspace((unsigned char)line[len - 1]))
+            line[--len] = '\0';
+        size_t lead = strspn(line, " \t\r\f\v");
+        if (line[lead] == '\0')
+            continue;
+        if (set->n == set->cap) {
+            int ncap = set->cap ? 2 * set->cap : 64;
+            history_record *grown = fault_here("records", 0)
+                                        ? NULL
+                                        : realloc(set->records, (size_t)ncap * sizeof *grown);
+            if (!grown) {
+                free(line);
+                fclose(f);
+                return -ENOMEM;
+            }
+            set->records = grown;
+            set->cap = ncap;
+        }
+        history_record *rec = &set->records[set->n];
+        char err[256];
+        if (history_parse_line(line, rec, err, sizeof err) != 0) {
+            fprintf(errors, "%s:%d: %s\n", path, lineno, err);
+            bad++;
+            continue;
+        }
+        snprintf(rec->file, sizeof rec->file, "%s", path);
+        rec->line = lineno;
+        set->n++;
+    }
+    /* getline's -1 is the end, a read error, or memory that ran out */
+    int read_error = ferror(f), no_memory = !read_error && !feof(f);
+    free(line);
+    fclose(f);
+    if (read_error) {
+        fprintf(errors, "%s: cannot read\n", path);
+        return -1;
+    }
+    return no_memory ? -ENOMEM : bad;
+}
+
+void history_set_free(history_set *set)
+{
+    free(set->records);
+    memset(set, 0, sizeof *set);
+}
