@@ -158,6 +158,11 @@ int job_set_input_header(job_t *job, const job_input_header *h, char *err, size_
  * message. */
 int job_validate(job_t *job, char *err, size_t errlen);
 
+/* The shapes of an m x n matrix's U (m x ucols) and V^T (vtrows x n) that
+ * vectors asks for: min(m, n) for thin, m and n for full, 0 for none.
+ * Cannot fail. */
+void job_vector_dims(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, int64_t *vtrows);
+
 /* Bytes rank 0 keeps for results: JOB_RESULT_BYTES per matrix for each
  * configuration the lists can make (the report compares them all), plus two
  * more sets (the gather buffer and the checkpoint). Saturates at UINT64_MAX. */

@@ -16,11 +16,6 @@ typedef struct {
 
 typedef struct svd_ws svd_ws;
 
-/* The shapes of an m x n matrix's U (m x ucols) and V^T (vtrows x n) that
- * vectors asks for: min(m, n) for thin, m and n for full, 0 for none.
- * Cannot fail. */
-void svd_vector_dims(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, int64_t *vtrows);
-
 /* The band width kernel twostage uses for an m x n SVD (twostage_nb of the
  * narrower side), or 0 when LAPACK's driver runs instead: kernel lapack,
  * vectors other than none, or a narrower side below TWOSTAGE_MIN_N. */

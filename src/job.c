@@ -536,6 +536,19 @@ int job_parse_string(job_t *job, const char *text, const char *name, char *err, 
  * have at most JOB_LAPACK_ELEMS_MAX elements: A (rows x cols), and U and VT as
  * vectors asks. Workspace beyond that is caught by the memory check's query.
  * Returns 0 or -1 with a message. */
+void job_vector_dims(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, int64_t *vtrows)
+{
+    int64_t mn = m < n ? m : n;
+    *ucols = *vtrows = 0;
+    if (vectors == JOB_VECTORS_THIN) {
+        *ucols = mn;
+        *vtrows = mn;
+    } else if (vectors == JOB_VECTORS_FULL) {
+        *ucols = m;
+        *vtrows = n;
+    }
+}
+
 static int check_lapack_arrays(const job_t *job, char *err, size_t errlen)
 {
     int lapack = 0;
@@ -543,9 +556,8 @@ static int check_lapack_arrays(const job_t *job, char *err, size_t errlen)
         lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
     if (!lapack)
         return 0;
-    int64_t m = job->rows, n = job->cols, mn = m < n ? m : n;
-    int64_t ucols = job->vectors == JOB_VECTORS_FULL ? m : mn;
-    int64_t vtrows = job->vectors == JOB_VECTORS_FULL ? n : mn;
+    int64_t m = job->rows, n = job->cols, ucols, vtrows;
+    job_vector_dims(m, n, job->vectors, &ucols, &vtrows);
     const struct { const char *what; int64_t r, c; } arr[] = {
         {"the matrix", m, n}, {"U", m, ucols}, {"VT", vtrows, n},
     };

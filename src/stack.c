@@ -165,7 +165,7 @@ size_t stack_scratch_bytes(const job_t *job, const char *const paths[3])
     if (!lapack_saw_a(job) || !paths)
         return 0;
     int64_t ucols, vtrows;
-    svd_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
+    job_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
     size_t u = paths[STACK_U] ? (size_t)job->rows * (size_t)ucols : 0;
     size_t vt = paths[STACK_VT] ? (size_t)vtrows * (size_t)job->cols : 0;
     return (u > vt ? u : vt) * sizeof(double);
@@ -185,7 +185,7 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
     int64_t k = job->rows < job->cols ? job->rows : job->cols, ucols, vtrows;
-    svd_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
+    job_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
     int64_t shapes[3][3] = {{job->count, k, 0},
                             {job->count, job->rows, ucols},
                             {job->count, vtrows, job->cols}};
@@ -284,7 +284,7 @@ int stack_write(stack_output *out, int64_t k, const double *sigma, const double 
     if (out->open[STACK_VALUES])
         rc |= write_block(out, STACK_VALUES, k, sigma);
     int64_t ucols, vtrows;
-    svd_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
+    job_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
     if (lapack_saw_a(job)) {
         /* U (rows x ucols) and V^T (vtrows x cols) are column-major, and the
          * files are C order */

@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "sysinfo.h"
 
 /* Written by signal handlers, on whichever thread takes the signal, and read
  * by every thread: lock-free atomics, which handlers may use (volatile
@@ -28,13 +29,6 @@ static unsigned grace_s = STOP_GRACE_S;
 static char busy_msg[64] = "still busy " STOP_XSTR(STOP_GRACE_S) " s after the stop";
 static char late_msg[96] = "--timeout passed, and a matrix still runs " STOP_XSTR(STOP_GRACE_S)
                            " s later";
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Only async-signal-safe calls from here down to the handlers' end. */
 static void hard_exit(const char *why)
@@ -119,7 +113,7 @@ int stop_install(double timeout_s)
     if (sigaction(SIGALRM, &sa, NULL))
         return -1;
     if (timeout_s > 0) {
-        stop_deadline = now() + timeout_s;
+        stop_deadline = sysinfo_now() + timeout_s;
         /* the hard exit, for a rank that never reaches a check in time */
         alarm((unsigned)timeout_s + 1 + grace_s);
     }
@@ -135,7 +129,7 @@ int stop_requested(void)
 {
     if (atomic_load(&stop_signo))
         return STOP_SIGNAL;
-    if (stop_deadline > 0 && now() >= stop_deadline) {
+    if (stop_deadline > 0 && sysinfo_now() >= stop_deadline) {
         arm_hard_exit();
         return STOP_TIMEOUT;
     }

@@ -21,19 +21,6 @@ struct svd_ws {
     int64_t ucols, vtrows;
 };
 
-void svd_vector_dims(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, int64_t *vtrows)
-{
-    int64_t mn = m < n ? m : n;
-    *ucols = *vtrows = 0;
-    if (vectors == JOB_VECTORS_THIN) {
-        *ucols = mn;
-        *vtrows = mn;
-    } else if (vectors == JOB_VECTORS_FULL) {
-        *ucols = m;
-        *vtrows = n;
-    }
-}
-
 static char job_letter(job_vectors vectors)
 {
     return vectors == JOB_VECTORS_NONE ? 'N' : vectors == JOB_VECTORS_THIN ? 'S' : 'A';
@@ -81,7 +68,7 @@ size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver
             return 0;
         return (own + work) * sizeof(double);
     }
-    svd_vector_dims(m, n, vectors, &ucols, &vtrows);
+    job_vector_dims(m, n, vectors, &ucols, &vtrows);
     int64_t lwork = query_lwork(m, n, vectors, driver, m, vtrows > 0 ? vtrows : 1);
     if (lwork < 0)
         return 0;
@@ -128,7 +115,7 @@ int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, 
         *out = ws;
         return 0;
     }
-    svd_vector_dims(m, n, vectors, &ws->ucols, &ws->vtrows);
+    job_vector_dims(m, n, vectors, &ws->ucols, &ws->vtrows);
     ws->ldu = (lapack_int)m;
     ws->ldvt = (lapack_int)(ws->vtrows > 0 ? ws->vtrows : 1);
     int64_t lwork = query_lwork(m, n, vectors, driver, ws->ldu, ws->ldvt);
