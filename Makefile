@@ -38,9 +38,9 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := cli job plan matgen partition svd run sysinfo report npy history compare baseline \
-             pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter collect \
-             pdrun outcome log verify saveset banner resume files hash stats record
+MODULES   := cli job plan matgen partition svd run sysinfo report npy history baserow compare \
+             baseline pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
+             collect pdrun outcome log verify saveset banner resume files hash stats record
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -73,7 +73,7 @@ $(B)/svdrun: $(B)/obj/main.o $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # svdreport links no MPI: only its own modules, record, stats and jansson.
-SVDREPORT_MODULES := svdreport history compare baseline record stats
+SVDREPORT_MODULES := svdreport tables plot labels baseline compare history baserow record stats
 SVDREPORT_LIBS := $(JANSSON_LIBS) -lm
 $(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'

@@ -1,4 +1,4 @@
-/* baseline: svdreport's rows matched with an older history's, each given a ratio and a verdict against the threshold. */
+/* baseline: rows matched with an older history's, each given a ratio and a verdict (--threshold). */
 #ifndef SVDRUN_BASELINE_H
 #define SVDRUN_BASELINE_H
 

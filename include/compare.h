@@ -1,10 +1,11 @@
-/* compare: svdrun's records grouped by matrix set and configuration, summarised: medians, speedups, agreement, recommendations. */
+/* compare: records grouped and summarised: medians, speedups, agreement, the recommended rows. */
 #ifndef SVDRUN_COMPARE_H
 #define SVDRUN_COMPARE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "baserow.h"
 #include "history.h"
 
 /* A row's hosts are its first record's; a group's, every host seen. */
@@ -51,26 +52,12 @@ typedef struct {
     compare_group *groups;
 } compare_report;
 
-/* Which row speedups are measured against; 0 or "" means any value. */
-typedef struct {
-    int ranks, threads;
-    char thread_mode[16], distribute[16], engine[48];
-} compare_base_spec;
-
-/* Parses --base's "ranks=2,threads=1,thread_mode=blas" into spec. Returns 0,
- * or -1 with a message naming the bad pair in err. */
-int compare_parse_base(const char *text, compare_base_spec *spec, char *err, size_t errlen);
-
-/* The default base: ranks=1, threads=1, preferring blas/regenerate/lapack.
- * Cannot fail. */
-void compare_default_base(compare_base_spec *spec);
-
 /* Groups set into rep: rows sorted by distribute, engine, thread mode,
  * threads, ranks, hosts; base, speedups, agreement and recommendation
  * filled (only rows that agree are recommended, unless none does); each
  * row's verdict COMPARE_NO_BASELINE, its baseline wall time and ratio NAN.
  * Returns 0 or ENOMEM (rep then empty). */
-int compare_build(const history_set *set, const compare_base_spec *base, compare_report *rep);
+int compare_build(const history_set *set, const baserow_spec *base, compare_report *rep);
 
 /* The order of matrix sets, the groups' key: rows, cols, count, seed,
  * vectors, driver. Returns <0, 0 or >0, as strcmp; cannot fail. */

@@ -1,10 +1,11 @@
-/* baseline: svdreport's rows matched with an older history's, each given a ratio and a verdict against the threshold. */
+/* baseline: rows matched with an older history's, each given a ratio and a verdict (--threshold). */
 #include "baseline.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "baserow.h"
 #include "fault.h"
 
 int baseline_parse_threshold(const char *text, double *threshold)
@@ -46,8 +47,8 @@ static int by_baseline_key(const void *a, const void *b)
 
 int baseline_apply(compare_report *rep, const history_set *old, double threshold)
 {
-    compare_base_spec base;
-    compare_default_base(&base);
+    baserow_spec base;
+    baserow_default(&base);
     compare_report before;
     if (compare_build(old, &base, &before) != 0)
         return -1;

@@ -1,4 +1,4 @@
-/* compare: svdrun's records grouped by matrix set and configuration, summarised: medians, speedups, agreement, recommendations. */
+/* compare: records grouped and summarised: medians, speedups, agreement, the recommended rows. */
 #include "compare.h"
 
 #include <errno.h>
@@ -132,12 +132,15 @@ static void add_hosts(compare_group *g, const char *hosts)
     }
 }
 
-static int row_matches(const compare_row *row, const compare_base_spec *s)
+/* The first row that spec names, or -1. */
+static int find_base(const compare_group *g, const baserow_spec *spec)
 {
-    return (!s->ranks || row->ranks == s->ranks) && (!s->threads || row->threads == s->threads) &&
-           (!s->thread_mode[0] || strcmp(row->thread_mode, s->thread_mode) == 0) &&
-           (!s->distribute[0] || strcmp(row->distribute, s->distribute) == 0) &&
-           (!s->engine[0] || strcmp(row->engine, s->engine) == 0);
+    for (int k = 0; k < g->n_configs; k++) {
+        const compare_row *r = &g->configs[k];
+        if (baserow_matches(spec, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine))
+            return k;
+    }
+    return -1;
 }
 
 /* The reference checksum of a group's n records (reordered): the most common,
@@ -221,7 +224,7 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
 /* Fills group g from its n records recs, which it reorders (sorting, not
  * rescanning, keeps a long history fast); vals and firsts are scratch for n. */
 static int build_group(compare_group *g, const history_record **recs, int n,
-                       const compare_base_spec *base, double *vals, const history_record **firsts)
+                       const baserow_spec *base, double *vals, const history_record **firsts)
 {
     vote_checksum(g, recs, n);
 
@@ -245,20 +248,10 @@ static int build_group(compare_group *g, const history_record **recs, int n,
         add_hosts(g, firsts[k]->hosts);
 
     /* base row: the first match; the default prefers blas/regenerate/lapack */
-    g->base = -1;
-    compare_base_spec preferred = *base;
-    compare_base_spec defaults;
-    compare_default_base(&defaults);
-    int is_default = memcmp(base, &defaults, sizeof defaults) == 0;
-    for (int k = 0; k < g->n_configs && g->base < 0; k++)
-        if (row_matches(&g->configs[k], &preferred))
-            g->base = k;
-    if (g->base < 0 && is_default) {
-        preferred.thread_mode[0] = preferred.distribute[0] = preferred.engine[0] = '\0';
-        for (int k = 0; k < g->n_configs && g->base < 0; k++)
-            if (row_matches(&g->configs[k], &preferred))
-                g->base = k;
-    }
+    baserow_spec fallback;
+    g->base = find_base(g, base);
+    if (g->base < 0 && baserow_fallback(base, &fallback))
+        g->base = find_base(g, &fallback);
     for (int k = 0; k < g->n_configs; k++) {
         compare_row *row = &g->configs[k];
         if (g->base >= 0 && row->wall_s > 0) {
@@ -300,7 +293,7 @@ static int by_first_record(const void *a, const void *b)
     return cmp_position(((const group_span *)a)->recs[0], ((const group_span *)b)->recs[0]);
 }
 
-int compare_build(const history_set *set, const compare_base_spec *base, compare_report *rep)
+int compare_build(const history_set *set, const baserow_spec *base, compare_report *rep)
 {
     memset(rep, 0, sizeof *rep);
     size_t n = set->n > 0 ? (size_t)set->n : 1;
@@ -346,58 +339,6 @@ out:
     free(vals);
     free(spans);
     return rc;
-}
-
-void compare_default_base(compare_base_spec *spec)
-{
-    memset(spec, 0, sizeof *spec);
-    spec->ranks = 1;
-    spec->threads = 1;
-    strcpy(spec->thread_mode, "blas");
-    strcpy(spec->distribute, "regenerate");
-    strcpy(spec->engine, RECORD_LAPACK);
-}
-
-int compare_parse_base(const char *text, compare_base_spec *spec, char *err, size_t errlen)
-{
-    char copy[256];
-    if (strlen(text) >= sizeof copy || text[0] == '\0') {
-        snprintf(err, errlen, "--base: expected key=value pairs such as \"ranks=2,threads=1\"");
-        return -1;
-    }
-    strcpy(copy, text);
-    memset(spec, 0, sizeof *spec);
-    for (char *save = NULL, *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(item, '=');
-        if (!eq || eq == item || !eq[1]) {
-            snprintf(err, errlen, "--base: '%s' is not key=value", item);
-            return -1;
-        }
-        *eq = '\0';
-        const char *key = item, *value = eq + 1;
-        if (strcmp(key, "ranks") == 0 || strcmp(key, "threads") == 0) {
-            char *end;
-            long v = strtol(value, &end, 10);
-            if (*end || v < 1 || v > 1 << 20) {
-                snprintf(err, errlen, "--base: %s must be a positive integer, not '%s'", key, value);
-                return -1;
-            }
-            *(key[0] == 'r' ? &spec->ranks : &spec->threads) = (int)v;
-        } else if (strcmp(key, "thread_mode") == 0 || strcmp(key, "distribute") == 0 ||
-                   strcmp(key, "engine") == 0) {
-            char *dst = key[0] == 't' ? spec->thread_mode : key[0] == 'd' ? spec->distribute : spec->engine;
-            if (strlen(value) >= sizeof spec->engine) {
-                snprintf(err, errlen, "--base: %s '%s' is too long", key, value);
-                return -1;
-            }
-            strcpy(dst, value);
-        } else {
-            snprintf(err, errlen,
-                     "--base: unknown key '%s' (ranks, threads, thread_mode, distribute, engine)", key);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 void compare_report_free(compare_report *rep)

@@ -1,4 +1,4 @@
-/* history: svdrun's JSON Lines records read back from files, each line validated, for svdreport. */
+/* history: svdrun's JSON Lines records read back from files, each line validated (svdreport). */
 #include "history.h"
 
 #include <ctype.h>

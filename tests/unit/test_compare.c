@@ -1,4 +1,5 @@
-/* test_compare: svdreport's engine: record parsing (history), grouping, medians, speedups, agreement, recommendation (compare) and baselines (baseline). */
+/* test_compare: svdreport's engine: record parsing (history), --base (baserow), grouping, medians,
+ * speedups, agreement, recommendation (compare), --threshold and baselines (baseline). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "baserow.h"
 #include "compare.h"
 #include "history.h"
 
@@ -99,16 +101,16 @@ static void test_thresholds_and_base(void **state)
     assert_int_equal(baseline_parse_threshold("150%", &t), 0);
     assert_true(fabs(t - 1.5) < 1e-15);
 
-    compare_base_spec spec;
+    baserow_spec spec;
     char err[256];
-    assert_int_equal(compare_parse_base("ranks=2,threads=1", &spec, err, sizeof err), 0);
+    assert_int_equal(baserow_parse("ranks=2,threads=1", &spec, err, sizeof err), 0);
     assert_int_equal(spec.ranks, 2);
     assert_int_equal(spec.threads, 1);
     assert_string_equal(spec.thread_mode, "");
-    assert_int_equal(compare_parse_base("ranks=two", &spec, err, sizeof err), -1);
-    assert_int_equal(compare_parse_base("cores=2", &spec, err, sizeof err), -1);
+    assert_int_equal(baserow_parse("ranks=two", &spec, err, sizeof err), -1);
+    assert_int_equal(baserow_parse("cores=2", &spec, err, sizeof err), -1);
     assert_non_null(strstr(err, "cores"));
-    assert_int_equal(compare_parse_base("ranks", &spec, err, sizeof err), -1);
+    assert_int_equal(baserow_parse("ranks", &spec, err, sizeof err), -1);
 }
 
 /* Hand-computed: 1x1 runs 10, 12 (median 11); 2x1 runs 6, 5, 7 (median 6);
@@ -130,8 +132,8 @@ static void test_group_numbers(void **state)
     line(buf, sizeof buf, 20, 1, 1, "blas", 3.0, "bb");   /* another matrix set */
     add(&set, buf);
 
-    compare_base_spec base;
-    compare_default_base(&base);
+    baserow_spec base;
+    baserow_default(&base);
     compare_report rep;
     assert_int_equal(compare_build(&set, &base, &rep), 0);
     assert_int_equal(rep.n, 2);
@@ -154,7 +156,7 @@ static void test_group_numbers(void **state)
     assert_int_equal(rep.groups[1].n_configs, 1);
 
     /* --base ranks=2 */
-    assert_int_equal(compare_parse_base("ranks=2", &base, (char[64]){0}, 64), 0);
+    assert_int_equal(baserow_parse("ranks=2", &base, (char[64]){0}, 64), 0);
     compare_report rep2;
     assert_int_equal(compare_build(&set, &base, &rep2), 0);
     const compare_row *b = &rep2.groups[0].configs[rep2.groups[0].base];
@@ -192,8 +194,8 @@ static void test_disagreement(void **state)
     add(&set, buf);
     line(buf, sizeof buf, 10, 1, 2, "blas", 3, "aa");
     add(&set, buf);
-    compare_base_spec base;
-    compare_default_base(&base);
+    baserow_spec base;
+    baserow_default(&base);
     compare_report rep;
     assert_int_equal(compare_build(&set, &base, &rep), 0);
     assert_string_equal(rep.groups[0].checksum, "aa");
@@ -254,8 +256,8 @@ static void test_kernel_field(void **state)
     add(&set, buf);
     extend(buf, sizeof buf, "\"kernel\":\"twostage\"");
     add(&set, buf);
-    compare_base_spec base;
-    compare_default_base(&base);
+    baserow_spec base;
+    baserow_default(&base);
     compare_report rep;
     assert_int_equal(compare_build(&set, &base, &rep), 0);
     assert_int_equal(rep.n, 1);
@@ -289,8 +291,8 @@ static void test_rounding_agreement(void **state)
     extend(buf, sizeof buf, "\"kernel\":\"twostage\",\"boundary\":2");
     memcpy(strstr(buf, "PASSED"), "FAILED", 6);
     add(&set, buf);
-    compare_base_spec base;
-    compare_default_base(&base);
+    baserow_spec base;
+    baserow_default(&base);
     compare_report rep;
     assert_int_equal(compare_build(&set, &base, &rep), 0);
     const compare_group *g = &rep.groups[0];

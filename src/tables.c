@@ -1,0 +1,283 @@
+/* tables: svdreport's groups written as text tables, CSV, Markdown or one JSON document. */
+#include "tables.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#include "labels.h"
+
+/* A recommended configuration in prose, as both tables end:
+ * "2x1 blas regenerate (3.059 s, 2 cores)". */
+static void pick_label(const compare_row *r, char *buf, size_t len)
+{
+    char name[128];
+    labels_config(r, name, sizeof name);
+    snprintf(buf, len, "%s (%.3f s, %d core%s)", name, r->wall_s, r->cores,
+             r->cores == 1 ? "" : "s");
+}
+
+/* A row's check: ok, ok* (agrees by rounding only), or DISAGREE (bold in
+ * Markdown). */
+static const char *check_label(const compare_row *r, int markdown)
+{
+    if (!r->agree)
+        return markdown ? "**DISAGREE**" : "DISAGREE";
+    return r->rounding ? "ok*" : "ok";
+}
+
+/* A number, or "-" when it is not one (no base row, no baseline). */
+static void fmt_num(char *buf, size_t len, const char *fmt, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, fmt, v);
+}
+
+/* A row's cells that are "-" when not a number, shared by the text and
+ * Markdown tables. */
+typedef struct {
+    char speedup[16], efficiency[16], baseline[16], ratio[16];
+} row_cells;
+
+static void row_cells_fill(const compare_row *r, row_cells *c)
+{
+    fmt_num(c->speedup, sizeof c->speedup, "%.2f", r->speedup);
+    fmt_num(c->efficiency, sizeof c->efficiency, "%.3f", r->efficiency);
+    fmt_num(c->baseline, sizeof c->baseline, "%.3f", r->baseline_wall_s);
+    fmt_num(c->ratio, sizeof c->ratio, "%.3f", r->ratio);
+}
+
+/* A row's verdict against the baseline; a regression stands out (bold in
+ * Markdown). */
+static const char *verdict_label(const compare_row *r, int markdown)
+{
+    if (r->verdict == COMPARE_REGRESSION)
+        return markdown ? "**regression**" : "REGRESSION";
+    return compare_verdict_name(r->verdict);
+}
+
+void tables_text(FILE *out, const compare_report *rep, int with_baseline, double threshold)
+{
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        char title[512];
+        labels_group(g, title, sizeof title);
+        fprintf(out, "%s== %s (hosts: %s)\n", gi ? "\n" : "", title, g->hosts);
+        fprintf(out, "%5s %7s %-5s %-10s %-16s | %4s %9s %19s | %7s %6s | %9s %6s %7s | %s%s\n",
+                "ranks", "threads", "mode", "distribute", "engine", "runs", "wall_s", "min-max",
+                "speedup", "effic", "transfer%", "load%", "rss_MB", "check",
+                with_baseline ? "      | base_s   ratio  verdict" : "");
+        for (int k = 0; k < g->n_configs; k++) {
+            const compare_row *r = &g->configs[k];
+            row_cells c;
+            row_cells_fill(r, &c);
+            char range[40];
+            snprintf(range, sizeof range, "%.3f-%.3f", r->wall_s_min, r->wall_s_max);
+            fprintf(out, "%5d %7d %-5s %-10s %-16s | %4d %9.3f %19s | %7s %6s "
+                    "| %9.2f %6.0f %7.1f | %-10s",
+                    r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
+                    r->wall_s, range, c.speedup, c.efficiency, r->transfer_pct, r->load_pct,
+                    r->rss_mb, check_label(r, 0));
+            if (with_baseline)
+                fprintf(out, " | %7s %7s  %s", c.baseline, c.ratio, verdict_label(r, 0));
+            if (k == g->base)
+                fprintf(out, "  (base)");
+            fputc('\n', out);
+        }
+        if (g->base < 0)
+            fprintf(out, "note: no base row in this group (default: 1 rank x 1 thread; see "
+                    "--base), so no speedup or efficiency\n");
+        if (g->disagree)
+            fprintf(out, "DISAGREE: %d configuration(s) do not match the group's checksum %s (or "
+                    "failed their own check): their results differ\n",
+                    g->disagree, g->checksum);
+        if (g->rounding)
+            fprintf(out, "ok*: %d configuration(s) carry another checksum, but svdrun found each "
+                    "differing integer's sum within rounding of an integer (boundary): "
+                    "accepted\n", g->rounding);
+        if (with_baseline && g->regressions)
+            fprintf(out, "REGRESSION: %d configuration(s) slower than the baseline by more than "
+                    "%.1f%%\n", g->regressions, 100.0 * threshold);
+        char fast[192], cheap[192];
+        pick_label(&g->configs[g->fastest], fast, sizeof fast);
+        pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
+        if (g->cheapest == g->fastest)
+            fprintf(out, "recommendation: fastest is %s; nothing with fewer cores is within 5%% "
+                    "of it\n", fast);
+        else
+            fprintf(out, "recommendation: fastest is %s; cheapest within 5%% is %s\n", fast, cheap);
+    }
+}
+
+/* A CSV field: quoted when it holds a comma or a quote. */
+static void csv_text(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+static void csv_num(FILE *out, double v)
+{
+    if (!isnan(v))
+        fprintf(out, "%.6g", v);
+}
+
+void tables_csv(FILE *out, const compare_report *rep)
+{
+    fputs("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_mode,distribute,"
+          "engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,efficiency,transfer_pct,"
+          "load_pct,rss_mb,checksum,agree,base,fastest,cheapest,baseline_wall_s,ratio,verdict\n",
+          out);
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        for (int k = 0; k < g->n_configs; k++) {
+            const compare_row *r = &g->configs[k];
+            fprintf(out, "%d,", gi + 1);
+            csv_text(out, g->name);
+            fprintf(out, ",%lld,%lld,%lld,%llu,", (long long)g->rows, (long long)g->cols,
+                    (long long)g->count, (unsigned long long)g->seed);
+            csv_text(out, g->vectors);
+            fputc(',', out);
+            csv_text(out, g->driver);
+            fprintf(out, ",%d,%d,", r->ranks, r->threads);
+            csv_text(out, r->thread_mode);
+            fputc(',', out);
+            csv_text(out, r->distribute);
+            fputc(',', out);
+            csv_text(out, r->engine);
+            fputc(',', out);
+            csv_text(out, r->hosts);
+            fprintf(out, ",%d,%d,", r->cores, r->runs);
+            const double nums[] = {r->wall_s, r->wall_s_min, r->wall_s_max, r->speedup,
+                                   r->efficiency, r->transfer_pct, r->load_pct, r->rss_mb};
+            for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+                csv_num(out, nums[i]);
+                fputc(',', out);
+            }
+            csv_text(out, r->checksum);
+            fprintf(out, ",%s,%d,%d,%d,", r->agree ? "yes" : "no", k == g->base, k == g->fastest,
+                    k == g->cheapest);
+            csv_num(out, r->baseline_wall_s);
+            fputc(',', out);
+            csv_num(out, r->ratio);
+            fprintf(out, ",%s\n", compare_verdict_name(r->verdict));
+        }
+    }
+}
+
+void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
+{
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        char title[512];
+        labels_group(g, title, sizeof title);
+        fprintf(out, "%s### %s\n\nhosts: %s\n\n", gi ? "\n" : "", title, g->hosts);
+        fprintf(out, "| ranks | threads | mode | distribute | engine | runs | wall s | min–max "
+                "| speedup | efficiency | transfer %% | load %% | RSS MB | check |%s\n",
+                with_baseline ? " baseline s | ratio | verdict |" : "");
+        fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
+                with_baseline ? "---|---|---|" : "");
+        for (int k = 0; k < g->n_configs; k++) {
+            const compare_row *r = &g->configs[k];
+            row_cells c;
+            row_cells_fill(r, &c);
+            fprintf(out, "| %d | %d | %s | %s | %s | %d | %.3f | %.3f–%.3f | %s | %s | %.2f | %.0f "
+                    "| %.1f | %s |",
+                    r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
+                    r->wall_s, r->wall_s_min, r->wall_s_max, c.speedup, c.efficiency,
+                    r->transfer_pct, r->load_pct, r->rss_mb, check_label(r, 1));
+            if (with_baseline)
+                fprintf(out, " %s | %s | %s |", c.baseline, c.ratio, verdict_label(r, 1));
+            fputc('\n', out);
+        }
+        if (g->rounding)
+            fprintf(out, "\nok\\*: %d configuration(s) carry another checksum only by rounding at "
+                    "an integer, which svdrun checked on the double sums.\n", g->rounding);
+        char fast[192], cheap[192];
+        pick_label(&g->configs[g->fastest], fast, sizeof fast);
+        pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
+        fprintf(out, "\nFastest: %s. Cheapest within 5%%: %s.\n", fast, cheap);
+    }
+}
+
+/* A JSON number, or null for NAN. */
+static json_t *jnum(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+static json_t *row_json(const compare_group *g, int gi, int k)
+{
+    const compare_row *r = &g->configs[k];
+    return json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s,"
+                     " s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b,"
+                     " s:o, s:o, s:o}",
+                     "group", gi + 1, "name", g->name, "rows", (json_int_t)g->rows,
+                     "cols", (json_int_t)g->cols, "count", (json_int_t)g->count,
+                     "seed", (json_int_t)g->seed, "vectors", g->vectors, "driver", g->driver,
+                     "ranks", r->ranks, "threads", r->threads, "thread_mode", r->thread_mode,
+                     "distribute", r->distribute, "engine", r->engine, "hosts", r->hosts,
+                     "cores", r->cores, "runs", r->runs, "wall_s", jnum(r->wall_s),
+                     "wall_s_min", jnum(r->wall_s_min), "wall_s_max", jnum(r->wall_s_max),
+                     "speedup", jnum(r->speedup), "efficiency", jnum(r->efficiency),
+                     "transfer_pct", jnum(r->transfer_pct), "load_pct", jnum(r->load_pct),
+                     "rss_mb", jnum(r->rss_mb), "checksum", r->checksum, "agree", r->agree,
+                     "base", k == g->base, "fastest", k == g->fastest, "cheapest", k == g->cheapest,
+                     "baseline_wall_s", jnum(r->baseline_wall_s), "ratio", jnum(r->ratio),
+                     "verdict", r->verdict == COMPARE_NO_BASELINE
+                                    ? json_null()
+                                    : json_string(compare_verdict_name(r->verdict)));
+}
+
+int tables_json(FILE *out, const compare_report *rep, FILE *errors)
+{
+    json_t *groups = json_array();
+    int built = 1;
+    for (int gi = 0; gi < rep->n; gi++) {
+        const compare_group *g = &rep->groups[gi];
+        json_t *rows = json_array();
+        for (int k = 0; k < g->n_configs; k++)
+            built &= json_array_append_new(rows, row_json(g, gi, k)) == 0;
+        built &= json_array_append_new(groups,
+            json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
+                      "name", g->name, "rows", (json_int_t)g->rows, "cols", (json_int_t)g->cols,
+                      "count", (json_int_t)g->count, "seed", (json_int_t)g->seed,
+                      "vectors", g->vectors, "driver", g->driver, "hosts", g->hosts,
+                      "checksum", g->checksum, "agree", g->disagree == 0,
+                      "fastest", row_json(g, gi, g->fastest),
+                      "cheapest", row_json(g, gi, g->cheapest), "rows_detail", rows)) == 0;
+    }
+    /* "rows" is the matrix rows of a group, so the configurations go under "configurations" */
+    for (size_t i = 0; i < json_array_size(groups); i++) {
+        json_t *g = json_array_get(groups, i);
+        built &= json_object_set(g, "configurations", json_object_get(g, "rows_detail")) == 0;
+        json_object_del(g, "rows_detail");
+    }
+    json_t *doc = json_pack("{s:o}", "groups", groups);
+    if (!doc || !built) {
+        json_decref(doc);
+        fprintf(errors, "svdreport: out of memory\n");
+        return ENOMEM;
+    }
+    int rc = json_dumpf(doc, out, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    json_decref(doc);
+    fputc('\n', out);
+    if (rc == 0)
+        return 0;
+    if (ferror(out))
+        return EIO;
+    fprintf(errors, "svdreport: out of memory writing the JSON\n");
+    return ENOMEM;
+}
