@@ -22,7 +22,7 @@
  * and in svdreport (no MPI: rank 0), memory that runs out
  *   records    growing the record list while reading a file
  *   summarise  compare_build, summarising the records
- *   baseline   compare_apply_baseline, matching the --baseline rows
+ *   baseline   baseline_apply, matching the --baseline rows
  * In build/svdrun and build/svdreport the function is a constant 0 and the
  * hooks compile away. */
 #ifdef SVDRUN_TEST_HOOKS

@@ -45,7 +45,10 @@ int baserow_parse(const char *text, baserow_spec *spec, char *err, size_t errlen
         } else if (strcmp(key, "thread_mode") == 0 || strcmp(key, "distribute") == 0 ||
                    strcmp(key, "engine") == 0) {
             char *dst = key[0] == 't' ? spec->thread_mode : key[0] == 'd' ? spec->distribute : spec->engine;
-            if (strlen(value) >= sizeof spec->engine) {
+            size_t room = key[0] == 't'   ? sizeof spec->thread_mode
+                          : key[0] == 'd' ? sizeof spec->distribute
+                                          : sizeof spec->engine;
+            if (strlen(value) >= room) {
                 snprintf(err, errlen, "--base: %s '%s' is too long", key, value);
                 return -1;
             }

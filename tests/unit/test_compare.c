@@ -321,6 +321,31 @@ static void test_rounding_agreement(void **state)
     history_set_free(&set);
 }
 
+/* --base's thread_mode and distribute fit 16 bytes: a 20-character value is
+ * refused, naming the key, and never written past its field (it was checked
+ * against the 48-byte engine field). */
+static void test_base_values_fit_their_fields(void **state)
+{
+    (void)state;
+    baserow_spec spec;
+    char err[256] = "";
+    const char *keys[] = {"thread_mode", "distribute"};
+    for (int i = 0; i < 2; i++) {
+        char text[80];
+        snprintf(text, sizeof text, "%s=abcdefghijklmnopqrst,ranks=3", keys[i]);
+        memset(&spec, 0x5a, sizeof spec);
+        err[0] = '\0';
+        assert_int_equal(baserow_parse(text, &spec, err, sizeof err), -1);
+        assert_non_null(strstr(err, keys[i]));
+        assert_non_null(strstr(err, "too long"));
+    }
+    /* the longest that fits is kept whole */
+    assert_int_equal(baserow_parse("distribute=abcdefghijklmno,engine=lapack/twostage", &spec, err,
+                                   sizeof err), 0);
+    assert_string_equal(spec.distribute, "abcdefghijklmno");
+    assert_string_equal(spec.engine, "lapack/twostage");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_disagreement),
         cmocka_unit_test(test_kernel_field),
         cmocka_unit_test(test_rounding_agreement),
+        cmocka_unit_test(test_base_values_fit_their_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
