@@ -207,8 +207,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(B)/%,$(wildcard tests/fuzz/fuzz_*.c))
-# the modules the parsers need; report.o brings MPI and jansson, hence LDLIBS
-FUZZ_MODULES := cli job report npy matgen sysinfo record files hash stats
+# the modules the parsers need: no MPI, no jansson
+FUZZ_MODULES := cli job npy files
 FUZZ_OBJS    := $(FUZZ_MODULES:%=$(B)/obj/%.o)
 
 .PHONY: fuzz fuzz-build fuzzers sanitize valgrind tsan
@@ -222,7 +222,7 @@ fuzzers: $(FUZZ_BINS)
 
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_check.h $(FUZZ_OBJS) | $(B)/obj
 	@echo '  CC LD   $@'
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(INIH_LIBS) -lm
 
 # make sanitize: the whole tree with ASan+UBSan in build/san, then the unit and
 # MPI tests against it (tests/sanitize/run.sh: options, suppressions, reports).
