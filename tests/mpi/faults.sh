@@ -3,7 +3,8 @@
 # message and the documented exit code, never a hang (the test build's
 # SVDRUN_FAULT=rank:phase hooks, see include/fault.h); --timeout's soft and
 # hard stops; a rank killed with SIGKILL; and two runs appending to one JSON
-# file at once.
+# file at once. SVDRUN_TEST_QUICK=1: one case of each phase, and no JSON race;
+# SVDRUN_TEST_LONG=1: the hard exit after the build's own 10 s grace as well.
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 
@@ -71,8 +72,8 @@ fault_case "invalid job on rank 0, 3 ranks" 0:job 3 2 "injected fault: job" 20 "
 fault_case "rank 0 fails its checks before the sweep" 0:prepare 3 3 "injected fault: prepare" 20 "${small[@]}"
 # allocation, agreed before any matrix moves
 fault_case "allocation fails on rank 1, regenerate" 1:alloc 3 3 "cannot allocate" 20 "${small[@]}"
-fault_case "allocation fails on rank 2, scatter" 2:alloc 3 3 "cannot allocate" 20 "${small[@]}" --distribute=scatter
-fault_case "allocation fails on rank 1, scalapack" 1:alloc 2 3 "cannot allocate" 30 \
+quick || fault_case "allocation fails on rank 2, scatter" 2:alloc 3 3 "cannot allocate" 20 "${small[@]}" --distribute=scatter
+quick || fault_case "allocation fails on rank 1, scalapack" 1:alloc 2 3 "cannot allocate" 30 \
     --size=64 --count=3 --engine=scalapack --ranks=2
 # LAPACK info > 0: the others go on, exit 3 at the end
 fault_case "LAPACK fails on rank 1's first matrix" 1:lapack 3 3 "LAPACK|info" 20 "${small[@]}"
@@ -80,10 +81,10 @@ fault_case "LAPACK fails on rank 1's first matrix" 1:lapack 3 3 "LAPACK|info" 20
 fault_case "checkpoint write fails on rank 2" 2:checkpoint 3 3 "checkpoint" 20 "${small[@]}" "$(ck a)"
 fault_case "rank 1 fails mid-run, regenerate" 1:compute 3 3 "stopped every rank" 20 "${small[@]}"
 fault_case "root fails mid-run, scatter" 0:compute 3 3 "stopped every rank" 20 "${small[@]}" --distribute=scatter
-fault_case "receiver fails mid-run, scatter" 2:compute 3 3 "stopped every rank" 20 "${small[@]}" --distribute=scatter
-fault_case "receiver fails mid-run, scatter batch" 1:compute 2 3 "stopped every rank" 20 "${small[@]}" \
+quick || fault_case "receiver fails mid-run, scatter" 2:compute 3 3 "stopped every rank" 20 "${small[@]}" --distribute=scatter
+quick || fault_case "receiver fails mid-run, scatter batch" 1:compute 2 3 "stopped every rank" 20 "${small[@]}" \
     --distribute=scatter --threads=2 --thread_mode=batch
-fault_case "rank 1 fails mid-run, scalapack" 1:compute 2 3 "stopped every rank" 40 \
+quick || fault_case "rank 1 fails mid-run, scalapack" 1:compute 2 3 "stopped every rank" 40 \
     --size=64 --count=6 --engine=scalapack --ranks=2
 fault_case "rank 1 fails before the gather" 1:gather 3 3 "stopped every rank|failed" 20 "${small[@]}"
 fault_case "rank 0 cannot write --results" 0:results 2 3 "injected fault: results" 20 "${small[@]}" \
@@ -98,9 +99,9 @@ fault_case "rank 1 cannot size --values, --u follows" 1:set_size 2 3 "cannot siz
     --vectors=thin "--values=$TMPD/sz.v.npy" "--u=$TMPD/sz.u.npy" "--vt=$TMPD/sz.vt.npy"
 # a stop on one rank (as a signal would) reaches all; exit 4 with resume advice
 fault_case "stop on rank 1, regenerate" 1:stop 3 4 "Resume with" 20 "${small[@]}" "$(ck b)"
-fault_case "stop on the root, scatter" 0:stop 3 4 "Resume with" 20 "${small[@]}" --distribute=scatter "$(ck c)"
-fault_case "stop on a receiver, scatter" 2:stop 3 4 "Resume with" 20 "${small[@]}" --distribute=scatter "$(ck d)"
-fault_case "stop on rank 1, scalapack" 1:stop 2 4 "Resume with" 40 --size=64 --count=6 --engine=scalapack \
+quick || fault_case "stop on the root, scatter" 0:stop 3 4 "Resume with" 20 "${small[@]}" --distribute=scatter "$(ck c)"
+quick || fault_case "stop on a receiver, scatter" 2:stop 3 4 "Resume with" 20 "${small[@]}" --distribute=scatter "$(ck d)"
+quick || fault_case "stop on rank 1, scalapack" 1:stop 2 4 "Resume with" 40 --size=64 --count=6 --engine=scalapack \
     --ranks=2 "$(ck e)"
 fault_case "stop without a checkpoint says nothing is kept" 1:stop 2 4 "no result is kept" 20 "${small[@]}"
 # a rank dies: the launch ends, non-zero, nothing left behind
@@ -110,6 +111,11 @@ fault_case "rank 1 dies by SIGKILL, 3 ranks" 1:crash 3 nonzero "." 30 "${small[@
 fault_case "rank 1 hangs, --timeout 2 ends the job" 1:hang 3 nonzero "exiting now|timeout" \
     $((15 + ${SVDRUN_GRACE_S:-10})) \
     "${small[@]}" --timeout=2
+# ... and after the grace every build has without the test hook: 10 s
+if long; then
+    SVDRUN_GRACE_S='' fault_case "rank 1 hangs, --timeout 2, the 10 s grace" 1:hang 3 nonzero \
+        "still runs 10 s later|still busy 10 s after" 25 "${small[@]}" --timeout=2
+fi
 
 # --timeout's soft stop: every rank stops after its current matrix
 t0=$(date +%s)
@@ -120,6 +126,12 @@ if [ "$RUN_RC" -eq 4 ] && grep -q -- "--timeout 2 s passed" "$RUN_ERR" && [ "$to
 else
     tap_not_ok "--timeout 2 on a long job: exit 4 soon, naming the timeout" "took ${took}s"
     run_diag
+fi
+
+if quick; then
+    tap_diag "time to a clean exit per injected fault:" "${FAULT_SECONDS[@]}"
+    tap_done
+    exit
 fi
 
 # two runs append to one JSON file at once: every line a whole record

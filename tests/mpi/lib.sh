@@ -1,6 +1,8 @@
 # lib.sh: shared helpers of the MPI scenario scripts (source it; it is not run alone).
 #
 # TAP: tap_ok, tap_not_ok, tap_skip, tap_check, tap_diag, tap_done (prints the plan).
+# quick, long: true under SVDRUN_TEST_QUICK=1 (fewer launches), SVDRUN_TEST_LONG=1
+# (the slow ones too); see below.
 # Runs: run_svdrun NP TIMEOUT args... sets RUN_RC, RUN_OUT, RUN_ERR (file names).
 # Temporary files live in $TMPD, removed by an EXIT trap, which also ends any
 # process started with start_bg that is still running (by PID, never by name).
@@ -17,6 +19,15 @@ SVDRUN_TEST=${SVDRUN_TEST:-$BUILD_DIR/test/svdrun}
 # SVDRUN_TEST_SLOW=F multiplies the time limits that tests assert (make sanitize: ASan's slow
 # unwinder makes every launch seconds slower)
 SLOW=${SVDRUN_TEST_SLOW:-1}
+# SVDRUN_TEST_QUICK=1: a script that knows it runs a chosen part of its launches,
+# one or a few of each kind (make sanitize's subset, where every launch costs
+# seconds); make test and make check-all run them all. quick is true then.
+QUICK=${SVDRUN_TEST_QUICK:-0}
+quick() { [ "$QUICK" = 1 ]; }
+# SVDRUN_TEST_LONG=1 (make check-all): a script that knows it also runs its
+# slow scenarios, too slow for make test; long is true then.
+LONG=${SVDRUN_TEST_LONG:-0}
+long() { [ "$LONG" = 1 ]; }
 # python3 on PATH may be a pyenv without numpy; Debian's has it.
 PY=${PY:-/usr/bin/python3}
 

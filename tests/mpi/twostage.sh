@@ -12,6 +12,9 @@
 #  3. twostage with vectors thin or full: exit 2, naming the key (and the line);
 #  4. every job in jobs/ with kernel twostage (a copy of the job file with the
 #     key, vectors none) gives kernel lapack's integers in the same launch.
+# SVDRUN_TEST_QUICK=1: of 1, the twostage-first square sweep and the wide one;
+# 2; of 3, the --vectors=thin refusal; not 4. SVDRUN_TEST_LONG=1: 4 with
+# jobs/scalapack.job's 4000^2 matrix too.
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 
@@ -90,17 +93,19 @@ sweep_case "300x300, 24 matrices, twostage first, np 3" 3 11 300 300 24 twostage
     --ranks=1,3 --thread_mode=batch,blas
 v_two=$V_OUT r_two=$R_OUT
 # lapack first on the same set: its own values, then kernel against kernel
-sweep_case "300x300, 24 matrices, lapack first, np 2" 2 11 300 300 24 lapack,twostage 4 \
-    --ranks=2 --thread_mode=batch,blas
-checker "300x300: twostage's launch against lapack's" pair "$v_two" "$r_two" "$V_OUT" "$R_OUT"
+if ! quick; then
+    sweep_case "300x300, 24 matrices, lapack first, np 2" 2 11 300 300 24 lapack,twostage 4 \
+        --ranks=2 --thread_mode=batch,blas
+    checker "300x300: twostage's launch against lapack's" pair "$v_two" "$r_two" "$V_OUT" "$R_OUT"
+fi
 
 # rectangles: wide and tall (twostage transposes a wide one), regenerate and scatter
 sweep_case "250x400, 12 matrices, np 2, both distributions" 2 5 250 400 12 twostage,lapack 8 \
     --ranks=2 --thread_mode=batch,blas --distribute=regenerate,scatter
-sweep_case "400x250, 12 matrices, np 2, both distributions" 2 6 400 250 12 twostage,lapack 8 \
+quick || sweep_case "400x250, 12 matrices, np 2, both distributions" 2 6 400 250 12 twostage,lapack 8 \
     --ranks=1,2 --thread_mode=blas --distribute=scatter,regenerate
 long=$((MIN_N + 10))
-sweep_case "$((3 * long))x$long (long: QR first), 8 matrices, np 2, batch" 2 7 $((3 * long)) "$long" \
+quick || sweep_case "$((3 * long))x$long (long: QR first), 8 matrices, np 2, batch" 2 7 $((3 * long)) "$long" \
     8 twostage,lapack 4 --ranks=1,2 --thread_mode=batch --threads=2
 
 # ---- 2. below the crossover: LAPACK runs, twostage_nb 0 ----------------------
@@ -118,6 +123,10 @@ fi
 expect_exit "--kernel=twostage --vectors=thin" 2 \
     "kernel: twostage computes singular values only, but vectors is 'thin'" \
     --size=300 --count=2 --kernel=twostage --vectors=thin
+if quick; then
+    tap_done
+    exit
+fi
 job="$TMPD/vectors.job"
 write_job "$job" name=vec size=300 count=2 kernel=lapack,twostage vectors=full
 expect_exit "a job file with kernel twostage, then vectors = full on line 6" 2 \
@@ -183,7 +192,12 @@ job_case "$ROOT/jobs/twostage.job" 60 --count=4
 # scalapack-2000: the kernel leaves engine scalapack alone (its 2000^2 pdgesvd
 # is 4 s here), so engine lapack only
 job_case "$ROOT/jobs/scalapack-2000.job" 90 --engine=lapack --ranks=2 --threads=1
-tap_skip "jobs/scalapack.job with kernel twostage" \
-    "one 4000x4000 matrix: LAPACK alone takes 16 s on one core here, over this test's budget"
+# scalapack: one 4000^2 matrix, 16 s of LAPACK on one core here: make check-all's
+if long; then
+    job_case "$ROOT/jobs/scalapack.job" 300 --engine=lapack --ranks=2 --threads=1
+else
+    tap_skip "jobs/scalapack.job with kernel twostage" \
+        "one 4000x4000 matrix: LAPACK alone takes 16 s on one core here (SVDRUN_TEST_LONG=1 runs it)"
+fi
 
 tap_done
