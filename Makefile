@@ -211,7 +211,7 @@ FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(B)/%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_MODULES := cli job npy files
 FUZZ_OBJS    := $(FUZZ_MODULES:%=$(B)/obj/%.o)
 
-.PHONY: fuzz fuzz-build fuzzers sanitize valgrind tsan
+.PHONY: fuzz fuzz-build fuzzers sanitize sanitize-all valgrind tsan check-all
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ARTIFACTS=$(CURDIR)/build/fuzz/artifacts tests/fuzz/fuzz.sh
 
@@ -224,13 +224,20 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_check.h $(FUZZ_OBJS) | $(B)/obj
 	@echo '  CC LD   $@'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(INIH_LIBS) -lm
 
-# make sanitize: the whole tree with ASan+UBSan in build/san, then the unit and
-# MPI tests against it (tests/sanitize/run.sh: options, suppressions, reports).
+# make sanitize: the whole tree with ASan+UBSan in build/san, then every unit
+# test and CI's subset of the MPI tests against it (results agreement, input,
+# resume, the fault paths, a small ScaLAPACK and twostage run: their
+# SVDRUN_TEST_QUICK=1 part); make sanitize-all: every MPI test, whole
+# (tests/sanitize/run.sh: options, suppressions, reports).
 SAN_CFLAGS   := -O2 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined
 sanitize: deps
 	CFLAGS='$(SAN_CFLAGS)' $(MAKE) B=build/san all unit
 	tests/sanitize/run.sh build/san
+
+sanitize-all: deps
+	CFLAGS='$(SAN_CFLAGS)' $(MAKE) B=build/san all unit
+	tests/sanitize/run.sh --all build/san
 
 # make valgrind: each unit test binary under valgrind; no leak definitely lost.
 valgrind: deps
@@ -250,6 +257,18 @@ tsan: deps
 	CFLAGS='$(TSAN_CFLAGS)' $(MAKE) B=build/tsan MODULES='$(TSAN_MODULES)' \
 	    $(TSAN_TESTS:%=build/tsan/tests/%)
 	tests/sanitize/tsan.sh build/tsan $(TSAN_TESTS)
+
+# make check-all: what CI (.ci/run) leaves out, with the rest: make test with
+# the slow scenarios (SVDRUN_TEST_LONG=1), the whole MPI suite under ASan+UBSan,
+# valgrind, tsan, and CHECK_FUZZ_SECONDS of fuzzing per target. It stops at
+# the first step that fails.
+CHECK_FUZZ_SECONDS ?= 300
+check-all: deps
+	SVDRUN_TEST_LONG=1 $(MAKE) test
+	$(MAKE) sanitize-all
+	$(MAKE) valgrind
+	$(MAKE) tsan
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 # bench/twostage.c: the two-stage kernel against dgesdd, for bench/twostage.sh
 $(B)/bench-twostage: bench/twostage.c $(OBJS) | $(B)/obj
