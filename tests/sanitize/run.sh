@@ -11,16 +11,16 @@
 # and a small twostage run. --all (make sanitize-all, make check-all): every
 # unit test and every scenario script, whole, but these:
 #   slurm (starts daemons of its own) and fuzz (its own build).
-# usage: tests/sanitize/run.sh [--all] [BUILD_DIR [NAME...]]   (default build/san)
-#   NAME...: only these tests (tests/run.sh's filters), whole unless --quick:
-#   tests/sanitize/run.sh --quick build/san =faults
+# usage: tests/sanitize/run.sh [--all | --quick] [BUILD_DIR [NAME...]]   (default build/san)
+#   NAME...: only these tests (tests/run.sh's filters), whole, or their CI part
+#   with --quick: tests/sanitize/run.sh --quick build/san =faults
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/sanitize/reports.sh
-ALL=0
+MODE=ci
 case ${1:-} in
-    --all) ALL=1; shift ;;
-    --quick) ALL=2; shift ;;
+    --all) MODE=all; shift ;;
+    --quick) MODE=quick; shift ;;
 esac
 ROOT=$PWD
 BUILD=${1:-build/san}
@@ -57,8 +57,8 @@ for f in "$BUILD"/tests/test_*; do
 done
 if [ $# -gt 0 ]; then
     names=("$@")
-    if [ "$ALL" = 2 ]; then export SVDRUN_TEST_QUICK=1; else unset SVDRUN_TEST_QUICK; fi
-elif [ "$ALL" = 1 ]; then
+    if [ "$MODE" = quick ]; then export SVDRUN_TEST_QUICK=1; else unset SVDRUN_TEST_QUICK; fi
+elif [ "$MODE" = all ]; then
     unset SVDRUN_TEST_QUICK
     for f in tests/mpi/*.sh; do
         n=$(basename "$f" .sh)
