@@ -200,7 +200,7 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_PAGES))))
 	rm -rf $(DESTDIR)$(DATADIR)
 
-# ---- Hostile input: fuzzing, sanitizers, valgrind (README "Hostile input") ----
+# ---- Hostile input: fuzzing, sanitizers, valgrind (docs/testing.md) ----
 # make fuzz: the libFuzzer targets tests/fuzz/fuzz_*.c, built with clang into
 # build/fuzz, replayed on their corpus and crashers, then fuzzed FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -2,8 +2,8 @@
 # bench/run.sh: make bench. Runs bench/cases.sh (svdrun against the floor and the Python
 # peers, the foundation's targets), bench/scalapack.sh, bench/input.sh (.npy reads) and
 # bench/twostage.sh (the two-stage kernel against dgesdd) and bench/svdreport.sh (svdreport on
-# 100,000 records), then joins their summaries into bench/results/summary.md, which the
-# README's Performance section quotes.
+# 100,000 records), then joins their summaries into bench/results/summary.md, which
+# docs/performance.md quotes.
 # BENCH_QUICK=1 shrinks every case: a check that the bench works, not figures to quote.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -34,7 +34,7 @@ for ((round = 1; round <= rounds; round++)); do
   run "$round" "${big_job[@]}" --engine=scalapack --ranks=2 --threads=1 --grid=2x1
   # one matrix on 2 ranks without ScaLAPACK leaves a rank idle: 1.0x by
   # construction, so the big matrix skips task parallelism
-  [ "${SCALAPACK_2000:-0}" = 1 ] || continue   # a minute more; the README quotes it
+  [ "${SCALAPACK_2000:-0}" = 1 ] || continue   # a minute more; docs/performance.md quotes it
   echo "== round $round/$rounds: 4 matrices of ${small}x${small}" >&2
   small_job=(jobs/scalapack-2000.job --size="$small")
   run "$round" "${small_job[@]}" --engine=lapack --ranks=1 --threads=1

@@ -7,7 +7,7 @@
 #     integers (oracle.py also checks the saved matrices bit for bit), every
 #     record PASSED with the --results checksum, and the records carry kernel
 #     and twostage_nb; a twostage-first launch and a lapack-first launch agree
-#     within 1e-13 of sigma_max and in their integers under the README's rule;
+#     within 1e-13 of sigma_max and in their integers under the tolerance rule (docs/job-file.md);
 #  2. below the crossover LAPACK runs: twostage_nb 0 and the header says so;
 #  3. twostage with vectors thin or full: exit 2, naming the key (and the line);
 #  4. every job in jobs/ with kernel twostage (a copy of the job file with the

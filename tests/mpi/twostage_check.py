@@ -19,7 +19,7 @@ usage:
       header's band in twostage records, 0 in the others; the checksum equals
       FNV-1a 64 of RESULTS, or differs under the rule (boundary > 0).
 
-The rule (README, "The kernel key"): two configurations' integers for one
+The rule (docs/job-file.md, "The kernel key"): two configurations' integers for one
 matrix are the same result when they are equal, or when their double sums
 agree within 1e-9 * max(1, |sum|), so that trunc() straddles an integer.
 Prints "PASS desc" / "FAIL desc" and "# diag" lines; exit 0 when all passed.
