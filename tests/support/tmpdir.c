@@ -37,6 +37,18 @@ int tmpdir_remove(const char *dir)
     return rmdir(dir) == 0 ? rc : -1;
 }
 
+int tmpdir_count(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
 void *tmpdir_fixture(size_t size, const char *name)
 {
     char *f = size >= TMPDIR_FIXTURE_DIR ? calloc(1, size) : NULL;

@@ -18,6 +18,9 @@ int tmpdir_remove(const char *dir);
 #define TMPDIR_FIXTURE_DIR 256
 void *tmpdir_fixture(size_t size, const char *name);
 
+/* The entries of dir but . and ..; -1 when it cannot be read. */
+int tmpdir_count(const char *dir);
+
 /* A cmocka teardown for a test fixture allocated with malloc whose first
  * member is the char array of its directory: removes that, frees the
  * fixture. Returns 0 or -1 (cmocka then fails the test). */

@@ -5,7 +5,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,23 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "matgen.h"
 #include "banner.h"
+#include "matgen.h"
 #include "report.h"
+#include "results.h"
+#include "tmpdir.h"
 #include "verify.h"
-
-static svd_result ok_res(int64_t value, double sum)
-{
-    svd_result r = {.value = value, .sum = sum, .info = 0};
-    return r;
-}
-
-static svd_result failed_res(int64_t info)
-{
-    svd_result r = {.value = SVD_NO_VALUE, .sum = NAN, .info = info};
-    return r;
-}
-
 
 /* Reads a whole small file into buf (NUL-terminated); returns its length or -1. */
 static long slurp(const char *path, char *buf, size_t cap)
@@ -44,19 +32,6 @@ static long slurp(const char *path, char *buf, size_t cap)
     fclose(f);
     buf[n] = '\0';
     return (long)n;
-}
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
 }
 
 static void test_results_write(void **state)
@@ -74,14 +49,14 @@ static void test_results_write(void **state)
     assert_true(slurp(path, buf, sizeof buf) >= 0);
     assert_string_equal(buf, "17\n-5\nnan\n123456789012\n0\n");
     /* no temporary file is left behind */
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tmpdir_count(dir), 1);
 
     /* rewriting replaces the old content */
     svd_result q[2] = {ok_res(1, 1.5), ok_res(2, 2.5)};
     assert_int_equal(report_results_write(path, q, 2, err, sizeof err), 0);
     assert_true(slurp(path, buf, sizeof buf) >= 0);
     assert_string_equal(buf, "1\n2\n");
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tmpdir_count(dir), 1);
 
     /* no results: an empty file */
     assert_int_equal(report_results_write(path, q, 0, err, sizeof err), 0);
@@ -127,7 +102,7 @@ static void test_results_write_unwritable(void **state)
     assert_int_equal(mkdir(sub, 0700), 0);
     results_write_fails(sub);
     rmdir(sub);
-    assert_int_equal(count_entries(dir), 0);   /* the temporary was cleaned up */
+    assert_int_equal(tmpdir_count(dir), 0);   /* the temporary was cleaned up */
     rmdir(dir);
 }
 

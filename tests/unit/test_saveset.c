@@ -5,7 +5,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +14,7 @@
 
 #include "matgen.h"
 #include "saveset.h"
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
+#include "tmpdir.h"
 
 /* The saved set is a .npy numpy can load: checked here field by field, and
  * its data against the generator and a golden element from numpy's Philox. */
@@ -48,7 +35,7 @@ static void test_save_matrices(void **state)
     assert_int_equal(job_validate(&job, err, sizeof err), 0);
     if (saveset_write(&job, path, err, sizeof err) != 0)
         fail_msg("saveset_write: %s", err);
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tmpdir_count(dir), 1);
 
     static unsigned char buf[65536];
     FILE *f = fopen(path, "rb");

@@ -9,19 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "results.h"
 #include "verify.h"
-
-static svd_result ok_res(int64_t value, double sum)
-{
-    svd_result r = {.value = value, .sum = sum, .info = 0};
-    return r;
-}
-
-static svd_result failed_res(int64_t info)
-{
-    svd_result r = {.value = SVD_NO_VALUE, .sum = NAN, .info = info};
-    return r;
-}
 
 static void test_compare_equal(void **state)
 {
