@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "tmpdir.h"
 
@@ -42,33 +43,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* stderr diverted into a temporary file while the parse runs; msg gets it. */
-typedef struct {
-    int saved;
-    FILE *file;
-} capture;
-
-static void capture_start(capture *c)
-{
-    fflush(stderr);
-    c->file = tmpfile();
-    assert_non_null(c->file);
-    c->saved = dup(2);
-    assert_true(c->saved >= 0);
-    assert_true(dup2(fileno(c->file), 2) >= 0);
-}
-
-static void capture_end(capture *c, char *msg, size_t len)
-{
-    fflush(stderr);
-    assert_true(dup2(c->saved, 2) >= 0);
-    close(c->saved);
-    rewind(c->file);
-    size_t n = fread(msg, 1, len - 1, c->file);
-    msg[n] = '\0';
-    fclose(c->file);
-}
-
 /* What main does with args on one rank up to its first collective: rank 0
  * (speak) parses and loads the job; every rank, speak off, parses and, as
  * choose_wait_policy does before MPI_Init, applies the job file and flags.
@@ -86,13 +60,13 @@ static int as_rank(const char *const *args, int speak, char *msg)
     cli_options opt;
     job_t job;
     capture c;
-    capture_start(&c);
+    assert_int_equal(capture_start(&c), 0);
     int rc = cli_parse(argc, argv, &opt, speak);
     if (rc == 0 && !speak)
         (void)cli_apply_job(&opt, &job, 0);
     if (rc == 0)
         rc = cli_load_job(&opt, &job, speak);
-    capture_end(&c, msg, MSG_MAX);
+    assert_int_equal(capture_end(&c, msg, MSG_MAX), 0);
     return rc;
 }
 

@@ -13,39 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "npyfile.h"
 #include "tmpdir.h"
 
 enum { MAX_ARGS = 160, MSG_MAX = 4096 };
-
-/* stderr diverted into a temporary file while a speaking call runs. */
-typedef struct {
-    int saved;
-    FILE *file;
-} capture;
-
-static void capture_start(capture *c)
-{
-    fflush(stderr);
-    c->file = tmpfile();
-    assert_non_null(c->file);
-    c->saved = dup(2);
-    assert_true(c->saved >= 0);
-    assert_true(dup2(fileno(c->file), 2) >= 0);
-}
-
-/* Restores stderr; msg gets what was written to it. */
-static void capture_end(capture *c, char *msg, size_t len)
-{
-    fflush(stderr);
-    assert_true(dup2(c->saved, 2) >= 0);
-    close(c->saved);
-    rewind(c->file);
-    size_t n = fread(msg, 1, len - 1, c->file);
-    msg[n] = '\0';
-    fclose(c->file);
-}
 
 /* cli_parse of "svdrun" and the NULL-terminated args; msg gets its stderr. */
 static int parse_as(cli_options *opt, char *msg, const char *const *args, int speak)
@@ -59,9 +32,9 @@ static int parse_as(cli_options *opt, char *msg, const char *const *args, int sp
     }
     argv[argc] = NULL;
     capture c;
-    capture_start(&c);
+    assert_int_equal(capture_start(&c), 0);
     int rc = cli_parse(argc, argv, opt, speak);
-    capture_end(&c, msg, MSG_MAX);
+    assert_int_equal(capture_end(&c, msg, MSG_MAX), 0);
     return rc;
 }
 
@@ -281,9 +254,9 @@ static int make_job(job_maker make, job_t *job, char *msg, const char *const *ar
     if (rc != 0)
         fail_msg("cli_parse refused %s ...: %s", args[0], msg);
     capture c;
-    capture_start(&c);
+    assert_int_equal(capture_start(&c), 0);
     rc = make(&opt, job, 1);
-    capture_end(&c, msg, MSG_MAX);
+    assert_int_equal(capture_end(&c, msg, MSG_MAX), 0);
     return rc;
 }
 
