@@ -37,6 +37,19 @@ int tmpdir_remove(const char *dir)
     return rmdir(dir) == 0 ? rc : -1;
 }
 
+int tmpdir_write(const char *dir, const char *name, const char *text, char *path, size_t len)
+{
+    if ((size_t)snprintf(path, len, "%s/%s", dir, name) >= len) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    FILE *file = fopen(path, "w");
+    if (!file)
+        return -1;
+    int ok = fputs(text, file) >= 0;
+    return fclose(file) == 0 && ok ? 0 : -1;
+}
+
 int tmpdir_count(const char *dir)
 {
     DIR *d = opendir(dir);

@@ -18,6 +18,10 @@ int tmpdir_remove(const char *dir);
 #define TMPDIR_FIXTURE_DIR 256
 void *tmpdir_fixture(size_t size, const char *name);
 
+/* Writes text to dir/name and its path to path (len bytes). Returns 0, or
+ * -1 with errno. */
+int tmpdir_write(const char *dir, const char *name, const char *text, char *path, size_t len);
+
 /* The entries of dir but . and ..; -1 when it cannot be read. */
 int tmpdir_count(const char *dir);
 

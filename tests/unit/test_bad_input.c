@@ -34,11 +34,8 @@ static int setup(void **state)
 {
     fixture *f = tmpdir_fixture(sizeof *f, "test_bad_input");
     assert_non_null(f);
-    snprintf(f->good, sizeof f->good, "%s/good.job", f->dir);
-    FILE *file = fopen(f->good, "w");
-    assert_non_null(file);
-    fputs("[job]\nname = good\nsize = 40\ncount = 10\n", file);
-    fclose(file);
+    assert_int_equal(tmpdir_write(f->dir, "good.job", "[job]\nname = good\nsize = 40\ncount = 10\n",
+                                  f->good, sizeof f->good), 0);
     *state = f;
     return 0;
 }

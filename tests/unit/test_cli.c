@@ -234,11 +234,8 @@ static int setup(void **state)
 {
     fixture *f = tmpdir_fixture(sizeof *f, "test_cli");
     assert_non_null(f);
-    snprintf(f->job, sizeof f->job, "%s/seedling.v2.job", f->dir);
-    FILE *file = fopen(f->job, "w");
-    assert_non_null(file);
-    fputs("[job]\nsize = 10\ncount = 4\nseed = 9\n", file);
-    fclose(file);
+    assert_int_equal(tmpdir_write(f->dir, "seedling.v2.job", "[job]\nsize = 10\ncount = 4\nseed = 9\n",
+                                  f->job, sizeof f->job), 0);
     *state = f;
     return 0;
 }
