@@ -21,6 +21,8 @@ INIH_LIBS        ?= $(call pc_libs,inih)
 JANSSON_CFLAGS   ?= $(call pc_cflags,jansson)
 JANSSON_LIBS     ?= $(call pc_libs,jansson)
 CMOCKA_LIBS      ?= $(call pc_libs,cmocka)
+ZLIB_CFLAGS      ?= $(call pc_cflags,zlib)
+ZLIB_LIBS        ?= $(call pc_libs,zlib)
 
 CC        ?= gcc
 CFLAGS    ?= -O2 -g
@@ -28,11 +30,11 @@ WERROR    ?= $(if $(wildcard .git),1,0)
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -fopenmp \
              -Iinclude
 CPPFLAGS  += $(MPI_CFLAGS) $(OPENBLAS_CFLAGS) $(LAPACKE_CFLAGS) $(SCALAPACK_CFLAGS) \
-             $(INIH_CFLAGS) $(JANSSON_CFLAGS)
+             $(INIH_CFLAGS) $(JANSSON_CFLAGS) $(ZLIB_CFLAGS)
 # header dependencies from the compiler: a header's change rebuilds only what includes it
 DEPFLAGS  := -MMD -MP
 LDLIBS    += $(SCALAPACK_LIBS) $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) \
-             $(MPI_LIBS) -lm
+             $(ZLIB_LIBS) $(MPI_LIBS) -lm
 VERSION   := 0.1.0
 CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 

@@ -9,7 +9,7 @@ packages=(
   build-essential pkg-config
   libopenmpi-dev openmpi-bin
   libopenblas-openmp-dev liblapacke-dev libscalapack-openmpi-dev
-  libinih-dev libjansson-dev libcmocka-dev
+  libinih-dev libjansson-dev libcmocka-dev zlib1g-dev
   python3-numpy python3-mpi4py procps coreutils
   gnuplot-nox iproute2 util-linux strace
   slurm-wlm munge
