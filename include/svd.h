@@ -29,6 +29,18 @@ int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel);
 int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, job_kernel kernel,
                   svd_ws **out);
 
+/* One workspace for SVDs of any of n shapes (pairs rows, cols): the
+ * largest of each of its arrays over them, so that svd_ws_compute_shape
+ * takes any of them (LAPACK accepts a larger lwork than its query asks).
+ * The first shape is the one svd_ws_compute uses until another is given.
+ * Returns 0, ENOMEM or EINVAL (a query fails); *out is NULL on error. */
+int svd_ws_create_set(const int64_t *shapes, int64_t n, job_vectors vectors, job_driver driver,
+                      job_kernel kernel, svd_ws **out);
+
+/* svd_ws_bytes for a workspace of svd_ws_create_set. */
+size_t svd_ws_bytes_set(const int64_t *shapes, int64_t n, job_vectors vectors, job_driver driver,
+                        job_kernel kernel);
+
 void svd_ws_free(svd_ws *ws);
 
 /* Bytes that svd_ws_create would allocate, plus the input matrix; 0 when the
@@ -46,6 +58,11 @@ int svd_ws_nb(const svd_ws *ws);
  * info or SVD_INFO_NONFINITE (the matrix index is the caller's to report).
  * On failure res->value is SVD_NO_VALUE. */
 int svd_ws_compute(svd_ws *ws, double *a, svd_result *res);
+
+/* svd_ws_compute of an m x n matrix, a shape the workspace was created for
+ * (or within its capacity); the shape stays for svd_ws_sigma/u/vt and the
+ * next svd_ws_compute. Same contract. */
+int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, double *a, svd_result *res);
 
 /* The singular values (descending) and vectors of the last compute.
  * U is m x ucols, V^T is vtrows x n, both column-major; NULL when not asked. */

@@ -11,9 +11,10 @@
 #include "twostage.h"
 
 struct svd_ws {
-    int64_t m, n, mn;
+    int64_t m, n, mn;       /* the shape of the last (or next) compute */
     job_vectors vectors;
     job_driver driver;
+    job_kernel kernel;
     int nb;                 /* > 0: twostage_sigma with this band; work is its workspace */
     double *s, *u, *vt, *work;
     lapack_int *iwork;
@@ -56,95 +57,130 @@ int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
     return twostage_nb(mn);
 }
 
-size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver,
-                    job_kernel kernel)
+/* What one m x n SVD needs, in elements: the largest of each over a set of
+ * shapes is what a workspace for all of them holds. */
+typedef struct {
+    size_t a, s, u, vt, work, iwork;
+} ws_need;
+
+/* The needs of one shape. Returns 0, or EINVAL when LAPACK's query fails or
+ * a twostage size overflows. */
+static int need_of(int64_t m, int64_t n, job_vectors vectors, job_driver driver, job_kernel kernel,
+                   ws_need *need)
 {
     int64_t ucols, vtrows, mn = m < n ? m : n;
+    memset(need, 0, sizeof *need);
+    need->a = (size_t)(m * n);
+    need->s = (size_t)mn;
     int nb = svd_kernel_nb(m, n, vectors, kernel);
     if (nb > 0) {
-        size_t work = twostage_work_doubles(m, n, nb);
-        size_t own = (size_t)(m * n + mn);
-        if (work == 0 || work > SIZE_MAX / sizeof(double) - own)
-            return 0;
-        return (own + work) * sizeof(double);
+        need->work = twostage_work_doubles(m, n, nb);
+        return need->work == 0 || need->work > SIZE_MAX / sizeof(double) / 2 ? EINVAL : 0;
     }
     job_vector_dims(m, n, vectors, &ucols, &vtrows);
     int64_t lwork = query_lwork(m, n, vectors, driver, m, vtrows > 0 ? vtrows : 1);
     if (lwork < 0)
-        return 0;
-    size_t doubles = (size_t)(m * n + mn + m * ucols + vtrows * n + lwork);
-    size_t ints = driver == JOB_DRIVER_GESDD ? (size_t)(8 * mn) : 0;
-    return doubles * sizeof(double) + ints * sizeof(lapack_int);
+        return EINVAL;
+    need->work = (size_t)lwork;
+    need->u = (size_t)(m * ucols);
+    need->vt = (size_t)(vtrows * n);
+    need->iwork = driver == JOB_DRIVER_GESDD ? (size_t)(8 * mn) : 0;
+    return 0;
 }
 
-/* The twostage part of svd_ws_create: sigma and twostage_sigma's workspace,
- * touched. Returns 0, ENOMEM or EINVAL (a size overflows). */
-static int twostage_alloc(svd_ws *ws)
+/* The largest needs over n shapes (pairs rows, cols). Returns 0 or EINVAL. */
+static int need_of_set(const int64_t *shapes, int64_t n, job_vectors vectors, job_driver driver,
+                       job_kernel kernel, ws_need *most)
 {
-    size_t doubles = twostage_work_doubles(ws->m, ws->n, ws->nb);
-    if (doubles == 0 || doubles > SIZE_MAX / sizeof(double))
-        return EINVAL;
-    ws->s = malloc((size_t)ws->mn * sizeof(double));
-    ws->work = malloc(doubles * sizeof(double));
-    if (!ws->s || !ws->work)
+    memset(most, 0, sizeof *most);
+    for (int64_t i = 0; i < n; i++) {
+        ws_need one;
+        int rc = need_of(shapes[2 * i], shapes[2 * i + 1], vectors, driver, kernel, &one);
+        if (rc)
+            return rc;
+        size_t *m = &most->a;
+        const size_t *o = &one.a;
+        for (int f = 0; f < 6; f++)
+            if (o[f] > m[f])
+                m[f] = o[f];
+    }
+    /* LAPACK's lwork is an int: a larger one than any query asked is fine, an overflowed one is not */
+    return most->work > INT_MAX ? EINVAL : 0;
+}
+
+size_t svd_ws_bytes_set(const int64_t *shapes, int64_t n, job_vectors vectors, job_driver driver,
+                        job_kernel kernel)
+{
+    ws_need need;
+    if (need_of_set(shapes, n, vectors, driver, kernel, &need) != 0)
+        return 0;
+    size_t doubles = need.a + need.s + need.u + need.vt + need.work;
+    return doubles * sizeof(double) + need.iwork * sizeof(lapack_int);
+}
+
+size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver,
+                    job_kernel kernel)
+{
+    const int64_t shape[2] = {m, n};
+    return svd_ws_bytes_set(shape, 1, vectors, driver, kernel);
+}
+
+/* Sets the shape the next compute uses; within the workspace's capacity. */
+static void set_shape(svd_ws *ws, int64_t m, int64_t n)
+{
+    ws->m = m;
+    ws->n = n;
+    ws->mn = m < n ? m : n;
+    ws->nb = svd_kernel_nb(m, n, ws->vectors, ws->kernel);
+    job_vector_dims(m, n, ws->vectors, &ws->ucols, &ws->vtrows);
+    ws->ldu = (lapack_int)(m > 0 ? m : 1);
+    ws->ldvt = (lapack_int)(ws->vtrows > 0 ? ws->vtrows : 1);
+}
+
+int svd_ws_create_set(const int64_t *shapes, int64_t n, job_vectors vectors, job_driver driver,
+                      job_kernel kernel, svd_ws **out)
+{
+    *out = NULL;
+    ws_need need;
+    int rc = need_of_set(shapes, n, vectors, driver, kernel, &need);
+    if (rc)
+        return rc;
+    svd_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
         return ENOMEM;
+    ws->vectors = vectors;
+    ws->driver = driver;
+    ws->kernel = kernel;
+    ws->lwork = (lapack_int)(need.work > 0 ? need.work : 1);
+    ws->s = malloc((need.s > 0 ? need.s : 1) * sizeof(double));
+    ws->work = malloc((size_t)ws->lwork * sizeof(double));
+    if (need.u > 0) {
+        ws->u = malloc(need.u * sizeof(double));
+        ws->vt = malloc(need.vt * sizeof(double));
+    }
+    if (need.iwork > 0)
+        ws->iwork = malloc(need.iwork * sizeof(lapack_int));
+    if (!ws->s || !ws->work || (need.u > 0 && (!ws->u || !ws->vt)) ||
+        (need.iwork > 0 && !ws->iwork)) {
+        svd_ws_free(ws);
+        return ENOMEM;
+    }
     /* touch every page now, so the first SVD is not charged the page faults */
-    memset(ws->work, 0, doubles * sizeof(double));
+    memset(ws->work, 0, (size_t)ws->lwork * sizeof(double));
+    if (ws->u) {
+        memset(ws->u, 0, need.u * sizeof(double));
+        memset(ws->vt, 0, need.vt * sizeof(double));
+    }
+    set_shape(ws, shapes[0], shapes[1]);
+    *out = ws;
     return 0;
 }
 
 int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, job_kernel kernel,
                   svd_ws **out)
 {
-    *out = NULL;
-    svd_ws *ws = calloc(1, sizeof *ws);
-    if (!ws)
-        return ENOMEM;
-    ws->m = m;
-    ws->n = n;
-    ws->mn = m < n ? m : n;
-    ws->vectors = vectors;
-    ws->driver = driver;
-    ws->nb = svd_kernel_nb(m, n, vectors, kernel);
-    if (ws->nb > 0) {
-        int rc = twostage_alloc(ws);
-        if (rc) {
-            svd_ws_free(ws);
-            return rc;
-        }
-        *out = ws;
-        return 0;
-    }
-    job_vector_dims(m, n, vectors, &ws->ucols, &ws->vtrows);
-    ws->ldu = (lapack_int)m;
-    ws->ldvt = (lapack_int)(ws->vtrows > 0 ? ws->vtrows : 1);
-    int64_t lwork = query_lwork(m, n, vectors, driver, ws->ldu, ws->ldvt);
-    if (lwork < 0) {
-        free(ws);
-        return EINVAL;
-    }
-    ws->lwork = (lapack_int)lwork;
-    ws->s = malloc((size_t)ws->mn * sizeof(double));
-    ws->work = malloc((size_t)lwork * sizeof(double));
-    if (ws->ucols > 0) {
-        ws->u = malloc((size_t)(m * ws->ucols) * sizeof(double));
-        ws->vt = malloc((size_t)(ws->vtrows * n) * sizeof(double));
-    }
-    if (driver == JOB_DRIVER_GESDD)
-        ws->iwork = malloc((size_t)(8 * ws->mn) * sizeof(lapack_int));
-    if (!ws->s || !ws->work || (ws->ucols > 0 && (!ws->u || !ws->vt)) ||
-        (driver == JOB_DRIVER_GESDD && !ws->iwork)) {
-        svd_ws_free(ws);
-        return ENOMEM;
-    }
-    /* touch every page now, so the first SVD is not charged the page faults */
-    memset(ws->work, 0, (size_t)lwork * sizeof(double));
-    if (ws->u) {
-        memset(ws->u, 0, (size_t)(m * ws->ucols) * sizeof(double));
-        memset(ws->vt, 0, (size_t)(ws->vtrows * n) * sizeof(double));
-    }
-    *out = ws;
-    return 0;
+    const int64_t shape[2] = {m, n};
+    return svd_ws_create_set(shape, 1, vectors, driver, kernel, out);
 }
 
 void svd_ws_free(svd_ws *ws)
@@ -170,6 +206,12 @@ int svd_result_set(svd_result *res, const double *s, int64_t mn, int64_t info)
         res->info = SVD_INFO_NONFINITE;
     res->value = res->info == 0 ? svd_truncate(sum) : SVD_NO_VALUE;
     return (int)res->info;
+}
+
+int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, double *a, svd_result *res)
+{
+    set_shape(ws, m, n);
+    return svd_ws_compute(ws, a, res);
 }
 
 int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
