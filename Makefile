@@ -40,9 +40,9 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := cli job plan matgen partition svd run sysinfo report npy history baserow compare \
+MODULES   := cli job plan cost matgen matset partition svd run sysinfo report npy history baserow compare \
              baseline pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
-             collect pdrun outcome log verify saveset banner resume files hash stats record
+             collect pdrun outcome log counter balance verify saveset banner resume files hash stats record
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -82,7 +82,7 @@ $(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
 # svdfloor: the benchmark's floor, svdrun's own generator and kernels in a plain loop; no MPI.
-SVDFLOOR_MODULES := svdfloor job matgen verify hash stats svd twostage sysinfo
+SVDFLOOR_MODULES := svdfloor job matset matgen verify hash stats svd twostage sysinfo
 $(B)/svdfloor: $(SVDFLOOR_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(INIH_LIBS) -lm
@@ -210,7 +210,7 @@ FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address
                 -fno-sanitize-recover=undefined
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(B)/%,$(wildcard tests/fuzz/fuzz_*.c))
 # the modules the parsers need: no MPI, no jansson
-FUZZ_MODULES := cli job npy files
+FUZZ_MODULES := cli job matset matgen npy files
 FUZZ_OBJS    := $(FUZZ_MODULES:%=$(B)/obj/%.o)
 
 .PHONY: fuzz fuzz-build fuzzers sanitize sanitize-all valgrind tsan check-all

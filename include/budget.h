@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "job.h"
+#include "matset.h"
 #include "plan.h"
 #include "sysinfo.h"
 
@@ -20,24 +21,29 @@ int budget_concurrency(const plan_config *cfg);
 /* Matrices a rank receives per scatter round: the concurrency times the
  * number of matrices that fit one message, but never more than max_chunk
  * (the largest chunk), and at least 1. */
-int budget_scatter_round(const job_t *job, const plan_config *cfg, int64_t max_chunk);
+int budget_scatter_round(const matset *set, const plan_config *cfg, int64_t max_chunk);
 
-/* A matrix's slot in a buffer block: its bytes padded to a cache line. */
-size_t budget_slot_bytes(const job_t *job);
+/* A buffer for any matrix of the set: its largest one's bytes padded to a
+ * cache line. */
+size_t budget_slot_bytes(const matset *set);
 
-/* Estimated peak bytes of one rank in cfg: matrix buffers plus one SVD
- * workspace (of cfg's kernel) per concurrent SVD, the transpose buffer of
+/* Estimated peak bytes of one rank in cfg: matrix buffers (of the set's
+ * largest matrix) plus one SVD workspace for all n_shapes shapes (pairs, as
+ * LAPACK takes them; cfg's kernel) per concurrent SVD, the result slots
+ * (dynamic: up to every matrix), the transpose buffer of
  * the U and V^T outputs asked in outputs (--values, --u, --vt; may be NULL),
  * and the scatter buffers (root: its send buffers), whose rounds never
  * exceed the largest chunk. 0 when the workspace query fails. */
-size_t budget_peak_bytes(const job_t *job, const plan_config *cfg, int root,
+size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *shapes,
+                         int64_t n_shapes, const plan_config *cfg, int root,
                          const char *const outputs[3]);
 
 /* Rank 0, before anything is allocated: refuses the plan when a runnable
  * configuration's estimated peak on some host exceeds that host's available
  * memory, or when LAPACK's workspace query fails. Returns 0, or -1 with a
  * message giving both numbers in err. */
-int budget_check_memory(const job_t *job, const plan_t *plan, const char *const outputs[3],
+int budget_check_memory(const job_t *job, const matset *set, const int64_t *shapes,
+                        int64_t n_shapes, const plan_t *plan, const char *const outputs[3],
                         const sysinfo_rank *ranks, int nranks, char *err, size_t errlen);
 
 #endif

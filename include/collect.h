@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "job.h"
+#include "matset.h"
 #include "outcome.h"
 #include "svd.h"
 #include "work.h"
@@ -21,16 +22,25 @@
 int collect_start(const job_t *job, const uint8_t *done, MPI_Comm comm, int n_parts, int per_part,
                   int64_t **todo, int64_t *n_work, int64_t *max_chunk, int64_t mine[2]);
 
+/* Collective over comm, schedule cost: rank 0 orders the n_work positions
+ * by modelled cost (sched_order) and deals them to the ranks by LPT; each
+ * rank receives its part, largest first (MPI_Scatterv), as the CSR *seq,
+ * *seq_off (work_state's seq): rank 0 keeps every rank's part, the others
+ * only their own. Returns OUTCOME_OK, OUTCOME_ENOMEM or OUTCOME_EMPI, the
+ * same on every rank; the caller frees both arrays either way. */
+int collect_assign(const matset *set, const job_t *job, const int64_t *todo, int64_t n_work,
+                   MPI_Comm comm, int64_t **seq, int64_t **seq_off);
+
 /* Collective over comm, the end of every configuration: the stop channel
  * closed, the ranks agree on a status, then (when all went well) a barrier,
- * so waiting for the slowest rank stays out of gather_s, MPI_Gather of each
- * rank's padded results, and each rank's stats. Part q of n_parts holds
- * chunk q of the work list and is rank q * stride (every rank for lapack,
- * each group's leader for scalapack). Fills out on rank 0, with prior's
- * results of the matrices done flags (a resume). Returns the agreed status. */
+ * so waiting for the slowest rank stays out of gather_s, MPI_Gatherv of
+ * the n_local results each rank holds in its slots (with their positions
+ * and times: any schedule, and for scalapack only each group's leader has
+ * any), and each rank's stats. Fills out on rank 0, with prior's results
+ * of the matrices done flags (a resume), and the balance figures. Returns
+ * the agreed status. */
 int collect_outcome(const job_t *job, const uint8_t *done, const svd_result *prior,
-                    const work_state *st, MPI_Comm comm, int status, svd_result *all,
-                    int64_t max_chunk, int n_parts, int stride, double cpu0, double t_start,
-                    outcome_t *out);
+                    const work_state *st, MPI_Comm comm, int status, int64_t n_local,
+                    double cpu0, double t_start, outcome_t *out);
 
 #endif

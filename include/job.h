@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "matset.h"
+
 #define JOB_NAME_MAX 64
 #define JOB_LIST_MAX 32
 #define JOB_MSG_MAX 512
@@ -27,6 +29,10 @@ typedef enum { JOB_ENGINE_LAPACK, JOB_ENGINE_SCALAPACK } job_engine;
 /* How engine lapack computes: LAPACK's driver, or singular values through the
  * two-stage reduction (twostage.h; vectors none only). */
 typedef enum { JOB_KERNEL_LAPACK, JOB_KERNEL_TWOSTAGE } job_kernel;
+/* How a configuration's matrices are shared among its ranks (and batch-mode
+ * threads): contiguous equal counts (the seed's), by a cost model before the
+ * run, or taken from a shared counter while it runs. */
+typedef enum { JOB_SCHED_STATIC, JOB_SCHED_COST, JOB_SCHED_DYNAMIC } job_schedule;
 
 /* A flat struct (no pointers), so rank 0 can broadcast it as bytes. */
 typedef struct {
@@ -51,6 +57,10 @@ typedef struct {
     int group;                      /* scalapack: ranks per matrix; 0: all ranks of a configuration */
     int grid_p, grid_q;             /* scalapack: process grid; 0 x 0: auto, the squarest */
     int block;                      /* scalapack: block-cyclic block size */
+    int n_schedules;
+    job_schedule schedules[3];
+    /* mixed shapes: the shapes or size_dist key (rows and cols are then 0) */
+    matset_spec set;
     unsigned given;                 /* JOB_GIVEN_* bits: keys set by file or flag */
     /* input: the user's .npy stack instead of generated matrices; its header,
      * read by the front end (job_set_input_header), sets rows, cols and count */
@@ -61,10 +71,14 @@ typedef struct {
     int64_t input_offset;           /* bytes before the data */
     int64_t input_mtime;            /* its modification time, read once by rank 0 with the
                                      * header, so no other rank needs to stat the file */
+    int input_files;                /* 1: a directory, .npz or list of .npy files (mixed shapes;
+                                     * the front end's members table gives each matrix) */
+    uint64_t input_identity;        /* input_files: a hash of each file's path, size and mtime */
 } job_t;
 
 enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
-       JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u, JOB_GIVEN_INPUT = 32u };
+       JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u, JOB_GIVEN_INPUT = 32u,
+       JOB_GIVEN_SHAPES = 64u, JOB_GIVEN_DIST = 128u };
 
 /* How a key's text is read. */
 typedef enum {
@@ -74,6 +88,8 @@ typedef enum {
     JOB_KEY_ENUM,       /* one of names */
     JOB_KEY_ENUM_LIST,  /* a comma list of distinct names */
     JOB_KEY_GRID,       /* auto, or PxQ with P and Q in [min, max] */
+    JOB_KEY_SHAPES,     /* ROWSxCOLS:COUNT[, ...] (matset_parse_shapes) */
+    JOB_KEY_DIST,       /* lognormal:MEDIAN:SIGMA:MIN:MAX (matset_parse_dist) */
 } job_key_type;
 
 /* One job key. The table of them is the one source of what job_set takes
@@ -149,6 +165,11 @@ int job_check_input_keys(const job_t *job, char *err, size_t errlen);
  * dimension beyond JOB_DIM_MAX); the job is unchanged on error. */
 int job_set_input_header(job_t *job, const job_input_header *h, char *err, size_t errlen);
 
+/* With a multi-file input (a directory, .npz or list file), its table,
+ * read by the front end, gives count matrices of mixed shapes. Returns 0,
+ * or -1 with job_check_input_keys' refusal (or count beyond JOB_DIM_MAX). */
+int job_set_input_files(job_t *job, int64_t count, uint64_t identity, char *err, size_t errlen);
+
 /* Checks the whole job once every source is applied (with input, once its
  * header is set): required keys; kernel twostage only with vectors none;
  * with engine lapack, every array LAPACK indexes (A, and U, VT as vectors
@@ -172,8 +193,13 @@ uint64_t job_results_bytes(const job_t *job);
  * a message naming count and the limit. */
 int job_check_results_memory(const job_t *job, uint64_t phys_bytes, char *err, size_t errlen);
 
-/* Bytes of one matrix (rows*cols*8); validated jobs never overflow. */
+/* Bytes of one matrix (rows*cols*8); validated jobs never overflow. Mixed
+ * sets: 0 (their sizes are the matset's). */
 size_t job_matrix_bytes(const job_t *job);
+
+/* Whether the matrices have mixed shapes: shapes or size_dist given (rows
+ * and cols are then 0), or a multi-file input (job_set_input_members). */
+int job_mixed(const job_t *job);
 
 const char *job_vectors_name(job_vectors v);
 const char *job_driver_name(job_driver d);
@@ -181,5 +207,6 @@ const char *job_distribute_name(job_distribute d);
 const char *job_thread_mode_name(job_thread_mode m);
 const char *job_engine_name(job_engine e);
 const char *job_kernel_name(job_kernel k);
+const char *job_schedule_name(job_schedule s);
 
 #endif

@@ -11,6 +11,7 @@ typedef struct {
     job_distribute distribute;
     job_engine engine;
     job_kernel kernel;          /* lapack: the job's kernel; scalapack: always JOB_KERNEL_LAPACK */
+    job_schedule schedule;      /* lapack: the job's schedule; scalapack: always static */
     int group;                  /* scalapack: ranks per matrix (resolved); 1 for lapack */
     int grid_p, grid_q;         /* scalapack: each group's grid (resolved); 0 for lapack */
     int block;                  /* scalapack: block size; 0 for lapack */
@@ -24,10 +25,11 @@ typedef struct {
     int world_size;             /* the launch's ranks, for messages */
 } plan_t;
 
-/* Expands distribute x engine x kernel x thread_mode x threads x ranks
- * (ranks vary fastest, as in the seed's loop over 1, 2, 4 children). The
- * kernel list multiplies engine lapack only: scalapack makes one
- * configuration per other combination, with kernel lapack. ScaLAPACK
+/* Expands distribute x engine x kernel x schedule x thread_mode x threads x
+ * ranks (ranks vary fastest, as in the seed's loop over 1, 2, 4 children).
+ * The kernel and schedule lists multiply engine lapack only: scalapack makes
+ * one configuration per other combination, with kernel lapack and schedule
+ * static. Schedule dynamic with scatter is skipped with its reason. ScaLAPACK
  * configurations get their group (default: all their ranks) and grid (auto:
  * the squarest); with batch mode or scatter they are skipped with a reason. A configuration needing more
  * ranks than world_size is kept but marked skipped with its reason.

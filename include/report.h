@@ -32,6 +32,15 @@ typedef struct {
     int64_t boundary;    /* integers that differ only by rounding at an integer */
     int64_t n_failed;    /* matrices with LAPACK info != 0 */
     int twostage_nb;     /* the band width kernel twostage used; 0 when LAPACK ran */
+    /* balance, from the median run (outcome_balance) */
+    outcome_balance balance;
+    double makespan_over_lb;
+    double cpu_max_over_mean;    /* the ranks' busy thread-CPU: the largest over the mean */
+    double grabs;                /* dynamic: chunks taken, all ranks */
+    double grab_median_s;        /* the median of the ranks' medians */
+    double grab_p99_s;           /* the largest of the ranks' 99th percentiles */
+    double grab_share;           /* all grabs' time over workers x makespan */
+    const outcome_stats *ranks;  /* the median run's, [cfg->ranks]; valid while outcomes are */
 } report_row;
 
 /* Fills row from the repeats of one configuration (the median run's details).

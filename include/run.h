@@ -17,9 +17,13 @@ typedef struct {
     const svd_result *prior;    /* rank 0, with done: those results, copied into the outcome */
     checkpoint_writer *ckpt;    /* NULL, or this rank's log of every finished result */
     const char *const *outputs; /* NULL, or the --values, --u and --vt paths (each may be NULL) */
+    const matset *set;          /* every matrix's shape */
+    const int64_t *shapes;      /* the set's distinct shapes as LAPACK takes them (pairs) */
+    int64_t n_shapes;
+    int force_rma;              /* dynamic: the MPI_Fetch_and_op counter even on one node */
 } run_control;
 
-/* Runs cfg once over the matrices ctl (may be NULL) has not done. Every rank
+/* Runs cfg once over the matrices ctl has not done. Every rank
  * of world calls it; ranks beyond cfg->ranks wait without spinning until the
  * configuration ends. Every rank returns the same status:
  * - OUTCOME_OK: out is filled on rank 0 (LAPACK failures are not errors

@@ -39,6 +39,10 @@ double sysinfo_peak_rss_mb(void);
 /* Monotonic seconds. */
 double sysinfo_now(void);
 
+/* The calling thread's CPU seconds (0 when the clock is missing): what a
+ * matrix cost its thread even when ranks oversubscribe the cores. */
+double sysinfo_thread_cpu_seconds(void);
+
 /* Before MPI_Init: the launch's world size and this host's rank count, from
  * the launcher's environment (Open MPI, MPICH/Hydra, Slurm). Returns 0, or
  * -1 when no launcher variable is set. */

@@ -7,7 +7,9 @@
 
 #include "channel.h"
 #include "checkpoint.h"
+#include "counter.h"
 #include "job.h"
+#include "matset.h"
 #include "outcome.h"
 #include "plan.h"
 #include "stack.h"
@@ -21,26 +23,44 @@ typedef struct {
     double **blocks;     /* the allocations bufs point into: one per message */
     int n_bufs;
     double **bufs;       /* matrix buffers, column-major, ld = rows */
-    svd_result *local;   /* [max_chunk], padded for MPI_Gather */
-    svd_result *all;     /* root: [ranks * max_chunk] */
+    int64_t n_slots;     /* results this rank may hold */
+    svd_result *local;   /* [n_slots]: slot i holds the result of work position local_pos[i] */
+    int64_t *local_pos;  /* [n_slots] */
+    double *local_time;  /* [2 n_slots]: each matrix's wall and thread-CPU seconds */
     MPI_Request *reqs;   /* root: sends, 2 * (ranks-1); others: receives, 2 */
     int n_reqs;
     int64_t *round_first; /* root: [ranks], each rank's first matrix of a round */
     int *round_n;         /* root: [ranks], and how many it receives */
+    int *round_units;     /* root: [ranks], and its message's length (scatter.h's units) */
 } work_mem;
 
 /* Why a rank stops before its next matrix. */
 enum { WORK_GO = 0, WORK_STOP_MINE, WORK_STOP_PEER };
 
 /* The per-rank work state threaded through the compute helpers. Positions
- * lo..hi index the work list (todo, or every matrix when todo is NULL). */
+ * index the work list (todo, or every matrix when todo is NULL). A rank's
+ * sequence is the positions it computes in order: lo..hi-1 (static), or
+ * its part of the cost schedule's assignment; sequence index s is its
+ * result slot. */
 typedef struct {
     const job_t *job;
     const plan_config *cfg;
+    const matset *set;     /* every matrix's shape */
+    const int64_t *shapes; /* the set's distinct LAPACK shapes (pairs), for the workspaces */
+    int64_t n_shapes;
     work_mem *mem;
     const int64_t *todo;
     int64_t n_work;
-    int64_t lo, hi;
+    int64_t lo, hi;        /* this rank's sequence indexes: 0..n_seq */
+    int64_t base;          /* static: this rank's first position (its sequence is base..) */
+    /* cost: every rank's sequence, CSR (rank 0 keeps all for scatter;
+     * the others hold their own at seq_off[rank]); NULL for static */
+    const int64_t *seq, *seq_off;
+    /* dynamic: the work list largest first, and its chunks' bounds */
+    counter_t *ctr;
+    const int64_t *order, *chunk;
+    _Atomic int64_t next_slot;
+    int64_t n_grab_errors;
     int round;             /* scatter: matrices a rank receives per round */
     int64_t poison;
     outcome_stats *stats;
@@ -62,18 +82,42 @@ typedef struct {
 void work_mem_free(work_mem *mem);
 
 /* Allocates mem for this rank: c compute buffers (regenerate, and the
- * root's own matrices), and for scatter one block of a round's slots per
- * message in flight: the root two per other rank, the others two. Returns 0
- * or ENOMEM (or EINVAL from LAPACK's query); mem is then partly filled and
- * must be freed. */
-int work_mem_alloc(work_mem *mem, const job_t *job, const plan_config *cfg, int rank,
-                     int64_t max_chunk);
+ * root's own matrices) of the set's largest matrix, workspaces for all of
+ * st's shapes, n_slots result slots, and for scatter one block of a round's
+ * slots per message in flight: the root two per other rank, the others
+ * two, round as budget_scatter_round for the largest sequence max_chunk.
+ * Returns 0 or ENOMEM (or EINVAL from LAPACK's query); mem is then partly
+ * filled and must be freed. */
+int work_mem_alloc(work_mem *mem, const work_state *st, int rank, int64_t max_chunk,
+                   int64_t n_slots);
 
 /* The matrix the test build poisons with a NaN (SVDRUN_POISON=k), else -1. */
 int64_t work_poisoned_matrix(void);
 
 /* The matrix index at work-list position p. */
 int64_t work_index(const work_state *st, int64_t p);
+
+/* The work position of rank r's sequence index s (r: a rank of the
+ * configuration, parts of them in a static split). */
+int64_t work_seq_pos(const work_state *st, int r, int parts, int64_t s);
+
+/* The length of rank r's sequence. */
+int64_t work_seq_len(const work_state *st, int r, int parts);
+
+/* The shape LAPACK takes matrix k in: the set's, or for a uniform C-order
+ * input its transpose (stack_lapack_shape). */
+void work_shape(const work_state *st, int64_t k, int64_t *m, int64_t *n);
+
+/* One matrix, work position p, into result slot: generated (or read, with
+ * generate set) into buf, its SVD with workspace tid, logged; its times
+ * recorded. Adds the seconds spent to *gen_s and *svd_s. Any thread; the
+ * input read is serialised (MPI_THREAD_SERIALIZED). */
+void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int generate, int tid,
+                  double *gen_s, double *svd_s);
+
+/* Matrix slot's sigma, U and V^T from workspace tid into the output files;
+ * serialised like work_compute's reads. */
+void work_write_outputs(work_state *st, int tid, int64_t slot);
 
 /* Whether this rank stops before its next matrix: for its own reason (a
  * signal, the deadline, a failed checkpoint write) or a peer's message. */
@@ -82,11 +126,12 @@ int work_should_stop(work_state *st);
 /* Tells every other rank of the configuration to stop (regenerate, scalapack). */
 void work_announce(work_state *st);
 
-/* After matrix k (work position p): log its result (when log is set and
- * LAPACK succeeded), and the test build's faults of the rank's first matrix. */
-void work_finish_matrix(work_state *st, int64_t p, int64_t k, svd_result *res, int log);
+/* After matrix k (result slot; slot 0 is the rank's first): log its result
+ * (when log is set and LAPACK succeeded), and the test build's faults of the
+ * rank's first matrix. */
+void work_finish_matrix(work_state *st, int64_t slot, int64_t k, svd_result *res, int log);
 
-/* SVDs of the n matrices in bufs (work positions first..first+n-1): one at a
+/* SVDs of the n matrices in bufs (sequence indexes first..first+n-1): one at a
  * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
  * generate set, each matrix is generated (or read) into its buffer first. */
 void work_group(work_state *st, double **bufs, int64_t first, int n, int generate);

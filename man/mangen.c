@@ -116,6 +116,17 @@ static void print_values(FILE *out, const job_key *k)
         fprintf(out, "Either \\fBauto\\fR, or \\fIP\\fBx\\fIQ\\fR with P and Q from %lld to %lld",
                 k->min, k->max);
         break;
+    case JOB_KEY_SHAPES:
+        fprintf(out, "A comma list of at most %d classes \\fIR\\fBx\\fIC\\fB:\\fIN\\fR: "
+                     "\\fIN\\fR matrices of \\fIR\\fR x \\fIC\\fR, in this order; each "
+                     "number from 1 to %lld. Not with size, rows, cols or count",
+                MATSET_CLASSES_MAX, k->max);
+        break;
+    case JOB_KEY_DIST:
+        fprintf(out, "\\fBlognormal:\\fIMEDIAN\\fB:\\fISIGMA\\fB:\\fIMIN\\fB:\\fIMAX\\fR: "
+                     "count square matrices whose sizes are drawn from the seed (see "
+                     "docs/generator.md), clipped to MIN..MAX, each from 1 to %lld", k->max);
+        break;
     }
     fputs(".\n", out);
 }

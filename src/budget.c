@@ -18,9 +18,9 @@ int budget_concurrency(const plan_config *cfg)
  * number of matrices that fit one message, but never more than the largest
  * chunk (max_chunk), so many ranks with a few small matrices each do not
  * allocate rounds they cannot fill. */
-int budget_scatter_round(const job_t *job, const plan_config *cfg, int64_t max_chunk)
+int budget_scatter_round(const matset *set, const plan_config *cfg, int64_t max_chunk)
 {
-    size_t mat = job_matrix_bytes(job), g = mat ? BUDGET_SCATTER_MSG_BYTES / mat : 1;
+    size_t mat = budget_slot_bytes(set), g = mat ? BUDGET_SCATTER_MSG_BYTES / mat : 1;
     if (g < 1)
         g = 1;
     if (g > BUDGET_SCATTER_GROUP_MAX)
@@ -33,24 +33,29 @@ int budget_scatter_round(const job_t *job, const plan_config *cfg, int64_t max_c
 
 /* A matrix's slot in a buffer block: padded to a cache line, so every matrix
  * of a message starts aligned. */
-size_t budget_slot_bytes(const job_t *job)
+size_t budget_slot_bytes(const matset *set)
 {
-    return (job_matrix_bytes(job) + 63) / 64 * 64;
+    return ((size_t)set->max_elems * sizeof(double) + 63) / 64 * 64;
 }
 
-size_t budget_peak_bytes(const job_t *job, const plan_config *cfg, int root,
+size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *shapes,
+                         int64_t n_shapes, const plan_config *cfg, int root,
                          const char *const outputs[3])
 {
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
         return pdsvd_peak_bytes(job->rows, job->cols, cfg->grid_p, cfg->grid_q, cfg->block,
                                 job->vectors);
-    int64_t lm, ln;
-    stack_lapack_shape(job, &lm, &ln);
-    size_t ws = svd_ws_bytes(lm, ln, job->vectors, job->driver, cfg->kernel);
+    size_t ws = svd_ws_bytes_set(shapes, n_shapes, job->vectors, job->driver, cfg->kernel);
     if (ws == 0)
         return 0;
-    size_t c = (size_t)budget_concurrency(cfg), mat = job_matrix_bytes(job);
+    size_t c = (size_t)budget_concurrency(cfg), mat = budget_slot_bytes(set);
     size_t bytes = c * ws;       /* each workspace counts its input matrix */
+    /* result slots: a rank's part, or (dynamic) up to the whole work list */
+    size_t slots = (size_t)(cfg->schedule == JOB_SCHED_DYNAMIC ? job->count
+                            : (job->count + cfg->ranks - 1) / cfg->ranks);
+    if (cfg->schedule == JOB_SCHED_COST)
+        slots = (size_t)job->count;     /* LPT may give one rank more than its share */
+    bytes += slots * (sizeof(svd_result) + sizeof(int64_t) + 2 * sizeof(double));
     bytes += stack_scratch_bytes(job, outputs);
     if (job->input[0] && job->input_fortran && job->input_ndim == 3) {
         /* a Fortran-order stack: the rank's whole slice is read at once */
@@ -58,13 +63,14 @@ size_t budget_peak_bytes(const job_t *job, const plan_config *cfg, int root,
         bytes += per * mat * (job->input_esize == 4 ? 12 : 8);
     }
     if (cfg->distribute == JOB_DIST_SCATTER) {
-        size_t round = (size_t)budget_scatter_round(job, cfg, partition_max_chunk(job->count, cfg->ranks));
+        size_t round = (size_t)budget_scatter_round(set, cfg, partition_max_chunk(job->count, cfg->ranks));
         bytes += root ? 2 * (size_t)(cfg->ranks - 1) * round * mat : 2 * round * mat;
     }
     return bytes;
 }
 
-int budget_check_memory(const job_t *job, const plan_t *plan, const char *const outputs[3],
+int budget_check_memory(const job_t *job, const matset *set, const int64_t *shapes,
+                        int64_t n_shapes, const plan_t *plan, const char *const outputs[3],
                         const sysinfo_rank *ranks, int nranks, char *err, size_t errlen)
 {
     const double gib = 1024.0 * 1024.0 * 1024.0;
@@ -72,12 +78,14 @@ int budget_check_memory(const job_t *job, const plan_t *plan, const char *const 
         const plan_config *c = &plan->configs[i];
         if (c->skipped)
             continue;
-        size_t root = budget_peak_bytes(job, c, 1, outputs), other = budget_peak_bytes(job, c, 0, outputs);
+        size_t root = budget_peak_bytes(job, set, shapes, n_shapes, c, 1, outputs),
+               other = budget_peak_bytes(job, set, shapes, n_shapes, c, 0, outputs);
         if (root == 0) {
             snprintf(err, errlen,
                      "LAPACK's workspace query failed for %lld x %lld with vectors %s "
                      "(beyond 32-bit LAPACK's 2^31-element workspace?)",
-                     (long long)job->rows, (long long)job->cols, job_vectors_name(job->vectors));
+                     (long long)set->max_rows, (long long)set->max_cols,
+                     job_vectors_name(job->vectors));
             return -1;
         }
         int active = c->ranks < nranks ? c->ranks : nranks;

@@ -16,28 +16,29 @@ static const char *const distribute_names[] = {"regenerate", "scatter", NULL};
 static const char *const mode_names[] = {"blas", "batch", NULL};
 static const char *const engine_names[] = {"lapack", "scalapack", NULL};
 static const char *const kernel_names[] = {"lapack", "twostage", NULL};
+static const char *const schedule_names[] = {"static", "cost", "dynamic", NULL};
 
 /* Each key's place in job_keys: job_set's store and the file parser's
  * checks name keys by it, not by comparing strings. */
 enum { K_NAME, K_SIZE, K_ROWS, K_COLS, K_COUNT, K_SEED, K_VECTORS, K_DRIVER, K_DISTRIBUTE,
        K_RANKS, K_THREADS, K_THREAD_MODE, K_REPEAT, K_ENGINE, K_KERNEL, K_GROUP, K_GRID,
-       K_BLOCK, K_INPUT, K_N };
+       K_BLOCK, K_INPUT, K_SHAPES, K_SIZE_DIST, K_SCHEDULE, K_N };
 
 #define DIM_WHY "LAPACK takes sizes as 32-bit int"
-#define SHAPE_DEF "required together, unless size or input"
+#define SHAPE_DEF "required together, unless size, shapes, size_dist or input"
 
 const job_key job_keys[K_N + 1] = {
     [K_NAME] = {"name", JOB_KEY_TEXT, 1, JOB_NAME_MAX - 1, "must have", NULL, "TEXT",
                 "the job file's name without its extension, else job", "label in reports"},
     [K_SIZE] = {"size", JOB_KEY_INT, 1, JOB_DIM_MAX, DIM_WHY, NULL, "N",
-                "required, unless rows and cols, or input",
+                "required, unless rows and cols, shapes, size_dist or input",
                 "square matrices of N x N"},
     [K_ROWS] = {"rows", JOB_KEY_INT, 1, JOB_DIM_MAX, DIM_WHY, NULL, "M", SHAPE_DEF,
                 "rows of each matrix, with cols instead of size"},
     [K_COLS] = {"cols", JOB_KEY_INT, 1, JOB_DIM_MAX, DIM_WHY, NULL, "N", SHAPE_DEF,
                 "columns of each matrix, with rows"},
     [K_COUNT] = {"count", JOB_KEY_INT, 1, JOB_DIM_MAX, "matrix indices are 32-bit int", NULL, "K",
-                 "required, unless input", "number of matrices"},
+                 "required, unless shapes or input", "number of matrices"},
     [K_SEED] = {"seed", JOB_KEY_INT, 0, LLONG_MAX, NULL, NULL, "S", "0",
                 "the matrix generator's seed"},
     [K_VECTORS] = {"vectors", JOB_KEY_ENUM, 0, 0, NULL, vectors_names, NULL, "none",
@@ -67,6 +68,13 @@ const job_key job_keys[K_N + 1] = {
                  "engine scalapack: the block-cyclic block size"},
     [K_INPUT] = {"input", JOB_KEY_TEXT, 1, JOB_PATH_MAX - 1, "must be a path of", NULL, "F.npy",
                  "none (generated matrices)", "the user's .npy matrices, which give the shape"},
+    [K_SHAPES] = {"shapes", JOB_KEY_SHAPES, 1, JOB_DIM_MAX, NULL, NULL, "RxC:N[,RxC:N...]",
+                  "none (one shape)", "mixed shapes: N matrices of R x C, class by class"},
+    [K_SIZE_DIST] = {"size_dist", JOB_KEY_DIST, 1, JOB_DIM_MAX, NULL, NULL,
+                     "lognormal:MED:SIG:MIN:MAX", "none (one shape)",
+                     "mixed square sizes drawn from the seed, with count"},
+    [K_SCHEDULE] = {"schedule", JOB_KEY_ENUM_LIST, 0, 0, NULL, schedule_names, NULL, "static",
+                    "equal counts, split by a cost model, or a counter"},
     [K_N] = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -92,6 +100,7 @@ const char *job_distribute_name(job_distribute d) { return distribute_names[d]; 
 const char *job_thread_mode_name(job_thread_mode m) { return mode_names[m]; }
 const char *job_engine_name(job_engine e) { return engine_names[e]; }
 const char *job_kernel_name(job_kernel k) { return kernel_names[k]; }
+const char *job_schedule_name(job_schedule s) { return schedule_names[s]; }
 
 void job_init(job_t *job)
 {
@@ -111,6 +120,8 @@ void job_init(job_t *job)
     job->n_kernels = 1;
     job->kernels[0] = JOB_KERNEL_LAPACK;
     job->block = 64;
+    job->n_schedules = 1;
+    job->schedules[0] = JOB_SCHED_STATIC;
 }
 
 void job_default_threads(job_t *job, const char *omp_num_threads)
@@ -331,6 +342,11 @@ static void store(job_t *job, int id, const char *text, long long v, const int *
         strcpy(job->input, text);
         job->given |= JOB_GIVEN_INPUT;
         break;
+    case K_SCHEDULE:
+        job->n_schedules = n;
+        for (int i = 0; i < n; i++)
+            job->schedules[i] = (job_schedule)items[i];
+        break;
     }
 }
 
@@ -342,6 +358,20 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
         return -1;
     }
     const job_key *k = &job_keys[id];
+    if (k->type == JOB_KEY_SHAPES || k->type == JOB_KEY_DIST) {
+        matset_spec spec = job->set;
+        char msg[JOB_MSG_MAX];
+        int rc = k->type == JOB_KEY_SHAPES
+                     ? matset_parse_shapes(&spec, value, k->max, msg, sizeof msg)
+                     : matset_parse_dist(&spec, value, k->max, msg, sizeof msg);
+        if (rc != 0) {
+            snprintf(err, errlen, "%s: %s", key, msg);
+            return -1;
+        }
+        job->set = spec;
+        job->given |= k->type == JOB_KEY_SHAPES ? JOB_GIVEN_SHAPES : JOB_GIVEN_DIST;
+        return 0;
+    }
     long long v = 0;
     int items[JOB_LIST_MAX], n = 0, rc = 0, n_names = 0;
     while (k->names && k->names[n_names])
@@ -369,6 +399,9 @@ int job_set(job_t *job, const char *key, const char *value, char *err, size_t er
     case JOB_KEY_GRID:
         rc = parse_grid(value, k->max, items, err, errlen);
         break;
+    case JOB_KEY_SHAPES:
+    case JOB_KEY_DIST:
+        break;      /* parsed above */
     }
     if (rc != 0) {
         /* prefix the key so "'0' must be at least 1" says which one */
@@ -602,11 +635,101 @@ int job_check_results_memory(const job_t *job, uint64_t phys_bytes, char *err, s
 
 int job_check_input_keys(const job_t *job, char *err, size_t errlen)
 {
-    if (!(job->given & (JOB_GIVEN_SIZE | JOB_GIVEN_ROWS | JOB_GIVEN_COLS | JOB_GIVEN_COUNT)))
+    if (!(job->given & (JOB_GIVEN_SIZE | JOB_GIVEN_ROWS | JOB_GIVEN_COLS | JOB_GIVEN_COUNT |
+                        JOB_GIVEN_SHAPES | JOB_GIVEN_DIST)))
         return 0;
     snprintf(err, errlen, "input: the .npy file gives the shape and count; drop size, rows, "
-                          "cols and count");
+                          "cols and count%s", job->given & (JOB_GIVEN_SHAPES | JOB_GIVEN_DIST)
+                                                   ? " (and shapes, size_dist)" : "");
     return -1;
+}
+
+int job_set_input_files(job_t *job, int64_t count, uint64_t identity, char *err, size_t errlen)
+{
+    if (job_check_input_keys(job, err, errlen) != 0)
+        return -1;
+    if (count > JOB_DIM_MAX) {
+        snprintf(err, errlen, "input: %s: %lld matrices, more than %lld", job->input,
+                 (long long)count, (long long)JOB_DIM_MAX);
+        return -1;
+    }
+    job->count = count;
+    job->rows = job->cols = 0;
+    job->input_files = 1;
+    job->input_identity = identity;
+    job->input_esize = 8;       /* each file has its own; this says the input was read */
+    job->given |= JOB_GIVEN_COUNT;
+    return 0;
+}
+
+int job_mixed(const job_t *job)
+{
+    return job->set.n_classes > 0 || job->set.dist || job->input_files;
+}
+
+/* shapes or size_dist: the keys they exclude and need, the count they give,
+ * the engines they run on, and LAPACK's 32-bit limits for the largest
+ * matrix. Returns 0 or -1 with a message. */
+static int check_mixed(job_t *job, char *err, size_t errlen)
+{
+    unsigned g = job->given;
+    if ((g & JOB_GIVEN_SHAPES) && (g & JOB_GIVEN_DIST)) {
+        snprintf(err, errlen, "give either shapes or size_dist, not both");
+        return -1;
+    }
+    if ((g & JOB_GIVEN_SHAPES) &&
+        (g & (JOB_GIVEN_SIZE | JOB_GIVEN_ROWS | JOB_GIVEN_COLS | JOB_GIVEN_COUNT))) {
+        snprintf(err, errlen, "shapes: each class gives its shape and count; drop size, rows, "
+                              "cols and count");
+        return -1;
+    }
+    if ((g & JOB_GIVEN_DIST) && (g & (JOB_GIVEN_SIZE | JOB_GIVEN_ROWS | JOB_GIVEN_COLS))) {
+        snprintf(err, errlen, "size_dist: the distribution gives the sizes; drop size, rows and cols");
+        return -1;
+    }
+    if ((g & JOB_GIVEN_DIST) && !(g & JOB_GIVEN_COUNT)) {
+        snprintf(err, errlen, "size_dist: missing key 'count' (how many matrices to draw)");
+        return -1;
+    }
+    for (int i = 0; i < job->n_engines; i++)
+        if (job->engines[i] == JOB_ENGINE_SCALAPACK) {
+            snprintf(err, errlen, "engine: scalapack shares one matrix among ranks and takes one "
+                     "shape; mixed shapes (shapes, size_dist, a multi-file input) run with engine "
+                     "lapack");
+            return -1;
+        }
+    if (job->input_files)
+        return 0;   /* the front end checked each file's shape */
+    int64_t count = 0, rows = 0, cols = 0;
+    if (g & JOB_GIVEN_SHAPES) {
+        for (int i = 0; i < job->set.n_classes; i++) {
+            count += job->set.classes[i].count;
+            if (job->set.classes[i].rows * job->set.classes[i].cols > rows * cols) {
+                rows = job->set.classes[i].rows;
+                cols = job->set.classes[i].cols;
+            }
+        }
+        job->count = count;
+    } else {
+        rows = cols = job->set.dist_max;
+    }
+    /* the largest class bounds LAPACK's arrays and the bytes of the set */
+    job_t largest = *job;
+    largest.set.n_classes = 0;
+    largest.set.dist = 0;
+    largest.rows = rows;
+    largest.cols = cols;
+    if (check_lapack_arrays(&largest, err, errlen) != 0)
+        return -1;
+    uint64_t elems;
+    if (__builtin_mul_overflow((uint64_t)rows, (uint64_t)cols, &elems) ||
+        elems > SIZE_MAX / sizeof(double) / 4 || elems * (uint64_t)job->count > (uint64_t)INT64_MAX / 8) {
+        snprintf(err, errlen, "%lld matrices of up to %lld x %lld are too many: their bytes "
+                 "overflow int64", (long long)job->count, (long long)rows, (long long)cols);
+        return -1;
+    }
+    job->rows = job->cols = 0;
+    return 0;
 }
 
 int job_set_input_header(job_t *job, const job_input_header *h, char *err, size_t errlen)
@@ -641,6 +764,13 @@ int job_validate(job_t *job, char *err, size_t errlen)
         return -1;
     }
     unsigned g = job->given;
+    if (job_mixed(job)) {
+        if (check_kernel_vectors(job, "kernel", err, errlen) != 0 || check_mixed(job, err, errlen) != 0)
+            return -1;
+        if (job->name[0] == '\0')
+            strcpy(job->name, "job");
+        return 0;
+    }
     if (!(g & JOB_GIVEN_SIZE) && (g & (JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) !=
                                      (JOB_GIVEN_ROWS | JOB_GIVEN_COLS)) {
         if (g & (JOB_GIVEN_ROWS | JOB_GIVEN_COLS))
@@ -680,5 +810,7 @@ int job_validate(job_t *job, char *err, size_t errlen)
 
 size_t job_matrix_bytes(const job_t *job)
 {
+    if (job_mixed(job))
+        return 0;
     return (size_t)job->rows * (size_t)job->cols * sizeof(double);
 }

@@ -14,6 +14,7 @@
 #include "job.h"
 #include "lazy.h"
 #include "log.h"
+#include "matset.h"
 #include "pdrun.h"
 #include "plan.h"
 #include "record.h"
@@ -21,6 +22,7 @@
 #include "resume.h"
 #include "saveset.h"
 #include "run.h"
+#include "stack.h"
 #include "stop.h"
 #include "svd.h"
 #include "sysinfo.h"
@@ -98,11 +100,17 @@ static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_op
  * prints the header and warnings, refuses what would not fit in memory and
  * writes --save-matrices (exit 3 on failure). Returns the exit code. */
 static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
-                   const sysinfo_rank *ranks, int size, const char *mpi_version)
+                   const run_control *ctl, const sysinfo_rank *ranks, int size,
+                   const char *mpi_version)
 {
     char err[1024];
     if (plan_validate(plan, err, sizeof err) != 0 || pdrun_check(job, plan, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
+        return EXIT_USAGE;
+    }
+    if (job_mixed(job) && (opt->outputs[0] || opt->outputs[1] || opt->outputs[2] || opt->save_path)) {
+        log_msg(LOG_ERROR, "--values, --u, --vt and --save-matrices write one rectangular .npy; "
+                           "with mixed shapes they are not yet written");
         return EXIT_USAGE;
     }
     if (fault_here("prepare", 0)) {
@@ -116,7 +124,8 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         return EXIT_RUNTIME;
     }
     fflush(stdout);
-    if (budget_check_memory(job, plan, opt->outputs, ranks, size, err, sizeof err) != 0 ||
+    if (budget_check_memory(job, ctl->set, ctl->shapes, ctl->n_shapes, plan, opt->outputs, ranks,
+                            size, err, sizeof err) != 0 ||
         (opt->save_path && saveset_write(job, opt->save_path, err, sizeof err) != 0)) {
         log_msg(LOG_ERROR, "%s", err);
         return EXIT_RUNTIME;
@@ -317,12 +326,21 @@ int main(int argc, char **argv)
 {
     int provided, rank, size;
     choose_wait_policy(argc, argv);
-    if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+    /* serialised: batch threads of the cost and dynamic schedules read,
+     * write and grab through MPI one at a time, from any thread */
+    if (MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS) {
         log_msg(LOG_ERROR, "MPI_Init_thread failed");
         return EXIT_RUNTIME;
     }
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (provided < MPI_THREAD_SERIALIZED) {
+        if (rank == 0)
+            log_msg(LOG_ERROR, "this MPI library gives thread level %d; svdrun needs "
+                               "MPI_THREAD_SERIALIZED (%d)", provided, MPI_THREAD_SERIALIZED);
+        MPI_Finalize();
+        return EXIT_RUNTIME;
+    }
 
     cli_options opt;
     int code = cli_parse(argc, argv, &opt, rank == 0);
@@ -377,16 +395,24 @@ int main(int argc, char **argv)
     plan_t plan;
     if (plan_build(&job, size, &plan) != 0)
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+    /* every matrix's shape, the same on every rank from the same job */
+    matset set;
+    int64_t *shapes = NULL, n_shapes = 0, lm, ln;
+    stack_lapack_shape(&job, &lm, &ln);
+    if (matset_init(&set, &job.set, job.seed, job.count, lm, ln) != 0 ||
+        matset_distinct(&set, &shapes, &n_shapes) != 0)
+        log_abort("no memory for the shapes of %lld matrices", (long long)job.count);
+    run_control ctl = {.set = &set, .shapes = shapes, .n_shapes = n_shapes,
+                       .force_rma = getenv("SVDRUN_COUNTER") && strcmp(getenv("SVDRUN_COUNTER"), "rma") == 0};
     checkpoint_state resumed;
     memset(&resumed, 0, sizeof resumed);
     if (rank == 0) {
-        code = prepare(&job, &plan, &opt, ranks, size, mpi_version);
+        code = prepare(&job, &plan, &opt, &ctl, ranks, size, mpi_version);
         if (code == 0 && opt.checkpoint_dir)
             code = prepare_checkpoint(&job, &plan, &opt, &resumed);
         fflush(stdout);
     }
     code = share(code, NULL, 0, MPI_COMM_WORLD);
-    run_control ctl = {0};
     checkpoint_writer writer = {.fd = -1};
     if (code == 0 && opt.checkpoint_dir)
         code = open_checkpoint(&job, resume_kernel(&plan), &opt, &resumed, &writer, &ctl);
@@ -411,6 +437,8 @@ int main(int argc, char **argv)
     checkpoint_state_free(&resumed);
 
     plan_free(&plan);
+    matset_free(&set);
+    free(shapes);
     free(ranks);
     MPI_Finalize();
     return code;

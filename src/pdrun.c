@@ -70,15 +70,16 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
     pdsvd_grid *grid = NULL;
     work_mem mem;
     memset(&mem, 0, sizeof mem);
-    mem.local = calloc((size_t)(max_chunk > 0 ? max_chunk : 1), sizeof *mem.local);
-    svd_result *all = rank == 0 ? calloc((size_t)size * (size_t)(max_chunk > 0 ? max_chunk : 1),
-                                         sizeof *all)
-                                : NULL;
+    size_t slots = (size_t)(max_chunk > 0 ? max_chunk : 1);
+    mem.local = calloc(slots, sizeof *mem.local);
+    mem.local_pos = calloc(slots, sizeof *mem.local_pos);
+    mem.local_time = calloc(2 * slots, sizeof *mem.local_time);
     int rc = pdsvd_grid_create(group, cfg->grid_p, cfg->grid_q, job->rows, job->cols, cfg->block,
                                job->vectors, &grid);
     if (status == OUTCOME_OK)
         status = rc == EINVAL ? OUTCOME_ESETUP
-               : rc || !mem.local || (rank == 0 && !all) || fault_here("alloc", wrank) ? OUTCOME_ENOMEM
+               : rc || !mem.local || !mem.local_pos || !mem.local_time || fault_here("alloc", wrank)
+                   ? OUTCOME_ENOMEM
                                                                                       : OUTCOME_OK;
     stats.setup_s = sysinfo_now() - ts;
     channel_t ch;
@@ -87,7 +88,7 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
     int group_rank;
     MPI_Comm_rank(group, &group_rank);
     work_state st = {.job = job, .cfg = cfg, .mem = &mem, .todo = todo, .n_work = n_work,
-                    .lo = mine[0], .hi = mine[1], .stats = &stats, .rank = rank, .wrank = wrank,
+                    .base = mine[0], .lo = 0, .hi = mine[1] - mine[0], .stats = &stats, .rank = rank, .wrank = wrank,
                     .ckpt = group_rank == 0 ? ckpt : NULL, .ch = &ch};
     status = lazy_agree(status, comm, LAZY_MAX_SLEEP_NS, OUTCOME_EMPI);
 
@@ -112,28 +113,34 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
             break;
         }
         svd_result res;
-        double fill_s, t0 = sysinfo_now();
+        double fill_s, t0 = sysinfo_now(), c0 = sysinfo_thread_cpu_seconds();
         tile.k = work_index(&st, p);
         pdsvd_compute(grid, fill_tile, &tile, &res, NULL, &fill_s);
         double spent = sysinfo_now() - t0;
         stats.gen_s += fill_s;
         stats.svd_s += spent - fill_s;
-        work_finish_matrix(&st, p, tile.k, &res, 1);
-        mem.local[p - mine[0]] = res;
+        int64_t slot = p - mine[0];
+        work_finish_matrix(&st, slot, tile.k, &res, 1);
+        mem.local[slot] = res;
+        mem.local_pos[slot] = p;
+        mem.local_time[2 * slot] = spent;
+        mem.local_time[2 * slot + 1] = sysinfo_thread_cpu_seconds() - c0;
         if (rank == 0 && progress)
             progress(progress_ctx, p - mine[0] + 1, mine[1] - mine[0]);
     }
     if (status == OUTCOME_OK && work_should_stop(&st))
         work_announce(&st);
     stats.matrices = (double)(mine[1] - mine[0]) / g;
-    /* each group's leader, rank gi * g, holds that group's chunk */
-    status = collect_outcome(job, done, prior, &st, comm, work_status(&st, status), all, max_chunk,
-                            n_groups, g, cpu0, t_start, out);
+    stats.loop_s = sysinfo_now() - t_start;
+    /* each group's leader, rank gi * g, gives that group's chunk */
+    status = collect_outcome(job, done, prior, &st, comm, work_status(&st, status),
+                             group_rank == 0 ? mine[1] - mine[0] : 0, cpu0, t_start, out);
     pdsvd_grid_free(grid);
     pdsvd_release();        /* Cblacs_exit(1): BLACS goes, MPI stays for the next configuration */
     MPI_Comm_free(&group);
     free(mem.local);
-    free(all);
+    free(mem.local_pos);
+    free(mem.local_time);
     free(todo);
     return status;
 }

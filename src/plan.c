@@ -17,6 +17,8 @@ static void skip_if_unrunnable(plan_config *c, int world_size)
         why = "scalapack threads work inside BLAS; batch mode does not apply";
     } else if (c->engine == JOB_ENGINE_SCALAPACK && c->distribute == JOB_DIST_SCATTER) {
         why = "scalapack builds each process's blocks in place; no scatter";
+    } else if (c->schedule == JOB_SCHED_DYNAMIC && c->distribute == JOB_DIST_SCATTER) {
+        why = "dynamic takes matrices as it runs; rank 0 cannot send them ahead";
     }
     if (why) {
         c->skipped = 1;
@@ -102,9 +104,10 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
     int n_ranks = job->n_ranks ? job->n_ranks : 1;
     /* the kernel applies to engine lapack only */
     static const job_kernel no_kernel[1] = {JOB_KERNEL_LAPACK};
+    static const job_schedule no_schedule[1] = {JOB_SCHED_STATIC};
     int engine_kernels = 0;
     for (int e = 0; e < job->n_engines; e++)
-        engine_kernels += job->engines[e] == JOB_ENGINE_LAPACK ? job->n_kernels : 1;
+        engine_kernels += job->engines[e] == JOB_ENGINE_LAPACK ? job->n_kernels * job->n_schedules : 1;
     int n = job->n_distribute * engine_kernels * job->n_thread_modes * job->n_threads * n_ranks;
 
     plan->n = 0;
@@ -117,7 +120,10 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
             int lapack = job->engines[e] == JOB_ENGINE_LAPACK;
             const job_kernel *kernels = lapack ? job->kernels : no_kernel;
             int n_kernels = lapack ? job->n_kernels : 1;
+            const job_schedule *schedules = lapack ? job->schedules : no_schedule;
+            int n_schedules = lapack ? job->n_schedules : 1;
             for (int k = 0; k < n_kernels; k++)
+              for (int s = 0; s < n_schedules; s++)
                 for (int m = 0; m < job->n_thread_modes; m++)
                     for (int t = 0; t < job->n_threads; t++)
                         for (int r = 0; r < n_ranks; r++) {
@@ -128,6 +134,7 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
                             c->distribute = job->distribute[d];
                             c->engine = job->engines[e];
                             c->kernel = kernels[k];
+                            c->schedule = schedules[s];
                             c->group = 1;
                             if (!lapack) {
                                 c->group = job->group ? job->group : c->ranks;

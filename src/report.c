@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counter.h"
 #include "files.h"
 #include "hash.h"
 #include "matgen.h"
@@ -62,6 +63,28 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     row->speedup = ref && row->wall_s > 0 ? ref_wall_s / row->wall_s : 1.0;
     row->efficiency = ref ? row->speedup * ref_cores / cores : 1.0;
 
+    row->ranks = med->ranks;
+    row->balance = med->balance;
+    row->makespan_over_lb = med->balance.lb_s > 0 ? med->balance.makespan_s / med->balance.lb_s : 0.0;
+    double cpu_max = 0.0, cpu_mean = 0.0;
+    double *medians = malloc((size_t)cfg->ranks * sizeof *medians);   /* NULL: no median */
+    int n_med = 0;
+    for (int r = 0; r < cfg->ranks; r++) {
+        const outcome_stats *s = &med->ranks[r];
+        cpu_max = fmax(cpu_max, s->busy_cpu_s);
+        cpu_mean += s->busy_cpu_s / cfg->ranks;
+        row->grabs += s->grabs;
+        row->grab_p99_s = fmax(row->grab_p99_s, s->grab_p99_s);
+        row->grab_share += s->grab_sum_s;
+        if (s->grabs > 0 && medians)
+            medians[n_med++] = s->grab_median_s;
+    }
+    row->cpu_max_over_mean = cpu_mean > 0 ? cpu_max / cpu_mean : 0.0;
+    row->grab_median_s = n_med ? stats_median(medians, n_med) : 0.0;
+    free(medians);
+    double capacity = med->balance.workers * med->balance.makespan_s;
+    row->grab_share = capacity > 0 ? row->grab_share / capacity : 0.0;
+
     const svd_result *last = outcomes[repeats - 1].results;
     row->checksum = verify_checksum(last, job->count);
     row->twostage_nb = outcomes[repeats - 1].twostage_nb;
@@ -81,9 +104,10 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
 
 void report_table_head(FILE *out)
 {
-    fprintf(out, "\n%5s %7s %-5s %-10s %-16s %-8s | %9s %7s %6s | %9s %10s %8s %6s | %6s %7s | %s\n",
-            "ranks", "threads", "mode", "distribute", "engine", "kernel", "wall_s", "speedup",
-            "effic", "svd_s", "transfer_s", "gather_s", "imbal", "load%", "rss_MB", "check");
+    fprintf(out, "\n%5s %7s %-5s %-10s %-16s %-8s %-7s | %9s %7s %6s | %9s %10s %8s %6s %6s | %6s %7s | %s\n",
+            "ranks", "threads", "mode", "distribute", "engine", "kernel", "sched", "wall_s",
+            "speedup", "effic", "svd_s", "transfer_s", "gather_s", "imbal", "mk/LB", "load%",
+            "rss_MB", "check");
 }
 
 static const char *check_name(report_check c)
@@ -119,11 +143,12 @@ void report_table_row(FILE *out, const report_row *row)
     const plan_config *c = row->cfg;
     char engine[48];
     engine_label(c, engine, sizeof engine);
-    fprintf(out, "%5d %7d %-5s %-10s %-16s %-8s | %9.3f %7.2f %6.3f | %9.3f %10.3f %8.4f %5.1f%% | %6.0f %7.1f | %s",
+    fprintf(out, "%5d %7d %-5s %-10s %-16s %-8s %-7s | %9.3f %7.2f %6.3f | %9.3f %10.3f %8.4f %5.1f%% %6.2f | %6.0f %7.1f | %s",
             c->ranks, c->threads, job_thread_mode_name(c->mode),
-            job_distribute_name(c->distribute), engine, kernel_label(c), row->wall_s, row->speedup,
+            job_distribute_name(c->distribute), engine, kernel_label(c),
+            job_schedule_name(c->schedule), row->wall_s, row->speedup,
             row->efficiency, row->svd_s, row->transfer_s, row->gather_s, 100.0 * row->imbalance,
-            row->load_pct, row->rss_mb, check_name(row->check));
+            row->makespan_over_lb, row->load_pct, row->rss_mb, check_name(row->check));
     if (row->n_failed)
         fprintf(out, " (%lld LAPACK failure(s))", (long long)row->n_failed);
     else if (row->boundary)
@@ -136,9 +161,9 @@ void report_skipped_row(FILE *out, const plan_config *c)
 {
     char engine[48];
     engine_label(c, engine, sizeof engine);
-    fprintf(out, "%5d %7d %-5s %-10s %-16s %-8s | skipped: %s\n", c->ranks, c->threads,
+    fprintf(out, "%5d %7d %-5s %-10s %-16s %-8s %-7s | skipped: %s\n", c->ranks, c->threads,
             job_thread_mode_name(c->mode), job_distribute_name(c->distribute), engine,
-            kernel_label(c), c->skip_reason);
+            kernel_label(c), job_schedule_name(c->schedule), c->skip_reason);
 }
 
 void report_seed_lines(FILE *out, const report_row *row, const svd_result *res, int64_t count)
@@ -171,6 +196,66 @@ void report_failures(FILE *out, const svd_result *res, int64_t count)
 void report_summary(FILE *out, int passed, int failed, int skipped)
 {
     fprintf(out, "\nconfigurations: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+}
+
+/* The set's description for the record: the shapes or size_dist key as
+ * given, "files" for a multi-file input, or NULL for one shape. */
+static json_t *set_spec(const job_t *job)
+{
+    char buf[64 * MATSET_CLASSES_MAX];
+    size_t used = 0;
+    if (job->input_files)
+        return json_string("files");
+    if (job->set.dist) {
+        snprintf(buf, sizeof buf, "lognormal:%.17g:%.17g:%lld:%lld", job->set.median,
+                 job->set.sigma, (long long)job->set.dist_min, (long long)job->set.dist_max);
+        return json_string(buf);
+    }
+    if (!job->set.n_classes)
+        return json_null();
+    for (int i = 0; i < job->set.n_classes && used < sizeof buf; i++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%lldx%lld:%lld", i ? "," : "",
+                                 (long long)job->set.classes[i].rows,
+                                 (long long)job->set.classes[i].cols,
+                                 (long long)job->set.classes[i].count);
+    return json_string(buf);
+}
+
+/* The schedule and balance fields (docs/json-records.md). */
+static void balance_fields(json_t *rec, const job_t *job, const report_row *row)
+{
+    const plan_config *c = row->cfg;
+    const outcome_balance *b = &row->balance;
+    json_object_set_new(rec, RECORD_F_SCHEDULE, json_string(job_schedule_name(c->schedule)));
+    json_object_set_new(rec, RECORD_F_MIXED, json_boolean(job_mixed(job)));
+    json_object_set_new(rec, RECORD_F_SET, set_spec(job));
+    json_object_set_new(rec, RECORD_F_WORKERS, json_integer(b->workers));
+    json_object_set_new(rec, RECORD_F_MAKESPAN_S, json_real(b->makespan_s));
+    json_object_set_new(rec, RECORD_F_LB_S, json_real(b->lb_s));
+    json_object_set_new(rec, RECORD_F_LB_BOUND, json_string(b->lb_by_max ? "max" : "sum"));
+    json_object_set_new(rec, RECORD_F_MAKESPAN_OVER_LB, json_real(row->makespan_over_lb));
+    json_object_set_new(rec, RECORD_F_CPU_LB_S, json_real(b->cpu_lb_s));
+    json_object_set_new(rec, RECORD_F_CPU_MAX_OVER_MEAN, json_real(row->cpu_max_over_mean));
+    json_t *loop = json_array(), *busy = json_array(), *busy_cpu = json_array();
+    for (int r = 0; row->ranks && r < c->ranks; r++) {
+        json_array_append_new(loop, json_real(row->ranks[r].loop_s));
+        json_array_append_new(busy, json_real(row->ranks[r].busy_s));
+        json_array_append_new(busy_cpu, json_real(row->ranks[r].busy_cpu_s));
+    }
+    json_object_set_new(rec, RECORD_F_LOOP_S, loop);
+    json_object_set_new(rec, RECORD_F_BUSY_S, busy);
+    json_object_set_new(rec, RECORD_F_BUSY_CPU_S, busy_cpu);
+    int dynamic = c->schedule == JOB_SCHED_DYNAMIC;
+    json_object_set_new(rec, RECORD_F_GRABS, dynamic ? json_integer((json_int_t)row->grabs) : json_null());
+    json_object_set_new(rec, RECORD_F_GRAB_MEDIAN_US,
+                        dynamic ? json_real(1e6 * row->grab_median_s) : json_null());
+    json_object_set_new(rec, RECORD_F_GRAB_P99_US,
+                        dynamic ? json_real(1e6 * row->grab_p99_s) : json_null());
+    json_object_set_new(rec, RECORD_F_GRAB_SHARE, dynamic ? json_real(row->grab_share) : json_null());
+    json_object_set_new(rec, RECORD_F_COUNTER,
+                        dynamic && b->counter_kind >= 0
+                            ? json_string(counter_kind_name(b->counter_kind))
+                            : json_null());
 }
 
 int report_json_append(const char *path, const job_t *job, const report_row *row,
@@ -253,6 +338,7 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
                             !job->input[0]          ? json_null()
                             : job->input_esize == 4 ? json_string("<f4")
                                                     : json_string("<f8"));
+        balance_fields(rec, job, row);
         json_object_set_new(rec, RECORD_F_INPUT_ORDER,
                             !job->input[0]       ? json_null()
                             : job->input_fortran ? json_string("F")

@@ -1,11 +1,14 @@
 /* run: one configuration on the first r ranks: its communicator, the files it reads and writes, and its phases in order. */
 #include "run.h"
 
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "balance.h"
 #include "budget.h"
 #include "collect.h"
 #include "fault.h"
@@ -13,9 +16,79 @@
 #include "log.h"
 #include "pdrun.h"
 #include "scatter.h"
+#include "cost.h"
 #include "stack.h"
 #include "sysinfo.h"
 #include "work.h"
+
+/* The schedule's tables of one configuration on this rank. */
+typedef struct {
+    int64_t *seq, *seq_off;         /* cost */
+    int64_t *order, *chunk;         /* dynamic */
+    double *cost;
+    int64_t n_chunks;
+} run_tables;
+
+static void run_tables_free(run_tables *tab)
+{
+    free(tab->seq);
+    free(tab->seq_off);
+    free(tab->order);
+    free(tab->chunk);
+    free(tab->cost);
+    memset(tab, 0, sizeof *tab);
+}
+
+/* This rank's schedule: the static bounds rank 0 scattered (collect_start),
+ * the cost schedule's deal (collect_assign), or the dynamic schedule's
+ * largest-first order and chunks (every rank computes the same). Fills st's
+ * sequence fields; *n_slots is the result slots the rank needs. Collective.
+ * Returns an OUTCOME_* status, agreed except for OUTCOME_ENOMEM of the
+ * dynamic tables (the caller agrees on it). */
+static int schedule(work_state *st, const run_control *ctl, MPI_Comm comm, int64_t **todo,
+                    int64_t *max_chunk, int64_t *n_slots, run_tables *tab)
+{
+    const plan_config *cfg = st->cfg;
+    int64_t mine[2];
+    int size = cfg->ranks;
+    int status = collect_start(st->job, ctl->done, comm, size, 1, todo, &st->n_work, max_chunk,
+                               mine);
+    if (status == OUTCOME_EMPI)
+        return status;
+    st->todo = *todo;
+    st->base = mine[0];
+    st->lo = 0;
+    st->hi = mine[1] - mine[0];
+    *n_slots = st->hi;
+    if (cfg->schedule == JOB_SCHED_COST) {
+        int rc = collect_assign(ctl->set, st->job, *todo, st->n_work, comm, &tab->seq, &tab->seq_off);
+        if (rc != OUTCOME_OK)
+            return rc;
+        st->seq = tab->seq;
+        st->seq_off = tab->seq_off;
+        st->hi = tab->seq_off[st->rank + 1] - tab->seq_off[st->rank];
+        *n_slots = st->hi;
+        *max_chunk = 0;
+        for (int r = 0; r < size; r++)
+            if (tab->seq_off[r + 1] - tab->seq_off[r] > *max_chunk)
+                *max_chunk = tab->seq_off[r + 1] - tab->seq_off[r];
+    } else if (cfg->schedule == JOB_SCHED_DYNAMIC) {
+        size_t n = (size_t)(st->n_work > 0 ? st->n_work : 1);
+        tab->order = malloc(n * sizeof *tab->order);
+        tab->cost = malloc(n * sizeof *tab->cost);
+        tab->chunk = malloc((n + 1) * sizeof *tab->chunk);
+        if (!tab->order || !tab->cost || !tab->chunk ||
+            cost_order(ctl->set, *todo, st->n_work, st->job->vectors, tab->order, tab->cost) != 0)
+            return OUTCOME_ENOMEM;
+        int workers = size * budget_concurrency(cfg);
+        cost_chunks(tab->cost, st->n_work, workers, tab->chunk, &tab->n_chunks);
+        st->order = tab->order;
+        st->chunk = tab->chunk;
+        st->hi = st->n_work;    /* what the progress line counts against */
+        *n_slots = st->n_work;
+    }
+    return status;
+}
 
 /* The configuration as seen by one of its ranks. */
 static int run_active(const job_t *job, const plan_config *cfg, const run_control *ctl,
@@ -23,25 +96,34 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
                       outcome_t *out)
 {
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
-        return pdrun_config(job, cfg, ctl ? ctl->done : NULL, ctl ? ctl->prior : NULL,
-                            ctl ? ctl->ckpt : NULL, comm, progress, progress_ctx, out);
+        return pdrun_config(job, cfg, ctl->done, ctl->prior, ctl->ckpt, comm, progress,
+                            progress_ctx, out);
     int rank, size, wrank;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
-    int64_t *todo, n_work, max_chunk, mine[2];
-    int status = collect_start(job, ctl ? ctl->done : NULL, comm, size, 1, &todo, &n_work,
-                               &max_chunk, mine);
-    if (status == OUTCOME_EMPI)
-        return status;
-
     outcome_stats stats;
     memset(&stats, 0, sizeof stats);
-    sysinfo_reset_peak_rss();
     work_mem mem;
     memset(&mem, 0, sizeof mem);
-    if (status == OUTCOME_OK && (work_mem_alloc(&mem, job, cfg, rank, max_chunk > 0 ? max_chunk : 1) ||
-                             fault_here("alloc", wrank)))
+    work_state st = {.job = job, .cfg = cfg, .set = ctl->set, .shapes = ctl->shapes,
+                     .n_shapes = ctl->n_shapes, .mem = &mem, .poison = work_poisoned_matrix(),
+                     .stats = &stats, .progress = progress, .progress_ctx = progress_ctx,
+                     .rank = rank, .wrank = wrank, .ckpt = ctl->ckpt};
+    int64_t *todo = NULL, max_chunk = 0, n_slots = 0;
+    run_tables tab;
+    memset(&tab, 0, sizeof tab);
+    int status = schedule(&st, ctl, comm, &todo, &max_chunk, &n_slots, &tab);
+    if (status == OUTCOME_EMPI) {
+        run_tables_free(&tab);
+        free(todo);
+        return status;
+    }
+    sysinfo_reset_peak_rss();
+    st.round = budget_scatter_round(ctl->set, cfg, max_chunk > 0 ? max_chunk : 1);
+    if (status == OUTCOME_OK && (work_mem_alloc(&mem, &st, rank, max_chunk > 0 ? max_chunk : 1,
+                                                n_slots) ||
+                                 fault_here("alloc", wrank)))
         status = OUTCOME_ENOMEM;
     /* the user's matrices and the output files, opened collectively */
     stack_input in;
@@ -51,8 +133,10 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     /* with scatter only rank 0 reads, so only rank 0 opens the file */
     int scatter = cfg->distribute == JOB_DIST_SCATTER;
     if (job->input[0] && (!scatter || rank == 0)) {
-        int64_t first = mine[1] > mine[0] ? (todo ? todo[mine[0]] : mine[0]) : 0;
-        int64_t last = mine[1] > mine[0] ? (todo ? todo[mine[1] - 1] : mine[1] - 1) : -1;
+        /* a Fortran-order stack is read whole by static ranks: their span */
+        int contiguous = cfg->schedule == JOB_SCHED_STATIC && st.hi > st.lo;
+        int64_t first = contiguous ? work_index(&st, st.base) : 0;
+        int64_t last = contiguous ? work_index(&st, st.base + st.hi - 1) : job->count - 1;
         int io = stack_open_input(&in, job, scatter ? MPI_COMM_SELF : comm, first,
                                   last - first + 1, ioerr, sizeof ioerr);
         have_in = 1;
@@ -61,7 +145,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
             status = status ? status : OUTCOME_EIO;
         }
     }
-    if (ctl && ctl->outputs) {
+    if (ctl->outputs) {
         int io = stack_open_output(&outs, job, ctl->outputs, comm, ioerr, sizeof ioerr);
         have_out = 1;
         if (io) {
@@ -69,37 +153,43 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
             status = status ? status : OUTCOME_EIO;
         }
     }
+    counter_t ctr;
+    int have_ctr = 0;
+    if (cfg->schedule == JOB_SCHED_DYNAMIC) {
+        /* collective: every rank reaches it, whatever its status so far */
+        int rc = counter_open(&ctr, comm, tab.n_chunks, tab.n_chunks + budget_concurrency(cfg) + 1,
+                              ctl->force_rma, wrank);
+        have_ctr = 1;
+        st.ctr = &ctr;
+        if (rc)
+            status = status ? status : rc == ENOMEM ? OUTCOME_ENOMEM : OUTCOME_EMPI;
+    }
     /* every rank learns of a failed allocation before any matrix moves */
     status = lazy_agree(status, comm, LAZY_MAX_SLEEP_NS, OUTCOME_EMPI);
+    channel_t ch;
+    if (status == OUTCOME_OK && channel_open(&ch, comm) != OUTCOME_OK)
+        status = OUTCOME_EMPI;
     if (status != OUTCOME_OK) {
         char unused[8];
+        if (have_ctr)
+            counter_close(&ctr);
         if (have_out)
             stack_close_output(&outs, comm, 0, unused, sizeof unused);
         if (have_in)
             stack_close_input(&in);
         work_mem_free(&mem);
+        run_tables_free(&tab);
         free(todo);
         return status;
     }
     work_set_blas_threads(cfg);
-
-    /* one matrix in its padded slot, built from columns so counts stay ints */
-    MPI_Datatype column_type, matrix_type, slot_type;
-    MPI_Type_contiguous((int)job->rows, MPI_DOUBLE, &column_type);
-    MPI_Type_contiguous((int)job->cols, column_type, &matrix_type);
-    MPI_Type_create_resized(matrix_type, 0, (MPI_Aint)budget_slot_bytes(job), &slot_type);
-    MPI_Type_commit(&slot_type);
-    MPI_Type_free(&matrix_type);
-    MPI_Type_free(&column_type);
-    channel_t ch;
-    if (channel_open(&ch, comm) != OUTCOME_OK)
-        status = OUTCOME_EMPI;
-    work_state st = {.job = job, .cfg = cfg, .mem = &mem, .todo = todo, .n_work = n_work,
-                    .lo = mine[0], .hi = mine[1], .round = budget_scatter_round(job, cfg, max_chunk),
-                    .poison = work_poisoned_matrix(), .stats = &stats,
-                    .progress = progress, .progress_ctx = progress_ctx, .rank = rank,
-                    .wrank = wrank, .ckpt = ctl ? ctl->ckpt : NULL, .ch = &ch,
-                    .in = have_in ? &in : NULL, .out = have_out ? &outs : NULL};
+    /* matrices travel packed in units of SCATTER_UNIT bytes, so counts stay ints */
+    MPI_Datatype unit_type;
+    MPI_Type_contiguous(SCATTER_UNIT, MPI_BYTE, &unit_type);
+    MPI_Type_commit(&unit_type);
+    st.ch = &ch;
+    st.in = have_in ? &in : NULL;
+    st.out = have_out ? &outs : NULL;
 
     if (lazy_barrier(comm) != MPI_SUCCESS)
         status = OUTCOME_EMPI;
@@ -109,19 +199,29 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     double cpu0 = sysinfo_cpu_seconds();
     double t_start = sysinfo_now();
     if (status == OUTCOME_OK) {
-        if (cfg->distribute == JOB_DIST_REGENERATE)
+        if (cfg->schedule == JOB_SCHED_DYNAMIC)
+            balance_dynamic(&st);
+        else if (cfg->distribute == JOB_DIST_REGENERATE && cfg->schedule == JOB_SCHED_COST)
+            balance_cost(&st);
+        else if (cfg->distribute == JOB_DIST_REGENERATE)
             work_regenerate(&st);
         else if (rank == 0)
-            status = scatter_root(&st, comm, slot_type, size, max_chunk);
+            status = scatter_root(&st, comm, unit_type, size, max_chunk);
         else
-            status = scatter_recv(&st, comm, slot_type);
+            status = scatter_recv(&st, comm, unit_type);
     }
-    stats.matrices = (double)(st.hi - st.lo);
-    status = collect_outcome(job, ctl ? ctl->done : NULL, ctl ? ctl->prior : NULL, &st, comm,
-                             work_status(&st, status), mem.all, max_chunk,
-                            size, 1, cpu0, t_start, out);
+    stats.loop_s = sysinfo_now() - t_start;
+    int64_t n_local = cfg->schedule == JOB_SCHED_DYNAMIC ? atomic_load(&st.next_slot) : st.hi - st.lo;
+    stats.matrices = (double)n_local;
+    if (have_ctr)
+        counter_figures(&ctr, &stats.grabs, &stats.grab_median_s, &stats.grab_p99_s,
+                        &stats.grab_sum_s);
+    status = collect_outcome(job, ctl->done, ctl->prior, &st, comm, work_status(&st, status),
+                             n_local, cpu0, t_start, out);
     if (rank == 0)
         out->twostage_nb = svd_ws_nb(mem.ws[0]);   /* every rank has one per concurrent SVD */
+    if (have_ctr && counter_close(&ctr) != 0 && status == OUTCOME_OK)
+        status = OUTCOME_EMPI;
     if (have_out && stack_close_output(&outs, comm, status == OUTCOME_OK, ioerr, sizeof ioerr) != 0 &&
         status == OUTCOME_OK) {
         if (rank == 0)
@@ -130,8 +230,9 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     }
     if (have_in)
         stack_close_input(&in);
-    MPI_Type_free(&slot_type);
+    MPI_Type_free(&unit_type);
     work_mem_free(&mem);
+    run_tables_free(&tab);
     free(todo);
     return status;
 }

@@ -15,25 +15,44 @@ static int heard(void *ch)
     return channel_heard(ch);
 }
 
-/* The matrices (work positions) rank r of ranks receives in round j. */
+/* The matrices (rank r's sequence indexes first..) rank r of ranks receives
+ * in round j. */
 static int round_size(const work_state *st, int ranks, int r, int64_t j, int64_t *first)
 {
-    int64_t lo, hi, round = st->round;
-    partition_bounds(st->n_work, ranks, r, &lo, &hi);
-    *first = lo + j * round;
-    return *first >= hi ? 0 : (int)(hi - *first < round ? hi - *first : round);
+    int64_t len = work_seq_len(st, r, ranks), round = st->round;
+    *first = j * round;
+    return *first >= len ? 0 : (int)(len - *first < round ? len - *first : round);
+}
+
+/* Lays the n matrices of rank r's round (sequence indexes first..) out in
+ * block, one after another, each padded to a whole SCATTER_UNIT: ptrs[b]
+ * gets matrix b's place. Sender and receiver compute the same layout from
+ * the shapes, so a message carries exactly its matrices. Returns the
+ * message's length in units. */
+static int pack_round(const work_state *st, int ranks, int r, int64_t first, int n, double *block,
+                      double **ptrs)
+{
+    int64_t units = 0;
+    for (int b = 0; b < n; b++) {
+        int64_t m, c;
+        work_shape(st, work_index(st, work_seq_pos(st, r, ranks, first + b)), &m, &c);
+        ptrs[b] = (double *)((char *)block + units * SCATTER_UNIT);
+        units += (m * c * (int64_t)sizeof(double) + SCATTER_UNIT - 1) / SCATTER_UNIT;
+    }
+    return (int)units;
 }
 
 /* scatter, root: generates round j of every other rank's matrices into
  * buffer set j % 2 (waiting first for that set's sends of round j-2) and sends
  * each rank its round as one message. */
-static int send_round(work_state *st, MPI_Comm comm, MPI_Datatype slot_type, int ranks, int64_t j)
+static int send_round(work_state *st, MPI_Comm comm, MPI_Datatype unit_type, int ranks, int64_t j)
 {
     const job_t *job = st->job;
     work_mem *mem = st->mem;
     int c = budget_concurrency(st->cfg), round = st->round;
     int set = (int)(j % 2);
     double **send = mem->bufs + c + (size_t)set * (ranks - 1) * round;
+    double **blocks = mem->blocks + c + (size_t)set * (ranks - 1);
     MPI_Request *reqs = mem->reqs + set * (ranks - 1);
 
     double t0 = sysinfo_now();
@@ -42,28 +61,34 @@ static int send_round(work_state *st, MPI_Comm comm, MPI_Datatype slot_type, int
     double t1 = sysinfo_now();
     int64_t *first = mem->round_first;
     int *n = mem->round_n;
-    for (int r = 1; r < ranks; r++)
+    int *units = mem->round_units;
+    for (int r = 1; r < ranks; r++) {
         n[r] = round_size(st, ranks, r, j, &first[r]);
+        units[r] = pack_round(st, ranks, r, first[r], n[r], blocks[r - 1], send + (r - 1) * round);
+    }
     int total = (ranks - 1) * round;
     if (st->in) {
         /* rank 0 reads and sends: the baseline that parallel reads beat */
         for (int i = 0; i < total; i++) {
             int r = 1 + i / round, b = i % round;
-            if (b < n[r] && stack_read(st->in, work_index(st, first[r] + b), send[i]) != 0)
+            if (b < n[r] && stack_read(st->in, work_index(st, work_seq_pos(st, r, ranks, first[r] + b)),
+                                       send[i]) != 0)
                 st->io_error = EIO;
         }
     } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(st->cfg->threads) if (total > 1)
         for (int i = 0; i < total; i++) {
             int r = 1 + i / round, b = i % round;
-            if (b < n[r])
-                matgen_fill(job->seed, work_index(st, first[r] + b), job->rows, job->cols, send[i],
-                            job->rows, MATGEN_COL_MAJOR);
+            if (b < n[r]) {
+                int64_t k = work_index(st, work_seq_pos(st, r, ranks, first[r] + b)), rows, cols;
+                work_shape(st, k, &rows, &cols);
+                matgen_fill(job->seed, k, rows, cols, send[i], rows, MATGEN_COL_MAJOR);
+            }
         }
     }
     double t2 = sysinfo_now();
     for (int r = 1; r < ranks; r++)
-        if (n[r] > 0 && MPI_Isend(send[(r - 1) * round], n[r], slot_type, r, 0, comm,
+        if (n[r] > 0 && MPI_Isend(blocks[r - 1], units[r], unit_type, r, 0, comm,
                                   &reqs[r - 1]) != MPI_SUCCESS)
             return OUTCOME_EMPI;
     st->stats->transfer_s += (t1 - t0) + (sysinfo_now() - t2);
@@ -75,19 +100,19 @@ static int send_round(work_state *st, MPI_Comm comm, MPI_Datatype slot_type, int
  * its own round j, so no receiver waits for rank 0's SVDs. On a stop (its
  * own, or asked by a receiver) it sends no new round, lets the rounds in
  * flight arrive, and tells each receiver how many rounds it sent. */
-int scatter_root(work_state *st, MPI_Comm comm, MPI_Datatype slot_type,
+int scatter_root(work_state *st, MPI_Comm comm, MPI_Datatype unit_type,
                                 int ranks, int64_t max_chunk)
 {
     int round = st->round;
     int64_t rounds = (max_chunk + round - 1) / round, sent = 0;
     if (ranks > 1 && rounds > 0) {
-        if (send_round(st, comm, slot_type, ranks, 0) != OUTCOME_OK)
+        if (send_round(st, comm, unit_type, ranks, 0) != OUTCOME_OK)
             return OUTCOME_EMPI;
         sent = 1;
     }
     for (int64_t j = 0; j < rounds && !work_should_stop(st); j++) {
         if (ranks > 1 && j + 1 < rounds) {
-            if (send_round(st, comm, slot_type, ranks, j + 1) != OUTCOME_OK)
+            if (send_round(st, comm, unit_type, ranks, j + 1) != OUTCOME_OK)
                 return OUTCOME_EMPI;
             sent = j + 2;
         }
@@ -116,7 +141,7 @@ int scatter_root(work_state *st, MPI_Comm comm, MPI_Datatype slot_type,
  * and compute it, so the next transfer overlaps the current SVDs. A rank
  * that must stop asks the root, and drains what the root sent until the
  * root's message says how many rounds that was. */
-int scatter_recv(work_state *st, MPI_Comm comm, MPI_Datatype slot_type)
+int scatter_recv(work_state *st, MPI_Comm comm, MPI_Datatype unit_type)
 {
     work_mem *mem = st->mem;
     int round = st->round;
@@ -128,7 +153,9 @@ int scatter_recv(work_state *st, MPI_Comm comm, MPI_Datatype slot_type)
         int64_t first = st->lo + j * round;
         int n = j < rounds && (final < 0 || j < final)
                     ? (int)(st->hi - first < round ? st->hi - first : round) : 0;
-        if (n > 0 && MPI_Irecv(mem->bufs[set * round], n, slot_type, 0, 0, comm,
+        int units = n > 0 ? pack_round(st, st->cfg->ranks, st->rank, first, n, mem->blocks[set],
+                                       mem->bufs + set * round) : 0;
+        if (n > 0 && MPI_Irecv(mem->blocks[set], units, unit_type, 0, 0, comm,
                                &mem->reqs[set]) != MPI_SUCCESS)
             return OUTCOME_EMPI;
         if (j == 0)

@@ -128,6 +128,14 @@ double sysinfo_now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+double sysinfo_thread_cpu_seconds(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0.0;
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 const char *sysinfo_slurm_job_id(void)
 {
     return getenv("SLURM_JOB_ID");

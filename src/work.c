@@ -11,6 +11,7 @@
 #include "budget.h"
 #include "fault.h"
 #include "matgen.h"
+#include "partition.h"
 #include "stop.h"
 #include "sysinfo.h"
 
@@ -27,51 +28,55 @@ void work_mem_free(work_mem *mem)
     free(mem->ws);
     free(mem->bufs);
     free(mem->local);
-    free(mem->all);
+    free(mem->local_pos);
+    free(mem->local_time);
     free(mem->reqs);
     free(mem->round_first);
     free(mem->round_n);
+    free(mem->round_units);
     memset(mem, 0, sizeof *mem);
 }
 
-/* Allocates mem for this rank: c compute buffers (regenerate, and the
- * root's own matrices), and for scatter one block of a round's slots per
- * message in flight: the root two per other rank, the others two. Returns 0
- * or ENOMEM (or EINVAL from LAPACK's query); mem is then partly filled and
- * must be freed. */
-int work_mem_alloc(work_mem *mem, const job_t *job, const plan_config *cfg, int rank,
-                     int64_t max_chunk)
+/* Allocates mem for this rank: see work.h. */
+int work_mem_alloc(work_mem *mem, const work_state *st, int rank, int64_t max_chunk,
+                   int64_t n_slots)
 {
-    int c = budget_concurrency(cfg), round = budget_scatter_round(job, cfg, max_chunk);
+    const plan_config *cfg = st->cfg;
+    const job_t *job = st->job;
+    int c = budget_concurrency(cfg), round = budget_scatter_round(st->set, cfg, max_chunk);
     int scatter = cfg->distribute == JOB_DIST_SCATTER;
     int own = scatter && rank > 0 ? 0 : c;
     int messages = !scatter ? 0 : rank == 0 ? 2 * (cfg->ranks - 1) : 2;
-    size_t slot = budget_slot_bytes(job);
+    size_t slot = budget_slot_bytes(st->set);
     mem->n_ws = c;
     mem->ws = calloc((size_t)c, sizeof *mem->ws);
     mem->n_blocks = own + messages;
     mem->blocks = calloc((size_t)mem->n_blocks + 1, sizeof *mem->blocks);
     mem->n_bufs = own + messages * round;
     mem->bufs = calloc((size_t)mem->n_bufs + 1, sizeof *mem->bufs);
-    mem->local = calloc((size_t)max_chunk, sizeof *mem->local);
-    if (!mem->ws || !mem->blocks || !mem->bufs || !mem->local)
+    mem->n_slots = n_slots;
+    size_t slots = (size_t)(n_slots > 0 ? n_slots : 1);
+    mem->local = calloc(slots, sizeof *mem->local);
+    mem->local_pos = calloc(slots, sizeof *mem->local_pos);
+    mem->local_time = calloc(2 * slots, sizeof *mem->local_time);
+    if (!mem->ws || !mem->blocks || !mem->bufs || !mem->local || !mem->local_pos ||
+        !mem->local_time)
         return ENOMEM;
     for (int i = 0; i < c; i++) {
-        int64_t lm, ln;
-        stack_lapack_shape(job, &lm, &ln);
-        int rc = svd_ws_create(lm, ln, job->vectors, job->driver, cfg->kernel, &mem->ws[i]);
+        int rc = svd_ws_create_set(st->shapes, st->n_shapes, job->vectors, job->driver,
+                                   cfg->kernel, &mem->ws[i]);
         if (rc)
             return rc;
     }
     /* touched now, before the start barrier: first-touch page faults cost
      * ~30 us a page in a VM and are set-up, not per-matrix work */
     for (int i = 0, b = 0; i < mem->n_blocks; i++) {
-        int slots = i < own ? 1 : round;
+        int n = i < own ? 1 : round;
         /* cache-line aligned, whatever MPI did to the heap before us */
-        if (!(mem->blocks[i] = aligned_alloc(64, slots * slot)))
+        if (!(mem->blocks[i] = aligned_alloc(64, n * slot)))
             return ENOMEM;
-        memset(mem->blocks[i], 0, slots * slot);
-        for (int k = 0; k < slots; k++)
+        memset(mem->blocks[i], 0, n * slot);
+        for (int k = 0; k < n; k++)
             mem->bufs[b++] = (double *)((char *)mem->blocks[i] + k * slot);
     }
     if (scatter) {
@@ -82,11 +87,10 @@ int work_mem_alloc(work_mem *mem, const job_t *job, const plan_config *cfg, int 
         for (int i = 0; i < messages; i++)
             mem->reqs[i] = MPI_REQUEST_NULL;
         if (rank == 0 && (!(mem->round_first = calloc((size_t)cfg->ranks, sizeof *mem->round_first)) ||
-                          !(mem->round_n = calloc((size_t)cfg->ranks, sizeof *mem->round_n))))
+                          !(mem->round_n = calloc((size_t)cfg->ranks, sizeof *mem->round_n)) ||
+                          !(mem->round_units = calloc((size_t)cfg->ranks, sizeof *mem->round_units))))
             return ENOMEM;
     }
-    if (rank == 0 && !(mem->all = calloc((size_t)(cfg->ranks * max_chunk), sizeof *mem->all)))
-        return ENOMEM;
     return 0;
 }
 
@@ -105,6 +109,36 @@ int64_t work_poisoned_matrix(void)
 int64_t work_index(const work_state *st, int64_t p)
 {
     return st->todo ? st->todo[p] : p;
+}
+
+int64_t work_seq_pos(const work_state *st, int r, int parts, int64_t s)
+{
+    if (st->seq)
+        return st->seq[st->seq_off[r] + s];
+    if (r == st->rank)
+        return st->base + s;    /* the bounds rank 0 scattered */
+    int64_t lo, hi;
+    partition_bounds(st->n_work, parts, r, &lo, &hi);
+    return lo + s;
+}
+
+int64_t work_seq_len(const work_state *st, int r, int parts)
+{
+    if (st->seq)
+        return st->seq_off[r + 1] - st->seq_off[r];
+    if (r == st->rank)
+        return st->hi - st->lo;
+    int64_t lo, hi;
+    partition_bounds(st->n_work, parts, r, &lo, &hi);
+    return hi - lo;
+}
+
+void work_shape(const work_state *st, int64_t k, int64_t *m, int64_t *n)
+{
+    if (job_mixed(st->job))
+        matset_shape(st->set, k, m, n);
+    else
+        stack_lapack_shape(st->job, m, n);
 }
 
 /* Whether this rank stops before its next matrix: for its own reason (a
@@ -132,9 +166,9 @@ void work_announce(work_state *st)
 
 /* After matrix k (work position p): log its result (when log is set and
  * LAPACK succeeded), and the test build's faults of the rank's first matrix. */
-void work_finish_matrix(work_state *st, int64_t p, int64_t k, svd_result *res, int log)
+void work_finish_matrix(work_state *st, int64_t slot, int64_t k, svd_result *res, int log)
 {
-    int first = p == st->lo;
+    int first = slot == 0;
     if (first && fault_here("lapack", st->wrank))
         res->info = 1;
     if (log && st->ckpt && res->info == 0) {
@@ -153,41 +187,56 @@ void work_finish_matrix(work_state *st, int64_t p, int64_t k, svd_result *res, i
         raise(SIGKILL);
 }
 
-/* One matrix of a group: generate it (if asked), take its SVD with the
- * workspace of thread tid, and log the result; adds the seconds spent to
- * *gen_s and *svd_s. */
-static void compute_one(work_state *st, double *buf, int64_t p, int generate, int tid,
-                        double *gen_s, double *svd_s)
+void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int generate, int tid,
+                  double *gen_s, double *svd_s)
 {
     const job_t *job = st->job;
-    int64_t k = work_index(st, p);
-    double tg = sysinfo_now();
-    if (generate)
-        matgen_fill(job->seed, k, job->rows, job->cols, buf, job->rows, MATGEN_COL_MAJOR);
+    int64_t k = work_index(st, p), m, n;
+    work_shape(st, k, &m, &n);
+    double tg = sysinfo_now(), cg = sysinfo_thread_cpu_seconds();
+    if (generate && st->in) {
+        int rc;
+#pragma omp critical(svdrun_mpi)
+        rc = stack_read(st->in, k, buf);
+        if (rc != 0) {
+#pragma omp atomic write
+            st->io_error = EIO;
+        }
+    } else if (generate) {
+        matgen_fill(job->seed, k, m, n, buf, m, MATGEN_COL_MAJOR);
+    }
     if (k == st->poison)
         buf[0] = NAN;
     double ts = sysinfo_now();
-    svd_result *res = &st->mem->local[p - st->lo];
-    svd_ws_compute(st->mem->ws[tid], buf, res);
+    svd_result *res = &st->mem->local[slot];
+    svd_ws_compute_shape(st->mem->ws[tid], m, n, buf, res);
     double te = sysinfo_now();
+    st->mem->local_pos[slot] = p;
+    st->mem->local_time[2 * slot] = te - tg;
+    st->mem->local_time[2 * slot + 1] = sysinfo_thread_cpu_seconds() - cg;
     *gen_s += ts - tg;
     *svd_s += te - ts;
-    work_finish_matrix(st, p, k, res, 1);
+    work_finish_matrix(st, slot, k, res, 1);
     int64_t done;
 #pragma omp atomic capture
     done = ++st->done;
-    if (st->rank == 0 && st->progress && tid == 0)
+    if (st->rank == 0 && st->progress && omp_get_thread_num() == 0)
         st->progress(st->progress_ctx, done, st->hi - st->lo);
 }
 
-/* Matrix p's sigma, U and V^T from ws into the output files (master thread). */
-static void write_outputs(work_state *st, const svd_ws *ws, int64_t p)
+void work_write_outputs(work_state *st, int tid, int64_t slot)
 {
-    int64_t k = work_index(st, p), dim;
-    if (st->mem->local[p - st->lo].info != 0)
+    const svd_ws *ws = st->mem->ws[tid];
+    int64_t k = work_index(st, st->mem->local_pos[slot]), dim;
+    if (st->mem->local[slot].info != 0)
         return;     /* LAPACK failed: the row stays as the file was (zeros) */
-    if (stack_write(st->out, k, svd_ws_sigma(ws), svd_ws_u(ws, &dim), svd_ws_vt(ws, &dim)) != 0)
+    int rc;
+#pragma omp critical(svdrun_mpi)
+    rc = stack_write(st->out, k, svd_ws_sigma(ws), svd_ws_u(ws, &dim), svd_ws_vt(ws, &dim));
+    if (rc != 0) {
+#pragma omp atomic write
         st->io_error = EIO;
+    }
 }
 
 /* SVDs of the n matrices in bufs (work positions first..first+n-1): one at a
@@ -197,10 +246,12 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
 {
     double gen_sum = 0.0, svd_sum = 0.0;
     double t0 = sysinfo_now();
+    int parts = st->cfg->ranks;
     if (generate && st->in) {
-        /* MPI-IO on the master thread (MPI_THREAD_FUNNELED), before the team starts */
+        /* MPI-IO on the master thread, before the team starts */
         for (int b = 0; b < n; b++)
-            if (stack_read(st->in, work_index(st, first + b), bufs[b]) != 0)
+            if (stack_read(st->in, work_index(st, work_seq_pos(st, st->rank, parts, first + b)),
+                           bufs[b]) != 0)
                 st->io_error = EIO;
         generate = 0;
         gen_sum = sysinfo_now() - t0;
@@ -210,21 +261,24 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
         /* outside any parallel region: inside one, even a team of one,
          * OpenBLAS's own regions would nest and run several times slower */
         for (int b = 0; b < n; b++) {
-            compute_one(st, bufs[b], first + b, generate, 0, &gen_sum, &svd_sum);
+            work_compute(st, bufs[b], work_seq_pos(st, st->rank, parts, first + b), first + b,
+                         generate, 0, &gen_sum, &svd_sum);
             if (st->out)
-                write_outputs(st, st->mem->ws[0], first + b);
+                work_write_outputs(st, 0, first + b);
         }
     } else if (st->out) {
         /* workspace b for matrix b (n <= threads), whichever thread runs it */
 #pragma omp parallel for schedule(static, 1) num_threads(st->cfg->threads) reduction(+ : gen_sum, svd_sum)
         for (int b = 0; b < n; b++)
-            compute_one(st, bufs[b], first + b, generate, b, &gen_sum, &svd_sum);
+            work_compute(st, bufs[b], work_seq_pos(st, st->rank, parts, first + b), first + b,
+                         generate, b, &gen_sum, &svd_sum);
         for (int b = 0; b < n; b++)
-            write_outputs(st, st->mem->ws[b], first + b);
+            work_write_outputs(st, b, first + b);
     } else {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(st->cfg->threads) reduction(+ : gen_sum, svd_sum)
         for (int b = 0; b < n; b++)
-            compute_one(st, bufs[b], first + b, generate, omp_get_thread_num(), &gen_sum, &svd_sum);
+            work_compute(st, bufs[b], work_seq_pos(st, st->rank, parts, first + b), first + b,
+                         generate, omp_get_thread_num(), &gen_sum, &svd_sum);
     }
     /* threads overlap, so share the loop's wall time by where threads spent it */
     double wall = sysinfo_now() - t1, busy = gen_sum + svd_sum;

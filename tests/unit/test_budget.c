@@ -10,12 +10,26 @@
 
 #include "budget.h"
 #include "stack.h"
+#include "svd.h"
 
 static void set_ok(job_t *job, const char *key, const char *value)
 {
     char err[JOB_MSG_MAX] = "";
     if (job_set(job, key, value, err, sizeof err) != 0)
         fail_msg("job_set(%s=%s) failed: %s", key, value, err);
+}
+
+/* budget_peak_bytes of the job's own set (matset_init, matset_distinct). */
+static size_t peak(const job_t *job, const plan_config *cfg, int root, const char *const outputs[3])
+{
+    matset set;
+    int64_t *shapes, n;
+    assert_int_equal(matset_init(&set, &job->set, job->seed, job->count, job->rows, job->cols), 0);
+    assert_int_equal(matset_distinct(&set, &shapes, &n), 0);
+    size_t bytes = budget_peak_bytes(job, &set, shapes, n, cfg, root, outputs);
+    matset_free(&set);
+    free(shapes);
+    return bytes;
 }
 
 static plan_config lapack_config(int ranks, int threads, job_thread_mode mode, job_distribute dist)
@@ -38,9 +52,9 @@ static void test_scatter_round_capped_at_largest_chunk(void **state)
     set_ok(&job, "count", "40");
     plan_config many = lapack_config(1000, 64, JOB_MODE_BATCH, JOB_DIST_SCATTER);
     plan_config regen = lapack_config(1000, 64, JOB_MODE_BATCH, JOB_DIST_REGENERATE);
-    size_t root = budget_peak_bytes(&job, &many, 1, NULL);
-    size_t other = budget_peak_bytes(&job, &many, 0, NULL);
-    size_t base = budget_peak_bytes(&job, &regen, 1, NULL);
+    size_t root = peak(&job, &many, 1, NULL);
+    size_t other = peak(&job, &many, 0, NULL);
+    size_t base = peak(&job, &regen, 1, NULL);
     assert_true(base > 0);
     /* the scatter part alone: 2 messages per receiver of one 8x8 matrix */
     assert_int_equal(root - base, 2 * 999 * 8 * 8 * sizeof(double));
@@ -50,7 +64,7 @@ static void test_scatter_round_capped_at_largest_chunk(void **state)
     set_ok(&job, "count", "1000000");
     plan_config two = lapack_config(2, 64, JOB_MODE_BATCH, JOB_DIST_SCATTER);
     plan_config two_regen = lapack_config(2, 64, JOB_MODE_BATCH, JOB_DIST_REGENERATE);
-    assert_int_equal(budget_peak_bytes(&job, &two, 1, NULL) - budget_peak_bytes(&job, &two_regen, 1, NULL),
+    assert_int_equal(peak(&job, &two, 1, NULL) - peak(&job, &two_regen, 1, NULL),
                      2 * 1 * 64 * 256 * 8 * 8 * sizeof(double));
 }
 
@@ -74,7 +88,7 @@ static void test_u_transpose_buffer_sized_by_shape_and_counted(void **state)
     assert_int_equal(stack_scratch_bytes(&job, values), 0);
     assert_int_equal(stack_scratch_bytes(&job, NULL), 0);
     plan_config c = lapack_config(1, 1, JOB_MODE_BLAS, JOB_DIST_REGENERATE);
-    assert_int_equal(budget_peak_bytes(&job, &c, 1, u_only) - budget_peak_bytes(&job, &c, 1, NULL),
+    assert_int_equal(peak(&job, &c, 1, u_only) - peak(&job, &c, 1, NULL),
                      (size_t)200000 * 8 * sizeof(double));
 
     /* full vectors: U is rows x rows, and that is what is counted */
@@ -84,10 +98,46 @@ static void test_u_transpose_buffer_sized_by_shape_and_counted(void **state)
     assert_int_equal(stack_scratch_bytes(&job, vt_only), (size_t)8 * 8 * sizeof(double));
 }
 
+/* Mixed shapes: one buffer holds the largest matrix (by elements, not the
+ * largest rows times the largest cols), one workspace serves every shape
+ * (the largest of each shape's), and dynamic's result slots may hold every
+ * matrix. */
+static void test_mixed_set_sized_by_largest_of_each(void **state)
+{
+    (void)state;
+    job_t job;
+    job_init(&job);
+    set_ok(&job, "shapes", "1000x10:2, 10x1000:2, 50x50:100");
+    char err[JOB_MSG_MAX];
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    matset set;
+    int64_t *shapes, n;
+    assert_int_equal(matset_init(&set, &job.set, job.seed, job.count, 0, 0), 0);
+    assert_int_equal(matset_distinct(&set, &shapes, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(budget_slot_bytes(&set), 10000 * sizeof(double));   /* not 1000 x 1000 */
+    plan_config c = lapack_config(2, 1, JOB_MODE_BLAS, JOB_DIST_REGENERATE);
+    size_t ws = svd_ws_bytes_set(shapes, n, job.vectors, job.driver, JOB_KERNEL_LAPACK);
+    size_t each[3];
+    for (int i = 0; i < 3; i++)
+        each[i] = svd_ws_bytes(shapes[2 * i], shapes[2 * i + 1], job.vectors, job.driver,
+                               JOB_KERNEL_LAPACK);
+    assert_true(ws >= each[0] && ws >= each[1] && ws >= each[2]);
+    assert_true(ws <= each[0] + each[1] + each[2]);
+    size_t per_slot = sizeof(svd_result) + sizeof(int64_t) + 2 * sizeof(double);
+    size_t static_b = budget_peak_bytes(&job, &set, shapes, n, &c, 1, NULL);
+    assert_int_equal(static_b, ws + 52 * per_slot);      /* 104 matrices over 2 ranks */
+    c.schedule = JOB_SCHED_DYNAMIC;
+    assert_int_equal(budget_peak_bytes(&job, &set, shapes, n, &c, 1, NULL), ws + 104 * per_slot);
+    matset_free(&set);
+    free(shapes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scatter_round_capped_at_largest_chunk),
+        cmocka_unit_test(test_mixed_set_sized_by_largest_of_each),
         cmocka_unit_test(test_u_transpose_buffer_sized_by_shape_and_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

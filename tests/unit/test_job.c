@@ -234,6 +234,8 @@ static void test_set_every_key_listed(void **state)
         {"ranks", "1,2"}, {"threads", "2"}, {"thread_mode", "batch"}, {"repeat", "2"},
         {"name", "x"}, {"engine", "lapack,scalapack"}, {"group", "2"}, {"grid", "2x1"},
         {"block", "7"}, {"input", "stack.npy"}, {"kernel", "twostage"},
+        {"shapes", "3x2:4, 5x5:1"}, {"size_dist", "lognormal:300:0.8:50:2000"},
+        {"schedule", "dynamic,static"},
     };
     size_t n_keys = 0;
     while (job_keys[n_keys].name)
@@ -304,6 +306,22 @@ static void test_key_table_is_what_job_set_does(void **state)
                 set_ok(&job, k->name, arg);             /* the placeholder is every value */
             }
             break;
+        case JOB_KEY_SHAPES:
+            job = fresh;
+            snprintf(value, sizeof value, "%lldx%lld:%lld", k->max, k->min, k->max);
+            set_ok(&job, k->name, value);
+            snprintf(value, sizeof value, "%lldx%lld:%lld", k->max + 1, k->min, k->min);
+            set_bad(&job, k->name, value, k->name, "ROWSxCOLS:COUNT");
+            snprintf(value, sizeof value, "1x1:%lld, 1x1:1", k->max);
+            set_bad(&job, k->name, value, k->name, "add up to more than");
+            break;
+        case JOB_KEY_DIST:
+            job = fresh;
+            snprintf(value, sizeof value, "lognormal:1:0:%lld:%lld", k->min, k->max);
+            set_ok(&job, k->name, value);
+            snprintf(value, sizeof value, "lognormal:1:0:%lld:%lld", k->min, k->max + 1);
+            set_bad(&job, k->name, value, k->name, "lognormal:MEDIAN");
+            break;
         case JOB_KEY_GRID:
             job = fresh;
             snprintf(value, sizeof value, "%lldx%lld", k->max, k->min);
@@ -320,8 +338,8 @@ static void test_key_table_is_what_job_set_does(void **state)
             literal_defaults++;
         }
     }
-    assert_int_equal(literal_defaults, 10);  /* seed vectors driver distribute thread_mode
-                                              * repeat engine kernel grid block */
+    assert_int_equal(literal_defaults, 11);  /* seed vectors driver distribute thread_mode
+                                              * repeat engine kernel grid block schedule */
     char small[4];
     job_key_arg(&job_keys[0], small, sizeof small);
     assert_int_equal(strlen(small), 3);
@@ -808,6 +826,75 @@ static void test_validate_limits(void **state)
     validate_bad(set, "count:", "int64");
 }
 
+/* shapes and size_dist: what they exclude and need, the count they give,
+ * and the engines and limits that apply to their largest matrix. */
+static void test_mixed_keys(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX];
+    static const char *const shapes[] = {"shapes", "2000x2000:2, 1000x300:16,300x300:64", NULL};
+    if (validate_with(&job, shapes, err, sizeof err) != 0)
+        fail_msg("shapes refused: %s", err);
+    assert_int_equal(job.count, 82);
+    assert_true(job_mixed(&job));
+    assert_int_equal(job.rows, 0);
+    assert_int_equal(job_matrix_bytes(&job), 0);
+    assert_int_equal(job.set.n_classes, 3);
+    assert_int_equal(job.set.classes[1].rows, 1000);
+    assert_int_equal(job.set.classes[1].cols, 300);
+    assert_int_equal(job.set.classes[1].count, 16);
+    static const char *const dist[] = {"size_dist", "lognormal:300:0.8:50:2000", "count", "500",
+                                       NULL};
+    if (validate_with(&job, dist, err, sizeof err) != 0)
+        fail_msg("size_dist refused: %s", err);
+    assert_int_equal(job.count, 500);
+    assert_true(job.set.dist);
+    assert_true(job.set.median == 300.0 && job.set.sigma == 0.8);
+
+    static const char *const with_size[] = {"shapes", "3x3:1", "size", "4", NULL};
+    validate_bad(with_size, "shapes:", "drop size");
+    static const char *const with_count[] = {"shapes", "3x3:1", "count", "4", NULL};
+    validate_bad(with_count, "shapes:", "count");
+    static const char *const both[] = {"shapes", "3x3:1", "size_dist", "lognormal:3:1:1:9",
+                                       "count", "2", NULL};
+    validate_bad(both, "either shapes or size_dist", NULL);
+    static const char *const no_count[] = {"size_dist", "lognormal:3:1:1:9", NULL};
+    validate_bad(no_count, "size_dist", "count");
+    static const char *const dist_rows[] = {"size_dist", "lognormal:3:1:1:9", "count", "2",
+                                            "rows", "3", NULL};
+    validate_bad(dist_rows, "size_dist", "drop size, rows");
+    static const char *const scalapack[] = {"shapes", "3x3:1", "engine", "lapack,scalapack", NULL};
+    validate_bad(scalapack, "engine: scalapack", "engine lapack");
+    /* the largest class is what LAPACK's 32-bit arrays must hold */
+    static const char *const huge[] = {"shapes", "3x3:1, 46341x46341:1", NULL};
+    validate_bad(huge, "46341 x 46341", "32-bit LAPACK");
+    static const char *const huge_dist[] = {"size_dist", "lognormal:3:1:1:46341", "count", "1",
+                                            NULL};
+    validate_bad(huge_dist, "46341 x 46341", NULL);
+    static const char *const input[] = {"input", "x.npy", "shapes", "3x3:1", NULL};
+    job_t in;
+    fresh_job(&in);
+    for (int i = 0; input[i]; i += 2)
+        set_ok(&in, input[i], input[i + 1]);
+    assert_int_equal(job_check_input_keys(&in, err, sizeof err), -1);
+    assert_non_null(strstr(err, "shapes, size_dist"));
+
+    /* malformed items are named */
+    fresh_job(&job);
+    set_bad(&job, "shapes", "3x3:1, 4x:2", "shapes", "'4x:2'");
+    set_bad(&job, "shapes", "3x3", "shapes", "'3x3'");
+    set_bad(&job, "shapes", "3x3:0", "shapes", "'3x3:0'");
+    set_bad(&job, "shapes", "", "shapes", "empty");
+    set_bad(&job, "shapes", "3x3:1,", "shapes", "''");
+    set_bad(&job, "size_dist", "normal:3:1:1:9", "size_dist", "lognormal:MEDIAN");
+    set_bad(&job, "size_dist", "lognormal:0:1:1:9", "size_dist", "MEDIAN must be > 0");
+    set_bad(&job, "size_dist", "lognormal:3:-1:1:9", "size_dist", "SIGMA >= 0");
+    set_bad(&job, "size_dist", "lognormal:3:1:9:1", "size_dist", "MIN <= MAX");
+    set_bad(&job, "size_dist", "lognormal:nan:1:1:9", "size_dist", NULL);
+    set_bad(&job, "schedule", "guided", "schedule", "static or cost or dynamic");
+}
+
 /* The results rank 0 keeps: 24 bytes per matrix and configuration, plus two sets. */
 static void test_results_memory(void **state)
 {
@@ -1018,6 +1105,7 @@ int main(void)
         cmocka_unit_test(test_validate_overflow),
         cmocka_unit_test(test_set_limits),
         cmocka_unit_test(test_validate_limits),
+        cmocka_unit_test(test_mixed_keys),
         cmocka_unit_test(test_results_memory),
         cmocka_unit_test(test_parse_string),
         cmocka_unit_test(test_parse_too_big),
