@@ -1,5 +1,9 @@
 """npzout_check: Python's zipfile and numpy as the oracles of the archives test_npzout writes.
 
+  npzout_check.py DIR big
+      big.npz (SVDRUN_TEST_LONG=1): a 4 GiB data.npy of which items 0 and 2
+      are written, read once, in chunks, through zipfile (which checks the CRC
+      at its end); offsets and shapes through numpy.
   npzout_check.py DIR
       PASS/FAIL lines: each archive's CRCs (zipfile's testzip), its members
       (stored, 64-byte aligned, the dtypes and shapes np.savez would give),
@@ -80,9 +84,54 @@ def check_archive(check, d, name, ndim, shapes, unwritten):
           f"({len(unwritten)} never written, zeros)", f"wrong items: {wrong}")
 
 
+def check_big(check, d):
+    path = os.path.join(d, "big.npz")
+    shapes = [(7,), ((1 << 29) + 3,), (5,)]
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("data.npy")
+        check(info.file_size > 1 << 32 and zf.start_dir > 1 << 32,
+              "big: data.npy and the central directory lie beyond 4 GiB (ZIP64 needed)",
+              (info.file_size, zf.start_dir))
+        z = np.load(path)
+        o, s = z["offsets"], z["shapes"]
+        check(o.tolist() == [0, 7, 7 + (1 << 29) + 3, 7 + (1 << 29) + 3 + 5]
+              and [tuple(r) for r in s] == shapes, "big: numpy reads the offsets and shapes",
+              o, s)
+        # one pass over 4 GiB: the header, then items 0 and 2 where offsets put them;
+        # zipfile raises at the end of data.npy if its CRC is wrong
+        pos, chunk = 0, 1 << 24
+        with zf.open("data.npy") as f:
+            np.lib.format.read_magic(f)
+            np.lib.format.read_array_header_1_0(f)
+            start = f.tell()
+            want = {0: (start, start + 56), 2: (start + int(o[2]) * 8, start + int(o[3]) * 8)}
+            pos = start
+            parts = {0: b"", 2: b""}
+            while True:
+                buf = f.read(chunk)
+                if not buf:
+                    break
+                for k, (lo, hi) in want.items():
+                    a, b = max(lo, pos), min(hi, pos + len(buf))
+                    if a < b:
+                        parts[k] += buf[a - pos:b - pos]
+                pos += len(buf)
+        ok = all(np.array_equal(np.frombuffer(parts[k], "<f8"), expected(k, shapes[k], set()))
+                 for k in (0, 2))
+        check(ok and pos == start + int(o[3]) * 8,
+              "big: zipfile reads all 4 GiB of data.npy with its CRC right; items 0 and 2 exact",
+              pos, parts)
+
+
 def main():
     d = sys.argv[1]
     check = Checks()
+    if sys.argv[2:] == ["big"]:
+        try:
+            check_big(check, d)
+        except Exception as e:
+            check(False, "big: zipfile and numpy read it without an error", repr(e))
+        sys.exit(1 if check.failed else 0)
     for name, (ndim, shapes, unwritten) in CASES.items():
         try:
             check_archive(check, d, name, ndim, shapes, unwritten)

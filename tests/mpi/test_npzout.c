@@ -1,6 +1,6 @@
 /* test_npzout: the npzout module under mpirun: archives written by every rank, for npzout.sh's numpy checker.
  *
- * usage: mpirun -np N test_npzout DIR
+ * usage: mpirun -np N test_npzout DIR [big]
  *
  * Writes into DIR (which must exist) the archives npzout_check.py knows by
  * the same rules (shapes, and which items are never written):
@@ -15,6 +15,11 @@
  *               over a long run of zeros; items 0 and 3 on the last rank;
  *   empty.npz   0 items of ndim 2.
  * Element i of item k is k * 2^20 + i + 0.25 (exact in float64).
+ * With "big", only big.npz: items of 7, 2^29 + 3 and 5 elements, item 1
+ * (4 GiB, a hole in a sparse file) never written, so data.npy's size, item
+ * 2's place and the central directory's lie beyond 4 GiB: the ZIP64 fields
+ * and end records are needed for real, and the CRC of zeros spans more than
+ * 2^32 bytes. Items 0 and 2 on the last rank.
  * Then the failures, each of which must leave no archive and no temporary
  * file: a negative extent (EINVAL from open on every rank), ok = 0 on the
  * last rank (EIO from close on every rank), a real write error on the last
@@ -239,14 +244,20 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &nranks);
-    if (argc != 2) {
+    if (argc != 2 && argc != 3) {
         if (rank == 0)
-            fprintf(stderr, "usage: test_npzout DIR\n");
+            fprintf(stderr, "usage: test_npzout DIR [big]\n");
         MPI_Finalize();
         return 2;
     }
-    good_archives(argv[1]);
-    failures(argv[1]);
+    if (argc == 3 && strcmp(argv[2], "big") == 0) {
+        int64_t shapes[3] = {7, (INT64_C(1) << 29) + 3, 5}, order[3] = {2, 1, 0};
+        int owner[3] = {nranks - 1, nranks - 1, nranks - 1}, skip[3] = {0, 1, 0};
+        archive(argv[1], "big.npz", 3, 1, shapes, owner, order, skip);
+    } else {
+        good_archives(argv[1]);
+        failures(argv[1]);
+    }
     MPI_Finalize();
     return failed ? 1 : 0;
 }
