@@ -14,6 +14,12 @@ long npy_write_header_f8(int fd, int ndim, const int64_t *shape);
  * set (EINVAL: ndim; ENOSPC: buf too small). */
 long npy_format_header_f8(char *buf, size_t cap, int ndim, const int64_t *shape);
 
+/* npy_format_header_f8 for any simple dtype descr ("<f8", "<i8": 2 to 8
+ * characters, written as given), e.g. an .npz member's int64 offsets.
+ * Returns the header length (a multiple of 64), or -1 with errno set
+ * (EINVAL: ndim or descr; ENOSPC: buf too small). */
+long npy_format_header(char *buf, size_t cap, const char *descr, int ndim, const int64_t *shape);
+
 /* Writes all of buf to fd, retrying short and interrupted writes.
  * Returns 0, or -1 with errno set (EIO when a write makes no progress). */
 int npy_write_all(int fd, const void *buf, size_t len);

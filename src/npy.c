@@ -28,14 +28,15 @@ int npy_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-long npy_format_header_f8(char *header, size_t cap, int ndim, const int64_t *shape)
+long npy_format_header(char *header, size_t cap, const char *descr, int ndim, const int64_t *shape)
 {
-    if (ndim < 1 || ndim > 3) {
+    if (ndim < 1 || ndim > 3 || strlen(descr) < 2 || strlen(descr) > 8) {
         errno = EINVAL;
         return -1;
     }
     char dict[256];
-    int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': (");
+    int len = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+                       descr);
     for (int i = 0; i < ndim; i++)
         len += snprintf(dict + len, sizeof dict - (size_t)len, "%lld,%s", (long long)shape[i],
                         (i + 1 < ndim) ? " " : "");
@@ -58,6 +59,11 @@ long npy_format_header_f8(char *header, size_t cap, int ndim, const int64_t *sha
     memset(header + 10 + len, ' ', padded - total);
     header[padded - 1] = '\n';
     return (long)padded;
+}
+
+long npy_format_header_f8(char *header, size_t cap, int ndim, const int64_t *shape)
+{
+    return npy_format_header(header, cap, "<f8", ndim, shape);
 }
 
 long npy_write_header_f8(int fd, int ndim, const int64_t *shape)

@@ -79,6 +79,32 @@ static void test_writer_round_trip(void **state)
     assert_int_equal(npy_format_header_f8(buf, 10, 3, shape), -1);
 }
 
+/* npy_format_header with another descr: numpy's own dict text (as np.save
+ * writes it for an int64 array; numpy pads further, to leave room for the
+ * shape to grow), padded to 64; the f8 wrapper is the same call with "<f8". */
+static void test_writer_descr(void **state)
+{
+    (void)state;
+    char buf[512], f8[512];
+    int64_t one[1] = {5}, two[2] = {3, 2};
+    long len = npy_format_header(buf, sizeof buf, "<i8", 1, one);
+    const char *dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (5,), }";
+    assert_int_equal(len, 128);
+    assert_memory_equal(buf, "\x93NUMPY\x01\x00\x76\x00", 10);
+    assert_memory_equal(buf + 10, dict, strlen(dict));
+    assert_int_equal(buf[127], '\n');
+    assert_int_equal(buf[126], ' ');
+    len = npy_format_header(buf, sizeof buf, "<i8", 2, two);
+    dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (3, 2), }";
+    assert_int_equal(len, 128);
+    assert_memory_equal(buf + 10, dict, strlen(dict));
+    assert_int_equal(npy_format_header(f8, sizeof f8, "<f8", 2, two),
+                     npy_format_header_f8(buf, sizeof buf, 2, two));
+    assert_memory_equal(buf, f8, 128);
+    assert_int_equal(npy_format_header(buf, sizeof buf, "", 1, one), -1);
+    assert_int_equal(npy_format_header(buf, sizeof buf, "<i8", 0, one), -1);
+}
+
 /* Each bad dict is refused with a message containing want. */
 static void expect_bad(int v, const char *dict, const char *want)
 {
@@ -137,6 +163,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_headers),
         cmocka_unit_test(test_writer_round_trip),
+        cmocka_unit_test(test_writer_descr),
         cmocka_unit_test(test_bad_headers),
         cmocka_unit_test(test_bad_preamble),
     };
