@@ -10,6 +10,7 @@
 #include "counter.h"
 #include "job.h"
 #include "matset.h"
+#include "mixout.h"
 #include "outcome.h"
 #include "plan.h"
 #include "stack.h"
@@ -70,7 +71,8 @@ typedef struct {
     int64_t done;
     checkpoint_writer *ckpt;
     stack_input *in;       /* NULL: matrices are generated */
-    stack_output *out;     /* NULL: sigma, U and V^T are not kept */
+    stack_output *out;     /* NULL: sigma, U and V^T are not kept (one shape) */
+    mixout_t *mix;         /* NULL: not kept (mixed shapes) */
     channel_t *ch;
     int io_error;          /* a checkpoint write failed (an errno value) */
     int failed;            /* the test build's 'compute' fault */

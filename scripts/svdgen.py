@@ -15,7 +15,15 @@ block at counter C comes from counter C - 1.
   offset = 1 + floor(9 u(x0)), stretch = 0.1 + 2 u(x1).
 - elements, row major: idx = i*cols + j is lane idx % 4 of block
   (idx // 4, 0, 0, 0); the blocks come in order from counter (2**64-1)*4.
+- mixed sets: matrix k's shape comes first, then matrix(seed, k, *shape).
+  shapes = R1xC1:N1, R2xC2:N2, ...: the classes in order (shape_of_classes).
+  size_dist = lognormal:MED:SIG:MIN:MAX: block (0, 2, 0, 0), from counter
+  (2**64-1, 1, 0, 0); z = sqrt(-2 log(1 - u0)) cos(2 pi u1), n = floor(MED
+  exp(SIG z) + 0.5) clipped to [MIN, MAX], with the C library's libm as
+  Python's math module calls it (dist_size).
 """
+import math
+
 import numpy as np
 
 M64 = 2**64 - 1
@@ -45,3 +53,45 @@ def matrix(seed, k, rows, cols):
     elems = np.random.Philox(key=_key(seed, k), counter=np.array([M64] * 4, dtype=np.uint64))
     raw = elems.random_raw(nblocks * 4)[:total]
     return (offset + stretch * _to_unit(raw)).reshape(rows, cols)
+
+
+def parse_shapes(text):
+    """The shapes key's classes: [(rows, cols, count), ...] in order."""
+    out = []
+    for item in text.split(","):
+        dims, count = item.strip().split(":")
+        rows, cols = dims.lower().split("x")
+        out.append((int(rows), int(cols), int(count)))
+    return out
+
+
+def shape_of_classes(classes, k):
+    """Matrix k's (rows, cols) in a shapes set."""
+    for rows, cols, count in classes:
+        if k < count:
+            return rows, cols
+        k -= count
+    raise IndexError("matrix index beyond the set")
+
+
+def dist_size(seed, k, median, sigma, lo, hi):
+    """Matrix k's size in a size_dist = lognormal:median:sigma:lo:hi set."""
+    draw = np.random.Philox(key=_key(seed, k), counter=np.array([M64, 1, 0, 0], dtype=np.uint64))
+    raw = draw.random_raw(4)
+    u0 = float(int(raw[0]) >> 11) * 2.0 ** -53
+    u1 = float(int(raw[1]) >> 11) * 2.0 ** -53
+    z = math.sqrt(-2.0 * math.log(1.0 - u0)) * math.cos(2.0 * math.pi * u1)
+    n = math.floor(median * math.exp(sigma * z) + 0.5)
+    return int(min(max(n, lo), hi))
+
+
+def mixed_shapes(seed, count=None, shapes=None, size_dist=None):
+    """Every matrix's (rows, cols) of a shapes or size_dist set."""
+    if shapes is not None:
+        classes = parse_shapes(shapes)
+        total = sum(c for _, _, c in classes)
+        return [shape_of_classes(classes, k) for k in range(total)]
+    kind, med, sig, lo, hi = size_dist.split(":")
+    assert kind == "lognormal"
+    return [(n, n) for n in (dist_size(seed, k, float(med), float(sig), int(lo), int(hi))
+                             for k in range(count))]

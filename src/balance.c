@@ -25,7 +25,7 @@ static void one(work_state *st, int64_t s, int tid, double *gen_s, double *svd_s
 {
     work_compute(st, st->mem->bufs[tid], work_seq_pos(st, st->rank, st->cfg->ranks, s), s, 1,
                  tid, gen_s, svd_s);
-    if (st->out)
+    if (st->out || st->mix)
         work_write_outputs(st, tid, s);
 }
 
@@ -103,7 +103,7 @@ static void take_chunks(work_state *st, int tid, double *gen_s, double *svd_s)
                 return;
             int64_t slot = atomic_fetch_add(&st->next_slot, 1);
             work_compute(st, st->mem->bufs[tid], st->order[i], slot, 1, tid, gen_s, svd_s);
-            if (st->out)
+            if (st->out || st->mix)
                 work_write_outputs(st, tid, slot);
         }
     }

@@ -15,6 +15,7 @@
 #include "lazy.h"
 #include "log.h"
 #include "matset.h"
+#include "mixout.h"
 #include "pdrun.h"
 #include "plan.h"
 #include "record.h"
@@ -108,9 +109,8 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);
         return EXIT_USAGE;
     }
-    if (job_mixed(job) && (opt->outputs[0] || opt->outputs[1] || opt->outputs[2] || opt->save_path)) {
-        log_msg(LOG_ERROR, "--values, --u, --vt and --save-matrices write one rectangular .npy; "
-                           "with mixed shapes they are not yet written");
+    if (job->input_files && opt->save_path) {
+        log_msg(LOG_ERROR, "--save-matrices: the matrices are the input's already");
         return EXIT_USAGE;
     }
     if (fault_here("prepare", 0)) {
@@ -126,7 +126,10 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
     fflush(stdout);
     if (budget_check_memory(job, ctl->set, ctl->shapes, ctl->n_shapes, plan, opt->outputs, ranks,
                             size, err, sizeof err) != 0 ||
-        (opt->save_path && saveset_write(job, opt->save_path, err, sizeof err) != 0)) {
+        (opt->save_path && !job_mixed(job) &&
+         saveset_write(job, opt->save_path, err, sizeof err) != 0) ||
+        (opt->save_path && job_mixed(job) &&
+         mixout_save_set(job, ctl->set, opt->save_path, err, sizeof err) != 0)) {
         log_msg(LOG_ERROR, "%s", err);
         return EXIT_RUNTIME;
     }

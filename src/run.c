@@ -145,7 +145,17 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
             status = status ? status : OUTCOME_EIO;
         }
     }
-    if (ctl->outputs) {
+    mixout_t mix;
+    int have_mix = 0;
+    if (ctl->outputs && job_mixed(job)) {
+        int io = mixout_open(&mix, job, ctl->set, ctl->outputs, comm, ioerr, sizeof ioerr);
+        have_mix = io == 0;
+        if (io) {
+            if (rank == 0)
+                log_msg(LOG_ERROR, "%s", ioerr);
+            status = status ? status : OUTCOME_EIO;
+        }
+    } else if (ctl->outputs) {
         int io = stack_open_output(&outs, job, ctl->outputs, comm, ioerr, sizeof ioerr);
         have_out = 1;
         if (io) {
@@ -173,6 +183,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
         char unused[8];
         if (have_ctr)
             counter_close(&ctr);
+        if (have_mix)
+            mixout_close(&mix, comm, 0, unused, sizeof unused);
         if (have_out)
             stack_close_output(&outs, comm, 0, unused, sizeof unused);
         if (have_in)
@@ -190,6 +202,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     st.ch = &ch;
     st.in = have_in ? &in : NULL;
     st.out = have_out ? &outs : NULL;
+    st.mix = have_mix ? &mix : NULL;
 
     if (lazy_barrier(comm) != MPI_SUCCESS)
         status = OUTCOME_EMPI;
@@ -223,6 +236,12 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     if (have_ctr && counter_close(&ctr) != 0 && status == OUTCOME_OK)
         status = OUTCOME_EMPI;
     if (have_out && stack_close_output(&outs, comm, status == OUTCOME_OK, ioerr, sizeof ioerr) != 0 &&
+        status == OUTCOME_OK) {
+        if (rank == 0)
+            log_msg(LOG_ERROR, "%s", ioerr[0] ? ioerr : "an output file could not be written");
+        status = OUTCOME_EIO;
+    }
+    if (have_mix && mixout_close(&mix, comm, status == OUTCOME_OK, ioerr, sizeof ioerr) != 0 &&
         status == OUTCOME_OK) {
         if (rank == 0)
             log_msg(LOG_ERROR, "%s", ioerr[0] ? ioerr : "an output file could not be written");

@@ -231,8 +231,16 @@ void work_write_outputs(work_state *st, int tid, int64_t slot)
     if (st->mem->local[slot].info != 0)
         return;     /* LAPACK failed: the row stays as the file was (zeros) */
     int rc;
+    if (st->mix) {
+        int64_t m, n;
+        work_shape(st, k, &m, &n);
 #pragma omp critical(svdrun_mpi)
-    rc = stack_write(st->out, k, svd_ws_sigma(ws), svd_ws_u(ws, &dim), svd_ws_vt(ws, &dim));
+        rc = mixout_write(st->mix, k, m, n, svd_ws_sigma(ws), svd_ws_u(ws, &dim),
+                          svd_ws_vt(ws, &dim));
+    } else {
+#pragma omp critical(svdrun_mpi)
+        rc = stack_write(st->out, k, svd_ws_sigma(ws), svd_ws_u(ws, &dim), svd_ws_vt(ws, &dim));
+    }
     if (rc != 0) {
 #pragma omp atomic write
         st->io_error = EIO;
@@ -263,10 +271,10 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
         for (int b = 0; b < n; b++) {
             work_compute(st, bufs[b], work_seq_pos(st, st->rank, parts, first + b), first + b,
                          generate, 0, &gen_sum, &svd_sum);
-            if (st->out)
+            if (st->out || st->mix)
                 work_write_outputs(st, 0, first + b);
         }
-    } else if (st->out) {
+    } else if (st->out || st->mix) {
         /* workspace b for matrix b (n <= threads), whichever thread runs it */
 #pragma omp parallel for schedule(static, 1) num_threads(st->cfg->threads) reduction(+ : gen_sum, svd_sum)
         for (int b = 0; b < n; b++)

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# mixed.sh: mixed-shape sets (shapes, size_dist) end to end against numpy,
+# under every schedule (static, cost, dynamic), 1 to 4 ranks, both thread
+# modes and both distributions; the .npz outputs read back with the three
+# documented lines of numpy; the balance figures' invariants; refusals.
+. "$(dirname "$0")/lib.sh"
+require_svdrun
+
+if ! "$PY" -c 'import numpy' 2>/dev/null; then
+    tap_skip "mixed sets against numpy" "$PY has no numpy"
+    tap_done
+    exit
+fi
+
+# mixed_case LABEL NP SEED SPEC COUNT VECTORS CHECK_ARGS -- SVDRUN_ARGS...
+# One launch; every configuration must agree (exit 0), and the results,
+# --save-matrices and outputs named in CHECK_ARGS are checked by mixed_check.py.
+mixed_case() {
+    local label=$1 np=$2 seed=$3 spec=$4 count=$5 vectors=$6
+    shift 6
+    local check_args=()
+    while [ "$1" != "--" ]; do check_args+=("$1"); shift; done
+    shift
+    local res="$TMPD/r.$RUN_SEQ.txt"
+    run_svdrun "$np" 300 --quiet --results "$res" --seed="$seed" --vectors="$vectors" "$@"
+    if [ "$RUN_RC" -ne 0 ] || [ ! -f "$res" ]; then
+        tap_not_ok "$label: exits 0, every configuration PASSED"
+        run_diag
+        return
+    fi
+    local counts
+    counts=$(summary_counts "$RUN_OUT")
+    tap_check "$label: exits 0, every configuration PASSED ($counts)" \
+        test "$(echo "$counts" | awk '{print $2}')" = 0
+    local log="$TMPD/mixed.$RUN_SEQ.log" rc
+    timeout 300 "$PY" "$TESTS_MPI_DIR/mixed_check.py" "$seed" "$spec" "$count" "$vectors" "$res" \
+        "${check_args[@]+"${check_args[@]}"}" >"$log" 2>&1
+    rc=$?
+    tap_from_checks "$label" "$log" "$rc"
+}
+
+SHAPES="90x60:3, 17x40:9, 50x50:6, 5x5:40, 1x7:2, 7x1:2"
+# all three schedules, both modes, 1-3 ranks, regenerate (dynamic) and scatter
+# (static, cost; dynamic with scatter is skipped): one reference, all agree
+mixed_case "shapes, 3 ranks: every schedule, mode and distribution agree with numpy" \
+    3 11 "$SHAPES" 0 none --saved "$TMPD/set.npz" -- \
+    --save-matrices "$TMPD/set.npz" --shapes="$SHAPES" --ranks=1,2,3 --threads=1,2 \
+    --thread_mode=blas,batch --schedule=static,cost,dynamic --distribute=regenerate,scatter
+
+# size_dist, 4 oversubscribed ranks; outputs written by the first configuration,
+# one launch per schedule so each writes them
+for sched in static cost dynamic; do
+    for mode in blas batch; do
+        mixed_case "size_dist, 4 ranks, $sched $mode: thin vectors in .npz outputs" \
+            4 2024 "lognormal:20:0.7:2:60" 40 thin --values "$TMPD/v.npz" --u "$TMPD/u.npz" \
+            --vt "$TMPD/vt.npz" -- \
+            --values "$TMPD/v.npz" --u "$TMPD/u.npz" --vt "$TMPD/vt.npz" \
+            --size_dist=lognormal:20:0.7:2:60 --count=40 --ranks=4 --threads=2 \
+            --thread_mode="$mode" --schedule="$sched"
+    done
+done
+
+# the size_dist sizes themselves: the saved set is numpy's rebuild, shapes and all
+mixed_case "size_dist saved: sizes and entries as svdgen.py draws them" 1 77 \
+    "lognormal:30:1.2:1:90" 300 none --saved "$TMPD/dist.npz" -- \
+    --save-matrices "$TMPD/dist.npz" --size_dist=lognormal:30:1.2:1:90 --count=300
+
+# full vectors of tall and wide matrices, scatter with the cost schedule
+mixed_case "shapes, full vectors, 2 ranks cost scatter" 2 5 "30x12:5, 12x30:5, 9x9:7" 0 full \
+    --values "$TMPD/fv.npz" --u "$TMPD/fu.npz" --vt "$TMPD/fvt.npz" -- \
+    --values "$TMPD/fv.npz" --u "$TMPD/fu.npz" --vt "$TMPD/fvt.npz" \
+    --shapes="30x12:5, 12x30:5, 9x9:7" --ranks=2 --schedule=cost --distribute=scatter
+
+# the cross-node counter (MPI_Fetch_and_op) on one node, 4 ranks x 2 batch threads
+SVDRUN_COUNTER=rma mixed_case "dynamic through MPI_Fetch_and_op (SVDRUN_COUNTER=rma), 4x2 batch" \
+    4 8 "$SHAPES" 0 none -- --shapes="$SHAPES" --ranks=4 --threads=2 --thread_mode=batch \
+    --schedule=dynamic --json "$TMPD/rma.jsonl"
+if grep -q '"counter":"rma-fetch-op"' "$TMPD/rma.jsonl" 2>/dev/null; then
+    tap_ok "the record names the counter: rma-fetch-op"
+else
+    tap_not_ok "the record names the counter: rma-fetch-op"
+fi
+
+# the balance figures: makespan >= LB (no schedule beats the bound), the bound
+# named, one busy figure per rank, grabs only for dynamic
+run_svdrun 2 120 --quiet --json "$TMPD/bal.jsonl" --shapes="$SHAPES" --ranks=1,2 \
+    --schedule=static,cost,dynamic --thread_mode=blas,batch --threads=2
+log="$TMPD/bal.log"
+"$PY" - "$TMPD/bal.jsonl" >"$log" 2>&1 <<'PYEOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+def say(ok, what):
+    print(("PASS " if ok else "FAIL ") + what)
+say(len(recs) == 12, "12 records (2 ranks x 2 modes x 3 schedules)")
+say(all(r["mixed"] and r["rows"] == 0 and r["set"].startswith("90x60:3") for r in recs),
+    "records say mixed, rows 0 and the set")
+say(all(r["makespan_over_lb"] >= 0.999 and r["makespan_s"] > 0 for r in recs),
+    "makespan >= the lower bound in every record")
+say(all(r["lb_bound"] in ("sum", "max") for r in recs), "the active bound is named")
+say(all(len(r["rank_busy_s"]) == r["ranks"] == len(r["rank_loop_s"]) for r in recs),
+    "one busy and one loop figure per rank")
+say(all(max(r["rank_loop_s"]) <= r["makespan_s"] * 1.000001 for r in recs),
+    "no rank's loop ends after the makespan")
+say(all((r["grabs"] is not None) == (r["schedule"] == "dynamic") for r in recs),
+    "grabs are reported for dynamic only")
+say(all(r["counter"] == "shm-atomic" for r in recs if r["schedule"] == "dynamic"),
+    "one node: the shared-memory counter")
+say(all(r["workers"] == r["ranks"] * (r["threads"] if r["thread_mode"] == "batch" else 1)
+        for r in recs), "workers = ranks, times threads in batch mode")
+PYEOF
+tap_from_checks "balance figures" "$log" $?
+
+# refusals, each before any work, naming the key
+expect_exit "shapes with size" 2 "shapes: .*drop size" --shapes=3x3:1 --size=4
+expect_exit "size_dist without count" 2 "size_dist: missing key 'count'" \
+    --size_dist=lognormal:3:1:1:9
+expect_exit "shapes with engine scalapack" 2 "engine: scalapack .* engine lapack" \
+    --shapes=3x3:4 --engine=scalapack
+expect_exit "only dynamic with scatter" 2 "nothing to run.*dynamic takes matrices as it runs" \
+    --shapes=3x3:4 --schedule=dynamic --distribute=scatter
+expect_exit "a malformed class" 2 "shapes: '4x:2' is not ROWSxCOLS:COUNT" --shapes="3x3:1, 4x:2"
+tap_done
