@@ -19,6 +19,8 @@
  *   set_size   the rank cannot size an output file (--values, --u, --vt)
  *   agree      the rank's stop agreement of a ScaLAPACK group fails (an MPI error)
  *   checkpoint_close  the rank cannot sync its checkpoint at the end
+ *   window     the dynamic schedule's counter window fails on the rank (after it exists)
+ *   grab       the rank fails between its first and second grab of the dynamic schedule
  * and in svdreport (no MPI: rank 0), memory that runs out
  *   records    growing the record list while reading a file
  *   summarise  compare_build, summarising the records

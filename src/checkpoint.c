@@ -16,6 +16,8 @@
 
 #define CKPT_MAGIC "SVDRCKP1"
 #define CKPT_RECORD_MAGIC 0x52445653u   /* "SVDR" */
+/* input_kind of mixed sets: beyond any 2 * element size + order */
+enum { CKPT_INPUT_SHAPES = 100, CKPT_INPUT_DIST = 101, CKPT_INPUT_FILES = 102 };
 
 typedef struct {
     char magic[8];
@@ -58,7 +60,26 @@ static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
     h->vectors = (int32_t)job->vectors;
     h->driver = (int32_t)job->driver;
     h->kernel = (int32_t)kernel;
-    if (job->input[0]) {
+    if (job->input_files) {
+        /* a multi-file input: its table's hash of every path, size and mtime */
+        h->input_kind = CKPT_INPUT_FILES;
+        h->input_id = job->input_identity;
+    } else if (job_mixed(job)) {
+        /* mixed shapes: the classes or the distribution, field by field */
+        const matset_spec *sp = &job->set;
+        uint64_t id = HASH_FNV1A64_INIT;
+        for (int i = 0; i < sp->n_classes; i++) {
+            const int64_t c[3] = {sp->classes[i].rows, sp->classes[i].cols, sp->classes[i].count};
+            id = hash_fnv1a64(id, c, sizeof c);
+        }
+        if (sp->dist) {
+            const double d[2] = {sp->median, sp->sigma};
+            const int64_t b[2] = {sp->dist_min, sp->dist_max};
+            id = hash_fnv1a64(hash_fnv1a64(id, d, sizeof d), b, sizeof b);
+        }
+        h->input_kind = sp->dist ? CKPT_INPUT_DIST : CKPT_INPUT_SHAPES;
+        h->input_id = id;
+    } else if (job->input[0]) {
         /* another file of the same shape must not resume this checkpoint; the
          * size and mtime are those rank 0 read with the header (cli_read_input
          * checked that the size is the header plus the data), so no rank stats
@@ -177,7 +198,9 @@ static const char *header_mismatch(const ckpt_header *h, const job_t *job, job_k
         return h->kernel == JOB_KERNEL_TWOSTAGE ? "kernel (twostage there)"
                                                 : "kernel (lapack there)";
     if (h->input_kind != want.input_kind || h->input_id != want.input_id)
-        return "input (file, dtype, order, size or modification time)";
+        return h->input_kind >= CKPT_INPUT_SHAPES || want.input_kind >= CKPT_INPUT_SHAPES
+                   ? "set (shapes, size_dist, or the input's files)"
+                   : "input (file, dtype, order, size or modification time)";
     return NULL;
 }
 
@@ -197,7 +220,8 @@ static int load_file(const char *path, const job_t *job, job_kernel kernel, chec
     else if ((bad = header_mismatch(&h, job, kernel)) != NULL && strncmp(bad, "magic", 5) != 0) {
         snprintf(err, errlen,
                  "%s: written for another job: its %s differs from this job's (resume with the "
-                 "same rows, cols, count, seed, vectors, driver and kernel)",
+                 "same rows, cols, count, seed, vectors, driver and kernel, or the same shapes, "
+                 "size_dist or input)",
                  path, bad);
         fclose(f);
         return CHECKPOINT_EREFUSED;

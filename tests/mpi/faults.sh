@@ -65,6 +65,16 @@ fault_case() {
 FAULT_SECONDS=()
 
 small=(--rows=40 --cols=40 --count=400)
+# records_in DIR: finished results in a checkpoint (32-byte records after 64-byte headers)
+records_in() {
+    local total=0 f size
+    for f in "$1"/*.ckpt; do
+        [ -f "$f" ] || continue
+        size=$(stat -c %s "$f")
+        total=$((total + (size - 64) / 32))
+    done
+    echo "$total"
+}
 ck() { echo "--checkpoint=$TMPD/ck$RUN_SEQ.$1"; }
 
 # before any collective: rank 0's job and checks
@@ -106,6 +116,23 @@ quick || fault_case "stop on rank 1, scalapack" 1:stop 2 4 "Resume with" 40 --si
 fault_case "stop without a checkpoint says nothing is kept" 1:stop 2 4 "no result is kept" 20 "${small[@]}"
 # a rank dies: the launch ends, non-zero, nothing left behind
 fault_case "rank 1 dies by SIGKILL, 3 ranks" 1:crash 3 nonzero "." 30 "${small[@]}"
+# the dynamic schedule's counter window cannot be made on one rank: agreed, exit 3
+mixed=(--shapes="40x40:300, 8x8:400" --schedule=dynamic)
+fault_case "dynamic: the counter window fails on rank 1" 1:window 3 3 "failed" 20 "${mixed[@]}"
+quick || fault_case "dynamic batch: the window fails on rank 2" 2:window 3 3 "failed" 20 \
+    "${mixed[@]}" --thread_mode=batch --threads=2
+# a rank fails between two grabs: every rank stops, exit 3, the checkpoint keeps its matrices
+grab_ck=$(ck g)
+fault_case "dynamic: rank 1 fails between grabs" 1:grab 3 3 "stopped every rank" 20 "${mixed[@]}" "$grab_ck"
+if [ "$(records_in "${grab_ck#--checkpoint=}")" -gt 0 ]; then
+    tap_ok "dynamic: the matrices finished before the failure are in the checkpoint"
+else
+    tap_not_ok "dynamic: the matrices finished before the failure are in the checkpoint"
+fi
+quick || fault_case "dynamic batch: rank 2 fails between grabs" 2:grab 3 3 "stopped every rank" 20 \
+    "${mixed[@]}" --thread_mode=batch --threads=2
+fault_case "dynamic: rank 1 dies by SIGKILL" 1:crash 3 nonzero "." 30 "${mixed[@]}"
+
 # --timeout: a rank stuck where no check runs is ended by the hard exit, the
 # grace after the deadline (25 s with the 10 s grace; 16 s with 1 s)
 fault_case "rank 1 hangs, --timeout 2 ends the job" 1:hang 3 nonzero "exiting now|timeout" \

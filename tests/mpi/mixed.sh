@@ -110,6 +110,36 @@ say(all(r["workers"] == r["ranks"] * (r["threads"] if r["thread_mode"] == "batch
 PYEOF
 tap_from_checks "balance figures" "$log" $?
 
+# --checkpoint and --resume under each schedule: a stop on rank 1 after its
+# first matrix (exit 4), then a resume on another rank count computes exactly
+# the missing matrices, and the results equal an uninterrupted run's
+RS="60x60:40, 7x7:300"
+run_svdrun 2 120 --quiet --shapes="$RS" --results "$TMPD/rs_ref.txt"
+for sched in static cost dynamic; do
+    dir="$TMPD/ck.$sched"
+    MPI_EXTRA=(-x SVDRUN_FAULT)
+    export SVDRUN_FAULT=1:stop
+    BIN=$SVDRUN_TEST run_svdrun 3 120 --quiet --shapes="$RS" --schedule="$sched" --checkpoint "$dir"
+    unset SVDRUN_FAULT
+    MPI_EXTRA=()
+    stop_rc=$RUN_RC
+    run_svdrun 2 120 --quiet --shapes="$RS" --schedule="$sched" --resume "$dir" \
+        --results "$TMPD/rs_$sched.txt"
+    n=$(sed -n 's/^resuming from .*: \([0-9]*\) of \([0-9]*\) matrices already done.*/\1/p' "$RUN_OUT")
+    computed=0
+    for f in "$dir"/rank-*.ckpt; do
+        computed=$((computed + ($(stat -c %s "$f") - 64) / 32))
+    done
+    if [ "$stop_rc" -eq 4 ] && [ "$RUN_RC" -eq 0 ] && [ -n "$n" ] && [ "$n" -gt 0 ] &&
+        [ "$n" -lt 340 ] && [ "$computed" -eq $((340 - n)) ] &&
+        cmp -s "$TMPD/rs_ref.txt" "$TMPD/rs_$sched.txt"; then
+        tap_ok "$sched: stopped (exit 4) with $n of 340 done; the resume computed the other $computed; results identical"
+    else
+        tap_not_ok "$sched: stop and resume" "stop exit $stop_rc, resume exit $RUN_RC, done '$n', computed $computed"
+        run_diag
+    fi
+done
+
 # refusals, each before any work, naming the key
 expect_exit "shapes with size" 2 "shapes: .*drop size" --shapes=3x3:1 --size=4
 expect_exit "size_dist without count" 2 "size_dist: missing key 'count'" \

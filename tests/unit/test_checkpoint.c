@@ -467,6 +467,45 @@ static void test_other_input_refused(void **state)
     load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "input", NULL);
 }
 
+/* The job of a mixed set: key = value, and count when given. */
+static job_t mixed_job(const char *key, const char *value, const char *count)
+{
+    job_t job;
+    char err[JOB_MSG_MAX];
+    job_init(&job);
+    assert_int_equal(job_set(&job, key, value, err, sizeof err), 0);
+    if (count)
+        assert_int_equal(job_set(&job, "count", count, err, sizeof err), 0);
+    if (job_validate(&job, err, sizeof err) != 0)
+        fail_msg("job_validate: %s", err);
+    return job;
+}
+
+/* Mixed sets have rows and cols 0: their classes or distribution are the
+ * identity, so another set of the same count and seed is refused, and the
+ * same set resumes. */
+static void test_other_mixed_set_refused(void **state)
+{
+    fixture *f = *state;
+    job_t job = mixed_job("shapes", "4x3:2, 5x5:8", NULL);
+    const int64_t idx[] = {3};
+    write_rank(f->dir, 0, &job, JOB_KERNEL_LAPACK, idx, 1);
+    uint8_t want[10] = {0};
+    want[3] = 1;
+    expect_state(f->dir, &job, JOB_KERNEL_LAPACK, want, 1, 0);
+    job = mixed_job("shapes", "4x3:2, 5x4:8", NULL);       /* the same count, another shape */
+    load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "set (shapes", NULL);
+    job = mixed_job("size_dist", "lognormal:4:1:1:9", "10");
+    load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "set (shapes", NULL);
+    job_t a = mixed_job("size_dist", "lognormal:4:1:1:9", "10");
+    write_rank(f->dir, 0, &a, JOB_KERNEL_LAPACK, idx, 1);
+    expect_state(f->dir, &a, JOB_KERNEL_LAPACK, want, 1, 0);
+    job = mixed_job("size_dist", "lognormal:4:1.5:1:9", "10");
+    load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "set (shapes", NULL);
+    small_job(&job, 5, 10, 0);      /* one shape, the same count and seed */
+    load_bad_kind(f->dir, &job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, "written for another job", NULL);
+}
+
 /* Two ranks' files that record one matrix: agreeing, it counts once;
  * disagreeing, the checkpoint is refused. */
 static void test_agreeing_duplicates_count_once(void **state)
@@ -562,6 +601,7 @@ int main(void)
         FIXTURE_TEST(test_foreign_header_refused),
         FIXTURE_TEST(test_not_a_checkpoint_refused),
         FIXTURE_TEST(test_other_input_refused),
+        FIXTURE_TEST(test_other_mixed_set_refused),
         FIXTURE_TEST(test_agreeing_duplicates_count_once),
         FIXTURE_TEST(test_disagreeing_duplicates_refused),
         FIXTURE_TEST(test_merge_replaces_rank_files),
