@@ -42,7 +42,8 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 B         ?= build
 MODULES   := cli job plan matgen partition svd run sysinfo report npy history baserow compare \
              baseline pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
-             collect pdrun outcome log verify saveset banner resume files hash stats record
+             collect pdrun outcome log verify saveset banner resume files hash stats record \
+             members memread zipdir
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
