@@ -32,6 +32,7 @@ typedef struct {
     int64_t data_offset;   /* file offset of the npy data, or (compressed) of the deflate stream */
     int64_t comp_bytes;    /* compressed (zip method 8): bytes of the deflate stream; else 0 */
     int64_t npy_header;    /* compressed: bytes of the npy header the inflated stream starts with */
+    uint32_t crc;          /* compressed: CRC-32 of the inflated member, checked at its end */
     int esize;             /* 8 (<f8) or 4 (<f4) */
     int fortran;           /* 1: Fortran order */
 } members_entry;
@@ -50,7 +51,7 @@ typedef struct {
 
 /* Reads the input's structure, without MPI (rank 0 alone, then
  * members_pack): the directory's *.npy names (not recursive, no names
- * starting with '.'), or the list's lines (relative paths relative to the
+ * starting with '.', subdirectories skipped), or the list's lines (relative paths relative to the
  * list's directory; blank lines and lines starting with '#' skipped; spaces
  * around a path trimmed), or the archive's central directory (zipdir.h);
  * then every member's .npy header (npy_parse_header: 2-D or 3-D, '<f8' or

@@ -24,7 +24,10 @@ int memread_open(const members_set *set, memread **r);
  * strided file view, as its elements lie count apart). A compressed member
  * is inflated (zlib, raw deflate) by this rank alone, streaming: from where
  * the last read of the same member stopped, or from the member's start when
- * k goes back or another compressed member was read in between.
+ * k goes back or another compressed member was read in between; reading its
+ * last matrix checks that the stream ends there and its CRC-32 (so a
+ * corruption that inflates is caught by the rank that reads the member's
+ * end, after the matrices before it were returned).
  * Not collective; one thread at a time. Returns 0, or EINVAL (k outside
  * [0, count), ld < rows), EIO (cannot open, a short read, a corrupt or short
  * deflate stream) or ENOMEM, with a message naming the file or member and

@@ -166,10 +166,6 @@ static int scan_dir(builder *b, const char *input, char *err, size_t errlen)
         rc = -1;
     }
     closedir(d);
-    if (rc == 0 && n == 0) {
-        snprintf(err, errlen, "%s: no *.npy files in this directory", input);
-        rc = -1;
-    }
     if (rc == 0)
         qsort(names, n, sizeof *names, by_name);
     size_t dlen = strlen(input);
@@ -181,12 +177,18 @@ static int scan_dir(builder *b, const char *input, char *err, size_t errlen)
             break;
         }
         sprintf(path, "%s%s%s", input, slash ? "" : "/", names[i]);
-        rc = add_npy_file(b, path, "", err, errlen);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))    /* not recursive */
+            rc = add_npy_file(b, path, "", err, errlen);
         free(path);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
+    if (rc == 0 && b->set->n == 0) {
+        snprintf(err, errlen, "%s: no *.npy files in this directory", input);
+        rc = -1;
+    }
     return rc;
 }
 
@@ -340,6 +342,7 @@ static int add_member(builder *b, int fd, const char *input, const zipdir_member
     members_entry *e = &b->set->entries[b->set->n - 1];
     e->data_offset = m->method == 0 ? m->data_offset + h.data_offset : m->data_offset;
     e->comp_bytes = m->method == 0 ? 0 : m->comp_size;
+    e->crc = m->method == 0 ? 0 : m->crc;
     return (b->set->names[b->set->n - 1] = strdup(m->name)) ? 0 : ENOMEM;
 }
 
@@ -467,7 +470,7 @@ static void pack_into(cursor *c, const members_set *s)
         put_string(c, s->paths[i]);
     for (int64_t i = 0; i < s->n; i++) {
         const members_entry *e = &s->entries[i];
-        int32_t small[3] = {e->path, e->esize, e->fortran};
+        int32_t small[4] = {e->path, e->esize, e->fortran, (int32_t)e->crc};
         int64_t big[7] = {e->first, e->count, e->rows, e->cols, e->data_offset, e->comp_bytes,
                           e->npy_header};
         put(c, small, sizeof small);
@@ -493,11 +496,12 @@ int members_pack(const members_set *set, void **buf, size_t *len)
 static int unpack_entry(cursor *c, members_set *s, int32_t has_names)
 {
     members_entry *e = &s->entries[s->n];
-    int32_t small[3];
+    int32_t small[4];
     int64_t big[7];
     if (get(c, small, sizeof small) != 0 || get(c, big, sizeof big) != 0)
         return EINVAL;
     *e = (members_entry){.path = small[0], .esize = small[1], .fortran = small[2],
+                         .crc = (uint32_t)small[3],
                          .first = big[0], .count = big[1], .rows = big[2], .cols = big[3],
                          .data_offset = big[4], .comp_bytes = big[5], .npy_header = big[6]};
     int64_t before = s->n ? s->entries[s->n - 1].first + s->entries[s->n - 1].count : 0;

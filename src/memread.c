@@ -31,6 +31,7 @@ struct memread {
     int z_ready;            /* inflateInit2 done */
     int64_t z_entry;        /* -1: none */
     int64_t z_out, z_in;    /* bytes inflated and compressed bytes fed so far */
+    uLong z_crc;            /* CRC-32 of the bytes inflated so far */
     unsigned char *in;
     char err[1100];         /* name (512) and message (512) with the matrix index */
 };
@@ -152,33 +153,58 @@ static int read_stored(memread *r, int64_t k, MPI_File fh, const members_entry *
     return rc;
 }
 
+/* Feeds the stream its next compressed bytes when it has none left and some
+ * remain. Returns 0, or EIO with the message. */
+static int feed(memread *r, int64_t k, MPI_File fh, const members_entry *e)
+{
+    if (r->z.avail_in > 0 || r->z_in == e->comp_bytes)
+        return 0;
+    int chunk = e->comp_bytes - r->z_in < IN_CHUNK ? (int)(e->comp_bytes - r->z_in) : IN_CHUNK;
+    MPI_Status status;
+    int got = 0;
+    if (MPI_File_read_at(fh, e->data_offset + r->z_in, r->in, chunk, MPI_BYTE, &status) !=
+            MPI_SUCCESS ||
+        (MPI_Get_count(&status, MPI_BYTE, &got), got != chunk))
+        return fail(r, k, EIO, "a short read of the compressed stream at offset %lld",
+                    (long long)(e->data_offset + r->z_in));
+    r->z_in += chunk;
+    r->z.next_in = r->in;
+    r->z.avail_in = (uInt)chunk;
+    return 0;
+}
+
+/* One inflate call into out (room bytes), the CRC-32 kept. Returns zlib's
+ * code, with *done the bytes it wrote. */
+static int inflate_some(memread *r, unsigned char *out, size_t room, size_t *done)
+{
+    r->z.next_out = out;
+    r->z.avail_out = (uInt)room;
+    int zrc = inflate(&r->z, Z_NO_FLUSH);
+    *done = room - r->z.avail_out;
+    r->z_out += (int64_t)*done;
+    r->z_crc = crc32(r->z_crc, out, (uInt)*done);
+    return zrc;
+}
+
+/* Whether zlib's code zrc stops the stream: not Z_OK, and not the Z_BUF_ERROR
+ * of an input that feed refills. */
+static int stopped(const memread *r, const members_entry *e, int zrc)
+{
+    return zrc != Z_OK && !(zrc == Z_BUF_ERROR && r->z.avail_in == 0 && r->z_in < e->comp_bytes);
+}
+
 /* Inflates the next len bytes of the member's stream into out (NULL: the
  * bytes are dropped through r->raw). Returns 0, or EIO/ENOMEM with the message. */
 static int inflate_bytes(memread *r, int64_t k, MPI_File fh, const members_entry *e,
                          unsigned char *out, int64_t len)
 {
     while (len > 0) {
+        int rc = feed(r, k, fh, e);
+        if (rc != 0)
+            return rc;
         size_t room = out ? (len < (int64_t)UINT32_MAX ? (size_t)len : UINT32_MAX)
-                          : ((size_t)len < r->raw_cap ? (size_t)len : r->raw_cap);
-        r->z.next_out = out ? out : r->raw;
-        r->z.avail_out = (uInt)room;
-        if (r->z.avail_in == 0 && r->z_in < e->comp_bytes) {
-            int chunk = e->comp_bytes - r->z_in < IN_CHUNK ? (int)(e->comp_bytes - r->z_in)
-                                                           : IN_CHUNK;
-            MPI_Status status;
-            int got = 0;
-            if (MPI_File_read_at(fh, e->data_offset + r->z_in, r->in, chunk, MPI_BYTE, &status) !=
-                    MPI_SUCCESS ||
-                (MPI_Get_count(&status, MPI_BYTE, &got), got != chunk))
-                return fail(r, k, EIO, "a short read of the compressed stream at offset %lld",
-                            (long long)(e->data_offset + r->z_in));
-            r->z_in += chunk;
-            r->z.next_in = r->in;
-            r->z.avail_in = (uInt)chunk;
-        }
-        int zrc = inflate(&r->z, Z_NO_FLUSH);
-        size_t done = room - r->z.avail_out;
-        r->z_out += (int64_t)done;
+                          : ((size_t)len < r->raw_cap ? (size_t)len : r->raw_cap), done;
+        int zrc = inflate_some(r, out ? out : r->raw, room, &done);
         len -= (int64_t)done;
         if (out)
             out += done;
@@ -186,11 +212,34 @@ static int inflate_bytes(memread *r, int64_t k, MPI_File fh, const members_entry
             return fail(r, k, ENOMEM, "no memory to inflate");
         if (len > 0 && zrc == Z_STREAM_END)
             return fail(r, k, EIO, "the deflate stream ends %lld bytes early", (long long)len);
-        if (zrc != Z_OK && zrc != Z_STREAM_END &&
-            !(zrc == Z_BUF_ERROR && r->z.avail_in == 0 && r->z_in < e->comp_bytes))
+        if (zrc != Z_STREAM_END && stopped(r, e, zrc))
             return fail(r, k, EIO, "a corrupt or truncated deflate stream%s%s",
                         r->z.msg ? ": " : "", r->z.msg ? r->z.msg : "");
     }
+    return 0;
+}
+
+/* At the end of the member's data: the stream must end there, and the CRC-32
+ * of all it gave match the archive's. Returns 0, or EIO with the message. */
+static int finish_member(memread *r, int64_t k, MPI_File fh, const members_entry *e)
+{
+    int zrc = Z_OK;
+    while (zrc != Z_STREAM_END) {
+        unsigned char extra;
+        size_t done;
+        int rc = feed(r, k, fh, e);
+        if (rc != 0)
+            return rc;
+        zrc = inflate_some(r, &extra, 1, &done);
+        if (done)
+            return fail(r, k, EIO, "the deflate stream runs past the member's size");
+        if (zrc != Z_STREAM_END && stopped(r, e, zrc))
+            return fail(r, k, EIO, "a corrupt or truncated deflate stream at its end%s%s",
+                        r->z.msg ? ": " : "", r->z.msg ? r->z.msg : "");
+    }
+    if (r->z_crc != e->crc)
+        return fail(r, k, EIO, "a corrupt member: its CRC-32 is %08lx, the archive says %08lx",
+                    (unsigned long)r->z_crc, (unsigned long)e->crc);
     return 0;
 }
 
@@ -207,10 +256,13 @@ static int read_compressed(memread *r, int64_t k, MPI_File fh, int64_t ei, int64
         r->z_entry = ei;
         r->z_out = r->z_in = 0;
         r->z.avail_in = 0;
+        r->z_crc = crc32(0, Z_NULL, 0);
     }
     int rc = inflate_bytes(r, k, fh, e, NULL, at - r->z_out);
     if (rc == 0)
         rc = inflate_bytes(r, k, fh, e, buf, bytes);
+    if (rc == 0 && i == e->count - 1)
+        rc = finish_member(r, k, fh, e);
     if (rc != 0)
         r->z_entry = -1;     /* the next read starts afresh */
     return rc;
