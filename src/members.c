@@ -166,7 +166,7 @@ static int scan_dir(builder *b, const char *input, char *err, size_t errlen)
         rc = -1;
     }
     closedir(d);
-    if (rc == 0)
+    if (rc == 0 && n > 0)
         qsort(names, n, sizeof *names, by_name);
     size_t dlen = strlen(input);
     int slash = dlen > 0 && input[dlen - 1] == '/';

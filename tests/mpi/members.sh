@@ -27,15 +27,7 @@ read_case() {
     local out="$TMPD/out.$RUN_SEQ"
     mkdir -p "$out"
     BIN=$BIN run_svdrun "$np" 60 "$input" "$out" "$@"
-    if [ "$RUN_RC" -ne 0 ]; then
-        tap_not_ok "$label: exit 0"
-        run_diag
-        return
-    fi
-    local log="$TMPD/check.$RUN_SEQ.log" rc
-    "$PY" "$CHECK" check "$input" "$out" "$@" >"$log" 2>&1
-    rc=$?
-    tap_from_checks "$label" "$log" "$rc"
+    checked_run "$label" "$CHECK" check "$input" "$out" "$@"
 }
 
 # count INPUT: the matrices in INPUT, as numpy sees them
