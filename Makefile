@@ -42,7 +42,8 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 B         ?= build
 MODULES   := cli job plan cost matgen matset partition svd run sysinfo report npy history baserow compare \
              baseline pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
-             collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout
+             collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout \
+             members memread zipdir
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)

@@ -202,6 +202,22 @@ write_job() {
     } >"$f"
 }
 
+# checked_run LABEL CHECKER ARGS...: after a run_svdrun that had to exit 0, the Python
+# CHECKER (PASS/FAIL lines) on ARGS, as TAP; a failed run is one failing test with its output.
+checked_run() {
+    local label=$1 checker=$2
+    shift 2
+    if [ "$RUN_RC" -ne 0 ]; then
+        tap_not_ok "$label: exit 0"
+        run_diag
+        return
+    fi
+    local log="$TMPD/check.$RUN_SEQ.log" rc
+    "$PY" "$checker" "$@" >"$log" 2>&1
+    rc=$?
+    tap_from_checks "$label" "$log" "$rc"
+}
+
 # tap_from_checks LABEL LOG RC: turns a checker's "PASS desc" / "FAIL desc" /
 # "# diag" lines into TAP; a checker that died (RC > 1) or checked nothing fails.
 tap_from_checks() {

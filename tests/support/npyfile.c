@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int npyfile_write(const char *path, const char *descr, int fortran, int ndim,
@@ -48,4 +49,26 @@ int npyfile_write(const char *path, const char *descr, int fortran, int ndim,
         return -1;
     }
     return 0;
+}
+
+unsigned char *npyfile_stack_data(const char *descr, int fortran, int64_t count, int64_t rows,
+                                  int64_t cols, double (*value)(int tag, int64_t k, int64_t i,
+                                                                int64_t j),
+                                  int tag, size_t *len)
+{
+    size_t n = (size_t)(count * rows * cols), esize = strcmp(descr, "<f4") == 0 ? 4 : 8;
+    unsigned char *data = malloc(n ? n * esize : 1);
+    if (!data)
+        return NULL;
+    for (int64_t k = 0; k < count; k++)
+        for (int64_t i = 0; i < rows; i++)
+            for (int64_t j = 0; j < cols; j++) {
+                size_t at = fortran ? (size_t)(k + count * (i + rows * j))
+                                    : (size_t)((k * rows + i) * cols + j);
+                double v = value(tag, k, i, j);
+                float fv = (float)v;
+                memcpy(data + at * esize, esize == 4 ? (void *)&fv : (void *)&v, esize);
+            }
+    *len = n * esize;
+    return data;
 }

@@ -13,4 +13,13 @@
 int npyfile_write(const char *path, const char *descr, int fortran, int ndim,
                   const int64_t *shape, int header_bytes, const void *data, size_t len);
 
+/* The data of count matrices rows x cols, element (i, j) of matrix k being
+ * value(tag, k, i, j), as descr ("<f8", or "<f4": narrowed) in C order (the
+ * last index fastest) or Fortran order (the first). Returns the malloc'd
+ * bytes with their length in *len, or NULL (no memory). */
+unsigned char *npyfile_stack_data(const char *descr, int fortran, int64_t count, int64_t rows,
+                                  int64_t cols, double (*value)(int tag, int64_t k, int64_t i,
+                                                                int64_t j),
+                                  int tag, size_t *len);
+
 #endif

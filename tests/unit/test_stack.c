@@ -25,6 +25,12 @@ static double value(int64_t k, int64_t i, int64_t j)
     return 1000.0 * (double)k + 10.0 * (double)i + (double)j + 0.5;
 }
 
+static double tagged_value(int tag, int64_t k, int64_t i, int64_t j)
+{
+    (void)tag;
+    return value(k, i, j);
+}
+
 typedef struct {
     char dir[TMPDIR_FIXTURE_DIR];    /* first: tmpdir_fixture makes it */
     char path[300];
@@ -45,23 +51,14 @@ static int setup(void **state)
 static job_t stack_file(const fixture *f, const char *descr, int fortran, int ndim,
                         int64_t count, int64_t rows, int64_t cols, int header_bytes)
 {
-    size_t n = (size_t)(count * rows * cols), esize = strcmp(descr, "<f4") == 0 ? 4 : 8;
-    unsigned char *data = malloc(n * esize);
+    size_t len;
+    unsigned char *data = npyfile_stack_data(descr, fortran, count, rows, cols, tagged_value, 0,
+                                             &len);
     assert_non_null(data);
-    for (int64_t k = 0; k < count; k++)
-        for (int64_t i = 0; i < rows; i++)
-            for (int64_t j = 0; j < cols; j++) {
-                /* C order: the last index fastest; Fortran order: the first */
-                size_t at = fortran ? (size_t)(k + count * (i + rows * j))
-                                    : (size_t)((k * rows + i) * cols + j);
-                double v = value(k, i, j);
-                float fv = (float)v;
-                memcpy(data + at * esize, esize == 4 ? (void *)&fv : (void *)&v, esize);
-            }
     const int64_t shape3[3] = {count, rows, cols};
     const int64_t *shape = ndim == 3 ? shape3 : shape3 + 1;
     assert_int_equal(npyfile_write(f->path, descr, fortran, ndim, shape, header_bytes, data,
-                                   n * esize), 0);
+                                   len), 0);
     free(data);
     job_t job;
     char err[JOB_MSG_MAX];
