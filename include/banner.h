@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "job.h"
+#include "matset.h"
 #include "plan.h"
 #include "sysinfo.h"
 
@@ -12,7 +13,7 @@
  * job's shape (svd_kernel_nb), 0 when the shape is below TWOSTAGE_MIN_N; a
  * line says which, when the job's kernel list holds twostage. Returns 0, or
  * ENOMEM when the per-host lines could not be made (the rest is written). */
-int banner_header(FILE *out, const job_t *job, const char *job_path,
+int banner_header(FILE *out, const job_t *job, const matset *set, const char *job_path,
                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
                   int twostage_nb);
 

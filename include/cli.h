@@ -22,6 +22,12 @@ typedef struct {
     int n_overrides;
     const char *override_key[CLI_MAX_OVERRIDES];
     const char *override_value[CLI_MAX_OVERRIDES];
+    /* The front end's reader of a multi-file input (a directory, an .npz,
+     * a list of .npy paths): cli sits below the modules that read them.
+     * It fills the job (job_set_input_files) and returns 0, or -1 with a
+     * message in err. NULL (cli_parse's default): every input is one .npy. */
+    int (*read_files)(job_t *job, void *ctx, char *err, size_t errlen);
+    void *read_files_ctx;
 } cli_options;
 
 /* One of svdrun's own options (the job keys are the others): the table
@@ -55,7 +61,13 @@ int cli_apply_job(const cli_options *opt, job_t *job, int speak);
  * does nothing. Returns 0, or -1 with "input: ..." in err. */
 int cli_read_input(job_t *job, char *err, size_t errlen);
 
-/* cli_apply_job, then the input's header read (cli_read_input), the job
+/* Whether path is one .npy file (its first bytes are the magic), not a
+ * directory, an .npz or a list for opt->read_files. Cannot fail: an
+ * unreadable path is an .npy, whose reader then names the problem. */
+int cli_input_is_npy(const char *path);
+
+/* cli_apply_job, then the input's header read (cli_read_input, or
+ * opt->read_files for a multi-file input), the job
  * validated, its results checked against this node's memory, and the
  * output paths checked: rank 0's whole load. Returns 0 or CLI_EXIT_USAGE
  * (printed when speak). */

@@ -7,6 +7,7 @@
 
 #include "checkpoint.h"
 #include "job.h"
+#include "members.h"
 #include "outcome.h"
 #include "plan.h"
 #include "svd.h"
@@ -21,6 +22,7 @@ typedef struct {
     const int64_t *shapes;      /* the set's distinct shapes as LAPACK takes them (pairs) */
     int64_t n_shapes;
     int force_rma;              /* dynamic: the MPI_Fetch_and_op counter even on one node */
+    const members_set *files;   /* a multi-file input's table, or NULL */
 } run_control;
 
 /* Runs cfg once over the matrices ctl has not done. Every rank

@@ -10,6 +10,7 @@
 #include "counter.h"
 #include "job.h"
 #include "matset.h"
+#include "memread.h"
 #include "mixout.h"
 #include "outcome.h"
 #include "plan.h"
@@ -70,7 +71,9 @@ typedef struct {
     int rank, wrank;
     int64_t done;
     checkpoint_writer *ckpt;
-    stack_input *in;       /* NULL: matrices are generated */
+    stack_input *in;       /* NULL: matrices are generated (or read from files) */
+    memread *files;        /* a multi-file input's reader, or NULL */
+    int read_failed;       /* a read from files failed (said once) */
     stack_output *out;     /* NULL: sigma, U and V^T are not kept (one shape) */
     mixout_t *mix;         /* NULL: not kept (mixed shapes) */
     channel_t *ch;
@@ -105,6 +108,11 @@ int64_t work_seq_pos(const work_state *st, int r, int parts, int64_t s);
 
 /* The length of rank r's sequence. */
 int64_t work_seq_len(const work_state *st, int r, int parts);
+
+/* Matrix k of the input into buf as LAPACK takes it: from the one .npy
+ * (stack_read) or the input's files (memread_matrix, whose first failure
+ * is logged). Master thread, or serialised. Returns 0 or an errno value. */
+int work_read(work_state *st, int64_t k, double *buf);
 
 /* The shape LAPACK takes matrix k in: the set's, or for a uniform C-order
  * input its transpose (stack_lapack_shape). */

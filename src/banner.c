@@ -19,6 +19,11 @@ static void kernel_line(FILE *out, const job_t *job, int twostage_nb)
         lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
     if (!twostage)
         return;
+    if (job_mixed(job)) {
+        fprintf(out, "kernel twostage: each matrix's band width by its min(rows, cols); LAPACK's "
+                     "%s below %d (TWOSTAGE_MIN_N)\n", job_driver_name(job->driver), TWOSTAGE_MIN_N);
+        return;
+    }
     int64_t mn = job->rows < job->cols ? job->rows : job->cols;
     if (!lapack)
         fprintf(out, "kernel twostage: applies to engine lapack only; not used here\n");
@@ -31,16 +36,25 @@ static void kernel_line(FILE *out, const job_t *job, int twostage_nb)
                 (long long)mn, TWOSTAGE_MIN_N, job_driver_name(job->driver));
 }
 
-int banner_header(FILE *out, const job_t *job, const char *job_path,
+int banner_header(FILE *out, const job_t *job, const matset *set, const char *job_path,
                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
                   int twostage_nb)
 {
-    fprintf(out, "svdrun %s: job \"%s\"%s%s%s: %lld matrices of %lld x %lld, seed %llu, vectors %s, %s\n",
+    char shape[96];
+    if (job_mixed(job) && set)
+        snprintf(shape, sizeof shape, "mixed shapes up to %lld x %lld (%s)",
+                 (long long)set->max_rows, (long long)set->max_cols,
+                 job->input_files ? "the input's files" : job->set.dist ? "size_dist" : "shapes");
+    else
+        snprintf(shape, sizeof shape, "%lld x %lld", (long long)job->rows, (long long)job->cols);
+    fprintf(out, "svdrun %s: job \"%s\"%s%s%s: %lld matrices of %s, seed %llu, vectors %s, %s\n",
             SVDRUN_VERSION, job->name, job_path ? " (" : "", job_path ? job_path : "",
-            job_path ? ")" : "", (long long)job->count, (long long)job->rows,
-            (long long)job->cols, (unsigned long long)job->seed, job_vectors_name(job->vectors),
-            job_driver_name(job->driver));
-    if (job->input[0])
+            job_path ? ")" : "", (long long)job->count, shape, (unsigned long long)job->seed,
+            job_vectors_name(job->vectors), job_driver_name(job->driver));
+    if (job->input_files)
+        fprintf(out, "input: %s, %lld matrices in its files (each <f8 or <f4, C or Fortran "
+                     "order, as its header says)\n", job->input, (long long)job->count);
+    else if (job->input[0])
         fprintf(out, "input: %s, %s, %s order%s\n", job->input,
                 job->input_esize == 4 ? "<f4" : "<f8", job->input_fortran ? "Fortran" : "C",
                 job->input_esize == 4 ? ", widened to float64 for LAPACK" : "");

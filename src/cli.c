@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -227,6 +228,23 @@ int cli_read_input(job_t *job, char *err, size_t errlen)
     return job_set_input_header(job, &in, err, errlen);
 }
 
+int cli_input_is_npy(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return 1;
+    if (S_ISDIR(sb.st_mode))
+        return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 1;
+    unsigned char magic[6] = {0};
+    size_t got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    /* an .npz starts PK; anything else that is no .npy is a list of paths */
+    return got == sizeof magic && memcmp(magic, "\x93NUMPY", 6) == 0;
+}
+
 /* Bytes of this node's memory, or 0 when the system does not say. */
 static uint64_t phys_bytes(void)
 {
@@ -241,7 +259,10 @@ int cli_load_job(const cli_options *opt, job_t *job, int speak)
     if (code != 0)
         return code;
     uint64_t phys = phys_bytes();
-    if (cli_read_input(job, err, sizeof err) != 0 || job_validate(job, err, sizeof err) != 0 ||
+    int files = (job->given & JOB_GIVEN_INPUT) && opt->read_files && !cli_input_is_npy(job->input);
+    if ((files ? opt->read_files(job, opt->read_files_ctx, err, sizeof err)
+               : cli_read_input(job, err, sizeof err)) != 0 ||
+        job_validate(job, err, sizeof err) != 0 ||
         (phys && job_check_results_memory(job, phys, err, sizeof err) != 0)) {
         if (speak)
             fprintf(stderr, "%s: %s\n", opt->job_path ? opt->job_path : "svdrun", err);

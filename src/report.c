@@ -336,11 +336,13 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
                             job->input[0] ? json_string(job->input) : json_null());
         json_object_set_new(rec, RECORD_F_INPUT_DTYPE,
                             !job->input[0]          ? json_null()
+                            : job->input_files      ? json_string("files")
                             : job->input_esize == 4 ? json_string("<f4")
                                                     : json_string("<f8"));
         balance_fields(rec, job, row);
         json_object_set_new(rec, RECORD_F_INPUT_ORDER,
                             !job->input[0]       ? json_null()
+                            : job->input_files   ? json_string("files")
                             : job->input_fortran ? json_string("F")
                                                  : json_string("C"));
     } else {

@@ -132,7 +132,10 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     int have_in = 0, have_out = 0;
     /* with scatter only rank 0 reads, so only rank 0 opens the file */
     int scatter = cfg->distribute == JOB_DIST_SCATTER;
-    if (job->input[0] && (!scatter || rank == 0)) {
+    memread *files = NULL;
+    if (ctl->files && (!scatter || rank == 0) && memread_open(ctl->files, &files) != 0)
+        status = status ? status : OUTCOME_ENOMEM;
+    if (job->input[0] && !ctl->files && (!scatter || rank == 0)) {
         /* a Fortran-order stack is read whole by static ranks: their span */
         int contiguous = cfg->schedule == JOB_SCHED_STATIC && st.hi > st.lo;
         int64_t first = contiguous ? work_index(&st, st.base) : 0;
@@ -189,6 +192,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
             stack_close_output(&outs, comm, 0, unused, sizeof unused);
         if (have_in)
             stack_close_input(&in);
+        memread_close(files);
         work_mem_free(&mem);
         run_tables_free(&tab);
         free(todo);
@@ -201,6 +205,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     MPI_Type_commit(&unit_type);
     st.ch = &ch;
     st.in = have_in ? &in : NULL;
+    st.files = files;
     st.out = have_out ? &outs : NULL;
     st.mix = have_mix ? &mix : NULL;
 
@@ -249,6 +254,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     }
     if (have_in)
         stack_close_input(&in);
+    memread_close(files);
     MPI_Type_free(&unit_type);
     work_mem_free(&mem);
     run_tables_free(&tab);

@@ -67,11 +67,11 @@ static int send_round(work_state *st, MPI_Comm comm, MPI_Datatype unit_type, int
         units[r] = pack_round(st, ranks, r, first[r], n[r], blocks[r - 1], send + (r - 1) * round);
     }
     int total = (ranks - 1) * round;
-    if (st->in) {
+    if (st->in || st->files) {
         /* rank 0 reads and sends: the baseline that parallel reads beat */
         for (int i = 0; i < total; i++) {
             int r = 1 + i / round, b = i % round;
-            if (b < n[r] && stack_read(st->in, work_index(st, work_seq_pos(st, r, ranks, first[r] + b)),
+            if (b < n[r] && work_read(st, work_index(st, work_seq_pos(st, r, ranks, first[r] + b)),
                                        send[i]) != 0)
                 st->io_error = EIO;
         }

@@ -10,6 +10,7 @@
 
 #include "budget.h"
 #include "fault.h"
+#include "log.h"
 #include "matgen.h"
 #include "partition.h"
 #include "stop.h"
@@ -133,6 +134,20 @@ int64_t work_seq_len(const work_state *st, int r, int parts)
     return hi - lo;
 }
 
+int work_read(work_state *st, int64_t k, double *buf)
+{
+    if (!st->files)
+        return stack_read(st->in, k, buf);
+    int64_t m, n;
+    matset_shape(st->set, k, &m, &n);
+    int rc = memread_matrix(st->files, k, buf, m);
+    if (rc != 0 && !st->read_failed) {
+        st->read_failed = 1;        /* the first failure says why; the stop follows */
+        log_rank(LOG_ERROR, "%s", memread_error(st->files));
+    }
+    return rc;
+}
+
 void work_shape(const work_state *st, int64_t k, int64_t *m, int64_t *n)
 {
     if (job_mixed(st->job))
@@ -194,10 +209,10 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     int64_t k = work_index(st, p), m, n;
     work_shape(st, k, &m, &n);
     double tg = sysinfo_now(), cg = sysinfo_thread_cpu_seconds();
-    if (generate && st->in) {
+    if (generate && (st->in || st->files)) {
         int rc;
 #pragma omp critical(svdrun_mpi)
-        rc = stack_read(st->in, k, buf);
+        rc = work_read(st, k, buf);
         if (rc != 0) {
 #pragma omp atomic write
             st->io_error = EIO;
@@ -255,11 +270,11 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
     double gen_sum = 0.0, svd_sum = 0.0;
     double t0 = sysinfo_now();
     int parts = st->cfg->ranks;
-    if (generate && st->in) {
+    if (generate && (st->in || st->files)) {
         /* MPI-IO on the master thread, before the team starts */
         for (int b = 0; b < n; b++)
-            if (stack_read(st->in, work_index(st, work_seq_pos(st, st->rank, parts, first + b)),
-                           bufs[b]) != 0)
+            if (work_read(st, work_index(st, work_seq_pos(st, st->rank, parts, first + b)),
+                          bufs[b]) != 0)
                 st->io_error = EIO;
         generate = 0;
         gen_sum = sysinfo_now() - t0;

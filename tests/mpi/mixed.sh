@@ -110,6 +110,47 @@ say(all(r["workers"] == r["ranks"] * (r["threads"] if r["thread_mode"] == "batch
 PYEOF
 tap_from_checks "balance figures" "$log" $?
 
+# the user's files: a directory of mixed .npy (2-D and 3-D, C and Fortran
+# order, <f8 and <f4), the same arrays in np.savez and np.savez_compressed
+# archives, and a list of paths; every schedule, 1-3 ranks, both modes
+FILES="$TMPD/files"
+mkdir -p "$FILES/dir"
+"$PY" - "$FILES" <<'PYEOF'
+import os, sys
+import numpy as np
+d = sys.argv[1]
+rng = np.random.default_rng(17)
+arrays = {
+    "a_tall.npy": rng.standard_normal((41, 9)),
+    "b_stack.npy": rng.random((6, 13, 13)).astype(np.float32),
+    "c_wide.npy": np.asfortranarray(rng.random((5, 33))),
+    "d_fstack.npy": np.asfortranarray(rng.random((4, 8, 6))),
+    "e_square.npy": rng.random((24, 24)),
+}
+for name, a in arrays.items():
+    np.save(os.path.join(d, "dir", name), a)
+np.savez(os.path.join(d, "stored.npz"), *[arrays[k] for k in sorted(arrays) if k != "d_fstack.npy"])
+np.savez_compressed(os.path.join(d, "packed.npz"),
+                    *[np.ascontiguousarray(arrays[k]) for k in sorted(arrays)])
+with open(os.path.join(d, "list.txt"), "w") as f:
+    f.write("# the wide one first, then a stack\ndir/c_wide.npy\n\ndir/b_stack.npy\n")
+PYEOF
+for input in dir stored.npz packed.npz list.txt; do
+    mixed_case "input $input: every schedule and mode on 1-3 ranks" 3 0 "input:$FILES/$input" 0 thin \
+        --values "$TMPD/in_v.npz" --u "$TMPD/in_u.npz" --vt "$TMPD/in_vt.npz" -- \
+        --values "$TMPD/in_v.npz" --u "$TMPD/in_u.npz" --vt "$TMPD/in_vt.npz" \
+        --input="$FILES/$input" --ranks=1,3 --schedule=static,cost,dynamic \
+        --thread_mode=blas,batch --threads=2 --distribute=regenerate,scatter
+done
+# a bad member is named, exit 2, before any work
+cp -r "$FILES/dir" "$FILES/bad"
+"$PY" -c "import numpy as np; np.save('$FILES/bad/z.npy', np.ones((3, 3), dtype=np.complex128))"
+expect_exit "a complex member in a directory" 2 "bad/z.npy: .*'<c16'" --input="$FILES/bad"
+printf 'dir/a_tall.npy\nmissing.npy\n' >"$FILES/bad.txt"
+expect_exit "a missing file in a list" 2 "bad.txt:2: .*missing.npy" --input="$FILES/bad.txt"
+expect_exit "shapes with a multi-file input" 2 "input: .*drop size, rows" --input="$FILES/dir" \
+    --shapes=3x3:1
+
 # --checkpoint and --resume under each schedule: a stop on rank 1 after its
 # first matrix (exit 4), then a resume on another rank count computes exactly
 # the missing matrices, and the results equal an uninterrupted run's

@@ -4,8 +4,10 @@
 usage: mixed_check.py SEED SPEC COUNT VECTORS RESULTS [--saved NPZ] [--values NPZ]
                       [--u NPZ] [--vt NPZ]
 
-SPEC is the shapes key ("200x100:3,50x50:10") or the size_dist key
-("lognormal:300:0.8:50:2000"; COUNT then gives the count, else it is ignored).
+SPEC is the shapes key ("200x100:3,50x50:10"), the size_dist key
+("lognormal:300:0.8:50:2000"; COUNT then gives the count, else it is ignored),
+or input:PATH for a multi-file input (a directory of .npy, an .npz, a list),
+whose matrices numpy reads itself: file order, then the order in a 3-D file.
 The matrices are rebuilt independently by scripts/svdgen.py (numpy's Philox);
 each integer must equal int(np.sum(np.linalg.svd(A, compute_uv=False))), each
 archive is read back with the three documented lines of numpy, and sigma,
@@ -33,18 +35,39 @@ def read_ragged(path):
     return [d[o[k]:o[k + 1]].reshape(s[k]) for k in range(len(o) - 1)]
 
 
+def read_input(path):
+    """A multi-file input's matrices as numpy reads them, in svdrun's order."""
+    if os.path.isdir(path):
+        arrays = [np.load(os.path.join(path, f)) for f in sorted(os.listdir(path))
+                  if f.endswith(".npy") and not f.startswith(".")]
+    elif open(path, "rb").read(2) == b"PK":
+        z = np.load(path)
+        arrays = [z[name] for name in z.files]
+    else:
+        base = os.path.dirname(path)
+        arrays = [np.load(os.path.join(base, line.strip())) for line in open(path)
+                  if line.strip() and not line.strip().startswith("#")]
+    mats = []
+    for a in arrays:
+        mats.extend([a.astype(np.float64)] if a.ndim == 2 else [m.astype(np.float64) for m in a])
+    return mats
+
+
 def main(argv):
     if len(argv) < 6:
         print(__doc__, file=sys.stderr)
         return 2
     seed, spec, count, vectors, results = int(argv[1]), argv[2], int(argv[3]), argv[4], argv[5]
     opts = dict(zip(argv[6::2], argv[7::2]))
-    if spec.startswith("lognormal:"):
-        shapes = svdgen.mixed_shapes(seed, count=count, size_dist=spec)
+    if spec.startswith("input:"):
+        mats = read_input(spec[len("input:"):])
     else:
-        shapes = svdgen.mixed_shapes(seed, shapes=spec)
-    count = len(shapes)
-    mats = [svdgen.matrix(seed, k, r, c) for k, (r, c) in enumerate(shapes)]
+        if spec.startswith("lognormal:"):
+            shapes = svdgen.mixed_shapes(seed, count=count, size_dist=spec)
+        else:
+            shapes = svdgen.mixed_shapes(seed, shapes=spec)
+        mats = [svdgen.matrix(seed, k, r, c) for k, (r, c) in enumerate(shapes)]
+    count = len(mats)
 
     if "--saved" in opts:
         saved = read_ragged(opts["--saved"])

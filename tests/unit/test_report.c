@@ -263,7 +263,7 @@ static void test_host_lists_of_200000_ranks_need_no_stack(void **state)
         struct rlimit lim = {1 << 20, 1 << 20};
         FILE *out = fopen("/dev/null", "w");
         int ok = out && setrlimit(RLIMIT_STACK, &lim) == 0 &&
-                 banner_header(out, &job, NULL, ranks, N, "MPI", 0) == 0 &&
+                 banner_header(out, &job, NULL, NULL, ranks, N, "MPI", 0) == 0 &&
                  banner_warnings(out, &plan, ranks, N) >= 0 &&
                  report_json_append(path, &job, &row, ranks, N, "MPI", err, sizeof err) == 0;
         _exit(ok ? 0 : 1);
