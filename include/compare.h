@@ -18,6 +18,12 @@ typedef enum { COMPARE_NO_BASELINE, COMPARE_NEW, COMPARE_SAME, COMPARE_IMPROVED,
 typedef struct {
     int ranks, threads, cores, runs;
     char thread_mode[16], distribute[16], engine[48], hosts[COMPARE_TEXT];
+    char schedule[16];       /* "static" for records without the field */
+    const history_record *detail;   /* the record the balance figures come from: of those
+                                     * with them, the one whose wall time is closest to the
+                                     * row's median (the first in the files on a tie); NULL
+                                     * when none has them. Points into the history_set,
+                                     * valid while it is */
     double wall_s, wall_s_min, wall_s_max;          /* median, min, max */
     double svd_s, transfer_s, gather_s, load_pct, rss_mb;   /* medians */
     double speedup, efficiency;                     /* NAN without a base row */
@@ -33,9 +39,12 @@ typedef struct {
 
 typedef struct {
     char name[64];
-    int64_t rows, cols, count;
+    int64_t rows, cols, count;       /* rows and cols 0 for a mixed set */
     uint64_t seed;
     char vectors[16], driver[16];
+    char *set;                       /* a mixed set's spec, NULL for one shape; owned */
+    int balance;                     /* rows with a schedule other than static or with the
+                                      * balance figures: the tables then show them */
     char hosts[COMPARE_TEXT];        /* every host seen in the group */
     char checksum[32];               /* the reference: the most common among records
                                       * with boundary 0 (all records when none has) */
@@ -53,18 +62,19 @@ typedef struct {
 } compare_report;
 
 /* Groups set into rep: rows sorted by distribute, engine, thread mode,
- * threads, ranks, hosts; base, speedups, agreement and recommendation
+ * threads, ranks, schedule (static, cost, dynamic, then others by name),
+ * hosts; base, speedups, agreement and recommendation
  * filled (only rows that agree are recommended, unless none does); each
  * row's verdict COMPARE_NO_BASELINE, its baseline wall time and ratio NAN.
  * Returns 0 or ENOMEM (rep then empty). */
 int compare_build(const history_set *set, const baserow_spec *base, compare_report *rep);
 
 /* The order of matrix sets, the groups' key: rows, cols, count, seed,
- * vectors, driver. Returns <0, 0 or >0, as strcmp; cannot fail. */
+ * vectors, driver, set (NULL first). Returns <0, 0 or >0, as strcmp; cannot fail. */
 int compare_cmp_set(const compare_group *a, const compare_group *b);
 
 /* The table's order of configurations, hosts not compared: distribute,
- * engine, thread mode, threads, ranks. Returns <0, 0 or >0, as strcmp;
+ * engine, thread mode, threads, ranks, schedule. Returns <0, 0 or >0, as strcmp;
  * cannot fail. */
 int compare_cmp_config(const compare_row *a, const compare_row *b);
 

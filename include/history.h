@@ -25,6 +25,20 @@ typedef struct {
     char checksum[32], check[16];
     int64_t boundary;               /* integers svdrun found off its first configuration's
                                      * only by rounding at an integer; 0 when absent */
+    char schedule[16];              /* "static", "cost", "dynamic"; "static" when absent */
+    char *set;                      /* a mixed set's spec ("2000x2000:2,1000x300:16"), or
+                                     * NULL when null or absent (one shape); owned */
+    int balance;                    /* 1: makespan_s and lb_s are present (svdrun >= the
+                                     * schedules); the fields below are then read */
+    int64_t workers;                /* 0 when absent */
+    double makespan_s, lb_s;        /* seconds */
+    double makespan_over_lb;        /* NAN when absent */
+    double cpu_max_over_mean;       /* NAN when absent */
+    char lb_bound[8];               /* "sum" or "max"; "" when absent */
+    int n_rank_s;                   /* entries of rank_busy_s and rank_loop_s: ranks, or 0 */
+    double *rank_busy_s;            /* [n_rank_s], then rank_loop_s in the same allocation;
+                                     * NULL when n_rank_s is 0; owned */
+    double *rank_loop_s;
 } history_record;
 
 /* The records of any number of files, in the order of their lines. */
@@ -33,8 +47,11 @@ typedef struct {
     history_record *records;
 } history_set;
 
-/* Parses one line. Returns 0, or -1 with a message naming the bad field (or
- * "unknown schema version N") in err. */
+/* Parses one line into rec (whose earlier contents are not freed). What rec
+ * then owns (set, rank_busy_s) goes with history_record_free.
+ * Returns 0; -1 with a message naming the bad field (or "unknown schema
+ * version N") in err, rec then owning nothing; or ENOMEM, err saying "out of
+ * memory", rec owning nothing. */
 int history_parse_line(const char *text, history_record *rec, char *err, size_t errlen);
 
 /* Appends the valid records of path to set. Each bad line is reported on
@@ -42,6 +59,9 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
  * Returns the number of bad lines, -1 when the file cannot be read (said on
  * errors as "path: reason"), or -ENOMEM when memory runs out (not said). */
 int history_read_file(const char *path, history_set *set, FILE *errors);
+
+/* Frees what rec owns and sets those fields to NULL. Cannot fail. */
+void history_record_free(history_record *rec);
 
 /* Frees the records and empties set. Cannot fail. */
 void history_set_free(history_set *set);

@@ -97,12 +97,18 @@
 int record_engine_label(char *buf, size_t len, const char *engine, const char *kernel,
                         long long groups, const char *grid, long long block);
 
+/* The schedule a record without RECORD_F_SCHEDULE ran, which adds nothing to
+ * a configuration's name. */
+#define RECORD_STATIC "static"
+
 /* A configuration's name in prose: "2x1 blas regenerate", then its engine
  * label (as record_engine_label without grid) unless that is plain lapack:
- * "2x1 blas regenerate lapack/twostage". engine may be a label already, e.g.
- * "scalapack 1x2/64". Returns 0, or ERANGE when buf is too short (it then
- * holds the name cut short). */
+ * "2x1 blas regenerate lapack/twostage", then its schedule unless that is
+ * static: "2x1 blas regenerate dynamic". engine may be a label already, e.g.
+ * "scalapack 1x2/64"; kernel and schedule may be NULL. Returns 0, or ERANGE
+ * when buf is too short (it then holds the name cut short). */
 int record_label(char *buf, size_t len, int ranks, int threads, const char *mode,
-                 const char *distribute, const char *engine, const char *kernel);
+                 const char *distribute, const char *engine, const char *kernel,
+                 const char *schedule);
 
 #endif

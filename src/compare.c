@@ -14,17 +14,17 @@
 typedef struct {
     int64_t rows, cols, count;
     uint64_t seed;
-    const char *vectors, *driver;
+    const char *vectors, *driver, *set;
 } set_key;
 
 static set_key record_set(const history_record *r)
 {
-    return (set_key){r->rows, r->cols, r->count, r->seed, r->vectors, r->driver};
+    return (set_key){r->rows, r->cols, r->count, r->seed, r->vectors, r->driver, r->set};
 }
 
 static set_key group_set(const compare_group *g)
 {
-    return (set_key){g->rows, g->cols, g->count, g->seed, g->vectors, g->driver};
+    return (set_key){g->rows, g->cols, g->count, g->seed, g->vectors, g->driver, g->set};
 }
 
 static int cmp_i64(int64_t a, int64_t b)
@@ -37,34 +37,51 @@ static int cmp_set(set_key a, set_key b)
     int c;
     if ((c = cmp_i64(a.rows, b.rows)) || (c = cmp_i64(a.cols, b.cols)) ||
         (c = cmp_i64(a.count, b.count)) || (c = (a.seed > b.seed) - (a.seed < b.seed)) ||
-        (c = strcmp(a.vectors, b.vectors)))
+        (c = strcmp(a.vectors, b.vectors)) || (c = strcmp(a.driver, b.driver)))
         return c;
-    return strcmp(a.driver, b.driver);
+    if (!a.set || !b.set)
+        return (a.set != NULL) - (b.set != NULL);
+    return strcmp(a.set, b.set);
 }
 
 /* A configuration, the key of a row; hosts NULL where they are not compared. */
 typedef struct {
     int ranks, threads;
-    const char *thread_mode, *distribute, *engine, *hosts;
+    const char *thread_mode, *distribute, *engine, *schedule, *hosts;
 } config_key;
 
 static config_key record_config(const history_record *r)
 {
-    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->hosts};
+    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine,
+                        r->schedule, r->hosts};
 }
 
 static config_key row_config(const compare_row *r)
 {
-    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, NULL};
+    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine,
+                        r->schedule, NULL};
 }
 
-/* The table's row order: distribute, engine, thread mode, threads, ranks, hosts. */
+/* The schedules in svdrun's order (static, cost, dynamic), then any other by name. */
+static int cmp_schedule(const char *a, const char *b)
+{
+    static const char *const known[] = {"static", "cost", "dynamic"};
+    int ra = 3, rb = 3;
+    for (int i = 0; i < 3; i++) {
+        ra = ra == 3 && strcmp(a, known[i]) == 0 ? i : ra;
+        rb = rb == 3 && strcmp(b, known[i]) == 0 ? i : rb;
+    }
+    return ra != rb ? (ra > rb) - (ra < rb) : strcmp(a, b);
+}
+
+/* The table's row order: distribute, engine, thread mode, threads, ranks,
+ * schedule, hosts: a layout's schedules side by side. */
 static int cmp_config(config_key a, config_key b)
 {
     int c;
     if ((c = strcmp(a.distribute, b.distribute)) || (c = strcmp(a.engine, b.engine)) ||
         (c = strcmp(a.thread_mode, b.thread_mode)) || (c = cmp_i64(a.threads, b.threads)) ||
-        (c = cmp_i64(a.ranks, b.ranks)))
+        (c = cmp_i64(a.ranks, b.ranks)) || (c = cmp_schedule(a.schedule, b.schedule)))
         return c;
     return a.hosts && b.hosts ? strcmp(a.hosts, b.hosts) : 0;
 }
@@ -184,6 +201,7 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
     snprintf(row->thread_mode, sizeof row->thread_mode, "%s", first->thread_mode);
     snprintf(row->distribute, sizeof row->distribute, "%s", first->distribute);
     snprintf(row->engine, sizeof row->engine, "%s", first->engine);
+    snprintf(row->schedule, sizeof row->schedule, "%s", first->schedule);
     snprintf(row->hosts, sizeof row->hosts, "%s", first->hosts);
     snprintf(row->checksum, sizeof row->checksum, "%s", first->checksum);
 
@@ -215,6 +233,13 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
             row->agree = 0;
     }
     g->rounding += row->agree && row->rounding;
+    /* the balance figures are one run's, as svdrun's own table takes them */
+    row->detail = NULL;
+    for (int i = 0; i < n; i++)
+        if (recs[i]->balance && (!row->detail || fabs(recs[i]->wall_s - row->wall_s) <
+                                                     fabs(row->detail->wall_s - row->wall_s)))
+            row->detail = recs[i];
+    g->balance += row->detail || strcmp(row->schedule, "static") != 0;
     row->transfer_pct = row->wall_s > 0 ? 100.0 * row->transfer_s / row->wall_s : 0.0;
     row->baseline_wall_s = row->ratio = NAN;
     row->verdict = COMPARE_NO_BASELINE;
@@ -327,6 +352,8 @@ int compare_build(const history_set *set, const baserow_spec *base, compare_repo
         grp->seed = r->seed;
         snprintf(grp->vectors, sizeof grp->vectors, "%s", r->vectors);
         snprintf(grp->driver, sizeof grp->driver, "%s", r->driver);
+        if (r->set && !(grp->set = strdup(r->set)))
+            goto out;
         if (build_group(grp, spans[k].recs, spans[k].n, base, vals, firsts) != 0)
             goto out;
     }
@@ -343,8 +370,10 @@ out:
 
 void compare_report_free(compare_report *rep)
 {
-    for (int g = 0; g < rep->n; g++)
+    for (int g = 0; g < rep->n; g++) {
         free(rep->groups[g].configs);
+        free(rep->groups[g].set);
+    }
     free(rep->groups);
     memset(rep, 0, sizeof *rep);
 }

@@ -64,6 +64,80 @@ static int get_str(json_t *obj, const char *key, const char *fallback, char *out
     return 0;
 }
 
+/* A per-rank array (rank_busy_s, rank_loop_s) into out[n]: n non-negative
+ * numbers. Returns 0, or -1 with the field named in err. */
+static int get_ranks(json_t *obj, const char *key, int n, double *out, char *err, size_t errlen)
+{
+    json_t *a = json_object_get(obj, key), *v;
+    size_t i;
+    int ok = json_is_array(a) && json_array_size(a) == (size_t)n;
+    json_array_foreach(ok ? a : NULL, i, v) {
+        ok &= json_is_number(v) && isfinite(json_number_value(v)) && json_number_value(v) >= 0;
+        if (ok)
+            out[i] = json_number_value(v);
+    }
+    if (!ok)
+        snprintf(err, errlen, "field '%s' must be an array of %d non-negative numbers (one per "
+                 "rank, as '" RECORD_F_BUSY_S "')", key, n);
+    return ok ? 0 : -1;
+}
+
+/* The fields svdrun writes since the schedules (docs/json-records.md), all
+ * optional: schedule (static when absent or null), set (NULL when absent or
+ * null), and the balance figures when makespan_s is a number. Returns 0, -1
+ * with the bad field named in err, or ENOMEM. */
+static int schedule_fields(json_t *obj, history_record *rec, char *err, size_t errlen)
+{
+    json_t *sched = json_object_get(obj, RECORD_F_SCHEDULE);
+    json_t *set = json_object_get(obj, RECORD_F_SET);
+    snprintf(rec->schedule, sizeof rec->schedule, "static");
+    if (sched && !json_is_null(sched) &&
+        get_str(obj, RECORD_F_SCHEDULE, NULL, rec->schedule, sizeof rec->schedule, err, errlen))
+        return -1;
+    if (set && !json_is_null(set)) {
+        if (!json_is_string(set) || json_string_length(set) == 0) {
+            snprintf(err, errlen, "field '" RECORD_F_SET "' must be null or a non-empty string");
+            return -1;
+        }
+        if (!(rec->set = strdup(json_string_value(set)))) {
+            snprintf(err, errlen, "out of memory");
+            return ENOMEM;
+        }
+    }
+    rec->makespan_over_lb = rec->cpu_max_over_mean = NAN;
+    json_t *makespan = json_object_get(obj, RECORD_F_MAKESPAN_S);
+    if (!makespan || json_is_null(makespan))
+        return 0;
+    rec->balance = 1;
+    json_t *bound = json_object_get(obj, RECORD_F_LB_BOUND);
+    json_t *busy = json_object_get(obj, RECORD_F_BUSY_S);
+    if (get_num(obj, RECORD_F_MAKESPAN_S, 1, &rec->makespan_s, err, errlen) ||
+        get_num(obj, RECORD_F_LB_S, 1, &rec->lb_s, err, errlen) ||
+        get_num(obj, RECORD_F_MAKESPAN_OVER_LB, 0, &rec->makespan_over_lb, err, errlen) ||
+        get_num(obj, RECORD_F_CPU_MAX_OVER_MEAN, 0, &rec->cpu_max_over_mean, err, errlen) ||
+        (bound && get_str(obj, RECORD_F_LB_BOUND, NULL, rec->lb_bound, sizeof rec->lb_bound, err,
+                          errlen)) ||
+        (json_object_get(obj, RECORD_F_WORKERS) &&
+         get_int(obj, RECORD_F_WORKERS, 0, &rec->workers, err, errlen)))
+        return -1;
+    /* the per-rank times: one per rank, or none (an empty array, absent) */
+    if (!busy || json_is_null(busy) || (json_is_array(busy) && json_array_size(busy) == 0))
+        return 0;
+    if (!json_is_array(busy) || json_array_size(busy) != (size_t)rec->ranks)
+        return get_ranks(obj, RECORD_F_BUSY_S, rec->ranks, NULL, err, errlen);
+    rec->rank_busy_s = malloc(2 * (size_t)rec->ranks * sizeof *rec->rank_busy_s);
+    if (!rec->rank_busy_s) {
+        snprintf(err, errlen, "out of memory");
+        return ENOMEM;
+    }
+    rec->rank_loop_s = rec->rank_busy_s + rec->ranks;
+    rec->n_rank_s = rec->ranks;
+    if (get_ranks(obj, RECORD_F_BUSY_S, rec->ranks, rec->rank_busy_s, err, errlen) ||
+        get_ranks(obj, RECORD_F_LOOP_S, rec->ranks, rec->rank_loop_s, err, errlen))
+        return -1;
+    return 0;
+}
+
 #define HOSTS_ARRAY "field '" RECORD_F_HOSTS "' must be a non-empty array of strings"
 
 int history_parse_line(const char *text, history_record *rec, char *err, size_t errlen)
@@ -88,9 +162,16 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
                  (long long)schema, RECORD_SCHEMA);
         goto out;
     }
+    /* a mixed set has no one shape: its rows and cols are 0 */
+    json_t *mixed = json_object_get(obj, RECORD_F_MIXED);
+    if (mixed && !json_is_boolean(mixed) && !json_is_null(mixed)) {
+        snprintf(err, errlen, "field '" RECORD_F_MIXED "' must be true, false or null");
+        goto out;
+    }
+    int64_t least = json_is_true(mixed) ? 0 : 1;
     if (get_str(obj, RECORD_F_NAME, NULL, rec->name, sizeof rec->name, err, errlen) ||
-        get_int(obj, RECORD_F_ROWS, 1, &rec->rows, err, errlen) ||
-        get_int(obj, RECORD_F_COLS, 1, &rec->cols, err, errlen) ||
+        get_int(obj, RECORD_F_ROWS, least, &rec->rows, err, errlen) ||
+        get_int(obj, RECORD_F_COLS, least, &rec->cols, err, errlen) ||
         get_int(obj, RECORD_F_COUNT, 1, &rec->count, err, errlen) ||
         get_int(obj, RECORD_F_SEED, 0, &v, err, errlen))
         goto out;
@@ -166,8 +247,10 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
         snprintf(err, errlen, "field '" RECORD_F_HOSTS "' is too long");
         goto out;
     }
-    rc = 0;
+    rc = schedule_fields(obj, rec, err, errlen);
 out:
+    if (rc)
+        history_record_free(rec);
     json_decref(obj);
     return rc;
 }
@@ -205,7 +288,13 @@ int history_read_file(const char *path, history_set *set, FILE *errors)
         }
         history_record *rec = &set->records[set->n];
         char err[256];
-        if (history_parse_line(line, rec, err, sizeof err) != 0) {
+        int rc = history_parse_line(line, rec, err, sizeof err);
+        if (rc == ENOMEM) {
+            free(line);
+            fclose(f);
+            return -ENOMEM;
+        }
+        if (rc != 0) {
             fprintf(errors, "%s:%d: %s\n", path, lineno, err);
             bad++;
             continue;
@@ -225,8 +314,19 @@ int history_read_file(const char *path, history_set *set, FILE *errors)
     return no_memory ? -ENOMEM : bad;
 }
 
+void history_record_free(history_record *rec)
+{
+    free(rec->set);
+    free(rec->rank_busy_s);
+    rec->set = NULL;
+    rec->rank_busy_s = rec->rank_loop_s = NULL;
+    rec->n_rank_s = 0;
+}
+
 void history_set_free(history_set *set)
 {
+    for (int i = 0; i < set->n; i++)
+        history_record_free(&set->records[i]);
     free(set->records);
     memset(set, 0, sizeof *set);
 }

@@ -245,7 +245,7 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
         char label[64];
         record_label(label, sizeof label, c->ranks, c->threads, job_thread_mode_name(c->mode),
                      job_distribute_name(c->distribute), job_engine_name(c->engine),
-                     job_kernel_name(c->kernel));
+                     job_kernel_name(c->kernel), job_schedule_name(c->schedule));
         report_progress progress;
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;

@@ -1,7 +1,8 @@
-/* plot: svdreport's figures, one PNG per group, drawn by gnuplot through a pipe. */
+/* plot: svdreport's figures, one PNG per group and its busy/idle chart, drawn by gnuplot through a pipe. */
 #include "plot.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,29 @@ static void plot_path(const char *out, int gi, char *buf, size_t len)
     if (!dot || (slash && dot < slash))
         dot = out + strlen(out);
     snprintf(buf, len, "%.*s-%d%s", (int)(dot - out), out, gi + 1, dot);
+}
+
+/* The busy/idle chart of group gi: its figure's path with "-busy" before
+ * the extension (out-busy.png, out-2-busy.png, ...). */
+static void busy_path(const char *out, int gi, char *buf, size_t len)
+{
+    char fig[4096];
+    plot_path(out, gi, fig, sizeof fig);
+    const char *dot = strrchr(fig, '.'), *slash = strrchr(fig, '/');
+    if (!dot || (slash && dot < slash))
+        dot = fig + strlen(fig);
+    snprintf(buf, len, "%.*s-busy%s", (int)(dot - fig), fig, dot);
+}
+
+/* The bars of group g's busy/idle chart: one per rank of each row whose
+ * balance record has per-rank times; 0: the group has no such chart. */
+static int busy_bars(const compare_group *g)
+{
+    int bars = 0;
+    for (int k = 0; k < g->n_configs; k++)
+        if (g->configs[k].detail)
+            bars += g->configs[k].detail->n_rank_s;
+    return bars;
 }
 
 /* A gnuplot single-quoted string: a quote inside is doubled; a line break,
@@ -62,7 +86,7 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
             const compare_row *o = &g->configs[j];
             if (o->threads == r->threads && !strcmp(o->thread_mode, r->thread_mode) &&
                 !strcmp(o->distribute, r->distribute) && !strcmp(o->engine, r->engine) &&
-                !strcmp(o->hosts, r->hosts))
+                !strcmp(o->schedule, r->schedule) && !strcmp(o->hosts, r->hosts))
                 series_of[k] = series_of[j];
         }
         if (series_of[k] < 0)
@@ -100,9 +124,11 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
         const compare_row *r = &g->configs[k];
         char name[160];
         int other_engine = strcmp(r->engine, RECORD_LAPACK) != 0;
-        snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s", r->thread_mode, r->threads,
-                 r->threads > 1 ? "s" : "", r->distribute, other_engine ? ", " : "",
-                 other_engine ? r->engine : "");
+        int other_sched = strcmp(r->schedule, RECORD_STATIC) != 0;
+        snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s%s%s", r->thread_mode,
+                 r->threads, r->threads > 1 ? "s" : "", r->distribute, other_engine ? ", " : "",
+                 other_engine ? r->engine : "", other_sched ? ", " : "",
+                 other_sched ? r->schedule : "");
         fprintf(gp, "%s$S%d using 1:2 with linespoints lw 2 pt 7 title ", s ? ", " : "", s);
         gp_quote(gp, name);
     }
@@ -136,6 +162,59 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
     return 0;
 }
 
+/* Writes group g's busy/idle chart: for each row with per-rank times (its
+ * balance record's), one stacked bar per rank: busy (rank_busy_s), waiting
+ * inside its loop (rank_loop_s - busy) and idle after it until the
+ * makespan (makespan_s - rank_loop_s), so every bar reaches the makespan.
+ * Rows in table order, a gap between them: a layout's schedules side by
+ * side. The data block $B has one line per bar: x, rank, then the tops of
+ * busy, waiting and idle. Cannot fail. */
+static void plot_busy(FILE *gp, const compare_group *g, const char *path)
+{
+    int bars = busy_bars(g), x = 0;
+    fprintf(gp, "$B << EOD\n");
+    for (int k = 0; k < g->n_configs; k++) {
+        const history_record *d = g->configs[k].detail;
+        for (int r = 0; d && r < d->n_rank_s; r++) {
+            double busy = d->rank_busy_s[r], loop = fmax(d->rank_loop_s[r], busy);
+            fprintf(gp, "%d \"r%d\" %.9g %.9g %.9g\n", x++, r, busy, loop,
+                    fmax(d->makespan_s, loop));
+        }
+        x += d && d->n_rank_s ? 1 : 0;
+    }
+    fprintf(gp, "EOD\n");
+    int width = 500 + 44 * bars;
+    width = width < 1000 ? 1000 : width > 4000 ? 4000 : width;
+    char title[512];
+    labels_group(g, title, sizeof title);
+    fprintf(gp, "set terminal pngcairo size %d,640 noenhanced font 'sans,10'\nset output ", width);
+    gp_quote(gp, path);
+    fprintf(gp, "\nset title 'Each rank\'\'s busy and idle time (the run nearest the median "
+                "wall time)'.\"\\n\".");
+    gp_quote(gp, title);
+    fprintf(gp, "\nset grid ytics\nset yrange [0:*]\nset xrange [-1:%d]\nset ylabel 'seconds'\n"
+                "set xtics scale 0 font ',8'\nset style fill solid 0.85 border -1\n"
+                "set boxwidth 0.8\nset key outside top right vertical\nset bmargin 9\n", x);
+    /* each configuration named under its bars */
+    x = 0;
+    for (int k = 0; k < g->n_configs; k++) {
+        const compare_row *row = &g->configs[k];
+        if (!row->detail || row->detail->n_rank_s == 0)
+            continue;
+        char label[128];
+        labels_config(row, label, sizeof label);
+        fprintf(gp, "set label ");
+        gp_quote(gp, label);
+        fprintf(gp, " at first %g, graph -0.06 rotate by -25 left font ',8'\n", x - 0.4);
+        x += row->detail->n_rank_s + 1;
+    }
+    fprintf(gp, "plot $B using 1:5:xtic(2) with boxes lc rgb '#bbbbbb' "
+                "title 'idle until the makespan', "
+                "'' using 1:4 with boxes lc rgb '#ccbb44' title 'waiting in its loop', "
+                "'' using 1:3 with boxes lc rgb '#4477aa' title 'busy'\n"
+                "unset output\nreset\n");
+}
+
 int plot_write(const compare_report *rep, const char *out, FILE *paths_to, FILE *errors)
 {
     FILE *gp = popen("gnuplot", "w");
@@ -152,6 +231,10 @@ int plot_write(const compare_report *rep, const char *out, FILE *paths_to, FILE 
     for (int gi = 0; gi < rep->n && !oom && !ferror(gp); gi++) {
         plot_path(out, gi, path, sizeof path);
         oom = plot_group(gp, &rep->groups[gi], path) != 0;
+        if (!oom && busy_bars(&rep->groups[gi])) {
+            busy_path(out, gi, path, sizeof path);
+            plot_busy(gp, &rep->groups[gi], path);
+        }
     }
     errno = 0;
     int unwritten = fflush(gp) != 0 || ferror(gp), saved = errno;
@@ -170,9 +253,15 @@ int plot_write(const compare_report *rep, const char *out, FILE *paths_to, FILE 
                 saved ? strerror(saved) : "write error");
         return -1;
     }
-    for (int gi = 0; gi < rep->n; gi++) {
+    for (int i = 0; i < 2 * rep->n; i++) {
         struct stat st;
-        plot_path(out, gi, path, sizeof path);
+        int gi = i / 2;
+        if (i % 2 == 0)
+            plot_path(out, gi, path, sizeof path);
+        else if (busy_bars(&rep->groups[gi]))
+            busy_path(out, gi, path, sizeof path);
+        else
+            continue;
         if (stat(path, &st) != 0 || st.st_size == 0) {
             fprintf(errors, "svdreport: gnuplot wrote no %s\n", path);
             return -1;

@@ -29,12 +29,14 @@ int record_engine_label(char *buf, size_t len, const char *engine, const char *k
 }
 
 int record_label(char *buf, size_t len, int ranks, int threads, const char *mode,
-                 const char *distribute, const char *engine, const char *kernel)
+                 const char *distribute, const char *engine, const char *kernel,
+                 const char *schedule)
 {
     char eng[128];
     int cut = record_engine_label(eng, sizeof eng, engine, kernel, 1, NULL, 0);
     int plain = strcmp(eng, RECORD_LAPACK) == 0;
-    int n = snprintf(buf, len, "%dx%d %s %s%s%s", ranks, threads, mode, distribute,
-                     plain ? "" : " ", plain ? "" : eng);
+    int sched = schedule && strcmp(schedule, RECORD_STATIC) != 0;
+    int n = snprintf(buf, len, "%dx%d %s %s%s%s%s%s", ranks, threads, mode, distribute,
+                     plain ? "" : " ", plain ? "" : eng, sched ? " " : "", sched ? schedule : "");
     return cut ? cut : fitted(n, len);
 }

@@ -50,6 +50,22 @@ static void row_cells_fill(const compare_row *r, row_cells *c)
     fmt_num(c->ratio, sizeof c->ratio, "%.3f", r->ratio);
 }
 
+/* The row's makespan over its lower bound (its detail record's), or NAN
+ * without the balance figures or a bound. */
+static double mk_lb(const compare_row *r)
+{
+    const history_record *d = r->detail;
+    if (!d || !(d->lb_s > 0))
+        return NAN;
+    return isnan(d->makespan_over_lb) ? d->makespan_s / d->lb_s : d->makespan_over_lb;
+}
+
+/* The bound that LB is ("sum" or "max"), or "-". */
+static const char *lb_bound(const compare_row *r)
+{
+    return r->detail && r->detail->lb_bound[0] ? r->detail->lb_bound : "-";
+}
+
 /* A row's verdict against the baseline; a regression stands out (bold in
  * Markdown). */
 static const char *verdict_label(const compare_row *r, int markdown)
@@ -66,21 +82,35 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
         char title[512];
         labels_group(g, title, sizeof title);
         fprintf(out, "%s== %s (hosts: %s)\n", gi ? "\n" : "", title, g->hosts);
-        fprintf(out, "%5s %7s %-5s %-10s %-16s | %4s %9s %19s | %7s %6s | %9s %6s %7s | %s%s\n",
-                "ranks", "threads", "mode", "distribute", "engine", "runs", "wall_s", "min-max",
-                "speedup", "effic", "transfer%", "load%", "rss_MB", "check",
-                with_baseline ? "      | base_s   ratio  verdict" : "");
+        /* the schedule and balance columns only where a row has them: older
+         * histories' tables stay as they were */
+        fprintf(out, "%5s %7s %-5s %-10s %-16s ", "ranks", "threads", "mode", "distribute",
+                "engine");
+        if (g->balance)
+            fprintf(out, "%-7s ", "sched");
+        fprintf(out, "| %4s %9s %19s | %7s %6s | %9s %6s %7s | ", "runs", "wall_s", "min-max",
+                "speedup", "effic", "transfer%", "load%", "rss_MB");
+        if (g->balance)
+            fprintf(out, "%6s %-5s | ", "mk/LB", "LB");
+        fprintf(out, "%s%s\n", "check", with_baseline ? "      | base_s   ratio  verdict" : "");
         for (int k = 0; k < g->n_configs; k++) {
             const compare_row *r = &g->configs[k];
             row_cells c;
             row_cells_fill(r, &c);
             char range[40];
             snprintf(range, sizeof range, "%.3f-%.3f", r->wall_s_min, r->wall_s_max);
-            fprintf(out, "%5d %7d %-5s %-10s %-16s | %4d %9.3f %19s | %7s %6s "
-                    "| %9.2f %6.0f %7.1f | %-10s",
-                    r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
-                    r->wall_s, range, c.speedup, c.efficiency, r->transfer_pct, r->load_pct,
-                    r->rss_mb, check_label(r, 0));
+            fprintf(out, "%5d %7d %-5s %-10s %-16s ", r->ranks, r->threads, r->thread_mode,
+                    r->distribute, r->engine);
+            if (g->balance)
+                fprintf(out, "%-7s ", r->schedule);
+            fprintf(out, "| %4d %9.3f %19s | %7s %6s | %9.2f %6.0f %7.1f | ", r->runs, r->wall_s,
+                    range, c.speedup, c.efficiency, r->transfer_pct, r->load_pct, r->rss_mb);
+            if (g->balance) {
+                char ratio[16];
+                fmt_num(ratio, sizeof ratio, "%.3f", mk_lb(r));
+                fprintf(out, "%6s %-5s | ", ratio, lb_bound(r));
+            }
+            fprintf(out, "%-10s", check_label(r, 0));
             if (with_baseline)
                 fprintf(out, " | %7s %7s  %s", c.baseline, c.ratio, verdict_label(r, 0));
             if (k == g->base)
@@ -138,7 +168,8 @@ void tables_csv(FILE *out, const compare_report *rep)
 {
     fputs("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_mode,distribute,"
           "engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,efficiency,transfer_pct,"
-          "load_pct,rss_mb,checksum,agree,base,fastest,cheapest,baseline_wall_s,ratio,verdict\n",
+          "load_pct,rss_mb,checksum,agree,base,fastest,cheapest,baseline_wall_s,ratio,verdict,"
+          "schedule,set,workers,makespan_s,lb_s,lb_bound,makespan_over_lb,cpu_max_over_mean\n",
           out);
     for (int gi = 0; gi < rep->n; gi++) {
         const compare_group *g = &rep->groups[gi];
@@ -172,7 +203,23 @@ void tables_csv(FILE *out, const compare_report *rep)
             csv_num(out, r->baseline_wall_s);
             fputc(',', out);
             csv_num(out, r->ratio);
-            fprintf(out, ",%s\n", compare_verdict_name(r->verdict));
+            fprintf(out, ",%s,", compare_verdict_name(r->verdict));
+            csv_text(out, r->schedule);
+            fputc(',', out);
+            csv_text(out, g->set ? g->set : "");
+            const history_record *d = r->detail;
+            if (d)
+                fprintf(out, ",%lld,", (long long)d->workers);
+            else
+                fputs(",,", out);
+            csv_num(out, d ? d->makespan_s : NAN);
+            fputc(',', out);
+            csv_num(out, d ? d->lb_s : NAN);
+            fprintf(out, ",%s,", d ? d->lb_bound : "");
+            csv_num(out, mk_lb(r));
+            fputc(',', out);
+            csv_num(out, d ? d->cpu_max_over_mean : NAN);
+            fputc('\n', out);
         }
     }
 }
@@ -184,20 +231,30 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
         char title[512];
         labels_group(g, title, sizeof title);
         fprintf(out, "%s### %s\n\nhosts: %s\n\n", gi ? "\n" : "", title, g->hosts);
-        fprintf(out, "| ranks | threads | mode | distribute | engine | runs | wall s | min–max "
-                "| speedup | efficiency | transfer %% | load %% | RSS MB | check |%s\n",
+        fprintf(out, "| ranks | threads | mode | distribute | engine |%s runs | wall s | min–max "
+                "| speedup | efficiency | transfer %% | load %% | RSS MB |%s check |%s\n",
+                g->balance ? " schedule |" : "", g->balance ? " makespan/LB |" : "",
                 with_baseline ? " baseline s | ratio | verdict |" : "");
-        fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s\n",
-                with_baseline ? "---|---|---|" : "");
+        fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s%s\n",
+                g->balance ? "---|---|" : "", with_baseline ? "---|---|---|" : "");
         for (int k = 0; k < g->n_configs; k++) {
             const compare_row *r = &g->configs[k];
             row_cells c;
             row_cells_fill(r, &c);
-            fprintf(out, "| %d | %d | %s | %s | %s | %d | %.3f | %.3f–%.3f | %s | %s | %.2f | %.0f "
-                    "| %.1f | %s |",
-                    r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, r->runs,
+            fprintf(out, "| %d | %d | %s | %s | %s |", r->ranks, r->threads, r->thread_mode,
+                    r->distribute, r->engine);
+            if (g->balance)
+                fprintf(out, " %s |", r->schedule);
+            fprintf(out, " %d | %.3f | %.3f–%.3f | %s | %s | %.2f | %.0f | %.1f |", r->runs,
                     r->wall_s, r->wall_s_min, r->wall_s_max, c.speedup, c.efficiency,
-                    r->transfer_pct, r->load_pct, r->rss_mb, check_label(r, 1));
+                    r->transfer_pct, r->load_pct, r->rss_mb);
+            if (g->balance) {
+                char ratio[16];
+                fmt_num(ratio, sizeof ratio, "%.3f", mk_lb(r));
+                fprintf(out, " %s%s%s%s |", ratio, r->detail ? " (" : "",
+                        r->detail ? lb_bound(r) : "", r->detail ? ")" : "");
+            }
+            fprintf(out, " %s |", check_label(r, 1));
             if (with_baseline)
                 fprintf(out, " %s | %s | %s |", c.baseline, c.ratio, verdict_label(r, 1));
             fputc('\n', out);
@@ -218,27 +275,51 @@ static json_t *jnum(double v)
     return isnan(v) ? json_null() : json_real(v);
 }
 
+/* The row's schedule and balance figures added to its JSON object o (null
+ * where absent). Returns o, or NULL (o freed) when memory runs out. */
+static json_t *balance_json(json_t *o, const compare_group *g, const compare_row *r)
+{
+    const history_record *d = r->detail;
+    json_t *add = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "schedule", r->schedule,
+                            "set", g->set ? json_string(g->set) : json_null(),
+                            "workers", d ? json_integer((json_int_t)d->workers) : json_null(),
+                            "makespan_s", jnum(d ? d->makespan_s : NAN),
+                            "lb_s", jnum(d ? d->lb_s : NAN),
+                            "lb_bound",
+                            d && d->lb_bound[0] ? json_string(d->lb_bound) : json_null(),
+                            "makespan_over_lb", jnum(mk_lb(r)),
+                            "cpu_max_over_mean", jnum(d ? d->cpu_max_over_mean : NAN));
+    if (!o || !add || json_object_update(o, add) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    json_decref(add);
+    return o;
+}
+
 static json_t *row_json(const compare_group *g, int gi, int k)
 {
     const compare_row *r = &g->configs[k];
-    return json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s,"
-                     " s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b,"
-                     " s:o, s:o, s:o}",
-                     "group", gi + 1, "name", g->name, "rows", (json_int_t)g->rows,
-                     "cols", (json_int_t)g->cols, "count", (json_int_t)g->count,
-                     "seed", (json_int_t)g->seed, "vectors", g->vectors, "driver", g->driver,
-                     "ranks", r->ranks, "threads", r->threads, "thread_mode", r->thread_mode,
-                     "distribute", r->distribute, "engine", r->engine, "hosts", r->hosts,
-                     "cores", r->cores, "runs", r->runs, "wall_s", jnum(r->wall_s),
-                     "wall_s_min", jnum(r->wall_s_min), "wall_s_max", jnum(r->wall_s_max),
-                     "speedup", jnum(r->speedup), "efficiency", jnum(r->efficiency),
-                     "transfer_pct", jnum(r->transfer_pct), "load_pct", jnum(r->load_pct),
-                     "rss_mb", jnum(r->rss_mb), "checksum", r->checksum, "agree", r->agree,
-                     "base", k == g->base, "fastest", k == g->fastest, "cheapest", k == g->cheapest,
-                     "baseline_wall_s", jnum(r->baseline_wall_s), "ratio", jnum(r->ratio),
-                     "verdict", r->verdict == COMPARE_NO_BASELINE
-                                    ? json_null()
-                                    : json_string(compare_verdict_name(r->verdict)));
+    return balance_json(
+        json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s,"
+                  " s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b,"
+                  " s:o, s:o, s:o}",
+                  "group", gi + 1, "name", g->name, "rows", (json_int_t)g->rows,
+                  "cols", (json_int_t)g->cols, "count", (json_int_t)g->count,
+                  "seed", (json_int_t)g->seed, "vectors", g->vectors, "driver", g->driver,
+                  "ranks", r->ranks, "threads", r->threads, "thread_mode", r->thread_mode,
+                  "distribute", r->distribute, "engine", r->engine, "hosts", r->hosts,
+                  "cores", r->cores, "runs", r->runs, "wall_s", jnum(r->wall_s),
+                  "wall_s_min", jnum(r->wall_s_min), "wall_s_max", jnum(r->wall_s_max),
+                  "speedup", jnum(r->speedup), "efficiency", jnum(r->efficiency),
+                  "transfer_pct", jnum(r->transfer_pct), "load_pct", jnum(r->load_pct),
+                  "rss_mb", jnum(r->rss_mb), "checksum", r->checksum, "agree", r->agree,
+                  "base", k == g->base, "fastest", k == g->fastest,
+                  "cheapest", k == g->cheapest,
+                  "baseline_wall_s", jnum(r->baseline_wall_s), "ratio", jnum(r->ratio),
+                  "verdict", r->verdict == COMPARE_NO_BASELINE
+                                 ? json_null()
+                                 : json_string(compare_verdict_name(r->verdict))), g, r);
 }
 
 int tables_json(FILE *out, const compare_report *rep, FILE *errors)
@@ -251,10 +332,11 @@ int tables_json(FILE *out, const compare_report *rep, FILE *errors)
         for (int k = 0; k < g->n_configs; k++)
             built &= json_array_append_new(rows, row_json(g, gi, k)) == 0;
         built &= json_array_append_new(groups,
-            json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
+            json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:b, s:o, s:o, s:o}",
                       "name", g->name, "rows", (json_int_t)g->rows, "cols", (json_int_t)g->cols,
                       "count", (json_int_t)g->count, "seed", (json_int_t)g->seed,
-                      "vectors", g->vectors, "driver", g->driver, "hosts", g->hosts,
+                      "vectors", g->vectors, "driver", g->driver,
+                      "set", g->set ? json_string(g->set) : json_null(), "hosts", g->hosts,
                       "checksum", g->checksum, "agree", g->disagree == 0,
                       "fastest", row_json(g, gi, g->fastest),
                       "cheapest", row_json(g, gi, g->cheapest), "rows_detail", rows)) == 0;

@@ -10,7 +10,9 @@
 # within 5%), bad lines (FILE:LINE on stderr, valid lines kept), exit codes,
 # whitespace-only and CRLF lines, --baseline verdicts (one or two files) and
 # --threshold parsing, the CSV / JSON / markdown / table formats, and --plot
-# (real PNGs, one per group; exit 3 without gnuplot; a path with a quote).
+# (real PNGs, one per group; exit 3 without gnuplot; a path with a quote), and
+# a real mixed-set sweep under the three schedules (svdreport_sched_check.py;
+# the synthetic schedule records are svdreport_sched.sh's).
 # Numbers are compared with a relative tolerance of 1e-4 by svdreport_check.py.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_MPI_DIR/lib_report.sh"
@@ -584,6 +586,25 @@ if [ -x "$SVDRUN" ] && [ -x "$MPIRUN_SH" ]; then
             expect_rc "real kernel sweep --plot" 0
             checker "real kernel sweep --plot" png "$p"
         fi
+    fi
+    # a mixed set under the three schedules: six rows, one per record, with
+    # their balance figures (svdreport_sched_check.py's model of the rules)
+    real="$TMPD/sched.jsonl"
+    printf '[job]\nshapes = 60x60:3, 20x20:12\nranks = 1,2\nschedule = static,cost,dynamic\n' \
+        >"$TMPD/sched.job"
+    run_svdrun 2 120 --json "$real" "$TMPD/sched.job"
+    if [ "$RUN_RC" -ne 0 ] || [ "$(wc -l <"$real" 2>/dev/null)" != 6 ]; then
+        tap_not_ok "real schedule sweep: svdrun exits 0 and writes 6 records"
+        run_diag
+    else
+        tap_ok "real schedule sweep: svdrun exits 0 and writes 6 records"
+        rep "$real" --format csv
+        expect_rc "real schedule sweep csv" 0
+        CHECK=$TESTS_MPI_DIR/svdreport_sched_check.py
+        checker "real schedule sweep" csv "$real" "$REP_OUT"
+        CHECK=$TESTS_MPI_DIR/svdreport_check.py
+        n=$(($(wc -l <"$REP_OUT") - 1))
+        assert "real schedule sweep csv: 6 rows (got $n)" [ "$n" -eq 6 ]
     fi
 else
     tap_skip "real sweep" "no $SVDRUN"

@@ -8,7 +8,7 @@ usage:
       '-' means empty (CSV) or null (JSON); '*' means "not checked". Numbers are
       compared with a relative tolerance of 1e-4; yes/no against JSON booleans.
   svdreport_check.py csvform OUTPUT
-      the header is exactly the 32 columns; every row has 32 fields; every
+      the header is exactly the 40 columns; every row has 40 fields; every
       number is printed in %.6g form.
   svdreport_check.py jsonform OUTPUT EXPECT
       the document's structure. EXPECT is a JSON list, one object per group:
@@ -38,10 +38,12 @@ from checklib import Checks
 COLUMNS = ("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_mode,"
            "distribute,engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,"
            "efficiency,transfer_pct,load_pct,rss_mb,checksum,agree,base,fastest,cheapest,"
-           "baseline_wall_s,ratio,verdict").split(",")
+           "baseline_wall_s,ratio,verdict,schedule,set,workers,makespan_s,lb_s,lb_bound,"
+           "makespan_over_lb,cpu_max_over_mean").split(",")
 NUMERIC = {"group", "rows", "cols", "count", "seed", "ranks", "threads", "cores", "runs",
            "wall_s", "wall_s_min", "wall_s_max", "speedup", "efficiency", "transfer_pct",
-           "load_pct", "rss_mb", "base", "fastest", "cheapest", "baseline_wall_s", "ratio"}
+           "load_pct", "rss_mb", "base", "fastest", "cheapest", "baseline_wall_s", "ratio",
+           "workers", "makespan_s", "lb_s", "makespan_over_lb", "cpu_max_over_mean"}
 REL_TOL = 1e-4
 
 check = Checks()
@@ -205,10 +207,10 @@ def cmd_csvform(out):
     if not lines:
         check(False, "CSV: a header line", "empty output")
         return
-    check(lines[0] == COLUMNS, "CSV: the header has exactly the 32 columns in order",
+    check(lines[0] == COLUMNS, f"CSV: the header has exactly the {len(COLUMNS)} columns in order",
           f"got {','.join(lines[0])}")
     bad_len = [i + 2 for i, r in enumerate(lines[1:]) if len(r) != len(COLUMNS)]
-    check(not bad_len, "CSV: every row has 32 fields", f"lines {bad_len}")
+    check(not bad_len, f"CSV: every row has {len(COLUMNS)} fields", f"lines {bad_len}")
     idx = {c: i for i, c in enumerate(lines[0])}
     bad = []
     for n, r in enumerate(lines[1:], 2):
