@@ -207,7 +207,7 @@ static json_t *set_spec(const job_t *job)
     if (job->input_files)
         return json_string("files");
     if (job->set.dist) {
-        snprintf(buf, sizeof buf, "lognormal:%.17g:%.17g:%lld:%lld", job->set.median,
+        snprintf(buf, sizeof buf, "lognormal:%.15g:%.15g:%lld:%lld", job->set.median,
                  job->set.sigma, (long long)job->set.dist_min, (long long)job->set.dist_max);
         return json_string(buf);
     }
