@@ -6,8 +6,9 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-/* How the counter is reached. */
-enum { COUNTER_SHM = 0, COUNTER_RMA = 1 };
+/* How the counter is reached; COUNTER_NONE: the library made no window,
+ * and the configuration ran the cost schedule instead. */
+enum { COUNTER_SHM = 0, COUNTER_RMA = 1, COUNTER_NONE = 2 };
 
 typedef struct {
     MPI_Win win;
@@ -27,8 +28,11 @@ typedef struct {
  * with MPI_Fetch_and_op in a passive-target epoch. max_grabs bounds this
  * rank's grabs (its latency record). The test build's fault 'window' fails
  * it on that rank after the window exists, so the failure is agreed and the
- * window freed by all. Returns 0, ENOMEM, or EIO (an MPI call failed, or the
- * fault); on failure, counter_close must still be called by every rank. */
+ * window freed by all. Returns 0, ENOMEM, EIO (an MPI call failed, or the
+ * fault), or ENOTSUP, the same on every rank, when the MPI library cannot
+ * make the window (Open MPI 4.1's osc/rdma where no one transport reaches
+ * every rank; the caller falls back); on failure, counter_close must still
+ * be called by every rank. */
 int counter_open(counter_t *c, MPI_Comm comm, int64_t limit, int64_t max_grabs, int force_rma,
                  int wrank);
 
@@ -41,7 +45,8 @@ int64_t counter_next(counter_t *c);
  * Sorts the record; call once the grabs are over. Cannot fail. */
 void counter_figures(counter_t *c, double *grabs, double *median_s, double *p99_s, double *sum_s);
 
-/* The counter kind's name for reports: "shm-atomic" or "rma-fetch-op". */
+/* The counter kind's name for reports: "shm-atomic", "rma-fetch-op", or
+ * "none-ran-cost". */
 const char *counter_kind_name(int kind);
 
 /* Collective over the comm it was opened on: frees the window (if made)

@@ -31,13 +31,25 @@ int counter_open(counter_t *c, MPI_Comm comm, int64_t limit, int64_t max_grabs, 
     c->kind = local_everywhere && !force_rma ? COUNTER_SHM : COUNTER_RMA;
     MPI_Aint bytes = rank == 0 ? (MPI_Aint)sizeof(int64_t) : 0;
     void *base = NULL;
+    /* a window the library cannot make is an answer, not a crash: Open MPI
+     * 4.1's osc/rdma fails when no one transport reaches every rank */
+    MPI_Errhandler before;
+    MPI_Comm_get_errhandler(comm, &before);
+    MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
     int made = c->kind == COUNTER_SHM
                    ? MPI_Win_allocate_shared(bytes, sizeof(int64_t), MPI_INFO_NULL, comm, &base,
                                              &c->win)
                    : MPI_Win_allocate(bytes, sizeof(int64_t), MPI_INFO_NULL, comm, &base, &c->win);
-    if (made != MPI_SUCCESS) {
-        c->win = MPI_WIN_NULL;
+    MPI_Comm_set_errhandler(comm, before);
+    MPI_Errhandler_free(&before);
+    int ok = made == MPI_SUCCESS, all_ok = 0;
+    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
         return EIO;
+    if (!all_ok) {
+        /* freeing is collective over the window: only when every rank has one.
+         * A window made here alone is left to MPI_Finalize. */
+        c->win = MPI_WIN_NULL;
+        return ENOTSUP;
     }
     c->open = 1;
     if (c->kind == COUNTER_SHM) {
@@ -116,7 +128,7 @@ void counter_figures(counter_t *c, double *grabs, double *median_s, double *p99_
 
 const char *counter_kind_name(int kind)
 {
-    return kind == COUNTER_SHM ? "shm-atomic" : "rma-fetch-op";
+    return kind == COUNTER_SHM ? "shm-atomic" : kind == COUNTER_RMA ? "rma-fetch-op" : "none-ran-cost";
 }
 
 int counter_close(counter_t *c)

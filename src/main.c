@@ -66,6 +66,22 @@ static void choose_wait_policy(int argc, char **argv)
     }
 }
 
+/* Open MPI 4.1 prefers its osc/rdma component for one-sided windows, which
+ * cannot make one when no single transport reaches every rank (TCP to other
+ * hosts, shared memory within one: open-mpi/ompi#7830), and MPI_Win_allocate
+ * then fails. The dynamic schedule's counter needs a window, so when the user
+ * chose no component svdrun leaves rdma out before MPI_Init (osc/sm serves one
+ * node, osc/pt2pt or ucx the rest). Returns 1 when it did. */
+static int choose_osc(void)
+{
+    char version[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len;
+    if (getenv("OMPI_MCA_osc") || MPI_Get_library_version(version, &len) != MPI_SUCCESS ||
+        strncmp(version, "Open MPI v4.", 12) != 0)
+        return 0;
+    return setenv("OMPI_MCA_osc", "^rdma", 0) == 0;
+}
+
 /* Rank 0 decides; all ranks learn the code (and optionally a payload) without spinning. */
 static int share(int code, void *payload, int bytes, MPI_Comm comm)
 {
@@ -175,7 +191,7 @@ static int prepare_checkpoint(const job_t *job, const plan_t *plan, const cli_op
  * writes --save-matrices (exit 3 on failure). Returns the exit code. */
 static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
                    const run_control *ctl, const sysinfo_rank *ranks, int size,
-                   const char *mpi_version)
+                   const char *mpi_version, int osc_set)
 {
     char err[1024];
     if (plan_validate(plan, err, sizeof err) != 0 || pdrun_check(job, plan, err, sizeof err) != 0) {
@@ -196,6 +212,9 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         log_msg(LOG_ERROR, "no memory for the header's per-host lines");
         return EXIT_RUNTIME;
     }
+    if (osc_set)
+        printf("MPI one-sided: OMPI_MCA_osc=^rdma, set by svdrun (Open MPI 4.1's osc/rdma makes "
+               "no window across hosts; set OMPI_MCA_osc to choose)\n");
     fflush(stdout);
     if (budget_check_memory(job, ctl->set, ctl->shapes, ctl->n_shapes, plan, opt->outputs, ranks,
                             size, err, sizeof err) != 0 ||
@@ -402,6 +421,7 @@ int main(int argc, char **argv)
 {
     int provided, rank, size;
     choose_wait_policy(argc, argv);
+    int osc_set = choose_osc();
     /* serialised: batch threads of the cost and dynamic schedules read,
      * write and grab through MPI one at a time, from any thread */
     if (MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS) {
@@ -492,7 +512,7 @@ int main(int argc, char **argv)
     checkpoint_state resumed;
     memset(&resumed, 0, sizeof resumed);
     if (rank == 0) {
-        code = prepare(&job, &plan, &opt, &ctl, ranks, size, mpi_version);
+        code = prepare(&job, &plan, &opt, &ctl, ranks, size, mpi_version, osc_set);
         if (code == 0 && opt.checkpoint_dir)
             code = prepare_checkpoint(&job, &plan, &opt, &resumed);
         fflush(stdout);

@@ -167,15 +167,35 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
         }
     }
     counter_t ctr;
-    int have_ctr = 0;
-    if (cfg->schedule == JOB_SCHED_DYNAMIC) {
+    int have_ctr = 0, fallback = 0;
+    job_schedule sched = cfg->schedule;
+    if (sched == JOB_SCHED_DYNAMIC) {
         /* collective: every rank reaches it, whatever its status so far */
         int rc = counter_open(&ctr, comm, tab.n_chunks, tab.n_chunks + budget_concurrency(cfg) + 1,
                               ctl->force_rma, wrank);
         have_ctr = 1;
         st.ctr = &ctr;
-        if (rc)
+        if (rc == ENOTSUP) {
+            /* agreed: no window to be had from this library; the cost
+             * schedule needs none, and keeps the run (and its results) going */
+            fallback = 1;
+            sched = JOB_SCHED_COST;
+            st.ctr = NULL;
+            st.order = st.chunk = NULL;
+            int ac = collect_assign(ctl->set, job, todo, st.n_work, comm, &tab.seq, &tab.seq_off);
+            if (ac == OUTCOME_OK) {
+                st.seq = tab.seq;
+                st.seq_off = tab.seq_off;
+                st.hi = tab.seq_off[rank + 1] - tab.seq_off[rank];
+            }
+            status = status ? status : ac;
+            if (rank == 0)
+                log_msg(LOG_WARNING, "schedule dynamic: this MPI library cannot make the "
+                        "counter's window (with Open MPI 4.1 across hosts, set "
+                        "OMPI_MCA_osc=sm,pt2pt); this configuration ran the cost schedule");
+        } else if (rc) {
             status = status ? status : rc == ENOMEM ? OUTCOME_ENOMEM : OUTCOME_EMPI;
+        }
     }
     /* every rank learns of a failed allocation before any matrix moves */
     status = lazy_agree(status, comm, LAZY_MAX_SLEEP_NS, OUTCOME_EMPI);
@@ -217,9 +237,9 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     double cpu0 = sysinfo_cpu_seconds();
     double t_start = sysinfo_now();
     if (status == OUTCOME_OK) {
-        if (cfg->schedule == JOB_SCHED_DYNAMIC)
+        if (sched == JOB_SCHED_DYNAMIC)
             balance_dynamic(&st);
-        else if (cfg->distribute == JOB_DIST_REGENERATE && cfg->schedule == JOB_SCHED_COST)
+        else if (cfg->distribute == JOB_DIST_REGENERATE && sched == JOB_SCHED_COST)
             balance_cost(&st);
         else if (cfg->distribute == JOB_DIST_REGENERATE)
             work_regenerate(&st);
@@ -229,15 +249,18 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
             status = scatter_recv(&st, comm, unit_type);
     }
     stats.loop_s = sysinfo_now() - t_start;
-    int64_t n_local = cfg->schedule == JOB_SCHED_DYNAMIC ? atomic_load(&st.next_slot) : st.hi - st.lo;
+    int64_t n_local = sched == JOB_SCHED_DYNAMIC ? atomic_load(&st.next_slot) : st.hi - st.lo;
     stats.matrices = (double)n_local;
     if (have_ctr)
         counter_figures(&ctr, &stats.grabs, &stats.grab_median_s, &stats.grab_p99_s,
                         &stats.grab_sum_s);
     status = collect_outcome(job, ctl->done, ctl->prior, &st, comm, work_status(&st, status),
                              n_local, cpu0, t_start, out);
-    if (rank == 0)
+    if (rank == 0) {
         out->twostage_nb = svd_ws_nb(mem.ws[0]);   /* every rank has one per concurrent SVD */
+        if (fallback)
+            out->balance.counter_kind = COUNTER_NONE;
+    }
     if (have_ctr && counter_close(&ctr) != 0 && status == OUTCOME_OK)
         status = OUTCOME_EMPI;
     if (have_out && stack_close_output(&outs, comm, status == OUTCOME_OK, ioerr, sizeof ioerr) != 0 &&
