@@ -78,7 +78,7 @@ typedef struct {
 
 enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
        JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u, JOB_GIVEN_INPUT = 32u,
-       JOB_GIVEN_SHAPES = 64u, JOB_GIVEN_DIST = 128u };
+       JOB_GIVEN_SHAPES = 64u, JOB_GIVEN_DIST = 128u, JOB_GIVEN_SCHEDULE = 256u };
 
 /* How a key's text is read. */
 typedef enum {
@@ -115,7 +115,8 @@ extern const job_key job_keys[];
 void job_key_arg(const job_key *key, char *buf, size_t len);
 
 /* Fills the defaults: seed 0, vectors none, gesdd, regenerate, every rank,
- * 1 thread, blas, repeat 1, engine lapack, kernel lapack, group of all
+ * 1 thread, blas, repeat 1, engine lapack, kernel lapack, schedule dynamic
+ * (static for scatter, which dynamic cannot serve: plan_build), group of all
  * ranks, grid auto, block 64. It reads no environment (job_default_threads). */
 void job_init(job_t *job);
 

@@ -73,7 +73,8 @@ const job_key job_keys[K_N + 1] = {
     [K_SIZE_DIST] = {"size_dist", JOB_KEY_DIST, 1, JOB_DIM_MAX, NULL, NULL,
                      "lognormal:MED:SIG:MIN:MAX", "none (one shape)",
                      "mixed square sizes drawn from the seed, with count"},
-    [K_SCHEDULE] = {"schedule", JOB_KEY_ENUM_LIST, 0, 0, NULL, schedule_names, NULL, "static",
+    [K_SCHEDULE] = {"schedule", JOB_KEY_ENUM_LIST, 0, 0, NULL, schedule_names, NULL,
+                    "dynamic, and static with scatter",
                     "equal counts, split by a cost model, or a counter"},
     [K_N] = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
 };
@@ -121,7 +122,7 @@ void job_init(job_t *job)
     job->kernels[0] = JOB_KERNEL_LAPACK;
     job->block = 64;
     job->n_schedules = 1;
-    job->schedules[0] = JOB_SCHED_STATIC;
+    job->schedules[0] = JOB_SCHED_DYNAMIC;   /* the bench's best, uniform and mixed */
 }
 
 void job_default_threads(job_t *job, const char *omp_num_threads)
@@ -343,6 +344,7 @@ static void store(job_t *job, int id, const char *text, long long v, const int *
         job->given |= JOB_GIVEN_INPUT;
         break;
     case K_SCHEDULE:
+        job->given |= JOB_GIVEN_SCHEDULE;
         job->n_schedules = n;
         for (int i = 0; i < n; i++)
             job->schedules[i] = (job_schedule)items[i];
@@ -700,34 +702,33 @@ static int check_mixed(job_t *job, char *err, size_t errlen)
         }
     if (job->input_files)
         return 0;   /* the front end checked each file's shape */
-    int64_t count = 0, rows = 0, cols = 0;
-    if (g & JOB_GIVEN_SHAPES) {
-        for (int i = 0; i < job->set.n_classes; i++) {
-            count += job->set.classes[i].count;
-            if (job->set.classes[i].rows * job->set.classes[i].cols > rows * cols) {
-                rows = job->set.classes[i].rows;
-                cols = job->set.classes[i].cols;
-            }
+    /* every class within LAPACK's 32-bit arrays for the vectors (the widest
+     * class may need the largest U), and the set's bytes within int64 */
+    int64_t count = 0;
+    uint64_t total = 0;
+    int n = job->set.dist ? 1 : job->set.n_classes;
+    for (int i = 0; i < n; i++) {
+        job_t one = *job;
+        one.set.n_classes = 0;
+        one.set.dist = 0;
+        one.rows = job->set.dist ? job->set.dist_max : job->set.classes[i].rows;
+        one.cols = job->set.dist ? job->set.dist_max : job->set.classes[i].cols;
+        int64_t k = job->set.dist ? job->count : job->set.classes[i].count;
+        if (check_lapack_arrays(&one, err, errlen) != 0)
+            return -1;
+        uint64_t elems = (uint64_t)one.rows * (uint64_t)one.cols, bytes;
+        if (elems > SIZE_MAX / sizeof(double) / 4 ||
+            __builtin_mul_overflow(elems * 8, (uint64_t)k, &bytes) ||
+            __builtin_add_overflow(total, bytes, &total) || total > (uint64_t)INT64_MAX) {
+            snprintf(err, errlen, "%lld matrices of up to %lld x %lld are too many: their bytes "
+                     "overflow int64", (long long)(job->set.dist ? job->count : count + k),
+                     (long long)one.rows, (long long)one.cols);
+            return -1;
         }
+        count += k;
+    }
+    if (g & JOB_GIVEN_SHAPES)
         job->count = count;
-    } else {
-        rows = cols = job->set.dist_max;
-    }
-    /* the largest class bounds LAPACK's arrays and the bytes of the set */
-    job_t largest = *job;
-    largest.set.n_classes = 0;
-    largest.set.dist = 0;
-    largest.rows = rows;
-    largest.cols = cols;
-    if (check_lapack_arrays(&largest, err, errlen) != 0)
-        return -1;
-    uint64_t elems;
-    if (__builtin_mul_overflow((uint64_t)rows, (uint64_t)cols, &elems) ||
-        elems > SIZE_MAX / sizeof(double) / 4 || elems * (uint64_t)job->count > (uint64_t)INT64_MAX / 8) {
-        snprintf(err, errlen, "%lld matrices of up to %lld x %lld are too many: their bytes "
-                 "overflow int64", (long long)job->count, (long long)rows, (long long)cols);
-        return -1;
-    }
     job->rows = job->cols = 0;
     return 0;
 }

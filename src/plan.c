@@ -135,6 +135,10 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
                             c->engine = job->engines[e];
                             c->kernel = kernels[k];
                             c->schedule = schedules[s];
+                            /* the default cannot serve scatter: its static baseline does */
+                            if (!(job->given & JOB_GIVEN_SCHEDULE) &&
+                                c->distribute == JOB_DIST_SCATTER)
+                                c->schedule = JOB_SCHED_STATIC;
                             c->group = 1;
                             if (!lapack) {
                                 c->group = job->group ? job->group : c->ranks;

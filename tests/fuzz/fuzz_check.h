@@ -48,12 +48,38 @@ static inline void fuzz_check_list(const int *items, int n, int lo, int hi)
     }
 }
 
+/* A validated mixed set: its classes or distribution within their limits,
+ * their counts adding up to count, and engine lapack only. */
+static inline void fuzz_check_mixed(const job_t *job)
+{
+    FUZZ_CHECK(job->rows == 0 && job->cols == 0 && job_matrix_bytes(job) == 0);
+    FUZZ_CHECK(job->set.n_classes == 0 || !job->set.dist);
+    int64_t total = 0;
+    for (int i = 0; i < job->set.n_classes; i++) {
+        const matset_class *c = &job->set.classes[i];
+        FUZZ_CHECK(c->rows >= 1 && c->cols >= 1 && c->count >= 1);
+        FUZZ_CHECK(c->rows * c->cols <= JOB_LAPACK_ELEMS_MAX);
+        total += c->count;
+    }
+    FUZZ_CHECK(job->set.n_classes == 0 || total == job->count);
+    if (job->set.dist)
+        FUZZ_CHECK(job->set.dist_min >= 1 && job->set.dist_min <= job->set.dist_max &&
+                   job->set.dist_max * job->set.dist_max <= JOB_LAPACK_ELEMS_MAX &&
+                   job->set.median > 0 && job->set.sigma >= 0);
+    for (int i = 0; i < job->n_engines; i++)
+        FUZZ_CHECK(job->engines[i] == JOB_ENGINE_LAPACK);
+}
+
 /* A validated job: every number within its documented limit. */
 static inline void fuzz_check_job(const job_t *job)
 {
-    FUZZ_CHECK(job->rows >= 1 && job->rows <= JOB_DIM_MAX);
-    FUZZ_CHECK(job->cols >= 1 && job->cols <= JOB_DIM_MAX);
     FUZZ_CHECK(job->count >= 1 && job->count <= JOB_DIM_MAX);
+    if (job_mixed(job)) {
+        fuzz_check_mixed(job);
+    } else {
+        FUZZ_CHECK(job->rows >= 1 && job->rows <= JOB_DIM_MAX);
+        FUZZ_CHECK(job->cols >= 1 && job->cols <= JOB_DIM_MAX);
+    }
     int lapack = 0;
     for (int i = 0; i < job->n_engines; i++)
         lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
@@ -62,6 +88,8 @@ static inline void fuzz_check_job(const job_t *job)
     __int128 bytes = (__int128)job->count * job->rows * job->cols * 8;
     FUZZ_CHECK(bytes <= INT64_MAX);
     FUZZ_CHECK(job_matrix_bytes(job) == (size_t)job->rows * (size_t)job->cols * 8);
+    FUZZ_CHECK(job->n_schedules >= 1 && job->n_schedules <= 3);
+    fuzz_check_list((const int *)job->schedules, job->n_schedules, 0, 2);
     FUZZ_CHECK(job->name[0] != '\0' && memchr(job->name, '\0', JOB_NAME_MAX) != NULL);
     FUZZ_CHECK(job->n_ranks >= 0 && job->n_ranks <= JOB_LIST_MAX);
     fuzz_check_list(job->ranks, job->n_ranks, 1, JOB_RANKS_MAX);

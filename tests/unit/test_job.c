@@ -338,8 +338,8 @@ static void test_key_table_is_what_job_set_does(void **state)
             literal_defaults++;
         }
     }
-    assert_int_equal(literal_defaults, 11);  /* seed vectors driver distribute thread_mode
-                                              * repeat engine kernel grid block schedule */
+    assert_int_equal(literal_defaults, 10);  /* seed vectors driver distribute thread_mode
+                                              * repeat engine kernel grid block */
     char small[4];
     job_key_arg(&job_keys[0], small, sizeof small);
     assert_int_equal(strlen(small), 3);
@@ -869,6 +869,10 @@ static void test_mixed_keys(void **state)
     /* the largest class is what LAPACK's 32-bit arrays must hold */
     static const char *const huge[] = {"shapes", "3x3:1, 46341x46341:1", NULL};
     validate_bad(huge, "46341 x 46341", "32-bit LAPACK");
+    /* not the largest class by elements: the tall one's full U is 46341 x 46341 */
+    static const char *const tall_full[] = {"shapes", "3000x3000:1, 46341x1:1", "vectors", "full",
+                                            NULL};
+    validate_bad(tall_full, "U would be 46341 x 46341", NULL);
     static const char *const huge_dist[] = {"size_dist", "lognormal:3:1:1:46341", "count", "1",
                                             NULL};
     validate_bad(huge_dist, "46341 x 46341", NULL);

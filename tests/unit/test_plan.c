@@ -46,6 +46,48 @@ static void test_default_is_one_config_of_world_size(void **state)
     }
 }
 
+/* The schedule list multiplies engine lapack only (scalapack is static);
+ * the default, dynamic, gives way to static with scatter, while an explicit
+ * dynamic with scatter is skipped with its reason. */
+static void test_schedules(void **state)
+{
+    (void)state;
+    job_t job;
+    base_job(&job);
+    set_ok(&job, "distribute", "regenerate,scatter");
+    plan_t plan;
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 2);
+    assert_int_equal(plan.configs[0].schedule, JOB_SCHED_DYNAMIC);
+    assert_int_equal(plan.configs[1].schedule, JOB_SCHED_STATIC);
+    assert_int_equal(plan.configs[1].skipped, 0);
+    plan_free(&plan);
+
+    set_ok(&job, "schedule", "static,cost,dynamic");
+    set_ok(&job, "engine", "lapack,scalapack");
+    assert_int_equal(plan_build(&job, 2, &plan), 0);
+    assert_int_equal(plan.n, 2 * (3 + 1));
+    int seen[3] = {0}, skipped_dynamic = 0;
+    for (int i = 0; i < plan.n; i++) {
+        const plan_config *c = &plan.configs[i];
+        if (c->engine == JOB_ENGINE_SCALAPACK) {
+            assert_int_equal(c->schedule, JOB_SCHED_STATIC);
+            continue;
+        }
+        seen[c->schedule]++;
+        if (c->schedule == JOB_SCHED_DYNAMIC && c->distribute == JOB_DIST_SCATTER) {
+            assert_int_equal(c->skipped, 1);
+            assert_non_null(strstr(c->skip_reason, "dynamic takes matrices as it runs"));
+            skipped_dynamic++;
+        }
+    }
+    assert_int_equal(seen[JOB_SCHED_STATIC], 2);
+    assert_int_equal(seen[JOB_SCHED_COST], 2);
+    assert_int_equal(seen[JOB_SCHED_DYNAMIC], 2);
+    assert_int_equal(skipped_dynamic, 1);
+    plan_free(&plan);
+}
+
 static void test_expansion_order(void **state)
 {
     (void)state;
@@ -429,6 +471,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_is_one_config_of_world_size),
         cmocka_unit_test(test_expansion_order),
+        cmocka_unit_test(test_schedules),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_skipped_when_too_many_ranks),
         cmocka_unit_test(test_first_runnable),
