@@ -61,9 +61,9 @@ int cli_apply_job(const cli_options *opt, job_t *job, int speak);
  * does nothing. Returns 0, or -1 with "input: ..." in err. */
 int cli_read_input(job_t *job, char *err, size_t errlen);
 
-/* Whether path is one .npy file (its first bytes are the magic), not a
- * directory, an .npz or a list for opt->read_files. Cannot fail: an
- * unreadable path is an .npy, whose reader then names the problem. */
+/* Whether path is one .npy file (named *.npy, or its first bytes are the
+ * magic), not a directory, an .npz or a list for opt->read_files. Cannot
+ * fail: an unreadable path is an .npy, whose reader then names the problem. */
 int cli_input_is_npy(const char *path);
 
 /* cli_apply_job, then the input's header read (cli_read_input, or

@@ -136,7 +136,8 @@ quick || bad_case "a dict key too many" "unexpected or repeated key 'colour'" --
 quick || bad_case "a dict key missing" "exactly descr, fortran_order and shape" --input="$D/missing_key.npy"
 quick || bad_case "version 4.0" "version 4.0 is not supported" --input="$D/version4.npy"
 bad_case "missing file" "cannot open: No such file" --input="$D/absent.npy"
-quick || bad_case "a directory" "not a regular file" --input="$D"
+mkdir -p "$D/empty"
+quick || bad_case "a directory without .npy files" "no \*.npy files in this directory" --input="$D/empty"
 quick || bad_case "input with size" "drop size, rows, cols and count" --input="$D/c8_3d.npy" --size=4
 quick || bad_case "input with engine scalapack" "engine = scalapack is not supported" --input="$D/c8_3d.npy" \
     --engine=scalapack
