@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh: make bench. Runs bench/cases.sh (svdrun against the floor and the Python
 # peers, the foundation's targets), bench/scalapack.sh, bench/input.sh (.npy reads) and
-# bench/twostage.sh (the two-stage kernel against dgesdd) and bench/svdreport.sh (svdreport on
-# 100,000 records), then joins their summaries into bench/results/summary.md, which
+# bench/twostage.sh (the two-stage kernel against dgesdd), bench/mixed.sh (the schedules on mixed
+# sets) and bench/svdreport.sh (svdreport on 100,000 records), then joins their summaries into bench/results/summary.md, which
 # docs/performance.md quotes.
 # BENCH_QUICK=1 shrinks every case: a check that the bench works, not figures to quote.
 set -euo pipefail
@@ -15,6 +15,7 @@ bench/scalapack.sh
 bench/input.sh
 t_sca=$(($(date +%s) - start - t_cases))
 bench/twostage.sh
+bench/mixed.sh
 t_two=$(($(date +%s) - start - t_cases - t_sca))
 bench/svdreport.sh
 t_all=$(($(date +%s) - start))
@@ -22,7 +23,7 @@ t_all=$(($(date +%s) - start))
   echo "# svdrun benchmark summary"
   echo
   [ "${BENCH_QUICK:-0}" = 1 ] && echo "BENCH_QUICK=1: shrunken cases; do not quote these figures." && echo
-  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage ${t_two} s, svdreport $((t_all - t_cases - t_sca - t_two)) s)."
+  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage and mixed sets ${t_two} s, svdreport $((t_all - t_cases - t_sca - t_two)) s)."
   echo
   echo "## svdrun against the floor and the Python peers"
   echo
@@ -39,6 +40,10 @@ t_all=$(($(date +%s) - start))
   echo "## The two-stage kernel"
   echo
   cat "$out/twostage.md"
+  echo
+  echo "## Mixed sets and schedules"
+  echo
+  cat "$out/mixed.md"
   echo
   echo "## svdreport on a long history"
   echo
