@@ -61,10 +61,17 @@ read_case "a directory given with a trailing slash" 1 "$D/dir/"
 orders "a list file (comments, blank lines, CRLF, relative and absolute paths)" \
     "$D/lists/list.txt"
 
-# refused LABEL INPUT PATTERN: exit 2, with the message on stderr matching PATTERN
+# refused LABEL INPUT PATTERN: exit 2, with the message on stderr matching PATTERN. A
+# singleton launch (no mpirun): the scan is rank 0's alone, and mpirun takes 2 s to
+# report a non-zero exit.
 refused() {
     local label=$1 input=$2 pattern=$3
-    BIN=$BIN run_svdrun 1 60 "$input" "$TMPD"
+    RUN_SEQ=$((RUN_SEQ + 1))
+    RUN_OUT="$TMPD/run$RUN_SEQ.out"
+    RUN_ERR="$TMPD/run$RUN_SEQ.err"
+    RUN_CMD="$(basename "$BIN") $input (singleton)"
+    timeout -k 5 60 "$BIN" "$input" "$TMPD" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
+    RUN_RC=$?
     if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
         tap_ok "refused: $label"
     else

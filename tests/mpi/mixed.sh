@@ -42,15 +42,20 @@ mixed_case() {
 SHAPES="90x60:3, 17x40:9, 50x50:6, 5x5:40, 1x7:2, 7x1:2"
 # all three schedules, both modes, 1-3 ranks, regenerate (dynamic) and scatter
 # (static, cost; dynamic with scatter is skipped): one reference, all agree
+# (SVDRUN_TEST_QUICK=1, under the sanitizers: 3 ranks x 2 batch threads only)
+if quick; then SWEEP=(--ranks=3 --threads=2 --thread_mode=batch)
+else SWEEP=(--ranks=1,2,3 --threads=1,2 --thread_mode=blas,batch); fi
 mixed_case "shapes, 3 ranks: every schedule, mode and distribution agree with numpy" \
     3 11 "$SHAPES" 0 none --saved "$TMPD/set.npz" -- \
-    --save-matrices "$TMPD/set.npz" --shapes="$SHAPES" --ranks=1,2,3 --threads=1,2 \
-    --thread_mode=blas,batch --schedule=static,cost,dynamic --distribute=regenerate,scatter
+    --save-matrices "$TMPD/set.npz" --shapes="$SHAPES" "${SWEEP[@]}" \
+    --schedule=static,cost,dynamic --distribute=regenerate,scatter
 
 # size_dist, 4 oversubscribed ranks; outputs written by the first configuration,
 # one launch per schedule so each writes them
+# (SVDRUN_TEST_QUICK=1: dynamic batch only)
 for sched in static cost dynamic; do
     for mode in blas batch; do
+        quick && [ "$sched/$mode" != dynamic/batch ] && continue
         mixed_case "size_dist, 4 ranks, $sched $mode: thin vectors in .npz outputs" \
             4 2024 "lognormal:20:0.7:2:60" 40 thin --values "$TMPD/v.npz" --u "$TMPD/u.npz" \
             --vt "$TMPD/vt.npz" -- \
@@ -61,12 +66,12 @@ for sched in static cost dynamic; do
 done
 
 # the size_dist sizes themselves: the saved set is numpy's rebuild, shapes and all
-mixed_case "size_dist saved: sizes and entries as svdgen.py draws them" 1 77 \
+quick || mixed_case "size_dist saved: sizes and entries as svdgen.py draws them" 1 77 \
     "lognormal:30:1.2:1:90" 300 none --saved "$TMPD/dist.npz" -- \
     --save-matrices "$TMPD/dist.npz" --size_dist=lognormal:30:1.2:1:90 --count=300
 
 # full vectors of tall and wide matrices, scatter with the cost schedule
-mixed_case "shapes, full vectors, 2 ranks cost scatter" 2 5 "30x12:5, 12x30:5, 9x9:7" 0 full \
+quick || mixed_case "shapes, full vectors, 2 ranks cost scatter" 2 5 "30x12:5, 12x30:5, 9x9:7" 0 full \
     --values "$TMPD/fv.npz" --u "$TMPD/fu.npz" --vt "$TMPD/fvt.npz" -- \
     --values "$TMPD/fv.npz" --u "$TMPD/fu.npz" --vt "$TMPD/fvt.npz" \
     --shapes="30x12:5, 12x30:5, 9x9:7" --ranks=2 --schedule=cost --distribute=scatter
@@ -83,6 +88,7 @@ fi
 
 # the balance figures: makespan >= LB (no schedule beats the bound), the bound
 # named, one busy figure per rank, grabs only for dynamic
+if ! quick; then
 run_svdrun 2 120 --quiet --json "$TMPD/bal.jsonl" --shapes="$SHAPES" --ranks=1,2 \
     --schedule=static,cost,dynamic --thread_mode=blas,batch --threads=2
 log="$TMPD/bal.log"
@@ -109,6 +115,7 @@ say(all(r["workers"] == r["ranks"] * (r["threads"] if r["thread_mode"] == "batch
         for r in recs), "workers = ranks, times threads in batch mode")
 PYEOF
 tap_from_checks "balance figures" "$log" $?
+fi
 
 # the user's files: a directory of mixed .npy (2-D and 3-D, C and Fortran
 # order, <f8 and <f4), the same arrays in np.savez and np.savez_compressed
@@ -136,10 +143,11 @@ with open(os.path.join(d, "list.txt"), "w") as f:
     f.write("# the wide one first, then a stack\ndir/c_wide.npy\n\ndir/b_stack.npy\n")
 PYEOF
 for input in dir stored.npz packed.npz list.txt; do
-    mixed_case "input $input: every schedule and mode on 1-3 ranks" 3 0 "input:$FILES/$input" 0 thin \
+    quick && [ "$input" != packed.npz ] && continue
+    mixed_case "input $input: every schedule and mode on 3 ranks" 3 0 "input:$FILES/$input" 0 thin \
         --values "$TMPD/in_v.npz" --u "$TMPD/in_u.npz" --vt "$TMPD/in_vt.npz" -- \
         --values "$TMPD/in_v.npz" --u "$TMPD/in_u.npz" --vt "$TMPD/in_vt.npz" \
-        --input="$FILES/$input" --ranks=1,3 --schedule=static,cost,dynamic \
+        --input="$FILES/$input" --ranks=3 --schedule=static,cost,dynamic \
         --thread_mode=blas,batch --threads=2 --distribute=regenerate,scatter
 done
 # a bad member is named, exit 2, before any work
@@ -151,12 +159,15 @@ expect_exit "a missing file in a list" 2 "bad.txt:2: .*missing.npy" --input="$FI
 expect_exit "shapes with a multi-file input" 2 "input: .*drop size, rows" --input="$FILES/dir" \
     --shapes=3x3:1
 
+quick && { tap_done; exit; }     # the rest: stop and resume, refusals
+
 # --checkpoint and --resume under each schedule: a stop on rank 1 after its
 # first matrix (exit 4), then a resume on another rank count computes exactly
 # the missing matrices, and the results equal an uninterrupted run's
 RS="60x60:40, 7x7:300"
 run_svdrun 2 120 --quiet --shapes="$RS" --results "$TMPD/rs_ref.txt"
 for sched in static cost dynamic; do
+    quick && [ "$sched" != dynamic ] && continue
     dir="$TMPD/ck.$sched"
     MPI_EXTRA=(-x SVDRUN_FAULT)
     export SVDRUN_FAULT=1:stop

@@ -8,7 +8,7 @@
 # By default (make sanitize, CI): every unit test binary, and the MPI scripts
 # of SUBSET with SVDRUN_TEST_QUICK=1, a chosen part of each (tests/mpi/lib.sh):
 # results agreement, .npy input, resume, the fault paths, a small ScaLAPACK
-# and a small twostage run. --all (make sanitize-all, make check-all): every
+# and a small twostage run, mixed sets under the dynamic schedule. --all (make sanitize-all, make check-all): every
 # unit test and every scenario script, whole, but these:
 #   slurm (starts daemons of its own) and fuzz (its own build).
 # usage: tests/sanitize/run.sh [--all | --quick] [BUILD_DIR [NAME...]]   (default build/san)
@@ -29,7 +29,7 @@ REPORTS=$(mktemp -d "${TMPDIR:-/tmp}/svdrun-san.XXXXXX")
 LOG=$REPORTS.log
 trap 'rm -rf "$REPORTS" "$LOG"' EXIT
 trap 'exit 130' INT TERM
-SUBSET=(results_agree input resume faults scalapack twostage)
+SUBSET=(results_agree input resume faults scalapack twostage mixed)
 
 # LSan: Open MPI's libraries keep allocations past MPI_Finalize (lsan.supp).
 # The slow unwinder gives whole stacks through libraries built without frame
