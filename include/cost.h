@@ -18,7 +18,8 @@
  * first), which is LAPACK's own choice:
  * - sigma only: 4mn^2 - 4n^3/3, or 2mn^2 + 2n^3;
  * - thin (U1, V): 14mn^2 + 8n^3, or 6mn^2 + 20n^3;
- * - full (U, V): 4m^2n + 8mn^2 + 9n^3, or 4m^2n + 22n^3;
+ * - full (U, V): 4m^2n + 8mn^2 + 9n^3, or 4m^2n + 22n^3, never below thin (the
+ *   book's counts put a square full SVD under its thin one);
  * plus COST_CALL_FLOPS. The driver and kernel change the constant, not
  * the order, so one model serves them all. Cannot fail. */
 double cost_flops(int64_t m, int64_t n, job_vectors vectors);

@@ -39,6 +39,25 @@ mixed_case() {
     tap_from_checks "$label" "$log" "$rc"
 }
 
+# refuse LABEL PATTERN ARGS...: a singleton svdrun (no mpirun, which takes 2 s to report a
+# non-zero exit) exits 2 with stderr matching PATTERN
+refuse() {
+    local label=$1 pattern=$2
+    shift 2
+    RUN_SEQ=$((RUN_SEQ + 1))
+    RUN_OUT="$TMPD/run$RUN_SEQ.out"
+    RUN_ERR="$TMPD/run$RUN_SEQ.err"
+    RUN_CMD="$(basename "$SVDRUN") $* (singleton)"
+    timeout -k 5 30 "$SVDRUN" --quiet "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
+    RUN_RC=$?
+    if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
+        tap_ok "$label: exit 2, says why"
+    else
+        tap_not_ok "$label: exit 2, says why" "stderr should match /$pattern/"
+        run_diag
+    fi
+}
+
 SHAPES="90x60:3, 17x40:9, 50x50:6, 5x5:40, 1x7:2, 7x1:2"
 # all three schedules, both modes, 1-3 ranks, regenerate (dynamic) and scatter
 # (static, cost; dynamic with scatter is skipped): one reference, all agree
@@ -142,12 +161,14 @@ np.savez_compressed(os.path.join(d, "packed.npz"),
 with open(os.path.join(d, "list.txt"), "w") as f:
     f.write("# the wide one first, then a stack\ndir/c_wide.npy\n\ndir/b_stack.npy\n")
 PYEOF
-for input in dir stored.npz packed.npz list.txt; do
+# 1 to 4 ranks over the four inputs
+for spec in dir:1,4 stored.npz:2 packed.npz:3 list.txt:1,4; do
+    input=${spec%%:*} ranks=${spec#*:}
     quick && [ "$input" != packed.npz ] && continue
-    mixed_case "input $input: every schedule and mode on 3 ranks" 3 0 "input:$FILES/$input" 0 thin \
+    mixed_case "input $input: every schedule and mode on $ranks rank(s)" 4 0 "input:$FILES/$input" 0 thin \
         --values "$TMPD/in_v.npz" --u "$TMPD/in_u.npz" --vt "$TMPD/in_vt.npz" -- \
         --values "$TMPD/in_v.npz" --u "$TMPD/in_u.npz" --vt "$TMPD/in_vt.npz" \
-        --input="$FILES/$input" --ranks=3 --schedule=static,cost,dynamic \
+        --input="$FILES/$input" --ranks="$ranks" --schedule=static,cost,dynamic \
         --thread_mode=blas,batch --threads=2 --distribute=regenerate,scatter
 done
 # a bad member is named, exit 2, before any work
@@ -155,8 +176,8 @@ cp -r "$FILES/dir" "$FILES/bad"
 "$PY" -c "import numpy as np; np.save('$FILES/bad/z.npy', np.ones((3, 3), dtype=np.complex128))"
 expect_exit "a complex member in a directory" 2 "bad/z.npy: .*'<c16'" --input="$FILES/bad"
 printf 'dir/a_tall.npy\nmissing.npy\n' >"$FILES/bad.txt"
-expect_exit "a missing file in a list" 2 "bad.txt:2: .*missing.npy" --input="$FILES/bad.txt"
-expect_exit "shapes with a multi-file input" 2 "input: .*drop size, rows" --input="$FILES/dir" \
+refuse "a missing file in a list" "bad.txt:2: .*missing.npy" --input="$FILES/bad.txt"
+refuse "shapes with a multi-file input" "input: .*drop size, rows" --input="$FILES/dir" \
     --shapes=3x3:1
 
 quick && { tap_done; exit; }     # the rest: stop and resume, refusals
@@ -192,13 +213,14 @@ for sched in static cost dynamic; do
     fi
 done
 
-# refusals, each before any work, naming the key
+# refusals, each before any work, naming the key: the first on 2 ranks (every rank exits
+# 2), the rest as singletons
 expect_exit "shapes with size" 2 "shapes: .*drop size" --shapes=3x3:1 --size=4
-expect_exit "size_dist without count" 2 "size_dist: missing key 'count'" \
+refuse "size_dist without count" "size_dist: missing key 'count'" \
     --size_dist=lognormal:3:1:1:9
-expect_exit "shapes with engine scalapack" 2 "engine: scalapack .* engine lapack" \
+refuse "shapes with engine scalapack" "engine: scalapack .* engine lapack" \
     --shapes=3x3:4 --engine=scalapack
-expect_exit "only dynamic with scatter" 2 "nothing to run.*dynamic takes matrices as it runs" \
+refuse "only dynamic with scatter" "nothing to run.*dynamic takes matrices as it runs" \
     --shapes=3x3:4 --schedule=dynamic --distribute=scatter
-expect_exit "a malformed class" 2 "shapes: '4x:2' is not ROWSxCOLS:COUNT" --shapes="3x3:1, 4x:2"
+refuse "a malformed class" "shapes: '4x:2' is not ROWSxCOLS:COUNT" --shapes="3x3:1, 4x:2"
 tap_done
