@@ -122,12 +122,7 @@ bad_case() {
         BAD_WITH_MPIRUN=$((BAD_WITH_MPIRUN - 1))
         run_svdrun 2 30 --quiet "$@"
     else
-        RUN_SEQ=$((RUN_SEQ + 1))
-        RUN_OUT="$TMPD/run$RUN_SEQ.out"
-        RUN_ERR="$TMPD/run$RUN_SEQ.err"
-        RUN_CMD="$(basename "$SVDRUN") $* (singleton)"
-        timeout -k 5 30 "$SVDRUN" --quiet "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
-        RUN_RC=$?
+        run_singleton 30 "$SVDRUN" --quiet "$@"
     fi
     if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
         tap_ok "$label: exit 2, says so"

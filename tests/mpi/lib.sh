@@ -127,6 +127,20 @@ run_svdrun() {
     return 0
 }
 
+# run_singleton TIMEOUT BIN ARGS...: BIN without mpirun (a singleton MPI launch), under a
+# timeout; sets RUN_RC, RUN_OUT, RUN_ERR and RUN_CMD like run_svdrun. For refusals that rank
+# 0 alone decides: mpirun takes 2 s to report a non-zero exit.
+run_singleton() {
+    local limit=$1 bin=$2
+    shift 2
+    RUN_SEQ=$((RUN_SEQ + 1))
+    RUN_OUT="$TMPD/run$RUN_SEQ.out"
+    RUN_ERR="$TMPD/run$RUN_SEQ.err"
+    RUN_CMD="$(basename "$bin") $* (singleton)"
+    timeout -k 5 "$limit" "$bin" "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
+    RUN_RC=$?
+}
+
 # start_bg NP TIMEOUT ARGS...: like run_svdrun, in the background; sets
 # BG_PID (the timeout process, leader of its own process group) and
 # RUN_OUT/RUN_ERR. wait_bg collects RUN_RC.

@@ -66,12 +66,7 @@ orders "a list file (comments, blank lines, CRLF, relative and absolute paths)" 
 # report a non-zero exit.
 refused() {
     local label=$1 input=$2 pattern=$3
-    RUN_SEQ=$((RUN_SEQ + 1))
-    RUN_OUT="$TMPD/run$RUN_SEQ.out"
-    RUN_ERR="$TMPD/run$RUN_SEQ.err"
-    RUN_CMD="$(basename "$BIN") $input (singleton)"
-    timeout -k 5 60 "$BIN" "$input" "$TMPD" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
-    RUN_RC=$?
+    run_singleton 60 "$BIN" "$input" "$TMPD"
     if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
         tap_ok "refused: $label"
     else

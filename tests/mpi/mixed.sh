@@ -44,12 +44,7 @@ mixed_case() {
 refuse() {
     local label=$1 pattern=$2
     shift 2
-    RUN_SEQ=$((RUN_SEQ + 1))
-    RUN_OUT="$TMPD/run$RUN_SEQ.out"
-    RUN_ERR="$TMPD/run$RUN_SEQ.err"
-    RUN_CMD="$(basename "$SVDRUN") $* (singleton)"
-    timeout -k 5 30 "$SVDRUN" --quiet "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
-    RUN_RC=$?
+    run_singleton 30 "$SVDRUN" --quiet "$@"
     if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
         tap_ok "$label: exit 2, says why"
     else
