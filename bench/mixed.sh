@@ -5,7 +5,8 @@
 #     1 thread) under static, cost and dynamic: makespan/LB of each, dynamic's wall over
 #     static's (a within-launch ratio), the grabs' share of the workers' time, the active bound;
 #  2. jobs/seed.job (uniform, 16 x 1000^2 full vectors) on 2 ranks: dynamic against static;
-#  3. 4 and 8 ranks (oversubscribed on these 2 cores) on a larger mixed set (count 400),
+#  3. the counter through MPI_Fetch_and_op on one node (SVDRUN_COUNTER=rma), for its latency;
+#  4. 4 and 8 ranks (oversubscribed on these 2 cores) on a larger mixed set (count 400),
 #     static and dynamic: the same results, and the ranks' busy thread-CPU max/mean, which
 #     oversubscription cannot blur.
 # OpenBLAS's kernels: as pinned by the environment (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE), and,
@@ -56,6 +57,8 @@ for ((round = 1; round <= rounds; round++)); do
     launch "$way" "$round" seed 2 "${seed[@]}" --schedule="$s"
   done
 done
+echo "== ${mixed[*]}, dynamic through MPI_Fetch_and_op on one node (SVDRUN_COUNTER=rma)" >&2
+SVDRUN_COUNTER=rma launch pinned 1 rma 2 "${mixed[@]}" --schedule=dynamic
 for np in 4 8; do
   echo "== ${big[*]} on $np ranks (oversubscribed), static and dynamic" >&2
   launch pinned 1 "over$np" "$np" "${big[@]}" --ranks="$np" --schedule=static,dynamic
@@ -122,6 +125,13 @@ for way in ways:
                   f"dynamic {med([r['wall_s'] for r in sd['dynamic']]):.3f} s, ratio {rr:.3f}.", ""]
         verdict(f"dynamic on jobs/seed.job against static ({way})", f"{rr:.3f}", abs(rr - 1) <= 0.02,
                 "within 2%")
+rma = [r for r in recs if r["part"] == "rma"]
+if rma:
+    r = rma[0]
+    lines += [f"The counter through `MPI_Fetch_and_op` on one node (SVDRUN_COUNTER=rma, counter "
+              f"{r['counter']}): {r['grabs']} grabs, median {r['grab_median_us']:.2f} us, p99 "
+              f"{r['grab_p99_us']:.2f} us, {100 * r['grab_share']:.4f}% of W x makespan; "
+              f"makespan/LB {r['makespan_over_lb']:.3f}.", ""]
 for np in (4, 8):
     rs = [r for r in recs if r["part"] == f"over{np}"]
     if not rs:
