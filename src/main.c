@@ -15,6 +15,7 @@
 #include "lazy.h"
 #include "log.h"
 #include "matset.h"
+#include "fileset.h"
 #include "members.h"
 #include "mixout.h"
 #include "pdrun.h"
@@ -92,78 +93,6 @@ static int share(int code, void *payload, int bytes, MPI_Comm comm)
         MPI_Ibcast(payload, bytes, MPI_BYTE, 0, comm, &req);
         lazy_wait(&req);
     }
-    return code;
-}
-
-/* cli_options.read_files for rank 0: a multi-file input's table, kept in
- * ctx (a members_set) for the broadcast; every matrix within LAPACK's 32-bit
- * arrays for the job's vectors. Returns 0 or -1 with a message. */
-static int read_files(job_t *job, void *ctx, char *err, size_t errlen)
-{
-    members_set *set = ctx;
-    char msg[JOB_MSG_MAX + JOB_PATH_MAX];
-    int rc = members_scan(job->input, set, msg, sizeof msg);
-    if (rc != 0) {
-        snprintf(err, errlen, "input: %s", rc == ENOMEM ? "no memory for the table of files" : msg);
-        return -1;
-    }
-    for (int64_t i = 0; i < set->n; i++) {
-        const members_entry *e = &set->entries[i];
-        int64_t ucols, vtrows;
-        job_vector_dims(e->rows, e->cols, job->vectors, &ucols, &vtrows);
-        if (e->rows > JOB_DIM_MAX || e->cols > JOB_DIM_MAX ||
-            e->rows * e->cols > JOB_LAPACK_ELEMS_MAX || e->rows * ucols > JOB_LAPACK_ELEMS_MAX ||
-            vtrows * e->cols > JOB_LAPACK_ELEMS_MAX) {
-            members_name(set, e->first, msg, sizeof msg);
-            snprintf(err, errlen, "input: %s: %lld x %lld (with vectors %s) is beyond the %lld "
-                     "elements 32-bit LAPACK indexes in one array", msg, (long long)e->rows,
-                     (long long)e->cols, job_vectors_name(job->vectors),
-                     (long long)JOB_LAPACK_ELEMS_MAX);
-            return -1;
-        }
-    }
-    return job_set_input_files(job, set->count, set->identity, err, errlen);
-}
-
-/* The set of a multi-file input: one run per file (a 3-D file's matrices
- * share its shape). Returns 0 or ENOMEM. */
-static int init_file_runs(matset *set, const members_set *files)
-{
-    int64_t n = files->n;
-    int64_t *counts = malloc((size_t)(n > 0 ? n : 1) * 3 * sizeof *counts);
-    if (!counts)
-        return ENOMEM;
-    int64_t *rows = counts + n, *cols = counts + 2 * n;
-    for (int64_t i = 0; i < n; i++) {
-        counts[i] = files->entries[i].count;
-        rows[i] = files->entries[i].rows;
-        cols[i] = files->entries[i].cols;
-    }
-    int rc = matset_init_runs(set, n, counts, rows, cols);
-    free(counts);
-    return rc;
-}
-
-/* Every rank: rank 0's table of a multi-file input, broadcast (packed).
- * Returns the exit code, the same on every rank. */
-static int share_files(members_set *set, int rank)
-{
-    void *buf = NULL;
-    size_t len = 0;
-    int code = rank == 0 && members_pack(set, &buf, &len) != 0 ? EXIT_RUNTIME : EXIT_OK;
-    int64_t bytes = (int64_t)len;
-    code = share(code, &bytes, (int)sizeof bytes, MPI_COMM_WORLD);
-    if (code == EXIT_OK && rank != 0 && !(buf = malloc(bytes > 0 ? (size_t)bytes : 1)))
-        log_abort("no memory for the input's table (%lld bytes)", (long long)bytes);
-    if (code == EXIT_OK && bytes > INT32_MAX)
-        code = EXIT_RUNTIME;    /* over a million files: members_scan refuses them first */
-    if (code == EXIT_OK)
-        share(code, buf, (int)bytes, MPI_COMM_WORLD);
-    if (code == EXIT_OK && rank != 0 && members_unpack(set, buf, (size_t)bytes) != 0)
-        log_abort("cannot unpack the input's table");
-    free(buf);
-    if (code != EXIT_OK && rank == 0)
-        log_msg(LOG_ERROR, "no memory to pack the input's table");
     return code;
 }
 
@@ -462,7 +391,7 @@ int main(int argc, char **argv)
     job_t job;
     members_set files;
     memset(&files, 0, sizeof files);
-    opt.read_files = read_files;
+    opt.read_files = fileset_read_job;
     opt.read_files_ctx = &files;
     if (rank == 0 && code == 0)
         code = cli_load_job(&opt, &job, 1);
@@ -471,8 +400,11 @@ int main(int argc, char **argv)
         code = EXIT_USAGE;
     }
     code = share(code, &job, (int)sizeof job, MPI_COMM_WORLD);
-    if (code == 0 && job.input_files)
-        code = share_files(&files, rank);
+    if (code == 0 && job.input_files && fileset_share(&files, MPI_COMM_WORLD) != 0) {
+        if (rank == 0)
+            log_msg(LOG_ERROR, "no memory to pack the input's table");
+        code = EXIT_RUNTIME;
+    }
     if (code != 0) {
         members_free(&files);
         MPI_Finalize();
@@ -502,7 +434,7 @@ int main(int argc, char **argv)
     matset set;
     int64_t *shapes = NULL, n_shapes = 0, lm, ln;
     stack_lapack_shape(&job, &lm, &ln);
-    if ((job.input_files ? init_file_runs(&set, &files)
+    if ((job.input_files ? fileset_runs(&set, &files)
                          : matset_init(&set, &job.set, job.seed, job.count, lm, ln)) != 0 ||
         matset_distinct(&set, &shapes, &n_shapes) != 0)
         log_abort("no memory for the shapes of %lld matrices", (long long)job.count);
