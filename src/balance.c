@@ -87,6 +87,7 @@ static void take_chunks(work_state *st, int tid, double *gen_s, double *svd_s)
         if (should_stop(st))
             return;
         if (grabbed == 1 && fault_here("grab", st->wrank)) {
+#pragma omp atomic write
             st->failed = 1;
             return;
         }
