@@ -237,7 +237,8 @@ int collect_outcome(const job_t *job, const uint8_t *done, const svd_result *pri
         status = OUTCOME_EIO;
     status = lazy_agree(status, comm, LAZY_MAX_SLEEP_NS, OUTCOME_EMPI);
     outcome_stats *stats = st->stats;
-    busy_of(st, n_local, stats);
+    if (status == OUTCOME_OK)       /* else the slots may not exist (a failed set-up) */
+        busy_of(st, n_local, stats);
     if (status == OUTCOME_OK && lazy_barrier(comm) != MPI_SUCCESS)
         status = OUTCOME_EMPI;
     double t_gather = sysinfo_now();

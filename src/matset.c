@@ -267,7 +267,8 @@ int matset_distinct(const matset *set, int64_t **shapes, int64_t *n)
         }
         for (int64_t k = 0; k < set->count && m < cap; k++) {
             int64_t z = matset_dist_size(&set->spec, set->seed, k);
-            if (!seen[z - set->spec.dist_min]++) {
+            if (!seen[z - set->spec.dist_min]) {
+                seen[z - set->spec.dist_min] = 1;
                 s[2 * m] = s[2 * m + 1] = z;
                 m++;
             }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 /* Marks c skipped, with its reason, when this launch cannot run it. */
-static void skip_if_unrunnable(plan_config *c, int world_size)
+static void skip_if_unrunnable(plan_config *c, int world_size, int fortran_stack)
 {
     const char *why = NULL;
     char buf[96];
@@ -19,6 +19,8 @@ static void skip_if_unrunnable(plan_config *c, int world_size)
         why = "scalapack builds each process's blocks in place; no scatter";
     } else if (c->schedule == JOB_SCHED_DYNAMIC && c->distribute == JOB_DIST_SCATTER) {
         why = "dynamic takes matrices as it runs; rank 0 cannot send them ahead";
+    } else if (c->schedule != JOB_SCHED_STATIC && fortran_stack) {
+        why = "a Fortran-order 3-D stack is read in each rank's contiguous span: static only";
     }
     if (why) {
         c->skipped = 1;
@@ -110,6 +112,8 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
         engine_kernels += job->engines[e] == JOB_ENGINE_LAPACK ? job->n_kernels * job->n_schedules : 1;
     int n = job->n_distribute * engine_kernels * job->n_thread_modes * job->n_threads * n_ranks;
 
+    int fortran_stack = job->input[0] && !job->input_files && job->input_fortran &&
+                        job->input_ndim == 3;
     plan->n = 0;
     plan->world_size = world_size;
     plan->configs = calloc((size_t)n, sizeof *plan->configs);
@@ -135,9 +139,10 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
                             c->engine = job->engines[e];
                             c->kernel = kernels[k];
                             c->schedule = schedules[s];
-                            /* the default cannot serve scatter: its static baseline does */
+                            /* the default cannot serve scatter, nor a Fortran-order 3-D
+                             * stack's span reads: its static baseline does */
                             if (!(job->given & JOB_GIVEN_SCHEDULE) &&
-                                c->distribute == JOB_DIST_SCATTER)
+                                (c->distribute == JOB_DIST_SCATTER || fortran_stack))
                                 c->schedule = JOB_SCHED_STATIC;
                             c->group = 1;
                             if (!lapack) {
@@ -150,7 +155,7 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
                                     plan_auto_grid(c->group, &c->grid_p, &c->grid_q);
                                 }
                             }
-                            skip_if_unrunnable(c, world_size);
+                            skip_if_unrunnable(c, world_size, fortran_stack);
                         }
         }
     return 0;

@@ -136,12 +136,13 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     if (ctl->files && (!scatter || rank == 0) && memread_open(ctl->files, &files) != 0)
         status = status ? status : OUTCOME_ENOMEM;
     if (job->input[0] && !ctl->files && (!scatter || rank == 0)) {
-        /* a Fortran-order stack is read whole by static ranks: their span */
-        int contiguous = cfg->schedule == JOB_SCHED_STATIC && st.hi > st.lo;
-        int64_t first = contiguous ? work_index(&st, st.base) : 0;
-        int64_t last = contiguous ? work_index(&st, st.base + st.hi - 1) : job->count - 1;
-        int io = stack_open_input(&in, job, scatter ? MPI_COMM_SELF : comm, first,
-                                  last - first + 1, ioerr, sizeof ioerr);
+        /* a Fortran-order 3-D stack is read at once, each static rank its span
+         * (plan_build keeps that input to static); others read matrix by matrix */
+        int span = cfg->schedule == JOB_SCHED_STATIC && st.hi > st.lo;
+        int64_t first = span ? work_index(&st, st.base) : 0;
+        int64_t n = span ? work_index(&st, st.base + st.hi - 1) - first + 1 : 0;
+        int io = stack_open_input(&in, job, scatter ? MPI_COMM_SELF : comm, first, n, ioerr,
+                                  sizeof ioerr);
         have_in = 1;
         if (io) {
             log_rank(LOG_ERROR, "%s", ioerr);
@@ -202,6 +203,9 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     channel_t ch;
     if (status == OUTCOME_OK && channel_open(&ch, comm) != OUTCOME_OK)
         status = OUTCOME_EMPI;
+    /* a channel one rank could not open is everyone's failure (its
+     * communicator is left to MPI_Finalize: closing it is collective) */
+    status = lazy_agree(status, comm, LAZY_MAX_SLEEP_NS, OUTCOME_EMPI);
     if (status != OUTCOME_OK) {
         char unused[8];
         if (have_ctr)

@@ -161,7 +161,12 @@ void work_shape(const work_state *st, int64_t k, int64_t *m, int64_t *n)
 int work_should_stop(work_state *st)
 {
     if (!st->stopping) {
-        if (stop_requested() != STOP_NONE || st->io_error || st->failed)
+        int io_error, failed;   /* written by batch threads with atomic writes */
+#pragma omp atomic read
+        io_error = st->io_error;
+#pragma omp atomic read
+        failed = st->failed;
+        if (stop_requested() != STOP_NONE || io_error || failed)
             st->stopping = WORK_STOP_MINE;
         else if (channel_heard(st->ch))
             st->stopping = WORK_STOP_PEER;
@@ -196,8 +201,10 @@ void work_finish_matrix(work_state *st, int64_t slot, int64_t k, svd_result *res
     }
     if (first && fault_here("stop", st->wrank))
         stop_raise();
-    if (first && fault_here("compute", st->wrank))
+    if (first && fault_here("compute", st->wrank)) {
+#pragma omp atomic write
         st->failed = 1;
+    }
     if (first && fault_here("crash", st->wrank))
         raise(SIGKILL);
 }

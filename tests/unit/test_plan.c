@@ -86,6 +86,27 @@ static void test_schedules(void **state)
     assert_int_equal(seen[JOB_SCHED_DYNAMIC], 2);
     assert_int_equal(skipped_dynamic, 1);
     plan_free(&plan);
+
+    /* a Fortran-order 3-D stack is read in contiguous spans: the default is
+     * static for it, and an explicit cost or dynamic is skipped */
+    job_t in;
+    char err[JOB_MSG_MAX];
+    job_init(&in);
+    set_ok(&in, "input", "stack.npy");
+    const job_input_header h = {3, {8, 5, 4}, 8, 1, 128, 0};
+    assert_int_equal(job_set_input_header(&in, &h, err, sizeof err), 0);
+    assert_int_equal(plan_build(&in, 2, &plan), 0);
+    assert_int_equal(plan.n, 1);
+    assert_int_equal(plan.configs[0].schedule, JOB_SCHED_STATIC);
+    assert_int_equal(plan.configs[0].skipped, 0);
+    plan_free(&plan);
+    set_ok(&in, "schedule", "cost,dynamic");
+    assert_int_equal(plan_build(&in, 2, &plan), 0);
+    for (int i = 0; i < plan.n; i++) {
+        assert_int_equal(plan.configs[i].skipped, 1);
+        assert_non_null(strstr(plan.configs[i].skip_reason, "Fortran-order 3-D stack"));
+    }
+    plan_free(&plan);
 }
 
 static void test_expansion_order(void **state)
