@@ -180,6 +180,11 @@ int job_set_input_files(job_t *job, int64_t count, uint64_t identity, char *err,
  * message. */
 int job_validate(job_t *job, char *err, size_t errlen);
 
+/* Whether an m x n SVD with vectors fits 32-bit LAPACK: A, and U and V^T as
+ * vectors asks, each within JOB_LAPACK_ELEMS_MAX elements. Returns 0, or -1
+ * with a message naming the array and its shape. */
+int job_check_lapack_shape(int64_t m, int64_t n, job_vectors vectors, char *err, size_t errlen);
+
 /* The shapes of an m x n matrix's U (m x ucols) and V^T (vtrows x n) that
  * vectors asks for: min(m, n) for thin, m and n for full, 0 for none.
  * Cannot fail. */

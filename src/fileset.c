@@ -20,16 +20,10 @@ int fileset_read_job(job_t *job, void *ctx, char *err, size_t errlen)
     }
     for (int64_t i = 0; i < set->n; i++) {
         const members_entry *e = &set->entries[i];
-        int64_t ucols, vtrows;
-        job_vector_dims(e->rows, e->cols, job->vectors, &ucols, &vtrows);
-        if (e->rows > JOB_DIM_MAX || e->cols > JOB_DIM_MAX ||
-            e->rows * e->cols > JOB_LAPACK_ELEMS_MAX || e->rows * ucols > JOB_LAPACK_ELEMS_MAX ||
-            vtrows * e->cols > JOB_LAPACK_ELEMS_MAX) {
+        char why[JOB_MSG_MAX];
+        if (job_check_lapack_shape(e->rows, e->cols, job->vectors, why, sizeof why) != 0) {
             members_name(set, e->first, msg, sizeof msg);
-            snprintf(err, errlen, "input: %s: %lld x %lld (with vectors %s) is beyond the %lld "
-                     "elements 32-bit LAPACK indexes in one array", msg, (long long)e->rows,
-                     (long long)e->cols, job_vectors_name(job->vectors),
-                     (long long)JOB_LAPACK_ELEMS_MAX);
+            snprintf(err, errlen, "input: %s: %s", msg, why);
             return -1;
         }
     }

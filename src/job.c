@@ -584,19 +584,14 @@ void job_vector_dims(int64_t m, int64_t n, job_vectors vectors, int64_t *ucols, 
     }
 }
 
-static int check_lapack_arrays(const job_t *job, char *err, size_t errlen)
+int job_check_lapack_shape(int64_t m, int64_t n, job_vectors vectors, char *err, size_t errlen)
 {
-    int lapack = 0;
-    for (int i = 0; i < job->n_engines; i++)
-        lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
-    if (!lapack)
-        return 0;
-    int64_t m = job->rows, n = job->cols, ucols, vtrows;
-    job_vector_dims(m, n, job->vectors, &ucols, &vtrows);
+    int64_t ucols, vtrows;
+    job_vector_dims(m, n, vectors, &ucols, &vtrows);
     const struct { const char *what; int64_t r, c; } arr[] = {
         {"the matrix", m, n}, {"U", m, ucols}, {"VT", vtrows, n},
     };
-    int n_arr = job->vectors == JOB_VECTORS_NONE ? 1 : 3;
+    int n_arr = vectors == JOB_VECTORS_NONE ? 1 : 3;
     for (int i = 0; i < n_arr; i++) {
         uint64_t e;
         if (__builtin_mul_overflow((uint64_t)arr[i].r, (uint64_t)arr[i].c, &e) ||
@@ -609,6 +604,14 @@ static int check_lapack_arrays(const job_t *job, char *err, size_t errlen)
         }
     }
     return 0;
+}
+
+static int check_lapack_arrays(const job_t *job, char *err, size_t errlen)
+{
+    int lapack = 0;
+    for (int i = 0; i < job->n_engines; i++)
+        lapack |= job->engines[i] == JOB_ENGINE_LAPACK;
+    return lapack ? job_check_lapack_shape(job->rows, job->cols, job->vectors, err, errlen) : 0;
 }
 
 uint64_t job_results_bytes(const job_t *job)
@@ -708,21 +711,18 @@ static int check_mixed(job_t *job, char *err, size_t errlen)
     uint64_t total = 0;
     int n = job->set.dist ? 1 : job->set.n_classes;
     for (int i = 0; i < n; i++) {
-        job_t one = *job;
-        one.set.n_classes = 0;
-        one.set.dist = 0;
-        one.rows = job->set.dist ? job->set.dist_max : job->set.classes[i].rows;
-        one.cols = job->set.dist ? job->set.dist_max : job->set.classes[i].cols;
+        int64_t rows = job->set.dist ? job->set.dist_max : job->set.classes[i].rows;
+        int64_t cols = job->set.dist ? job->set.dist_max : job->set.classes[i].cols;
         int64_t k = job->set.dist ? job->count : job->set.classes[i].count;
-        if (check_lapack_arrays(&one, err, errlen) != 0)
+        if (job_check_lapack_shape(rows, cols, job->vectors, err, errlen) != 0)
             return -1;
-        uint64_t elems = (uint64_t)one.rows * (uint64_t)one.cols, bytes;
+        uint64_t elems = (uint64_t)rows * (uint64_t)cols, bytes;
         if (elems > SIZE_MAX / sizeof(double) / 4 ||
             __builtin_mul_overflow(elems * 8, (uint64_t)k, &bytes) ||
             __builtin_add_overflow(total, bytes, &total) || total > (uint64_t)INT64_MAX) {
             snprintf(err, errlen, "%lld matrices of up to %lld x %lld are too many: their bytes "
                      "overflow int64", (long long)(job->set.dist ? job->count : count + k),
-                     (long long)one.rows, (long long)one.cols);
+                     (long long)rows, (long long)cols);
             return -1;
         }
         count += k;
