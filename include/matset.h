@@ -52,13 +52,15 @@ typedef struct {
     int64_t n_runs;
     int64_t *first;             /* [n_runs + 1]; NULL for a dist set */
     int64_t *rows, *cols;       /* [n_runs] */
+    uint8_t *dist_seen;         /* dist: [max - min + 1], 1 for each size drawn */
     int64_t max_rows, max_cols; /* over the set */
     int64_t max_elems;          /* the most elements of one matrix */
     int64_t max_mn;             /* the largest min(rows, cols) */
 } matset;
 
-/* The set of a job: its spec's classes, its size_dist, or (neither) count
- * matrices of rows x cols. Returns 0 or ENOMEM; free with matset_free. */
+/* The set of a job: its spec's classes, its size_dist (one scan of the
+ * draws), or (neither) count matrices of rows x cols. Returns 0 or ENOMEM;
+ * free with matset_free. */
 int matset_init(matset *set, const matset_spec *spec, uint64_t seed, int64_t count, int64_t rows,
                 int64_t cols);
 

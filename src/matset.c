@@ -180,9 +180,13 @@ int matset_init(matset *set, const matset_spec *spec, uint64_t seed, int64_t cou
         set->spec = *spec;
         set->seed = seed;
         set->count = count;
-        /* the clip bounds the sizes; the set may not reach them */
+        /* the clip bounds the sizes; the set may not reach them: one scan
+         * finds the largest and every size drawn */
+        if (!(set->dist_seen = calloc((size_t)(spec->dist_max - spec->dist_min + 1), 1)))
+            return ENOMEM;
         for (int64_t k = 0; k < count; k++) {
             int64_t s = matset_dist_size(spec, seed, k);
+            set->dist_seen[s - spec->dist_min] = 1;
             widen(set, s, s);
         }
         return 0;
@@ -205,6 +209,7 @@ void matset_free(matset *set)
     free(set->first);
     free(set->rows);
     free(set->cols);
+    free(set->dist_seen);
     memset(set, 0, sizeof *set);
 }
 
@@ -244,36 +249,20 @@ static int cmp_pair(const void *a, const void *b)
 
 int matset_distinct(const matset *set, int64_t **shapes, int64_t *n)
 {
-    /* a dist set has at most max - min + 1 sizes; runs at most n_runs shapes */
     int64_t cap = set->first ? set->n_runs : set->spec.dist_max - set->spec.dist_min + 1;
-    if (cap > set->count)
-        cap = set->count;
     int64_t *s = malloc((size_t)(cap > 0 ? cap : 1) * 2 * sizeof *s);
     if (!s)
         return ENOMEM;
     int64_t m = 0;
-    if (set->first) {
-        for (int64_t i = 0; i < set->n_runs; i++)
-            if (set->first[i + 1] > set->first[i]) {
-                s[2 * m] = set->rows[i];
-                s[2 * m + 1] = set->cols[i];
-                m++;
-            }
-    } else {
-        uint8_t *seen = calloc((size_t)(set->spec.dist_max - set->spec.dist_min + 1), 1);
-        if (!seen) {
-            free(s);
-            return ENOMEM;
+    for (int64_t i = 0; i < cap; i++) {
+        if (set->first && set->first[i + 1] > set->first[i]) {
+            s[2 * m] = set->rows[i];
+            s[2 * m + 1] = set->cols[i];
+            m++;
+        } else if (!set->first && set->dist_seen[i]) {
+            s[2 * m] = s[2 * m + 1] = set->spec.dist_min + i;
+            m++;
         }
-        for (int64_t k = 0; k < set->count && m < cap; k++) {
-            int64_t z = matset_dist_size(&set->spec, set->seed, k);
-            if (!seen[z - set->spec.dist_min]) {
-                seen[z - set->spec.dist_min] = 1;
-                s[2 * m] = s[2 * m + 1] = z;
-                m++;
-            }
-        }
-        free(seen);
     }
     qsort(s, (size_t)m, 2 * sizeof *s, cmp_pair);
     int64_t u = 0;
