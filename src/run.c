@@ -39,6 +39,25 @@ static void run_tables_free(run_tables *tab)
     memset(tab, 0, sizeof *tab);
 }
 
+/* schedule cost: rank 0's deal (collect_assign) as this rank's sequence in
+ * st; *max_chunk (when not NULL) the largest rank's part. Collective.
+ * Returns an agreed OUTCOME_* status. */
+static int deal_by_cost(work_state *st, const run_control *ctl, MPI_Comm comm, run_tables *tab,
+                        int64_t *max_chunk)
+{
+    int rc = collect_assign(ctl->set, st->job, st->todo, st->n_work, comm, &tab->seq,
+                            &tab->seq_off);
+    if (rc != OUTCOME_OK)
+        return rc;
+    st->seq = tab->seq;
+    st->seq_off = tab->seq_off;
+    st->hi = tab->seq_off[st->rank + 1] - tab->seq_off[st->rank];
+    for (int r = 0; max_chunk && r < st->cfg->ranks; r++)
+        if (r == 0 || tab->seq_off[r + 1] - tab->seq_off[r] > *max_chunk)
+            *max_chunk = tab->seq_off[r + 1] - tab->seq_off[r];
+    return OUTCOME_OK;
+}
+
 /* This rank's schedule: the static bounds rank 0 scattered (collect_start),
  * the cost schedule's deal (collect_assign), or the dynamic schedule's
  * largest-first order and chunks (every rank computes the same). Fills st's
@@ -61,17 +80,10 @@ static int schedule(work_state *st, const run_control *ctl, MPI_Comm comm, int64
     st->hi = mine[1] - mine[0];
     *n_slots = st->hi;
     if (cfg->schedule == JOB_SCHED_COST) {
-        int rc = collect_assign(ctl->set, st->job, *todo, st->n_work, comm, &tab->seq, &tab->seq_off);
+        int rc = deal_by_cost(st, ctl, comm, tab, max_chunk);
         if (rc != OUTCOME_OK)
             return rc;
-        st->seq = tab->seq;
-        st->seq_off = tab->seq_off;
-        st->hi = tab->seq_off[st->rank + 1] - tab->seq_off[st->rank];
         *n_slots = st->hi;
-        *max_chunk = 0;
-        for (int r = 0; r < size; r++)
-            if (tab->seq_off[r + 1] - tab->seq_off[r] > *max_chunk)
-                *max_chunk = tab->seq_off[r + 1] - tab->seq_off[r];
     } else if (cfg->schedule == JOB_SCHED_DYNAMIC) {
         size_t n = (size_t)(st->n_work > 0 ? st->n_work : 1);
         tab->order = malloc(n * sizeof *tab->order);
@@ -183,12 +195,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
             sched = JOB_SCHED_COST;
             st.ctr = NULL;
             st.order = st.chunk = NULL;
-            int ac = collect_assign(ctl->set, job, todo, st.n_work, comm, &tab.seq, &tab.seq_off);
-            if (ac == OUTCOME_OK) {
-                st.seq = tab.seq;
-                st.seq_off = tab.seq_off;
-                st.hi = tab.seq_off[rank + 1] - tab.seq_off[rank];
-            }
+            int ac = deal_by_cost(&st, ctl, comm, &tab, NULL);    /* slots: dynamic's, enough */
             status = status ? status : ac;
             if (rank == 0)
                 log_msg(LOG_WARNING, "schedule dynamic: this MPI library cannot make the "
