@@ -65,16 +65,6 @@ fault_case() {
 FAULT_SECONDS=()
 
 small=(--rows=40 --cols=40 --count=400)
-# records_in DIR: finished results in a checkpoint (32-byte records after 64-byte headers)
-records_in() {
-    local total=0 f size
-    for f in "$1"/*.ckpt; do
-        [ -f "$f" ] || continue
-        size=$(stat -c %s "$f")
-        total=$((total + (size - 64) / 32))
-    done
-    echo "$total"
-}
 ck() { echo "--checkpoint=$TMPD/ck$RUN_SEQ.$1"; }
 
 # before any collective: rank 0's job and checks
@@ -124,7 +114,7 @@ quick || fault_case "dynamic batch: the window fails on rank 2" 2:window 3 3 "fa
 # a rank fails between two grabs: every rank stops, exit 3, the checkpoint keeps its matrices
 grab_ck=$(ck g)
 fault_case "dynamic: rank 1 fails between grabs" 1:grab 3 3 "stopped every rank" 20 "${mixed[@]}" "$grab_ck"
-if [ "$(records_in "${grab_ck#--checkpoint=}")" -gt 0 ]; then
+if [ "$(ckpt_records "${grab_ck#--checkpoint=}")" -gt 0 ]; then
     tap_ok "dynamic: the matrices finished before the failure are in the checkpoint"
 else
     tap_not_ok "dynamic: the matrices finished before the failure are in the checkpoint"

@@ -8,11 +8,7 @@
 # a clash with the job); the rest as always.
 . "$(dirname "$0")/lib.sh"
 require_svdrun
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    tap_skip "npy input" "$PY has no numpy"
-    tap_done
-    exit
-fi
+require_numpy "npy input"
 CHECK="$TESTS_MPI_DIR/input_check.py"
 D="$TMPD/npy"
 mkdir -p "$D"

@@ -127,6 +127,14 @@ run_svdrun() {
     return 0
 }
 
+# require_numpy LABEL: when $PY has no numpy, the script's one result is LABEL skipped, and it ends.
+require_numpy() {
+    "$PY" -c 'import numpy' 2>/dev/null && return 0
+    tap_skip "$1" "$PY has no numpy"
+    tap_done
+    exit
+}
+
 # run_singleton TIMEOUT BIN ARGS...: BIN without mpirun (a singleton MPI launch), under a
 # timeout; sets RUN_RC, RUN_OUT, RUN_ERR and RUN_CMD like run_svdrun. For refusals that rank
 # 0 alone decides: mpirun takes 2 s to report a non-zero exit.
@@ -139,6 +147,24 @@ run_singleton() {
     RUN_CMD="$(basename "$bin") $* (singleton)"
     timeout -k 5 "$limit" "$bin" "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
     RUN_RC=$?
+}
+
+# ckpt_records DIR [PATTERN]: finished results in DIR's checkpoint files matching PATTERN
+# (default *.ckpt; rank-*.ckpt leaves out a resume's merged file): 32-byte records after
+# each 64-byte header.
+ckpt_records() {
+    local total=0 f size
+    for f in "$1"/${2:-*.ckpt}; do
+        [ -f "$f" ] || continue
+        size=$(stat -c %s "$f")
+        total=$((total + (size - 64) / 32))
+    done
+    echo "$total"
+}
+
+# resumed_count OUT: N from svdrun's "resuming from D: N of M matrices already done"
+resumed_count() {
+    sed -n 's/^resuming from .*: \([0-9]*\) of \([0-9]*\) matrices already done.*/\1/p' "$1"
 }
 
 # start_bg NP TIMEOUT ARGS...: like run_svdrun, in the background; sets

@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 BIN=$BUILD_DIR/mpitests/test_members
 [ -x "$BIN" ] || tap_bail "no $BIN: run 'make unit' first"
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    tap_skip "multi-file inputs" "$PY has no numpy"
-    tap_done
-    exit
-fi
+require_numpy "multi-file inputs"
 export OMP_NUM_THREADS=1
 CHECK="$TESTS_MPI_DIR/members_check.py"
 D="$TMPD/in"

@@ -6,11 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    tap_skip "mixed sets against numpy" "$PY has no numpy"
-    tap_done
-    exit
-fi
+require_numpy "mixed sets against numpy"
 
 # mixed_case LABEL NP SEED SPEC COUNT VECTORS CHECK_ARGS -- SVDRUN_ARGS...
 # One launch; every configuration must agree (exit 0), and the results,
@@ -195,11 +191,8 @@ for sched in static cost dynamic; do
     stop_rc=$RUN_RC
     run_svdrun 2 120 --quiet --shapes="$RS" --schedule="$sched" --resume "$dir" \
         --results "$TMPD/rs_$sched.txt"
-    n=$(sed -n 's/^resuming from .*: \([0-9]*\) of \([0-9]*\) matrices already done.*/\1/p' "$RUN_OUT")
-    computed=0
-    for f in "$dir"/rank-*.ckpt; do
-        computed=$((computed + ($(stat -c %s "$f") - 64) / 32))
-    done
+    n=$(resumed_count "$RUN_OUT")
+    computed=$(ckpt_records "$dir" 'rank-*.ckpt')
     if [ "$stop_rc" -eq 4 ] && [ "$RUN_RC" -eq 0 ] && [ -n "$n" ] && [ "$n" -gt 0 ] &&
         [ "$n" -lt 340 ] && [ "$computed" -eq $((340 - n)) ] &&
         cmp -s "$TMPD/rs_ref.txt" "$TMPD/rs_$sched.txt"; then

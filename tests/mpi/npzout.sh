@@ -17,11 +17,7 @@ if [ ! -x "$NPZOUT" ]; then
     tap_done
     exit
 fi
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    tap_skip "npzout archives" "$PY has no numpy"
-    tap_done
-    exit
-fi
+require_numpy "npzout archives"
 export OMP_NUM_THREADS=1
 
 if quick; then ranks=(1 3); else ranks=(1 2 3 4); fi

@@ -4,11 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    tap_skip "numpy oracle" "$PY has no numpy"
-    tap_done
-    exit
-fi
+require_numpy "numpy oracle"
 
 # oracle_case LABEL NP SEED ROWS COLS COUNT EXTRA_ARGS...
 oracle_case() {

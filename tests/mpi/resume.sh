@@ -18,27 +18,11 @@ if [ "$RUN_RC" -ne 0 ] || [ ! -s "$TMPD/ref.txt" ]; then
 fi
 tap_ok "reference: an uninterrupted run writes its results"
 
-# done_count OUT: N from "resuming from D: N of M matrices already done"
-done_count() {
-    sed -n 's/^resuming from .*: \([0-9]*\) of \([0-9]*\) matrices already done.*/\1/p' "$1"
-}
-
-# records DIR: finished results on disk (32-byte records after 64-byte headers)
-records() {
-    local total=0 f size
-    for f in "$1"/*.ckpt; do
-        [ -f "$f" ] || continue
-        size=$(stat -c %s "$f")
-        total=$((total + (size - 64) / 32))
-    done
-    echo "$total"
-}
-
 # wait_records DIR N LIMIT: waits until the checkpoint holds N records
 wait_records() {
     local i
     for ((i = 0; i < $3 * 10; i++)); do
-        [ "$(records "$1")" -ge "$2" ] && return 0
+        [ "$(ckpt_records "$1")" -ge "$2" ] && return 0
         sleep 0.1
     done
     return 1
@@ -50,13 +34,10 @@ resume_check() {
     local label=$1 dir=$2 np=$3
     local n res="$TMPD/res.$RANDOM.txt"
     run_svdrun "$np" 120 --quiet "${job[@]}" --resume "$dir" --results "$res"
-    n=$(done_count "$RUN_OUT")
+    n=$(resumed_count "$RUN_OUT")
     # merged.ckpt holds the n resumed; the new rank files what this launch computed
-    local computed=0 f size
-    for f in "$dir"/rank-*.ckpt; do
-        size=$(stat -c %s "$f")
-        computed=$((computed + (size - 64) / 32))
-    done
+    local computed
+    computed=$(ckpt_records "$dir" 'rank-*.ckpt')
     if [ "$RUN_RC" -eq 0 ] && cmp -s "$TMPD/ref.txt" "$res" &&
         [ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -lt 3000 ] && [ "$computed" -eq $((3000 - n)) ]; then
         tap_ok "$label: resumed on $np rank(s) with $n of 3000 done, computed the other $computed; results identical to the uninterrupted run"
@@ -108,9 +89,9 @@ if ! quick; then
         tap_not_ok "--timeout 0.4, 2 ranks x 2 batch threads: exit 4, naming the timeout"
         run_diag
     fi
-    first=$(records "$dir")
+    first=$(ckpt_records "$dir")
     run_svdrun 1 120 --quiet "${job[@]}" --resume "$dir" --timeout 0.4
-    second=$(records "$dir")
+    second=$(ckpt_records "$dir")
     if [ "$RUN_RC" -eq 4 ] && [ "$second" -gt "$first" ] && grep -q "Resume again" "$RUN_ERR"; then
         tap_ok "a resumed run stopped again keeps both launches' results ($first, then $second)"
     else

@@ -15,11 +15,7 @@ if ! command -v strace >/dev/null; then
     tap_done
     exit
 fi
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    tap_skip "start-up metadata calls" "$PY has no numpy"
-    tap_done
-    exit
-fi
+require_numpy "start-up metadata calls"
 in="$TMPD/in.npy"
 "$PY" -c "import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(1).random((6, 9, 7)))" "$in"
 

@@ -22,15 +22,6 @@ CHECK=$TESTS_MPI_DIR/svdreport_check.py
 [ -x "$SVDREPORT" ] || tap_bail "no $SVDREPORT: run 'make all' first"
 "$PY" -c 'import json, csv' 2>/dev/null || tap_bail "$PY cannot import json and csv"
 
-# checker LABEL ARGS...: svdreport_check.py ARGS, its PASS/FAIL lines as TAP.
-checker() {
-    local label=$1 log="$TMPD/check$RUN_SEQ.$RANDOM.log" rc
-    shift
-    (cd "$TESTS_MPI_DIR" && timeout 60 "$PY" "$CHECK" "$@") >"$log" 2>&1
-    rc=$?
-    tap_from_checks "$label" "$log" "$rc"
-    [ "$rc" -eq 0 ] || rep_diag
-}
 
 # rows LABEL csv|json: the last run's rows against the spec on stdin.
 rows() {

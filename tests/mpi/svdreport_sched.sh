@@ -20,15 +20,6 @@ CHECK=$TESTS_MPI_DIR/svdreport_sched_check.py
 [ -x "$SVDREPORT" ] || tap_bail "no $SVDREPORT: run 'make all' first"
 "$PY" -c 'import json, csv, statistics' 2>/dev/null || tap_bail "$PY cannot import json, csv"
 
-# checker LABEL ARGS...: svdreport_sched_check.py ARGS, its PASS/FAIL lines as TAP.
-checker() {
-    local label=$1 log="$TMPD/check$RUN_SEQ.$RANDOM.log" rc
-    shift
-    (cd "$TESTS_MPI_DIR" && timeout 60 "$PY" "$CHECK" "$@") >"$log" 2>&1
-    rc=$?
-    tap_from_checks "$label" "$log" "$rc"
-    [ "$rc" -eq 0 ] || rep_diag
-}
 
 # no_match REGEX FILE: no line of FILE matches (grep -E).
 no_match() { ! grep -qE -- "$1" "$2"; }

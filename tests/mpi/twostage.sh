@@ -18,11 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    tap_skip "kernel twostage against numpy" "$PY has no numpy"
-    tap_done
-    exit
-fi
+require_numpy "kernel twostage against numpy"
 MIN_N=$(sed -n 's/^#define TWOSTAGE_MIN_N \([0-9]*\).*/\1/p' "$ROOT/include/twostage.h")
 [ -n "$MIN_N" ] || tap_bail "no TWOSTAGE_MIN_N in include/twostage.h"
 CHECK=$TESTS_MPI_DIR/twostage_check.py
