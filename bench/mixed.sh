@@ -27,13 +27,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
   rounds=1 mixed=(jobs/mixed.job --count=12) seed=(jobs/seed.job --ranks=2 --size=200)
   big=(jobs/mixed.job --count=40)
 fi
-blas_ways=(pinned)
-if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then blas_ways=(own pinned); fi
-with_blas() {  # with_blas WAY CMD...: CMD with OpenBLAS's kernels chosen WAY's way
-  local way=$1
-  shift
-  if [ "$way" = own ]; then env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@"; else "$@"; fi
-}
+. bench/blas.sh
 launch() {  # launch WAY ROUND PART NP ARGS...: one svdrun launch, its records tagged
   local way=$1 round=$2 part=$3 np=$4 tmp
   shift 4

@@ -28,14 +28,7 @@ else
   shapes=(1000 2000 4000 4000x1000 1000x4000)
   cross=(64 96 128 160 192 224 256 320 384 512) budget=1 gemm_n=2000
 fi
-# the ways to run: "pinned" (the environment as it is) and, if it pins a core, "own"
-blas_ways=(pinned)
-if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then blas_ways=(own pinned); fi
-with_blas() {  # with_blas WAY CMD...: CMD with OpenBLAS's kernels chosen WAY's way
-  local way=$1
-  shift
-  if [ "$way" = own ]; then env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@"; else "$@"; fi
-}
+. bench/blas.sh
 tag() {  # tag WAY [ROUND]: stdin's JSON lines with "blas" (and "round") added
   /usr/bin/python3 -c 'import json,sys
 for l in sys.stdin:
