@@ -255,7 +255,7 @@ valgrind: deps
 # resolver would run instrumented before TSan has started, and crash.
 TSAN_CFLAGS  := -O2 -g -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS   := test_checkpoint test_stop
-TSAN_MODULES := checkpoint job npy sysinfo stop files hash
+TSAN_MODULES := checkpoint job matset matgen npy sysinfo stop files hash
 tsan: deps
 	CFLAGS='$(TSAN_CFLAGS)' $(MAKE) B=build/tsan MODULES='$(TSAN_MODULES)' \
 	    $(TSAN_TESTS:%=build/tsan/tests/%)
