@@ -10,7 +10,8 @@ packages=(
   libopenmpi-dev openmpi-bin
   libopenblas-openmp-dev liblapacke-dev libscalapack-openmpi-dev
   libinih-dev libjansson-dev libcmocka-dev zlib1g-dev
-  python3-numpy python3-mpi4py procps coreutils
+  python3-numpy python3-mpmath python3-mpi4py procps coreutils
+  libeigen3-dev g++
   gnuplot-nox iproute2 util-linux strace
   slurm-wlm munge
   clang libclang-rt-14-dev llvm valgrind
