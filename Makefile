@@ -278,6 +278,19 @@ $(B)/bench-twostage: bench/twostage.c $(OBJS) | $(B)/obj
 	@echo '  CC LD   $@'
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
 
+# bench/peers/eigen_svd.cc: Eigen's SVDs on the same matrices (matgen's). -O2, with AVX2 and FMA
+# where this CPU has both (no -march=native: the flags are recorded, and say what ran); NDEBUG
+# as a release build of Eigen has it. Eigen's headers are system headers: its warnings are not ours.
+CXX             ?= g++
+EIGEN_CFLAGS    ?= $(call pc_cflags,eigen3)
+EIGEN_CXXFLAGS  ?= -O2 $(if $(shell grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo y),\
+                   -mavx2 -mfma) -DNDEBUG
+$(B)/bench-eigen-svd: bench/peers/eigen_svd.cc include/matgen.h $(B)/obj/matgen.o | $(B)/obj
+	@echo '  CXX LD  $@'
+	$(Q)$(CXX) -std=c++17 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) $(EIGEN_CXXFLAGS) \
+	    $(patsubst -I%,-isystem %,$(EIGEN_CFLAGS)) -Iinclude \
+	    -DEIGEN_SVD_FLAGS='"$(strip $(EIGEN_CXXFLAGS))"' $< $(B)/obj/matgen.o -o $@
+
 # bench/gebrd.c: where dgesdd's sigma-only time goes (issue 9's ceiling); not part of all
 $(B)/gebrd: bench/gebrd.c $(OBJS) | $(B)/obj
 	@echo '  CC LD   $@'

@@ -4,6 +4,11 @@
 
 #include <stdint.h>
 
+/* C linkage for bench/peers/eigen_svd.cc, which times the same matrices */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { MATGEN_COL_MAJOR, MATGEN_ROW_MAJOR } matgen_layout;
 
 typedef struct {
@@ -31,5 +36,9 @@ void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
  * Cannot fail. */
 void matgen_fill_tile(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int64_t i0,
                       int64_t j0, int64_t h, int64_t w, double *dst, int64_t ld);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
