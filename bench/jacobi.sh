@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# bench/jacobi.sh: the jacobi pack kernel (issue 18) against svdrun's kernel lapack (dgesdd, one
+# workspace reused) and Eigen, one core. Parts, each over ROUNDS interleaved rounds (default 5),
+# medians quoted, speedups the medians of within-round ratios:
+#  A. build/bench-jacobi (bench/jacobi.c): n = 3, 8, 16, 32 square, sigma only and thin, the same
+#     matgen set (4096 matrices, full packs; and 8x8 x 1027, a partial last pack) by both kernels,
+#     on every path this CPU runs; SVD time only (generation and the copy into the buffer or
+#     pack timed apart); sweeps; sigma checked to 1e-12 of sigma_max (the run fails otherwise).
+#     The round's parity picks which kernel goes first.
+#  B. build/bench-eigen-svd (bench/peers/eigen_svd.cc): Eigen's JacobiSVD and BDCSVD, fixed and
+#     dynamic size, on the same matrices; it and A alternate which runs first.
+#  C. svdrun: jobs/small.job (200,000 matrices of 8x8, kernel lapack, jacobi, auto) on 1 rank x
+#     1 thread, 2 ranks x 1 thread and 1 rank x 2 batch threads, one launch each, the kernel order
+#     rotating; skipped while svdrun has no kernel jacobi.
+# OpenBLAS's kernels: as pinned by the environment and, where it pins them, OpenBLAS's own choice
+# too (bench/blas.sh). Writes bench/results/jacobi.jsonl and jacobi.md, each target MET or MISSED
+# with its number. BENCH_QUICK=1 shrinks the sets so it takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/results
+mkdir -p "$out"
+make -s build/bench-jacobi build/bench-eigen-svd build/svdrun
+bin=build/bench-jacobi
+eigen=build/bench-eigen-svd
+json="$out/jacobi.jsonl"
+rounds=${ROUNDS:-5}
+count=4096 cases=(3 8 16 32 8@1027) job=(jobs/small.job)
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+  rounds=1 count=64 cases=(3 8 16 32 8@19) job=(jobs/small.job --count=2000)
+fi
+. bench/blas.sh
+mapfile -t paths < <("$bin" paths)
+has_jacobi=0
+if build/svdrun --help 2>&1 | grep -q -- '--kernel=.*jacobi'; then has_jacobi=1; fi
+tag() {  # tag WAY ROUND [PART]: stdin's JSON lines with "blas", "round" (and "part") added
+  /usr/bin/python3 -c 'import json,sys
+for l in sys.stdin:
+    r = json.loads(l); r["blas"], r["round"] = sys.argv[1], int(sys.argv[2])
+    if len(sys.argv) > 3: r["mode"], r["part"] = "svdrun", sys.argv[3]
+    print(json.dumps(r))' "$@"
+}
+kernel_part() {  # kernel_part ROUND: part A, every OpenBLAS way and jacobi path
+  local way path
+  for way in "${blas_ways[@]}"; do
+    for path in "${paths[@]}"; do
+      echo "== round $1/$rounds, OpenBLAS $way, path $path: kernel lapack and jacobi" >&2
+      with_blas "$way" "$bin" ratio "$1" "$path" "$count" "${cases[@]}" | tag "$way" "$1" >>"$json"
+    done
+  done
+}
+eigen_part() {  # eigen_part ROUND: part B (no BLAS in it)
+  echo "== round $1/$rounds: Eigen" >&2
+  "$eigen" "$1" "$count" "${cases[@]}" | tag none "$1" >>"$json"
+}
+svdrun_launch() {  # svdrun_launch WAY ROUND PART NP ARGS...: one svdrun launch, its records tagged
+  local way=$1 round=$2 part=$3 np=$4 tmp
+  shift 4
+  tmp=$(mktemp)
+  with_blas "$way" scripts/mpirun.sh -np "$np" build/svdrun "${job[@]}" "$@" --json "$tmp" --quiet >/dev/null
+  tag "$way" "$round" "$part" <"$tmp" >>"$json"
+  rm -f "$tmp"
+}
+orders=(lapack,jacobi,auto jacobi,auto,lapack auto,lapack,jacobi)
+
+rm -f "$json"
+for ((round = 1; round <= rounds; round++)); do
+  if [ $((round % 2)) = 1 ]; then kernel_part "$round"; eigen_part "$round"
+  else eigen_part "$round"; kernel_part "$round"; fi
+  [ "$has_jacobi" = 1 ] || continue
+  k=${orders[$(((round - 1) % 3))]}
+  for way in "${blas_ways[@]}"; do
+    echo "== round $round/$rounds, OpenBLAS $way: svdrun ${job[*]}, kernels $k" >&2
+    svdrun_launch "$way" "$round" 1x1 1 --ranks=1 --threads=1 --kernel="$k"
+    svdrun_launch "$way" "$round" 2x1 2 --ranks=2 --threads=1 --kernel="$k"
+    svdrun_launch "$way" "$round" 1x2 1 --ranks=1 --threads=2 --thread_mode=batch --kernel="$k"
+  done
+done
+
+cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+/usr/bin/python3 - "$json" "$out/jacobi.md" "$cpu" "$has_jacobi" "${paths[@]}" <<'PY'
+import json, statistics, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+cpu, has_jacobi, paths = sys.argv[3], sys.argv[4] == "1", sys.argv[5:]
+med = statistics.median
+order = ["portable", "avx2", "avx512"]
+paths = sorted(paths, key=order.index)
+widest = paths[-1]
+# speedup over kernel lapack, SVD time on one core: (sigma only, thin)
+targets = {3: (20, 25), 8: (8, 10), 16: (4, 6), 32: (2, 3)}
+ratio = [r for r in recs if r["mode"] == "ratio"]
+eig = [r for r in recs if r["mode"] == "eigen"]
+runs = [r for r in recs if r["mode"] == "svdrun"]
+ways = [w for w in ("own", "pinned") if any(r["blas"] == w for r in ratio)]
+vecs = ["none", "thin"]
+cases = sorted({(r["n"], r["count"]) for r in ratio}, key=lambda c: (c[0], -c[1]))
+full = {n: max(c for m, c in cases if m == n) for n, _ in cases}
+lines, verdicts = [], []
+
+def core(way):
+    cs = sorted({r["blas_core"] for r in ratio if r["blas"] == way})
+    label = "OpenBLAS's own choice" if way == "own" else "as pinned here" if len(ways) > 1 else "OpenBLAS"
+    return f"{label} ({', '.join(cs)})"
+
+def label(n, count):
+    return f"{n}" if count == full[n] else f"{n} ({count}: partial last pack)"
+
+def us(rs, key):
+    return med([1e6 * r[key] / r["count"] for r in rs])
+
+def sel(way, path, n, count, vec):
+    return [r for r in ratio if (r["blas"], r["path"], r["n"], r["count"], r["vectors"]) ==
+            (way, path, n, count, vec)]
+
+def within(a, b, ka, kb):
+    """median over rounds of a's ka / b's kb, per matrix, the rounds both hold"""
+    ra = {r["round"]: r[ka] / r["count"] for r in a}
+    rb = {r["round"]: r[kb] / r["count"] for r in b}
+    return med([ra[k] / rb[k] for k in ra if k in rb])
+
+nrounds = max(r["round"] for r in ratio)
+configs = sorted({r["openblas_config"] for r in ratio})
+lines += [f"CPU: {cpu}; jacobi paths run here: {', '.join(paths)} (targets on {widest}); "
+          f"{nrounds} interleaved rounds; µs are per matrix, medians over rounds; speedups are medians "
+          "of within-round ratios. SVD time only: generation and the copy into LAPACK's buffer "
+          "or the pack are timed apart (below).", "",
+          f"OpenBLAS: {'; '.join(configs)}", ""]
+for w in ways:
+    lines += [f"### jacobi against kernel lapack (dgesdd, workspace reused), one core, {core(w)}", "",
+              "| n | vectors | lapack µs | " +
+              " | ".join(f"jacobi {p} µs | speedup {p}" for p in paths) + " | target | verdict |",
+              "|---|---|---|" + "---|---|" * len(paths) + "---|---|"]
+    for n, c in cases:
+        for v in vecs:
+            cells = []
+            for p in paths:
+                rs = sel(w, p, n, c, v)
+                cells += [f"{us(rs, 'jacobi_s'):.3f}", f"{within(rs, rs, 'lapack_s', 'jacobi_s'):.2f}"]
+            rl = [r for p in paths for r in sel(w, p, n, c, v)]
+            tgt = targets.get(n, (None, None))[v == "thin"] if c == full[n] else None
+            sp = within(sel(w, widest, n, c, v), sel(w, widest, n, c, v), "lapack_s", "jacobi_s")
+            verdict = "-" if tgt is None else f"{'MET' if sp >= tgt else 'MISSED'} ({sp:.2f}x)"
+            if tgt is not None:
+                verdicts.append(f"- {'MET' if sp >= tgt else 'MISSED'}: n = {n}, "
+                                f"{'sigma only' if v == 'none' else 'thin'}, {widest}, {core(w)}: "
+                                f"{sp:.2f}x kernel lapack (target ≥ {tgt}x)")
+            lines.append(f"| {label(n, c)} | {v} | {us(rl, 'lapack_s'):.3f} | " + " | ".join(cells) +
+                         f" | {'-' if tgt is None else f'≥ {tgt}x'} | {verdict} |")
+    lines.append("")
+lines += ["Targets (path " + widest + "):", ""] + verdicts + [""]
+
+# B: Eigen, in the same rounds; its speedup is Eigen's µs over jacobi's (widest path)
+w0 = ways[-1]
+methods = [("JacobiSVD", "fixed"), ("JacobiSVD", "dynamic"), ("BDCSVD", "fixed"), ("BDCSVD", "dynamic")]
+if eig:
+    lines += [f"### Eigen {eig[0]['eigen']} (g++ {eig[0]['flags']}) on the same matrices, one core", "",
+              "Eigen's objects are made once and reused (dynamic size: constructed for n x n); fixed "
+              "size is Matrix<double, n, n> (full U and V: square, the thin ones). "
+              "jacobi/Eigen is Eigen's time over jacobi's (" + widest + "), within rounds.", "",
+              "| n | vectors | " + " | ".join(f"{m} {s} µs" for m, s in methods) +
+              f" | jacobi {widest} µs | Eigen's best | jacobi over Eigen's best | jacobi over JacobiSVD dynamic |",
+              "|---|---|" + "---|" * len(methods) + "---|---|---|---|"]
+    for n, c in cases:
+        for v in vecs:
+            ej = sel(w0, widest, n, c, v)
+            cells, best = [], None
+            for m, s in methods:
+                rs = [r for r in eig if (r["n"], r["count"], r["vectors"], r["method"], r["size"]) ==
+                      (n, c, v, m, s)]
+                if not rs:
+                    cells.append("-")
+                    continue
+                t = us(rs, "svd_s")
+                cells.append(f"{t:.3f}")
+                if best is None or t < best[0]:
+                    best = (t, rs, f"{m} {s}")
+                # the same matrices, the same answer: Eigen's sigma summed over the set
+                # against LAPACK's (bench-jacobi checks each matrix against jacobi's)
+                ref = ej[0]["sigma_sum"]
+                if any(abs(r["sigma_sum"] - ref) > 1e-12 * ref for r in rs):
+                    sys.exit(f"jacobi.sh: Eigen {m} {s}, n = {n}: sigma sum differs from LAPACK's")
+            jd = [r for r in eig if (r["n"], r["count"], r["vectors"], r["method"], r["size"]) ==
+                  (n, c, v, "JacobiSVD", "dynamic")]
+            lines.append(f"| {label(n, c)} | {v} | " + " | ".join(cells) +
+                         f" | {us(ej, 'jacobi_s'):.3f} | {best[2]} | {within(best[1], ej, 'svd_s', 'jacobi_s'):.2f} | "
+                         f"{within(jd, ej, 'svd_s', 'jacobi_s'):.2f} |")
+    lines.append("")
+
+# where the time goes: generation, the copy in, sweeps, accuracy
+lines += [f"### Where the time goes ({core(w0)})", "",
+          "gen µs: matgen_fill per matrix (both kernels' input); copy µs: into LAPACK's buffer; load µs: "
+          "jacobi_pack_load into the pack; gen share: gen / (gen + copy or load + SVD), what a "
+          "run's wall would show of generation. Sweeps: per lane, the final quiet sweep included. "
+          "Errors: max over the set of |Δσ| / σ_max against dgesdd, and |A - U S V^T| / σ_max "
+          "(round 1).", "",
+          "| n | vectors | path | gen µs | copy µs | load µs | gen share lapack | gen share jacobi | "
+          "sweeps mean | sweeps max | max |Δσ|/σ_max | max |A - USV^T|/σ_max |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+for n, c in cases:
+    for v in vecs:
+        for p in paths:
+            rs = sel(w0, p, n, c, v)
+            g, cp, ld = us(rs, "gen_s"), us(rs, "lapack_copy_s"), us(rs, "jacobi_load_s")
+            sl, sj = us(rs, "lapack_s"), us(rs, "jacobi_s")
+            rec = max(r["recon_err"] for r in rs)
+            lines.append(f"| {label(n, c)} | {v} | {p} | {g:.3f} | {cp:.3f} | {ld:.3f} | "
+                         f"{100 * g / (g + cp + sl):.1f}% | {100 * g / (g + ld + sj):.1f}% | "
+                         f"{med([r['sweeps_mean'] for r in rs]):.2f} | {max(r['sweeps_max'] for r in rs)} | "
+                         f"{max(r['sigma_err'] for r in rs):.1e} | {'-' if v == 'none' else f'{rec:.1e}'} |")
+lines.append("")
+
+# C: svdrun end to end
+if not has_jacobi:
+    lines += ["### svdrun end to end", "", "Not run: this svdrun has no kernel jacobi yet.", ""]
+for w in [w for w in ("own", "pinned") if any(r["blas"] == w for r in runs)]:
+    rw = [r for r in runs if r["blas"] == w]
+    r0 = rw[0]
+    cs = sorted({r["openblas_config"].split()[-2] for r in rw})
+    kernels = [k for k in ("lapack", "jacobi", "auto") if any(r["kernel"] == k for r in rw)]
+    parts, scaling = ["1x1", "2x1", "1x2"], []
+    def get(part, k, f):
+        return {r["round"]: r[f] for r in rw if r["part"] == part and r["kernel"] == k}
+    lines += [f"### svdrun end to end: {r0['count']} matrices of {r0['rows']}x{r0['cols']}, vectors "
+              f"{r0['vectors']}, one launch per configuration, {len({r['round'] for r in rw})} rounds "
+              f"(kernel order rotating), OpenBLAS {w} ({', '.join(cs)}); medians", "",
+              "| ranks x threads | kernel | wall s | svd s | gen s | gen share of wall | wall over 1x1's | "
+              "svd over 1x1's | wall, lapack over this | check |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for part in parts:
+        for k in kernels:
+            wall, svd, gen = get(part, k, "wall_s"), get(part, k, "svd_s"), get(part, k, "gen_s")
+            if not wall:
+                continue
+            b_wall, b_svd, lap = get("1x1", k, "wall_s"), get("1x1", k, "svd_s"), get(part, "lapack", "wall_s")
+            sw = med([b_wall[i] / wall[i] for i in wall if i in b_wall])
+            ss = med([b_svd[i] / svd[i] for i in svd if i in b_svd])
+            sl = med([lap[i] / wall[i] for i in wall if i in lap])
+            ok = "PASSED" if all(r["check"] == "PASSED" for r in rw if r["part"] == part and r["kernel"] == k) \
+                else "FAILED"
+            mode = {"1x1": "", "2x1": "", "1x2": " batch"}[part]
+            lines.append(f"| {part}{mode} | {k} | {med(wall.values()):.3f} | {med(svd.values()):.3f} | "
+                         f"{med(gen.values()):.3f} | {100 * med([gen[i] / wall[i] for i in wall]):.1f}% | "
+                         f"{sw:.2f} | {ss:.2f} | {sl:.2f} | {ok} |")
+            if part != "1x1":
+                for what, x in (("wall", sw), ("svd", ss)):
+                    scaling.append(f"- {'MET' if x >= 1.8 else 'MISSED'}: {part}{mode}, kernel {k}: {what} "
+                                   f"time {x:.2f}x 1 rank x 1 thread's (target ≥ 1.8x)")
+    lines += ["", f"Scaling (OpenBLAS {w}; wall includes generation):", ""] + scaling + [""]
+text = "\n".join(lines) + "\n"
+open(sys.argv[2], "w").write(text)
+print(text)
+PY
