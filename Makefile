@@ -40,7 +40,7 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := cli job plan cost matgen matset partition svd run sysinfo report npy history baserow compare \
+MODULES   := cli job plan cost matgen matset partition svd jacobi run sysinfo report npy history baserow compare \
              baseline pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
              collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout \
              members memread zipdir fileset
