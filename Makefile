@@ -279,10 +279,9 @@ $(B)/bench-twostage: bench/twostage.c $(OBJS) | $(B)/obj
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
 
 # bench/jacobi.c: the jacobi pack kernel against kernel lapack on small matrices, for bench/jacobi.sh
-# (jacobi named apart too: the rule must not depend on when MODULES gains it)
-$(B)/bench-jacobi: bench/jacobi.c $(sort $(OBJS) $(B)/obj/jacobi.o) | $(B)/obj
+$(B)/bench-jacobi: bench/jacobi.c $(OBJS) | $(B)/obj
 	@echo '  CC LD   $@'
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(sort $(OBJS) $(B)/obj/jacobi.o) -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $< $(OBJS) -o $@ $(LDLIBS)
 
 # bench/peers/eigen_svd.cc: Eigen's SVDs on the same matrices (matgen's). -O2, with AVX2 and FMA
 # where this CPU has both (no -march=native: the flags are recorded, and say what ran); NDEBUG

@@ -4,8 +4,9 @@
 # medians quoted, speedups the medians of within-round ratios:
 #  A. build/bench-jacobi (bench/jacobi.c): n = 3, 8, 16, 32 square, sigma only and thin, the same
 #     matgen set (4096 matrices, full packs; and 8x8 x 1027, a partial last pack) by both kernels,
-#     on every path this CPU runs; SVD time only (generation and the copy into the buffer or
-#     pack timed apart); sweeps; sigma checked to 1e-12 of sigma_max (the run fails otherwise).
+#     on every path this CPU runs; SVD time only (generation, into a buffer and into the lanes,
+#     and the copy into the buffer or pack timed apart); sweeps; sigma checked to 1e-12 of
+#     sigma_max, U S V^T against A (the run fails otherwise).
 #     The round's parity picks which kernel goes first.
 #  B. build/bench-eigen-svd (bench/peers/eigen_svd.cc): Eigen's JacobiSVD and BDCSVD, fixed and
 #     dynamic size, on the same matrices; it and A alternate which runs first.
@@ -187,23 +188,24 @@ if eig:
 
 # where the time goes: generation, the copy in, sweeps, accuracy
 lines += [f"### Where the time goes ({core(w0)})", "",
-          "gen µs: matgen_fill per matrix (both kernels' input); copy µs: into LAPACK's buffer; load µs: "
-          "jacobi_pack_load into the pack; gen share: gen / (gen + copy or load + SVD), what a "
-          "run's wall would show of generation. Sweeps: per lane, the final quiet sweep included. "
-          "Errors: max over the set of |Δσ| / σ_max against dgesdd, and |A - U S V^T| / σ_max "
-          "(round 1).", "",
-          "| n | vectors | path | gen µs | copy µs | load µs | gen share lapack | gen share jacobi | "
-          "sweeps mean | sweeps max | max |Δσ|/σ_max | max |A - USV^T|/σ_max |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+          "gen µs: matgen_fill per matrix into a column-major buffer, kernel lapack's input; gen into "
+          "lanes µs: matgen_fill_strided straight into the pack's lanes, kernel jacobi's; copy µs: "
+          "the set's matrix into LAPACK's buffer (a bench's cost, not a run's); load µs: "
+          "jacobi_pack_load from the set. gen share: gen / (gen + SVD), what a run's wall shows of "
+          "generation. Sweeps: per lane, the final quiet sweep included. Errors: max over the set of "
+          "|Δσ| / σ_max against dgesdd, and |A - U S V^T| / σ_max (round 1).", "",
+          "| n | vectors | path | gen µs | gen into lanes µs | copy µs | load µs | gen share lapack | "
+          "gen share jacobi | sweeps mean | sweeps max | max |Δσ|/σ_max | max |A - USV^T|/σ_max |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for n, c in cases:
     for v in vecs:
         for p in paths:
             rs = sel(w0, p, n, c, v)
-            g, cp, ld = us(rs, "gen_s"), us(rs, "lapack_copy_s"), us(rs, "jacobi_load_s")
+            g, gl, cp, ld = (us(rs, k) for k in ("gen_s", "jacobi_gen_s", "lapack_copy_s", "jacobi_load_s"))
             sl, sj = us(rs, "lapack_s"), us(rs, "jacobi_s")
             rec = max(r["recon_err"] for r in rs)
-            lines.append(f"| {label(n, c)} | {v} | {p} | {g:.3f} | {cp:.3f} | {ld:.3f} | "
-                         f"{100 * g / (g + cp + sl):.1f}% | {100 * g / (g + ld + sj):.1f}% | "
+            lines.append(f"| {label(n, c)} | {v} | {p} | {g:.3f} | {gl:.3f} | {cp:.3f} | {ld:.3f} | "
+                         f"{100 * g / (g + sl):.1f}% | {100 * gl / (gl + sj):.1f}% | "
                          f"{med([r['sweeps_mean'] for r in rs]):.2f} | {max(r['sweeps_max'] for r in rs)} | "
                          f"{max(r['sigma_err'] for r in rs):.1e} | {'-' if v == 'none' else f'{rec:.1e}'} |")
 lines.append("")
