@@ -14,7 +14,9 @@
 
 // bench/jacobi.c's seed: the same matrices as svdrun's kernels there
 static const uint64_t bench_seed = 18;
-// each method's sigma against JacobiSVD's (dynamic size), |Δσ| / σ_max
+// each method's sigma against JacobiSVD's (dynamic size), |Δσ| / σ_max: a
+// matrix beyond it is counted as wrong, not fatal (BDCSVD of Eigen 3.4.0 is
+// off by 1e-4 on some 32 x 32 of the set, where JacobiSVD and LAPACK agree)
 static const double sigma_tol = 1e-12;
 
 #ifndef EIGEN_SVD_FLAGS
@@ -44,6 +46,7 @@ struct Set {
 
 struct Timing {
     double svd_s, copy_s, sigma_err, sigma_sum;
+    int wrong, first_wrong;
 };
 
 // Each matrix copied into a (untimed: a copy-only loop is taken off), then
@@ -54,6 +57,7 @@ static Timing run(Set &s, Svd &svd, Mat &a, unsigned flags, bool is_ref, const c
     const int n = s.n;
     const size_t nn = (size_t)n * n;
     Timing t{};
+    t.first_wrong = -1;
     double t0 = now();
     for (int k = 0; k < s.count; k++) {
         a = Map<const MatrixXd>(s.a.data() + k * nn, n, n);
@@ -73,11 +77,13 @@ static Timing run(Set &s, Svd &svd, Mat &a, unsigned flags, bool is_ref, const c
                 e = std::fmax(e, std::fabs(sv[i] - ref[i]));
         }
         e = ref[0] > 0.0 ? e / ref[0] : e;
-        if (svd.info() != Eigen::Success || !(e <= sigma_tol)) {
-            std::fprintf(stderr, "eigen_svd: FAILED: %s, n = %d, matrix %d: info %d, "
-                         "|sigma - JacobiSVD's| / sigma_max = %.3e\n", what, n, k, (int)svd.info(), e);
+        if (svd.info() != Eigen::Success) {
+            std::fprintf(stderr, "eigen_svd: FAILED: %s, n = %d, matrix %d: info %d\n", what, n, k,
+                         (int)svd.info());
             std::exit(1);
         }
+        if (!(e <= sigma_tol) && t.wrong++ == 0)
+            t.first_wrong = k;
         t.sigma_err = std::fmax(t.sigma_err, e);
     }
     double t2 = now();
@@ -92,9 +98,10 @@ static void print(int round, const Set &s, const char *vec, const char *method, 
     std::printf("{\"mode\": \"eigen\", \"round\": %d, \"m\": %d, \"n\": %d, \"vectors\": \"%s\", "
                 "\"count\": %d, \"method\": \"%s\", \"size\": \"%s\", \"eigen\": \"%d.%d.%d\", "
                 "\"flags\": \"%s\", \"svd_s\": %.9f, \"copy_s\": %.9f, \"sigma_err\": %.3e, "
-                "\"sigma_sum\": %.17g}\n",
+                "\"wrong\": %d, \"first_wrong\": %d, \"sigma_sum\": %.17g}\n",
                 round, s.n, s.n, vec, s.count, method, size, EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION,
-                EIGEN_MINOR_VERSION, EIGEN_SVD_FLAGS, t.svd_s, t.copy_s, t.sigma_err, t.sigma_sum);
+                EIGEN_MINOR_VERSION, EIGEN_SVD_FLAGS, t.svd_s, t.copy_s, t.sigma_err, t.wrong, t.first_wrong,
+                t.sigma_sum);
     std::fflush(stdout);
 }
 
