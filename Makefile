@@ -83,7 +83,7 @@ $(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
 # svdfloor: the benchmark's floor, svdrun's own generator and kernels in a plain loop; no MPI.
-SVDFLOOR_MODULES := svdfloor job matset matgen verify hash stats svd twostage sysinfo
+SVDFLOOR_MODULES := svdfloor job matset matgen verify hash stats svd jacobi twostage sysinfo
 $(B)/svdfloor: $(SVDFLOOR_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(INIH_LIBS) -lm

@@ -370,16 +370,6 @@ void jacobi_pack_load(jacobi_pack *pk, int64_t m, int64_t n, int lane, const dou
             dst[i * rs + j * cs] = a[i + j * lda];
 }
 
-/* Lane l's sigma (scaled) of working column j: its norm, in one fixed order. */
-static double column_norm(const jacobi_pack *pk, int l, int64_t j)
-{
-    const double *x = pk->a + JACOBI_LANES * pk->M * j + l;
-    double s = 0.0;
-    for (int64_t i = 0; i < pk->M; i++)
-        s = fma(x[JACOBI_LANES * i], x[JACOBI_LANES * i], s);
-    return sqrt(s);
-}
-
 /* Makes column j of the M x cols column-major q (columns 0..cols-1 but j
  * orthonormal) a unit vector orthogonal to the others: the unit vector e_i
  * with the largest remainder after two Gram-Schmidt passes. For the columns
@@ -426,15 +416,16 @@ static void extract(jacobi_pack *pk, int l, int shift)
     int64_t order[JACOBI_MAX_N];
     double norm[JACOBI_MAX_N];
     for (int64_t j = 0; j < N; j++) {
-        norm[j] = column_norm(pk, l, j);
+        norm[j] = pk->d[JACOBI_LANES * j + l];
         int64_t k = j;
         /* insertion by descending norm; ties keep column order */
         for (; k > 0 && norm[order[k - 1]] < norm[j]; k--)
             order[k] = order[k - 1];
         order[k] = j;
     }
+    double unscale = ldexp(1.0, -shift);    /* exact, as 2^-shift is normal */
     for (int64_t j = 0; j < N; j++)
-        sigma[j] = ldexp(norm[order[j]], -shift);
+        sigma[j] = norm[order[j]] * unscale;
     if (pk->vectors == JOB_VECTORS_NONE)
         return;
     /* the working matrix's left vectors (M x N) into the lane's u or vt slot
@@ -497,20 +488,18 @@ static int scale_shift(double big)
 void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
 {
     int64_t M = pk->M, N = pk->N, elems = M * N;
-    double big[JACOBI_LANES] = {0}, scale[JACOBI_LANES];
+    double big[JACOBI_LANES], bad[JACOBI_LANES], scale[JACOBI_LANES];
     int shift[JACOBI_LANES];
     unsigned live = 0;
-    for (int64_t e = 0; e < elems; e++)
-        for (int l = 0; l < JACOBI_LANES; l++) {
-            double x = fabs(pk->a[JACOBI_LANES * e + l]);
-            /* NaN fails every comparison: the lane's big turns NaN and stays */
-            big[l] = x > big[l] || x != x ? x : big[l];
-        }
+    void (*lane_max)(const double *, int64_t, double *, double *) =
+        pk->path == JACOBI_PATH_AVX512 ? avx512_lane_max
+        : pk->path == JACOBI_PATH_AVX2 ? avx2_lane_max : portable_lane_max;
+    lane_max(pk->a, elems, big, bad);
     for (int l = 0; l < JACOBI_LANES; l++) {
         info[l] = 0;
         pk->sweeps[l] = 0;
         shift[l] = 0;
-        if (l >= count || !isfinite(big[l])) {
+        if (l >= count || bad[l] != 0.0) {
             /* not iterated: zeros converge at once and spoil nothing */
             info[l] = l < count ? JACOBI_INFO_NONFINITE : 0;
             scale[l] = 0.0;
@@ -520,12 +509,12 @@ void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
         scale[l] = ldexp(1.0, shift[l]);
         live |= 1u << l;
     }
-    for (int64_t e = 0; e < elems; e++)
-        for (int l = 0; l < JACOBI_LANES; l++) {
-            double *x = &pk->a[JACOBI_LANES * e + l];
-            /* 0 * NaN is NaN: the dead lanes are set, not scaled */
-            *x = scale[l] != 0.0 ? *x * scale[l] : 0.0;
-        }
+    if (pk->path == JACOBI_PATH_AVX512)
+        avx512_lane_scale(pk->a, elems, scale);
+    else if (pk->path == JACOBI_PATH_AVX2)
+        avx2_lane_scale(pk->a, elems, scale);
+    else
+        portable_lane_scale(pk->a, elems, scale);
     double *v = NULL;
     if (pk->vectors != JOB_VECTORS_NONE) {
         v = pk->v;
