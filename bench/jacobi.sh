@@ -244,9 +244,9 @@ for w in [w for w in ("own", "pinned") if any(r["blas"] == w for r in runs)]:
     lines += [f"### svdrun end to end: {r0['count']} matrices of {r0['rows']}x{r0['cols']}, vectors "
               f"{r0['vectors']}, one launch per configuration, {len({r['round'] for r in rw})} rounds "
               f"(kernel order rotating), OpenBLAS {w} ({', '.join(cs)}); medians", "",
-              "| ranks x threads | kernel | wall s | svd s | gen s | gen share of wall | wall over 1x1's | "
-              "svd over 1x1's | wall, lapack over this | check |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "| ranks x threads | kernel | matrices by kernel | wall s | svd s | gen s | gen share of wall | "
+              "wall over 1x1's | svd over 1x1's | wall, lapack over this | check |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for part in parts:
         for k in kernels:
             wall, svd, gen = get(part, k, "wall_s"), get(part, k, "svd_s"), get(part, k, "gen_s")
@@ -259,7 +259,9 @@ for w in [w for w in ("own", "pinned") if any(r["blas"] == w for r in runs)]:
             ok = "PASSED" if all(r["check"] == "PASSED" for r in rw if r["part"] == part and r["kernel"] == k) \
                 else "FAILED"
             mode = {"1x1": "", "2x1": "", "1x2": " batch"}[part]
-            lines.append(f"| {part}{mode} | {k} | {med(wall.values()):.3f} | {med(svd.values()):.3f} | "
+            km = next(r.get("kernel_matrices") or {} for r in rw if r["part"] == part and r["kernel"] == k)
+            by = ", ".join(f"{x} {y}" for x, y in km.items() if y) or "-"
+            lines.append(f"| {part}{mode} | {k} | {by} | {med(wall.values()):.3f} | {med(svd.values()):.3f} | "
                          f"{med(gen.values()):.3f} | {100 * med([gen[i] / wall[i] for i in wall]):.1f}% | "
                          f"{sw:.2f} | {ss:.2f} | {sl:.2f} | {ok} |")
             if part != "1x1":
