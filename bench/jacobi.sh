@@ -34,35 +34,64 @@ fi
 mapfile -t paths < <("$bin" paths)
 has_jacobi=0
 if build/svdrun --help 2>&1 | grep -q -- '--kernel=.*jacobi'; then has_jacobi=1; fi
-tag() {  # tag WAY ROUND [PART]: stdin's JSON lines with "blas", "round" (and "part") added
+# Other sessions share these 2 cores (and the VM its host): every command runs under a watch
+# of the CPU time the rest of the machine used meanwhile (/proc/stat less this command's own
+# children, steal included), in cores, so jacobi.md can say which figures were contended.
+others=$(mktemp)
+trap 'rm -f "$others"' EXIT
+watch_py='import os, resource, subprocess, sys, time
+def busy():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / os.sysconf("SC_CLK_TCK")
+def mine():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+b, m, t = busy(), mine(), time.monotonic()
+rc = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write("%.3f" % max(0.0, (busy() - b - (mine() - m)) / (time.monotonic() - t)))
+sys.exit(rc)'
+watched() {  # watched WAY CMD...: CMD with OpenBLAS's WAY, the others' cores meanwhile into $others
+  local way=$1
+  shift
+  with_blas "$way" /usr/bin/python3 -c "$watch_py" "$others" "$@"
+}
+tag() {  # tag WAY ROUND [PART]: stdin's JSON lines with "blas", "round", "others_cores" (and "part")
   /usr/bin/python3 -c 'import json,sys
+o = float(open(sys.argv[1]).read())
 for l in sys.stdin:
-    r = json.loads(l); r["blas"], r["round"] = sys.argv[1], int(sys.argv[2])
-    if len(sys.argv) > 3: r["mode"], r["part"] = "svdrun", sys.argv[3]
-    print(json.dumps(r))' "$@"
+    r = json.loads(l); r["blas"], r["round"], r["others_cores"] = sys.argv[2], int(sys.argv[3]), o
+    if len(sys.argv) > 4: r["mode"], r["part"] = "svdrun", sys.argv[4]
+    print(json.dumps(r))' "$others" "$@"
 }
 kernel_part() {  # kernel_part ROUND: part A, every OpenBLAS way and jacobi path
-  local way path
+  local way path tmp
+  tmp=$(mktemp)
   for way in "${blas_ways[@]}"; do
     for path in "${paths[@]}"; do
       echo "== round $1/$rounds, OpenBLAS $way, path $path: kernel lapack and jacobi" >&2
       if [ "$path" = portable ]; then
-        with_blas "$way" "$bin" ratio "$1" "$path" "$pcount" "${pcases[@]}" | tag "$way" "$1" >>"$json"
+        watched "$way" "$bin" ratio "$1" "$path" "$pcount" "${pcases[@]}" >"$tmp"
       else
-        with_blas "$way" "$bin" ratio "$1" "$path" "$count" "${cases[@]}" | tag "$way" "$1" >>"$json"
+        watched "$way" "$bin" ratio "$1" "$path" "$count" "${cases[@]}" >"$tmp"
       fi
+      tag "$way" "$1" <"$tmp" >>"$json"
     done
   done
+  rm -f "$tmp"
 }
 eigen_part() {  # eigen_part ROUND: part B (no BLAS in it)
+  local tmp
+  tmp=$(mktemp)
   echo "== round $1/$rounds: Eigen" >&2
-  "$eigen" "$1" "$count" "${cases[@]}" | tag none "$1" >>"$json"
+  watched pinned "$eigen" "$1" "$count" "${cases[@]}" >"$tmp"
+  tag none "$1" <"$tmp" >>"$json"
+  rm -f "$tmp"
 }
 svdrun_launch() {  # svdrun_launch WAY ROUND PART NP ARGS...: one svdrun launch, its records tagged
   local way=$1 round=$2 part=$3 np=$4 tmp
   shift 4
   tmp=$(mktemp)
-  with_blas "$way" scripts/mpirun.sh -np "$np" build/svdrun "${job[@]}" "$@" --json "$tmp" --quiet >/dev/null
+  watched "$way" scripts/mpirun.sh -np "$np" build/svdrun "${job[@]}" "$@" --json "$tmp" --quiet >/dev/null
   tag "$way" "$round" "$part" <"$tmp" >>"$json"
   rm -f "$tmp"
 }
@@ -129,6 +158,15 @@ def within(a, b, ka, kb):
     rb = {r["round"]: r[kb] / r["count"] for r in b}
     return med([ra[k] / rb[k] for k in ra if k in rb])
 
+# a record is quiet when the rest of the machine used under QUIET cores while it ran
+QUIET = 0.15
+def quiet(rs):
+    return [r for r in rs if r.get("others_cores", 0.0) < QUIET]
+
+def contention(rs):
+    o = sorted(r.get("others_cores", 0.0) for r in rs)
+    return f"the rest of the machine used {med(o):.2f} cores (median; max {o[-1]:.2f}) while they ran"
+
 nrounds = max(r["round"] for r in ratio)
 configs = sorted({r["openblas_config"] for r in ratio})
 lines += [f"CPU: {cpu}; jacobi paths run here: {', '.join(paths)} (targets on {widest}); "
@@ -138,7 +176,10 @@ lines += [f"CPU: {cpu}; jacobi paths run here: {', '.join(paths)} (targets on {w
           f"OpenBLAS: {'; '.join(configs)}", "",
           "Matrices a case: " + ", ".join(f"{p} {counts[(cases[0][0], False, p)]}" for p in paths) +
           " (each path's speedup is against LAPACK on its own set; every set is matgen's, seed 18, "
-          "from matrix 0).", ""]
+          "from matrix 0).", "",
+          f"Contention: other sessions share these 2 cores; in part A {contention(ratio)}"
+          + (f", in part B {contention(eig)}" if eig else "") + f". A run is quiet below {QUIET} cores; "
+          "each verdict also gives the figure of its quiet rounds alone.", ""]
 for w in ways:
     lines += [f"### jacobi against kernel lapack (dgesdd, workspace reused), one core, {core(w)}", "",
               "| n | vectors | lapack µs | " +
@@ -155,9 +196,12 @@ for w in ways:
             sp = within(sel(w, widest, n, c, v), sel(w, widest, n, c, v), "lapack_s", "jacobi_s")
             verdict = "-" if tgt is None else f"{'MET' if sp >= tgt else 'MISSED'} ({sp:.2f}x)"
             if tgt is not None:
+                q = quiet(sel(w, widest, n, c, v))
+                qs = f"{within(q, q, 'lapack_s', 'jacobi_s'):.2f}x" if q else "-"
                 verdicts.append(f"- {'MET' if sp >= tgt else 'MISSED'}: n = {n}, "
                                 f"{'sigma only' if v == 'none' else 'thin'}, {widest}, {core(w)}: "
-                                f"{sp:.2f}x kernel lapack (target ≥ {tgt}x)")
+                                f"{sp:.2f}x kernel lapack (target ≥ {tgt}x); quiet rounds "
+                                f"{len(q)}/{len(rl)}: {qs}")
             lines.append(f"| {label(n, c)} | {v} | {us(rl, 'lapack_s'):.3f} | " + " | ".join(cells) +
                          f" | {'-' if tgt is None else f'≥ {tgt}x'} | {verdict} |")
     lines.append("")
@@ -244,9 +288,13 @@ for w in [w for w in ("own", "pinned") if any(r["blas"] == w for r in runs)]:
     lines += [f"### svdrun end to end: {r0['count']} matrices of {r0['rows']}x{r0['cols']}, vectors "
               f"{r0['vectors']}, one launch per configuration, {len({r['round'] for r in rw})} rounds "
               f"(kernel order rotating), OpenBLAS {w} ({', '.join(cs)}); medians", "",
+              "load %: svdrun's own (200 is both cores busy with this run); others: the cores the "
+              "rest of the machine used meanwhile (medians). A 2-worker configuration needs both cores: "
+              "its quiet rounds are those where the others stayed below " + f"{QUIET} cores in it and "
+              "in that round's 1x1.", "",
               "| ranks x threads | kernel | matrices by kernel | wall s | svd s | gen s | gen share of wall | "
-              "wall over 1x1's | svd over 1x1's | wall, lapack over this | check |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "load % | others | wall over 1x1's | svd over 1x1's | wall, lapack over this | check |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for part in parts:
         for k in kernels:
             wall, svd, gen = get(part, k, "wall_s"), get(part, k, "svd_s"), get(part, k, "gen_s")
@@ -255,6 +303,10 @@ for w in [w for w in ("own", "pinned") if any(r["blas"] == w for r in runs)]:
             b_wall, b_svd, lap = get("1x1", k, "wall_s"), get("1x1", k, "svd_s"), get(part, "lapack", "wall_s")
             sw = med([b_wall[i] / wall[i] for i in wall if i in b_wall])
             ss = med([b_svd[i] / svd[i] for i in svd if i in b_svd])
+            oth, b_oth = get(part, k, "others_cores"), get("1x1", k, "others_cores")
+            qr = [i for i in wall if i in b_wall and oth[i] < QUIET and b_oth[i] < QUIET]
+            qsw = med([b_wall[i] / wall[i] for i in qr]) if qr else None
+            qss = med([b_svd[i] / svd[i] for i in qr]) if qr else None
             sl = med([lap[i] / wall[i] for i in wall if i in lap])
             ok = "PASSED" if all(r["check"] == "PASSED" for r in rw if r["part"] == part and r["kernel"] == k) \
                 else "FAILED"
@@ -263,11 +315,13 @@ for w in [w for w in ("own", "pinned") if any(r["blas"] == w for r in runs)]:
             by = ", ".join(f"{x} {y}" for x, y in km.items() if y) or "-"
             lines.append(f"| {part}{mode} | {k} | {by} | {med(wall.values()):.3f} | {med(svd.values()):.3f} | "
                          f"{med(gen.values()):.3f} | {100 * med([gen[i] / wall[i] for i in wall]):.1f}% | "
+                         f"{med(get(part, k, 'load_pct').values()):.0f} | {med(oth.values()):.2f} | "
                          f"{sw:.2f} | {ss:.2f} | {sl:.2f} | {ok} |")
             if part != "1x1":
-                for what, x in (("wall", sw), ("svd", ss)):
+                for what, x, qx in (("wall", sw, qsw), ("svd", ss, qss)):
                     scaling.append(f"- {'MET' if x >= 1.8 else 'MISSED'}: {part}{mode}, kernel {k}: {what} "
-                                   f"time {x:.2f}x 1 rank x 1 thread's (target ≥ 1.8x)")
+                                   f"time {x:.2f}x 1 rank x 1 thread's (target ≥ 1.8x); quiet rounds "
+                                   f"{len(qr)}/{len(wall)}: " + (f"{qx:.2f}x" if qx else "-"))
     lines += ["", f"Scaling (OpenBLAS {w}; wall includes generation):", ""] + scaling + [""]
 text = "\n".join(lines) + "\n"
 open(sys.argv[2], "w").write(text)
