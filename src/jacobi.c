@@ -20,6 +20,7 @@ struct jacobi_pack {
     double *a, *v, *d;          /* the pack, V's pack (vectors), the norms */
     double *sigma, *u, *vt;     /* per lane: max_n, max_elems, max_elems */
     double *col;                /* max_elems of scratch: a column, a transpose */
+    int sign_left;              /* the sign rule on the left vectors (jacobi_pack_sign_left) */
     int sweeps[JACOBI_LANES];
 };
 
@@ -448,10 +449,12 @@ static void extract(jacobi_pack *pk, int l, int shift)
         for (int64_t i = 0; i < N; i++)
             right[i + j * N] = y[JACOBI_LANES * i];
     }
-    /* the sign rule on the original's right vectors: the working V when the
-     * matrix is tall, the working U when it was transposed */
-    const double *rv = pk->m >= pk->n ? right : left;
-    int64_t rlen = pk->m >= pk->n ? N : M;
+    /* the sign rule on the given matrix's right vectors: the working V when
+     * the matrix is tall, the working U when it was transposed; its left
+     * ones when the caller holds the transpose of the user's matrix */
+    int on_working_v = (pk->m >= pk->n) != pk->sign_left;
+    const double *rv = on_working_v ? right : left;
+    int64_t rlen = on_working_v ? N : M;
     for (int64_t j = 0; j < N; j++) {
         const double *col = rv + j * rlen;
         int64_t big = 0;
@@ -465,13 +468,14 @@ static void extract(jacobi_pack *pk, int l, int shift)
                 right[i + j * N] = -right[i + j * N];
         }
     }
-    /* vt holds the original's right vectors as columns (rlen x N); V^T wants
-     * them as rows (N x rlen) */
+    /* vt holds the given matrix's right vectors as columns (n x N); V^T
+     * wants them as rows (N x n) */
     double *vt = pk->vt + l * pk->max_elems;
-    memcpy(pk->col, vt, (size_t)(rlen * N) * sizeof *vt);
+    int64_t vlen = pk->n;
+    memcpy(pk->col, vt, (size_t)(vlen * N) * sizeof *vt);
     for (int64_t j = 0; j < N; j++)
-        for (int64_t i = 0; i < rlen; i++)
-            vt[j + i * N] = pk->col[i + j * rlen];
+        for (int64_t i = 0; i < vlen; i++)
+            vt[j + i * N] = pk->col[i + j * vlen];
 }
 
 /* The exponent that scales a lane whose largest magnitude is big into
@@ -482,7 +486,9 @@ static int scale_shift(double big)
         return 0;
     int e;
     frexp(big, &e);                 /* big in [2^(e-1), 2^e) */
-    return SCALE_EXP + 1 - e;
+    /* a matrix below 2^-799 is scaled less, so that 2^shift and 2^-shift
+     * stay normal: its largest entry still lands at 2^-74 or above */
+    return SCALE_EXP + 1 - e < 1000 ? SCALE_EXP + 1 - e : 1000;
 }
 
 void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
@@ -539,6 +545,8 @@ void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
             extract(pk, l, shift[l]);
     }
 }
+
+void jacobi_pack_sign_left(jacobi_pack *pk, int left) { pk->sign_left = left != 0; }
 
 const double *jacobi_pack_sigma(const jacobi_pack *pk, int lane) { return pk->sigma + lane * pk->max_n; }
 

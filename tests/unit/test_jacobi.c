@@ -320,24 +320,27 @@ static void test_huge_and_tiny_entries(void **state)
 {
     (void)state;
     enum { M = 8, N = 8 };
-    const double factor[5] = {1.0, 0x1p500, 0x1p-500, 1e150, 1e-150};
+    /* 2^-900 and 1e-300 are below where 2^shift would overflow */
+    const double factor[7] = {1.0, 0x1p500, 0x1p-500, 0x1p-900, 1e150, 1e-150, 1e-300};
     double base[M * N];
     matgen_fill(3, 0, M, N, base, M, MATGEN_COL_MAJOR);
     jacobi_pack *pk = pack_for(M, N, JOB_VECTORS_NONE, widest());
-    for (int l = 0; l < 5; l++) {
+    for (int l = 0; l < 7; l++) {
         double a[M * N];
         for (int i = 0; i < M * N; i++)
             a[i] = base[i] * factor[l];
         jacobi_pack_load(pk, M, N, l, a, M);
     }
     int64_t info[JACOBI_LANES];
-    jacobi_pack_compute(pk, 5, info);
+    jacobi_pack_compute(pk, 7, info);
     const double *s0 = jacobi_pack_sigma(pk, 0);
-    for (int l = 1; l < 5; l++) {
+    for (int l = 1; l < 7; l++) {
         assert_int_equal(info[l], 0);
         const double *s = jacobi_pack_sigma(pk, l);
         for (int i = 0; i < N; i++) {
-            if (l <= 2) {
+            if (!isfinite(s[i]))
+                fail_msg("lane %d (factor %g): sigma[%d] = %g", l, factor[l], i, s[i]);
+            if (l <= 3) {
                 if (s[i] != s0[i] * factor[l])
                     fail_msg("lane %d sigma[%d] = %a, want %a", l, i, s[i], s0[i] * factor[l]);
             }
@@ -348,6 +351,40 @@ static void test_huge_and_tiny_entries(void **state)
         }
     }
     jacobi_pack_free(pk);
+}
+
+/* With sign_left, the rule holds for U's columns (a caller holding the
+ * transpose of the user's matrix), and the factorisation is the same up to
+ * the signs of its pairs. */
+static void test_sign_rule_on_left_vectors(void **state)
+{
+    (void)state;
+    const int64_t dims[][2] = {{5, 3}, {3, 5}, {4, 4}};
+    for (int d = 0; d < 3; d++) {
+        int64_t m = dims[d][0], n = dims[d][1], mn = m < n ? m : n;
+        double a[20];
+        matgen_fill(9, d, m, n, a, m, MATGEN_COL_MAJOR);
+        for (int left = 0; left < 2; left++) {
+            jacobi_pack *pk = pack_for(m, n, JOB_VECTORS_THIN, widest());
+            jacobi_pack_sign_left(pk, left);
+            jacobi_pack_load(pk, m, n, 0, a, m);
+            int64_t info[JACOBI_LANES];
+            jacobi_pack_compute(pk, 1, info);
+            const double *u = jacobi_pack_u(pk, 0), *vt = jacobi_pack_vt(pk, 0);
+            for (int64_t c = 0; c < mn; c++) {
+                /* the vector the rule is on: U's column c, or V^T's row c */
+                int64_t len = left ? m : n, big = 0;
+                for (int64_t i = 1; i < len; i++) {
+                    double x = left ? u[i + c * m] : vt[c + i * mn];
+                    double b = left ? u[big + c * m] : vt[c + big * mn];
+                    if (fabs(x) > fabs(b))
+                        big = i;
+                }
+                assert_true((left ? u[big + c * m] : vt[c + big * mn]) > 0.0);
+            }
+            jacobi_pack_free(pk);
+        }
+    }
 }
 
 static void test_full_only_square_and_narrow_side_bounded(void **state)
@@ -391,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_nonfinite_lane_spoils_nothing),
         cmocka_unit_test(test_zero_rank_deficient_and_repeated),
         cmocka_unit_test(test_huge_and_tiny_entries),
+        cmocka_unit_test(test_sign_rule_on_left_vectors),
         cmocka_unit_test(test_full_only_square_and_narrow_side_bounded),
         cmocka_unit_test(test_path_switch),
     };
