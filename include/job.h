@@ -26,9 +26,12 @@ typedef enum { JOB_DRIVER_GESDD, JOB_DRIVER_GESVD } job_driver;
 typedef enum { JOB_DIST_REGENERATE, JOB_DIST_SCATTER } job_distribute;
 typedef enum { JOB_MODE_BLAS, JOB_MODE_BATCH } job_thread_mode;
 typedef enum { JOB_ENGINE_LAPACK, JOB_ENGINE_SCALAPACK } job_engine;
-/* How engine lapack computes: LAPACK's driver, or singular values through the
- * two-stage reduction (twostage.h; vectors none only). */
-typedef enum { JOB_KERNEL_LAPACK, JOB_KERNEL_TWOSTAGE } job_kernel;
+/* How engine lapack computes: LAPACK's driver, singular values through the
+ * two-stage reduction (twostage.h; vectors none only), one-sided Jacobi on
+ * packs of small matrices (jacobi.h), or auto: one of them by each matrix's
+ * shape (svd_kernel_of). The values are stored in checkpoint headers. */
+typedef enum { JOB_KERNEL_LAPACK, JOB_KERNEL_TWOSTAGE, JOB_KERNEL_JACOBI, JOB_KERNEL_AUTO } job_kernel;
+#define JOB_KERNELS 4
 /* How a configuration's matrices are shared among its ranks (and batch-mode
  * threads): contiguous equal counts (the seed's), by a cost model before the
  * run, or taken from a shared counter while it runs. */
@@ -53,7 +56,7 @@ typedef struct {
     int n_engines;
     job_engine engines[2];
     int n_kernels;
-    job_kernel kernels[2];          /* engine lapack only; scalapack ignores it */
+    job_kernel kernels[JOB_KERNELS]; /* engine lapack only; scalapack ignores it */
     int group;                      /* scalapack: ranks per matrix; 0: all ranks of a configuration */
     int grid_p, grid_q;             /* scalapack: process grid; 0 x 0: auto, the squarest */
     int block;                      /* scalapack: block-cyclic block size */

@@ -26,6 +26,13 @@ double matgen_element(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int6
 void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
                  double *a, int64_t ld, matgen_layout layout);
 
+/* Fills matrix k with element (i,j) at a[i*row_stride + j*col_stride]: any
+ * layout, such as a lane of jacobi's interleaved pack. One pass over the
+ * counter, so a tiny matrix costs one Philox block per four entries. The
+ * values equal matgen_fill's. Cannot fail. */
+void matgen_fill_strided(uint64_t seed, int64_t k, int64_t rows, int64_t cols, double *a,
+                         int64_t row_stride, int64_t col_stride);
+
 /* Fills the tile rows [i0, i0+h) x columns [j0, j0+w) of matrix k into
  * column-major dst (dst[(i-i0) + (j-j0)*ld]); the values equal matgen_fill's.
  * Cannot fail. */

@@ -32,6 +32,7 @@ typedef struct {
     double busy_cpu_s;   /* its matrices' thread-CPU seconds, over its concurrency */
     double grabs;        /* dynamic: chunks this rank took from the counter (and failed grabs) */
     double grab_median_s, grab_p99_s, grab_sum_s;
+    double by_kernel[3];  /* matrices lapack, twostage and jacobi computed (job_kernel order) */
 } outcome_stats;
 
 /* How well a configuration's work was balanced, from the per-matrix times

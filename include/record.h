@@ -59,6 +59,7 @@
 #define RECORD_F_BLOCK               "block"
 #define RECORD_F_KERNEL              "kernel"
 #define RECORD_F_TWOSTAGE_NB         "twostage_nb"
+#define RECORD_F_KERNEL_MATRICES     "kernel_matrices"
 #define RECORD_F_INPUT               "input"
 #define RECORD_F_INPUT_DTYPE         "input_dtype"
 #define RECORD_F_INPUT_ORDER         "input_order"

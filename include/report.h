@@ -32,6 +32,7 @@ typedef struct {
     int64_t boundary;    /* integers that differ only by rounding at an integer */
     int64_t n_failed;    /* matrices with LAPACK info != 0 */
     int twostage_nb;     /* the band width kernel twostage used; 0 when LAPACK ran */
+    double by_kernel[3]; /* matrices lapack, twostage and jacobi computed (all ranks) */
     /* balance, from the median run (outcome_balance) */
     outcome_balance balance;
     double makespan_over_lb;

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "jacobi.h"
 #include "job.h"
 
 /* One matrix's result: the seed's int(np.sum(s)), the double sum it came
@@ -16,10 +17,21 @@ typedef struct {
 
 typedef struct svd_ws svd_ws;
 
+/* The kernel that computes an m x n SVD when the job asks for kernel: lapack,
+ * twostage or jacobi, never auto. twostage and jacobi hand the shapes they
+ * do not take to LAPACK (twostage: vectors other than none, or a narrower
+ * side below TWOSTAGE_MIN_N; jacobi: jacobi_takes). auto takes jacobi up to
+ * its measured crossover, twostage for singular values above its own, and
+ * lapack otherwise (the table in svd.c). A pure function of its arguments, so
+ * every rank and configuration chooses alike. */
+job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel);
+
 /* The band width kernel twostage uses for an m x n SVD (twostage_nb of the
- * narrower side), or 0 when LAPACK's driver runs instead: kernel lapack,
- * vectors other than none, or a narrower side below TWOSTAGE_MIN_N. */
+ * narrower side), or 0 when another kernel runs (svd_kernel_of). */
 int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel);
+
+/* kernel auto's largest max(rows, cols) for jacobi with these vectors. */
+int64_t svd_auto_jacobi_max(job_vectors vectors);
 
 /* Allocates the workspace of one m x n SVD: sigma, and either U and V^T as
  * vectors asks with LAPACK work from a query, or (svd_kernel_nb > 0) the
@@ -63,6 +75,31 @@ int svd_ws_compute(svd_ws *ws, double *a, svd_result *res);
  * (or within its capacity); the shape stays for svd_ws_sigma/u/vt and the
  * next svd_ws_compute. Same contract. */
 int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, double *a, svd_result *res);
+
+/* Matrices svd_ws_compute_pack takes at once for an m x n shape:
+ * JACOBI_LANES when jacobi computes it (svd_kernel_of), else 1. */
+int svd_ws_pack_width(const svd_ws *ws, int64_t m, int64_t n);
+
+/* Where lane's m x n matrix of the next pack goes: element (i, j) at
+ * base[i * *row_stride + j * *col_stride] (matgen_fill_strided writes it
+ * there). Only for a shape of pack width > 1. */
+double *svd_ws_lane(svd_ws *ws, int64_t m, int64_t n, int lane, int64_t *row_stride,
+                    int64_t *col_stride);
+
+/* Copies the m x n column-major a (ld = m) into lane. */
+void svd_ws_load_lane(svd_ws *ws, int64_t m, int64_t n, int lane, const double *a);
+
+/* The SVDs of lanes 0..count-1 of the m x n pack (the shape of the last
+ * svd_ws_lane or svd_ws_load_lane): res[l] as svd_ws_compute fills it (info
+ * 0, JACOBI_INFO_NOCONV, or SVD_INFO_NONFINITE). Selects lane 0 for
+ * svd_ws_sigma/u/vt. Returns the number of lanes that failed. */
+int svd_ws_compute_pack(svd_ws *ws, int count, svd_result *res);
+
+/* Makes svd_ws_sigma/u/vt return lane's results of the last pack. */
+void svd_ws_select_lane(svd_ws *ws, int lane);
+
+/* Sweeps lane took in the last pack (for the bench); 0 after LAPACK. */
+int svd_ws_sweeps(const svd_ws *ws, int lane);
 
 /* The singular values (descending) and vectors of the last compute.
  * U is m x ucols, V^T is vtrows x n, both column-major; NULL when not asked. */

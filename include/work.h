@@ -34,6 +34,7 @@ typedef struct {
     int64_t *round_first; /* root: [ranks], each rank's first matrix of a round */
     int *round_n;         /* root: [ranks], and how many it receives */
     int *round_units;     /* root: [ranks], and its message's length (scatter.h's units) */
+    int packs;            /* some shape of the set is computed by jacobi, in packs */
 } work_mem;
 
 /* Why a rank stops before its next matrix. */
@@ -125,6 +126,20 @@ void work_shape(const work_state *st, int64_t k, int64_t *m, int64_t *n);
 void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int generate, int tid,
                   double *gen_s, double *svd_s);
 
+/* How many of the work positions pos[0..avail) form one pack for workspace
+ * tid: consecutive ones of one shape, at most svd_ws_pack_width; 1 for a
+ * shape LAPACK or twostage computes. */
+int work_pack_len(const work_state *st, int tid, const int64_t *pos, int avail);
+
+/* The count matrices at work positions pos[] (one pack, work_pack_len) into
+ * result slots[]: generated into the pack's lanes (or read through thread
+ * tid's buffer, with the job's input), or copied from src[] when src is not
+ * NULL (scatter); their SVDs at once, each logged, its outputs written and
+ * its share of the pack's times recorded. A pack of one of a shape that
+ * jacobi does not compute is work_compute with tid's buffer. */
+void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots, int count,
+                       double *const *src, int tid, double *gen_s, double *svd_s);
+
 /* Matrix slot's sigma, U and V^T from workspace tid into the output files;
  * serialised like work_compute's reads. */
 void work_write_outputs(work_state *st, int tid, int64_t slot);
@@ -143,7 +158,9 @@ void work_finish_matrix(work_state *st, int64_t slot, int64_t k, svd_result *res
 
 /* SVDs of the n matrices in bufs (sequence indexes first..first+n-1): one at a
  * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
- * generate set, each matrix is generated (or read) into its buffer first. */
+ * generate set, each matrix is generated (or read) into its buffer first.
+ * With packs (mem->packs), pack by pack: generated into the lanes, bufs
+ * holding the matrices only when generate is not set. */
 void work_group(work_state *st, double **bufs, int64_t first, int n, int generate);
 
 /* regenerate: each rank builds its own matrices, group by group, until done

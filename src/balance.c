@@ -20,13 +20,26 @@ static int should_stop(work_state *st)
     return stop;
 }
 
-/* Position and slot s of this rank's sequence, computed by thread tid. */
-static void one(work_state *st, int64_t s, int tid, double *gen_s, double *svd_s)
+/* Slots s..s+len-1 of this rank's sequence (one pack, or one matrix),
+ * computed by thread tid. */
+static void one(work_state *st, int64_t s, int len, int tid, double *gen_s, double *svd_s)
 {
-    work_compute(st, st->mem->bufs[tid], work_seq_pos(st, st->rank, st->cfg->ranks, s), s, 1,
-                 tid, gen_s, svd_s);
-    if (st->out || st->mix)
-        work_write_outputs(st, tid, s);
+    int64_t pos[JACOBI_LANES], slots[JACOBI_LANES];
+    for (int i = 0; i < len; i++) {
+        slots[i] = s + i;
+        pos[i] = work_seq_pos(st, st->rank, st->cfg->ranks, s + i);
+    }
+    work_compute_pack(st, pos, slots, len, NULL, tid, gen_s, svd_s);
+}
+
+/* The length of the pack that starts at slot s of this rank's sequence of n. */
+static int pack_at(const work_state *st, int64_t s, int64_t n)
+{
+    int64_t pos[JACOBI_LANES];
+    int avail = n - s < JACOBI_LANES ? (int)(n - s) : JACOBI_LANES;
+    for (int i = 0; i < avail; i++)
+        pos[i] = work_seq_pos(st, st->rank, st->cfg->ranks, s + i);
+    return work_pack_len(st, 0, pos, avail);
 }
 
 /* Adds a loop's figures to the rank's: threads overlap, so its wall time is
@@ -45,32 +58,46 @@ void balance_cost(work_state *st)
     int64_t n = st->hi - st->lo;
     double gen_sum = 0.0, svd_sum = 0.0, t0 = sysinfo_now();
     if (threads == 1) {
-        for (int64_t s = 0; s < n && !work_should_stop(st); s++)
-            one(st, s, 0, &gen_sum, &svd_sum);
+        for (int64_t s = 0, len; s < n && !work_should_stop(st); s += len) {
+            len = pack_at(st, s, n);
+            one(st, s, (int)len, 0, &gen_sum, &svd_sum);
+        }
     } else {
-        /* the sequence is largest first, so LPT over the threads is one pass */
+        /* the units are packs (or single matrices): the sequence is largest
+         * first, so LPT over the threads is one pass */
+        int64_t *first = malloc((size_t)(n + 1) * sizeof *first), units = 0;
         int *owner = malloc((size_t)(n > 0 ? n : 1) * sizeof *owner);
         double *cost = malloc((size_t)(n > 0 ? n : 1) * sizeof *cost);
         double *load = malloc((size_t)threads * sizeof *load);
-        int lpt = owner && cost && load;
-        for (int64_t s = 0; lpt && s < n; s++) {
+        int lpt = first && owner && cost && load;
+        for (int64_t s = 0; lpt && s < n; units++) {
             int64_t m, c;
+            int len = pack_at(st, s, n);
             work_shape(st, work_index(st, work_seq_pos(st, st->rank, st->cfg->ranks, s)), &m, &c);
-            cost[s] = cost_flops(m, c, st->job->vectors);
+            first[units] = s;
+            cost[units] = len * cost_flops(m, c, st->job->vectors);
+            s += len;
         }
-        if (lpt && cost_lpt(cost, n, threads, owner, load) != 0)
+        if (lpt)
+            first[units] = n;
+        if (lpt && cost_lpt(cost, units, threads, owner, load) != 0)
             lpt = 0;
 #pragma omp parallel num_threads(threads) reduction(+ : gen_sum, svd_sum)
         {
             int tid = omp_get_thread_num();
-            /* without memory for the deal, round robin: the same matrices, less balanced */
-            for (int64_t s = 0; s < n; s++)
-                if ((lpt ? owner[s] : (int)(s % threads)) == tid) {
+            /* without memory for the deal, round robin over single matrices:
+             * the same results, less balanced and unpacked */
+            for (int64_t u = 0; u < (lpt ? units : n); u++)
+                if ((lpt ? owner[u] : (int)(u % threads)) == tid) {
                     if (should_stop(st))
                         break;
-                    one(st, s, tid, &gen_sum, &svd_sum);
+                    if (lpt)
+                        one(st, first[u], (int)(first[u + 1] - first[u]), tid, &gen_sum, &svd_sum);
+                    else
+                        one(st, u, 1, tid, &gen_sum, &svd_sum);
                 }
         }
+        free(first);
         free(owner);
         free(cost);
         free(load);
@@ -99,13 +126,15 @@ static void take_chunks(work_state *st, int tid, double *gen_s, double *svd_s)
         }
         if (c < 0)
             return;
-        for (int64_t i = st->chunk[c]; i < st->chunk[c + 1]; i++) {
+        for (int64_t i = st->chunk[c], len; i < st->chunk[c + 1]; i += len) {
             if (i > st->chunk[c] && should_stop(st))
                 return;
-            int64_t slot = atomic_fetch_add(&st->next_slot, 1);
-            work_compute(st, st->mem->bufs[tid], st->order[i], slot, 1, tid, gen_s, svd_s);
-            if (st->out || st->mix)
-                work_write_outputs(st, tid, slot);
+            int64_t left = st->chunk[c + 1] - i, slots[JACOBI_LANES];
+            len = work_pack_len(st, tid, &st->order[i], left < JACOBI_LANES ? (int)left : JACOBI_LANES);
+            int64_t slot = atomic_fetch_add(&st->next_slot, len);
+            for (int l = 0; l < len; l++)
+                slots[l] = slot + l;
+            work_compute_pack(st, &st->order[i], slots, (int)len, NULL, tid, gen_s, svd_s);
         }
     }
 }

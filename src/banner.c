@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jacobi.h"
+#include "svd.h"
 #include "twostage.h"
 
 /* The header's line on kernel twostage, when the job asks for it: the band
@@ -36,6 +38,33 @@ static void kernel_line(FILE *out, const job_t *job, int twostage_nb)
                 (long long)mn, TWOSTAGE_MIN_N, job_driver_name(job->driver));
 }
 
+/* The header's line on kernels jacobi and auto, when the job asks for them:
+ * the SIMD path and which shapes each takes. */
+static void pack_line(FILE *out, const job_t *job)
+{
+    int jacobi = 0, autok = 0;
+    for (int i = 0; i < job->n_kernels; i++) {
+        jacobi |= job->kernels[i] == JOB_KERNEL_JACOBI;
+        autok |= job->kernels[i] == JOB_KERNEL_AUTO;
+    }
+    jacobi_path path;
+    if ((!jacobi && !autok) || jacobi_path_pick(&path) != 0)
+        return;
+    fprintf(out, "kernel %s: one-sided Jacobi on packs of %d same-shape matrices, %s path; "
+                 "min(rows, cols) up to %d%s\n",
+            jacobi ? "jacobi" : "auto's jacobi", JACOBI_LANES, jacobi_path_name(path),
+            JACOBI_MAX_N, job->vectors == JOB_VECTORS_FULL ? ", square only for vectors full" : "");
+    if (autok && job->vectors == JOB_VECTORS_NONE)
+        fprintf(out, "kernel auto: jacobi while max(rows, cols) <= %lld, twostage from "
+                     "min(rows, cols) %d, LAPACK's %s between (svd.c's table)\n",
+                (long long)svd_auto_jacobi_max(job->vectors), TWOSTAGE_MIN_N,
+                job_driver_name(job->driver));
+    else if (autok)
+        fprintf(out, "kernel auto: jacobi while max(rows, cols) <= %lld, LAPACK's %s above "
+                     "(svd.c's table)\n",
+                (long long)svd_auto_jacobi_max(job->vectors), job_driver_name(job->driver));
+}
+
 int banner_header(FILE *out, const job_t *job, const matset *set, const char *job_path,
                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
                   int twostage_nb)
@@ -59,6 +88,7 @@ int banner_header(FILE *out, const job_t *job, const matset *set, const char *jo
                 job->input_esize == 4 ? "<f4" : "<f8", job->input_fortran ? "Fortran" : "C",
                 job->input_esize == 4 ? ", widened to float64 for LAPACK" : "");
     kernel_line(out, job, twostage_nb);
+    pack_line(out, job);
     char mpi[128];
     snprintf(mpi, sizeof mpi, "%s", mpi_version);
     mpi[strcspn(mpi, ",\n")] = '\0';

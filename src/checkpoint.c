@@ -194,9 +194,12 @@ static const char *header_mismatch(const ckpt_header *h, const job_t *job, job_k
         return "vectors";
     if (h->driver != want.driver)
         return "driver";
-    if (h->kernel != want.kernel)
-        return h->kernel == JOB_KERNEL_TWOSTAGE ? "kernel (twostage there)"
-                                                : "kernel (lapack there)";
+    if (h->kernel != want.kernel) {
+        static const char *const there[JOB_KERNELS] = {
+            "kernel (lapack there)", "kernel (twostage there)", "kernel (jacobi there)",
+            "kernel (auto there)"};
+        return h->kernel >= 0 && h->kernel < JOB_KERNELS ? there[h->kernel] : "kernel";
+    }
     if (h->input_kind != want.input_kind || h->input_id != want.input_id)
         return h->input_kind >= CKPT_INPUT_SHAPES || want.input_kind >= CKPT_INPUT_SHAPES
                    ? "set (shapes, size_dist, or the input's files)"

@@ -15,7 +15,7 @@ static const char *const driver_names[] = {"gesdd", "gesvd", NULL};
 static const char *const distribute_names[] = {"regenerate", "scatter", NULL};
 static const char *const mode_names[] = {"blas", "batch", NULL};
 static const char *const engine_names[] = {"lapack", "scalapack", NULL};
-static const char *const kernel_names[] = {"lapack", "twostage", NULL};
+static const char *const kernel_names[] = {"lapack", "twostage", "jacobi", "auto", NULL};
 static const char *const schedule_names[] = {"static", "cost", "dynamic", NULL};
 
 /* Each key's place in job_keys: job_set's store and the file parser's
@@ -59,7 +59,7 @@ const job_key job_keys[K_N + 1] = {
     [K_ENGINE] = {"engine", JOB_KEY_ENUM_LIST, 0, 0, NULL, engine_names, NULL, "lapack",
                   "one rank per matrix, or ranks sharing each matrix"},
     [K_KERNEL] = {"kernel", JOB_KEY_ENUM_LIST, 0, 0, NULL, kernel_names, NULL, "lapack",
-                  "LAPACK's driver, or sigma by two-stage reduction"},
+                  "LAPACK, twostage, Jacobi packs, or auto by shape"},
     [K_GROUP] = {"group", JOB_KEY_INT, 1, JOB_RANKS_MAX, "ranks per matrix", NULL, "G",
                  "all ranks of the configuration", "engine scalapack: ranks that share one matrix"},
     [K_GRID] = {"grid", JOB_KEY_GRID, 1, 1 << 20, NULL, NULL, "PxQ", "auto",

@@ -11,6 +11,7 @@
 #include "checkpoint.h"
 #include "cli.h"
 #include "fault.h"
+#include "jacobi.h"
 #include "job.h"
 #include "lazy.h"
 #include "log.h"
@@ -130,6 +131,17 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
     if (job->input_files && opt->save_path) {
         log_msg(LOG_ERROR, "--save-matrices: the matrices are the input's already");
         return EXIT_USAGE;
+    }
+    for (int i = 0; i < job->n_kernels; i++) {
+        jacobi_path path;
+        int rc = job->kernels[i] == JOB_KERNEL_JACOBI || job->kernels[i] == JOB_KERNEL_AUTO
+                     ? jacobi_path_pick(&path) : 0;
+        if (rc) {
+            log_msg(LOG_ERROR, "SVDRUN_JACOBI_PATH=%s: %s", getenv("SVDRUN_JACOBI_PATH"),
+                    rc == EINVAL ? "no such path (portable, avx2 or avx512)"
+                                 : "this CPU cannot run that path");
+            return EXIT_USAGE;
+        }
     }
     if (fault_here("prepare", 0)) {
         log_msg(LOG_ERROR, "injected fault: prepare");

@@ -136,6 +136,26 @@ void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
     }
 }
 
+void matgen_fill_strided(uint64_t seed, int64_t k, int64_t rows, int64_t cols, double *a,
+                         int64_t row_stride, int64_t col_stride)
+{
+    matgen_params p = matgen_matrix_params(seed, k);
+    const uint64_t key[2] = {seed, (uint64_t)k};
+    uint64_t idx = 0, end = (uint64_t)(rows * cols);
+    int64_t i = 0, j = 0;
+    while (idx < end) {
+        uint64_t out[4 * MATGEN_LANES];
+        philox_blocks(idx / 4, key, out);
+        for (uint64_t slot = idx % 4; slot < 4 * MATGEN_LANES && idx < end; slot++, idx++) {
+            a[i * row_stride + j * col_stride] = p.offset + p.stretch * unit_double(out[slot]);
+            if (++j == cols) {
+                j = 0;
+                i++;
+            }
+        }
+    }
+}
+
 void matgen_fill_tile(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int64_t i0,
                       int64_t j0, int64_t h, int64_t w, double *dst, int64_t ld)
 {

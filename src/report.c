@@ -52,6 +52,8 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
         row->rss_mb = fmax(row->rss_mb, s->rss_mb);
         svd_sum += s->svd_s;
         cpu_sum += s->cpu_s;
+        for (int k = 0; k < 3; k++)
+            row->by_kernel[k] += s->by_kernel[k];
     }
     row->gather_s = med->ranks[0].gather_s;
     double mean_svd = svd_sum / cfg->ranks;
@@ -332,6 +334,14 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         json_object_set_new(rec, RECORD_F_KERNEL,
                             scalapack ? json_null() : json_string(job_kernel_name(c->kernel)));
         json_object_set_new(rec, RECORD_F_TWOSTAGE_NB, json_integer(row->twostage_nb));
+        json_object_set_new(rec, RECORD_F_KERNEL_MATRICES,
+                            scalapack ? json_null()
+                                      : json_pack("{s:I, s:I, s:I}", "lapack",
+                                                  (json_int_t)row->by_kernel[JOB_KERNEL_LAPACK],
+                                                  "twostage",
+                                                  (json_int_t)row->by_kernel[JOB_KERNEL_TWOSTAGE],
+                                                  "jacobi",
+                                                  (json_int_t)row->by_kernel[JOB_KERNEL_JACOBI]));
         json_object_set_new(rec, RECORD_F_INPUT,
                             job->input[0] ? json_string(job->input) : json_null());
         json_object_set_new(rec, RECORD_F_INPUT_DTYPE,

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jacobi.h"
 #include "twostage.h"
 
 struct svd_ws {
     int64_t m, n, mn;       /* the shape of the last (or next) compute */
+    jacobi_pack *pack;      /* for the set's shapes that jacobi computes; else NULL */
+    int lane;               /* >= 0: sigma/u/vt are this lane's of the last pack */
     job_vectors vectors;
     job_driver driver;
     job_kernel kernel;
@@ -49,18 +52,57 @@ static int64_t query_lwork(int64_t m, int64_t n, job_vectors vectors, job_driver
     return (int64_t)opt;
 }
 
+/* kernel auto's choices, measured by bench/auto.sh on 2026-11-30 on this
+ * project's 2-core AMD EPYC (Zen 3, AVX2) with OpenBLAS 0.3.21: jacobi while
+ * max(rows, cols) is at most jacobi_max, twostage for singular values from
+ * TWOSTAGE_MIN_N (bench/twostage.sh), LAPACK between and beyond. */
+static const struct {
+    job_vectors vectors;
+    int64_t jacobi_max;
+} auto_table[] = {
+    {JOB_VECTORS_NONE, 24},
+    {JOB_VECTORS_THIN, 40},
+    {JOB_VECTORS_FULL, 40},
+};
+
+int64_t svd_auto_jacobi_max(job_vectors vectors)
+{
+    for (size_t i = 0; i < sizeof auto_table / sizeof auto_table[0]; i++)
+        if (auto_table[i].vectors == vectors)
+            return auto_table[i].jacobi_max;
+    return 0;
+}
+
+job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
+{
+    int64_t mn = m < n ? m : n, mx = m > n ? m : n;
+    switch (kernel) {
+    case JOB_KERNEL_TWOSTAGE:
+        return vectors == JOB_VECTORS_NONE && mn >= TWOSTAGE_MIN_N ? JOB_KERNEL_TWOSTAGE
+                                                                   : JOB_KERNEL_LAPACK;
+    case JOB_KERNEL_JACOBI:
+        return jacobi_takes(m, n, vectors) ? JOB_KERNEL_JACOBI : JOB_KERNEL_LAPACK;
+    case JOB_KERNEL_AUTO:
+        if (mx <= svd_auto_jacobi_max(vectors) && jacobi_takes(m, n, vectors))
+            return JOB_KERNEL_JACOBI;
+        return svd_kernel_of(m, n, vectors, JOB_KERNEL_TWOSTAGE);
+    default:
+        return JOB_KERNEL_LAPACK;
+    }
+}
+
 int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
 {
-    int64_t mn = m < n ? m : n;
-    if (kernel != JOB_KERNEL_TWOSTAGE || vectors != JOB_VECTORS_NONE || mn < TWOSTAGE_MIN_N)
+    if (svd_kernel_of(m, n, vectors, kernel) != JOB_KERNEL_TWOSTAGE)
         return 0;
-    return twostage_nb(mn);
+    return twostage_nb(m < n ? m : n);
 }
 
 /* What one m x n SVD needs, in elements: the largest of each over a set of
  * shapes is what a workspace for all of them holds. */
 typedef struct {
     size_t a, s, u, vt, work, iwork;
+    int64_t pack_elems, pack_n;     /* jacobi's pack: the largest m*n and min(m,n) */
 } ws_need;
 
 /* The needs of one shape. Returns 0, or EINVAL when LAPACK's query fails or
@@ -72,6 +114,11 @@ static int need_of(int64_t m, int64_t n, job_vectors vectors, job_driver driver,
     memset(need, 0, sizeof *need);
     need->a = (size_t)(m * n);
     need->s = (size_t)mn;
+    if (svd_kernel_of(m, n, vectors, kernel) == JOB_KERNEL_JACOBI) {
+        need->pack_elems = m * n;
+        need->pack_n = mn;
+        return 0;
+    }
     int nb = svd_kernel_nb(m, n, vectors, kernel);
     if (nb > 0) {
         need->work = twostage_work_doubles(m, n, nb);
@@ -103,6 +150,10 @@ static int need_of_set(const int64_t *shapes, int64_t n, job_vectors vectors, jo
         for (int f = 0; f < 6; f++)
             if (o[f] > m[f])
                 m[f] = o[f];
+        if (one.pack_elems > most->pack_elems)
+            most->pack_elems = one.pack_elems;
+        if (one.pack_n > most->pack_n)
+            most->pack_n = one.pack_n;
     }
     /* LAPACK's lwork is an int: a larger one than any query asked is fine, an overflowed one is not */
     return most->work > INT_MAX ? EINVAL : 0;
@@ -115,7 +166,8 @@ size_t svd_ws_bytes_set(const int64_t *shapes, int64_t n, job_vectors vectors, j
     if (need_of_set(shapes, n, vectors, driver, kernel, &need) != 0)
         return 0;
     size_t doubles = need.a + need.s + need.u + need.vt + need.work;
-    return doubles * sizeof(double) + need.iwork * sizeof(lapack_int);
+    size_t pack = need.pack_n > 0 ? jacobi_pack_bytes(need.pack_elems, need.pack_n, vectors) : 0;
+    return doubles * sizeof(double) + need.iwork * sizeof(lapack_int) + pack;
 }
 
 size_t svd_ws_bytes(int64_t m, int64_t n, job_vectors vectors, job_driver driver,
@@ -171,6 +223,17 @@ int svd_ws_create_set(const int64_t *shapes, int64_t n, job_vectors vectors, job
         memset(ws->u, 0, need.u * sizeof(double));
         memset(ws->vt, 0, need.vt * sizeof(double));
     }
+    ws->lane = -1;
+    if (need.pack_n > 0) {
+        jacobi_path path;
+        rc = jacobi_path_pick(&path);
+        if (rc == 0)
+            rc = jacobi_pack_create(need.pack_elems, need.pack_n, vectors, path, &ws->pack);
+        if (rc) {
+            svd_ws_free(ws);
+            return rc;
+        }
+    }
     set_shape(ws, shapes[0], shapes[1]);
     *out = ws;
     return 0;
@@ -187,6 +250,7 @@ void svd_ws_free(svd_ws *ws)
 {
     if (!ws)
         return;
+    jacobi_pack_free(ws->pack);
     free(ws->s);
     free(ws->u);
     free(ws->vt);
@@ -214,8 +278,55 @@ int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, double *a, svd_result
     return svd_ws_compute(ws, a, res);
 }
 
+int svd_ws_pack_width(const svd_ws *ws, int64_t m, int64_t n)
+{
+    return ws->pack && svd_kernel_of(m, n, ws->vectors, ws->kernel) == JOB_KERNEL_JACOBI
+               ? JACOBI_LANES
+               : 1;
+}
+
+double *svd_ws_lane(svd_ws *ws, int64_t m, int64_t n, int lane, int64_t *row_stride,
+                    int64_t *col_stride)
+{
+    set_shape(ws, m, n);
+    return jacobi_pack_lane(ws->pack, m, n, lane, row_stride, col_stride);
+}
+
+void svd_ws_load_lane(svd_ws *ws, int64_t m, int64_t n, int lane, const double *a)
+{
+    set_shape(ws, m, n);
+    jacobi_pack_load(ws->pack, m, n, lane, a, m);
+}
+
+_Static_assert(JACOBI_INFO_NONFINITE == SVD_INFO_NONFINITE, "one code for a non-finite matrix");
+
+int svd_ws_compute_pack(svd_ws *ws, int count, svd_result *res)
+{
+    int64_t info[JACOBI_LANES];
+    jacobi_pack_compute(ws->pack, count, info);
+    int failed = 0;
+    for (int l = 0; l < count; l++)
+        failed += svd_result_set(&res[l], jacobi_pack_sigma(ws->pack, l), ws->mn, info[l]) != 0;
+    ws->lane = 0;
+    return failed;
+}
+
+void svd_ws_select_lane(svd_ws *ws, int lane) { ws->lane = lane; }
+
+int svd_ws_sweeps(const svd_ws *ws, int lane)
+{
+    return ws->lane >= 0 ? jacobi_pack_sweeps(ws->pack, lane) : 0;
+}
+
 int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
 {
+    if (svd_ws_pack_width(ws, ws->m, ws->n) > 1) {
+        /* one matrix through the pack kernel: the same bits as in a full pack */
+        jacobi_pack_load(ws->pack, ws->m, ws->n, 0, a, ws->m);
+        svd_ws_compute_pack(ws, 1, res);
+        return (int)res->info;
+    }
+    ws->lane = -1;
     /* non-finite input: gesvd has no check of its own and prints from DLASCL */
     for (int64_t j = 0; j < ws->n; j++)
         for (int64_t i = 0; i < ws->m; i++)
@@ -249,18 +360,21 @@ int svd_ws_compute(svd_ws *ws, double *a, svd_result *res)
 
 int svd_ws_nb(const svd_ws *ws) { return ws->nb; }
 
-const double *svd_ws_sigma(const svd_ws *ws) { return ws->s; }
+const double *svd_ws_sigma(const svd_ws *ws)
+{
+    return ws->lane >= 0 ? jacobi_pack_sigma(ws->pack, ws->lane) : ws->s;
+}
 
 const double *svd_ws_u(const svd_ws *ws, int64_t *ucols)
 {
     *ucols = ws->ucols;
-    return ws->u;
+    return ws->lane >= 0 ? jacobi_pack_u(ws->pack, ws->lane) : ws->u;
 }
 
 const double *svd_ws_vt(const svd_ws *ws, int64_t *vtrows)
 {
     *vtrows = ws->vtrows;
-    return ws->vt;
+    return ws->lane >= 0 ? jacobi_pack_vt(ws->pack, ws->lane) : ws->vt;
 }
 
 int64_t svd_truncate(double x)

@@ -69,6 +69,8 @@ int work_mem_alloc(work_mem *mem, const work_state *st, int rank, int64_t max_ch
         if (rc)
             return rc;
     }
+    for (int64_t i = 0; i < st->n_shapes; i++)
+        mem->packs |= svd_ws_pack_width(mem->ws[0], st->shapes[2 * i], st->shapes[2 * i + 1]) > 1;
     /* touched now, before the start barrier: first-touch page faults cost
      * ~30 us a page in a VM and are set-up, not per-matrix work */
     for (int i = 0, b = 0; i < mem->n_blocks; i++) {
@@ -230,6 +232,9 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     if (k == st->poison)
         buf[0] = NAN;
     double ts = sysinfo_now();
+    job_kernel kernel = svd_kernel_of(m, n, job->vectors, st->cfg->kernel);
+#pragma omp atomic
+    st->stats->by_kernel[kernel] += 1.0;
     svd_result *res = &st->mem->local[slot];
     svd_ws_compute_shape(st->mem->ws[tid], m, n, buf, res);
     double te = sysinfo_now();
@@ -244,6 +249,120 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     done = ++st->done;
     if (st->rank == 0 && st->progress && omp_get_thread_num() == 0)
         st->progress(st->progress_ctx, done, st->hi - st->lo);
+}
+
+int work_pack_len(const work_state *st, int tid, const int64_t *pos, int avail)
+{
+    int64_t m, n, m2, n2;
+    work_shape(st, work_index(st, pos[0]), &m, &n);
+    int width = svd_ws_pack_width(st->mem->ws[tid], m, n), len = 1;
+    for (; len < avail && len < width; len++) {
+        work_shape(st, work_index(st, pos[len]), &m2, &n2);
+        if (m2 != m || n2 != n)
+            break;
+    }
+    return len;
+}
+
+void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots, int count,
+                       double *const *src, int tid, double *gen_s, double *svd_s)
+{
+    svd_ws *ws = st->mem->ws[tid];
+    int64_t m, n, rs, cs;
+    work_shape(st, work_index(st, pos[0]), &m, &n);
+    if (svd_ws_pack_width(ws, m, n) == 1) {
+        work_compute(st, src ? src[0] : st->mem->bufs[tid], pos[0], slots[0], !src, tid, gen_s,
+                     svd_s);
+        if (st->out || st->mix)
+            work_write_outputs(st, tid, slots[0]);
+        return;
+    }
+    double tg = sysinfo_now(), cg = sysinfo_thread_cpu_seconds();
+    for (int l = 0; l < count; l++) {
+        int64_t k = work_index(st, pos[l]);
+        if (src) {
+            svd_ws_load_lane(ws, m, n, l, src[l]);
+        } else if (st->in || st->files) {
+            int rc;
+#pragma omp critical(svdrun_mpi)
+            rc = work_read(st, k, st->mem->bufs[tid]);
+            if (rc != 0) {
+#pragma omp atomic write
+                st->io_error = EIO;
+            }
+            svd_ws_load_lane(ws, m, n, l, st->mem->bufs[tid]);
+        } else {
+            /* straight into the lane: no copy, and one Philox pass */
+            double *dst = svd_ws_lane(ws, m, n, l, &rs, &cs);
+            matgen_fill_strided(st->job->seed, k, m, n, dst, rs, cs);
+        }
+        if (k == st->poison)
+            svd_ws_lane(ws, m, n, l, &rs, &cs)[0] = NAN;
+    }
+    double ts = sysinfo_now();
+#pragma omp atomic
+    st->stats->by_kernel[JOB_KERNEL_JACOBI] += count;
+    svd_result res[JACOBI_LANES];
+    svd_ws_compute_pack(ws, count, res);
+    double te = sysinfo_now(), cpu = sysinfo_thread_cpu_seconds() - cg;
+    *gen_s += ts - tg;
+    *svd_s += te - ts;
+    for (int l = 0; l < count; l++) {
+        int64_t slot = slots[l];
+        st->mem->local[slot] = res[l];
+        st->mem->local_pos[slot] = pos[l];
+        /* a pack's matrices share its time: none can be timed alone */
+        st->mem->local_time[2 * slot] = (te - tg) / count;
+        st->mem->local_time[2 * slot + 1] = cpu / count;
+        work_finish_matrix(st, slot, work_index(st, pos[l]), &st->mem->local[slot], 1);
+        if (st->out || st->mix) {
+            svd_ws_select_lane(ws, l);
+            work_write_outputs(st, tid, slot);
+        }
+    }
+    int64_t done;
+#pragma omp atomic capture
+    done = st->done += count;
+    if (st->rank == 0 && st->progress && omp_get_thread_num() == 0)
+        st->progress(st->progress_ctx, done, st->hi - st->lo);
+}
+
+/* work_group with packs: the n positions first.. cut into packs, which the
+ * threads take one at a time (batch) or the rank computes in turn (blas). */
+static void group_packs(work_state *st, double **src, int64_t first, int n, double *gen_s,
+                        double *svd_s)
+{
+    int parts = st->cfg->ranks, n_packs = 0;
+    int *start = malloc((size_t)(n + 1) * sizeof *start);
+    if (!start) {
+        st->failed = 1;     /* out of memory: this rank stops and says so */
+        return;
+    }
+    for (int b = 0; b < n;) {
+        int64_t pos[JACOBI_LANES];
+        int avail = n - b < JACOBI_LANES ? n - b : JACOBI_LANES;
+        for (int i = 0; i < avail; i++)
+            pos[i] = work_seq_pos(st, st->rank, parts, first + b + i);
+        start[n_packs++] = b;
+        b += work_pack_len(st, 0, pos, avail);
+    }
+    start[n_packs] = n;
+    int threads = st->cfg->mode == JOB_MODE_BLAS || n_packs == 1 ? 1 : st->cfg->threads;
+    double gen = 0.0, svd = 0.0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : gen, svd) if (threads > 1)
+    for (int p = 0; p < n_packs; p++) {
+        int64_t pos[JACOBI_LANES], slots[JACOBI_LANES];
+        int len = start[p + 1] - start[p];
+        for (int i = 0; i < len; i++) {
+            slots[i] = first + start[p] + i;
+            pos[i] = work_seq_pos(st, st->rank, parts, slots[i]);
+        }
+        work_compute_pack(st, pos, slots, len, src ? src + start[p] : NULL,
+                          threads > 1 ? omp_get_thread_num() : 0, &gen, &svd);
+    }
+    *gen_s += gen;
+    *svd_s += svd;
+    free(start);
 }
 
 void work_write_outputs(work_state *st, int tid, int64_t slot)
@@ -277,6 +396,14 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
     double gen_sum = 0.0, svd_sum = 0.0;
     double t0 = sysinfo_now();
     int parts = st->cfg->ranks;
+    if (st->mem->packs) {
+        group_packs(st, generate ? NULL : bufs, first, n, &gen_sum, &svd_sum);
+        double wall = sysinfo_now() - t0, busy = gen_sum + svd_sum;
+        double svd_share = busy > 0 ? wall * svd_sum / busy : 0.0;
+        st->stats->svd_s += svd_share;
+        st->stats->gen_s += wall - svd_share;
+        return;
+    }
     if (generate && (st->in || st->files)) {
         /* MPI-IO on the master thread, before the team starts */
         for (int b = 0; b < n; b++)
@@ -321,7 +448,7 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
  * or stopped. */
 void work_regenerate(work_state *st)
 {
-    int c = budget_concurrency(st->cfg);
+    int c = budget_concurrency(st->cfg) * (st->mem->packs ? JACOBI_LANES : 1);
     for (int64_t p = st->lo; p < st->hi; p += c) {
         if (work_should_stop(st)) {
             work_announce(st);
@@ -341,7 +468,7 @@ void work_regenerate(work_state *st)
 void work_round(work_state *st, double **bufs, int own_bufs, int64_t first, int n,
                           MPI_Request *reqs, int n_reqs)
 {
-    int c = budget_concurrency(st->cfg), done;
+    int c = budget_concurrency(st->cfg) * (st->mem->packs ? JACOBI_LANES : 1), done;
     for (int b = 0; b < n; b += c) {
         if (b > 0 && work_should_stop(st))
             return;

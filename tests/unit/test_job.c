@@ -671,9 +671,16 @@ static void test_kernel_key(void **state)
     assert_int_equal(job.kernels[0], JOB_KERNEL_LAPACK);
 
     set_bad(&job, "kernel", "twostages", "kernel", "twostages");
-    set_bad(&job, "kernel", "magma", "kernel", "lapack or twostage");
+    set_bad(&job, "kernel", "magma", "kernel", "jacobi or auto");
     set_bad(&job, "kernel", "lapack,lapack", "kernel", "twice");
-    set_bad(&job, "kernel", "twostage,lapack,twostage", "kernel", "more than 2");
+    set_bad(&job, "kernel", "twostage,lapack,twostage", "kernel", "twice");
+    set_bad(&job, "kernel", "lapack,twostage,jacobi,auto,lapack", "kernel", "more than 4");
+    set_ok(&job, "kernel", "jacobi, auto");
+    assert_int_equal(job.n_kernels, 2);
+    assert_int_equal(job.kernels[0], JOB_KERNEL_JACOBI);
+    assert_int_equal(job.kernels[1], JOB_KERNEL_AUTO);
+    assert_string_equal(job_kernel_name(JOB_KERNEL_AUTO), "auto");
+    set_ok(&job, "kernel", "lapack");
     set_bad(&job, "kernel", "", "kernel", "empty");
     set_bad(&job, "kernel", "lapack,,twostage", "kernel", "empty item");
     set_bad(&job, "kernel", "LAPACK", "kernel", "LAPACK");
