@@ -32,7 +32,7 @@ mkdir -p "$D"
 (cd "$TESTS_MPI_DIR" && "$PY" "$CHECK" make "$D") || tap_bail "could not write the input stacks"
 
 # ---- launches -----------------------------------------------------------------
-# launch KEY PATH NP ARGS...: svdrun --quiet --kernel=jacobi ARGS in the background, with
+# launch KEY PATH NP ARGS...: svdrun --quiet --kernel=jacobi --json $TMPD/KEY.jsonl ARGS in the background, with
 # SVDRUN_JACOBI_PATH=PATH ("-": the default), JOBS at once; NP 1 as a singleton (half
 # mpirun's CPU time: 80 launches). await KEY: its RUN_RC, RUN_OUT, RUN_ERR, RUN_CMD.
 declare -A L_PID L_OUT L_ERR L_CMD L_RC
@@ -40,7 +40,7 @@ L_ORDER=()
 launch() {
     local key=$1 path=$2 np=$3
     shift 3
-    set -- --quiet --kernel=jacobi "$@"
+    set -- --quiet --kernel=jacobi --json "$TMPD/$key.jsonl" "$@"
     while [ ${#BG_PIDS[@]} -ge "$JOBS" ]; do
         await_pid "${BG_PIDS[0]}"
     done
@@ -252,13 +252,10 @@ for p in "${PATHS[@]:1}"; do
             pairs+=("$TMPD/g$i.$p0.v.npy" "$TMPD/g$i.$p.v.npy" "$TMPD/g$i.$p0.r.txt" "$TMPD/g$i.$p.r.txt")
     done
     same_pairs "generated sets, vectors none: --values and --results of path $p are path $p0's bytes" "${pairs[@]}"
+    # exits are judged on path $p0's launches above
     pairs=()
     for s in hard one tall wide; do
-        if [ "$s" = hard ]; then
-            await "$s.$p"      # exit 3, judged on path $p0's launch
-        else
-            ran_ok "$s.$p" "$s.npy, path $p" || continue
-        fi
+        await "$s.$p"
         for f in v.npy u.npy vt.npy r.txt; do
             pairs+=("$TMPD/$s.$p0.$f" "$TMPD/$s.$p.$f")
         done
@@ -266,6 +263,19 @@ for p in "${PATHS[@]:1}"; do
     same_pairs "hard, 1x1, 7x1, 1x7 stacks, thin: --values, --u, --vt, --results of path $p are path $p0's bytes" \
         "${pairs[@]}"
 done
+# the variable reached svdrun: each launch's header names its path
+unnamed=()
+for key in "${L_ORDER[@]}"; do
+    case $key in *.portable | *.avx2 | *.avx512) ;; *) continue ;; esac
+    await "$key"
+    grep -q "^kernel jacobi: .* ${key##*.} path" "$RUN_OUT" || unnamed+=("$RUN_CMD")
+done
+if [ ${#unnamed[@]} -eq 0 ]; then
+    tap_ok "every launch with SVDRUN_JACOBI_PATH set names that path in its 'kernel jacobi:' header"
+else
+    tap_not_ok "every launch with SVDRUN_JACOBI_PATH set names that path in its 'kernel jacobi:' header" \
+        "${unnamed[@]:0:4}"
+fi
 # thin vectors: the default path (the widest) against portable
 pairs=()
 for i in "${!GEN[@]}"; do
@@ -277,5 +287,18 @@ for i in "${!GEN[@]}"; do
 done
 same_pairs "generated sets ${THIN_PATHS[*]}, thin: --values, --u, --vt of the default path are portable's bytes" \
     "${pairs[@]}"
+
+# the kernel that ran: kernel_matrices of each launch's record
+counts=()
+for key in "${L_ORDER[@]}"; do
+    await "$key"
+    kernel=jacobi
+    case $key in
+        gr*.lapack) kernel=lapack ;;
+        f*) i=${key#f}; [ "${FULL[$i]##*|}" = 1 ] || kernel=lapack ;;    # full, not square: LAPACK
+    esac
+    counts+=("$TMPD/$key.jsonl" "$kernel")
+done
+checker "kernel_matrices" kernels "${counts[@]}"
 
 tap_done

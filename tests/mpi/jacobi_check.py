@@ -23,6 +23,8 @@ usage:
       the HARD stack: see check_hard.
   jacobi_check.py vector MATS VALUES RESULTS U VT
       one.npy, tall.npy or wide.npy: sigma = ||a||_2 (mpmath), U and V^T.
+  jacobi_check.py kernels JSONL KERNEL [JSONL KERNEL ...]
+      each launch's record says (kernel_matrices) that KERNEL computed all its matrices.
 
 Prints "PASS desc" / "FAIL desc" and "# diag" lines; exit 0 when all passed.
 """
@@ -461,6 +463,29 @@ def cmd_vector(mats_path, values, results, u_path, vt_path):
     check(not signs, f"{label}: V^T's largest-magnitude entry is positive", *signs[:6])
 
 
+# ---- kernels ----------------------------------------------------------------------
+
+def cmd_kernels(args):
+    """Pairs JSONL KERNEL: the launch's one record counts all its matrices under KERNEL."""
+    import json
+    bad, n = [], 0
+    for path, kernel in zip(args[::2], args[1::2]):
+        n += 1
+        try:
+            with open(path) as f:
+                recs = [json.loads(line) for line in f if line.strip()]
+        except (OSError, ValueError) as e:
+            bad.append(f"{os.path.basename(path)}: {e}")
+            continue
+        got = [r.get("kernel_matrices") for r in recs]
+        want = [{"lapack": 0, "twostage": 0, "jacobi": 0, kernel: r.get("count")} for r in recs]
+        if len(recs) != 1 or got != want:
+            bad.append(f"{os.path.basename(path)}: kernel_matrices {got}, want {want}")
+    check(n > 0 and not bad, f"each of {n} launches computed all its matrices with the kernel it "
+          "should (jacobi; LAPACK for dgesdd's graded runs and full vectors of a non-square shape)",
+          *bad[:8])
+
+
 def main(argv):
     cmd, args = (argv[1], argv[2:]) if len(argv) > 1 else (None, [])
     if cmd == "make" and len(args) == 1:
@@ -471,6 +496,8 @@ def main(argv):
         cmd_graded(args)
     elif cmd == "hard" and len(args) == 6:
         cmd_hard(*args)
+    elif cmd == "kernels" and args and len(args) % 2 == 0:
+        cmd_kernels(args)
     elif cmd == "vector" and len(args) == 5:
         cmd_vector(*args)
     else:
