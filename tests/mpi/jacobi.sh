@@ -14,6 +14,7 @@
 #  5. SVDRUN_JACOBI_PATH=portable, avx2 (avx512 where the CPU has avx512f): --values (and
 #     --u, --vt where written) bit for bit the same.
 # Launches are 1-rank jobs, mostly waiting in MPI_Init: up to JOBS run at once.
+# shellcheck disable=SC2034  # MPI_EXTRA is read by lib.sh's start_bg
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 require_numpy "kernel jacobi against numpy"
@@ -53,7 +54,6 @@ launch() {
         BG_PID=$!
         BG_PIDS+=("$BG_PID")
     else
-        # shellcheck disable=SC2034  # MPI_EXTRA is read by start_bg
         [ "$path" = - ] || MPI_EXTRA=(-x SVDRUN_JACOBI_PATH)
         start_bg "$np" 120 "$@"
         MPI_EXTRA=()
