@@ -329,6 +329,29 @@ static void test_elements_in_range(void **state)
     }
 }
 
+/* matgen_fill_strided writes matgen_element's values where its strides say,
+ * for jacobi's transposed and interleaved lanes as for plain orders. */
+static void test_fill_strided_matches_element(void **state)
+{
+    (void)state;
+    const int64_t dims[][2] = {{3, 3}, {7, 5}, {5, 7}, {1, 9}, {9, 1}};
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+        int64_t m = dims[d][0], n = dims[d][1];
+        double *a = calloc((size_t)(8 * m * n), sizeof *a);
+        assert_non_null(a);
+        /* lane 3 of 8, column-major with ld m, and the transpose */
+        matgen_fill_strided(5, 17, m, n, a + 3, 8, 8 * m);
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++)
+                assert_true(a[3 + 8 * (i + j * m)] == matgen_element(5, 17, m, n, i, j));
+        matgen_fill_strided(5, 17, m, n, a, n, 1);
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++)
+                assert_true(a[i * n + j] == matgen_element(5, 17, m, n, i, j));
+        free(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_fill_padding_untouched),
         cmocka_unit_test(test_params_ranges),
         cmocka_unit_test(test_elements_in_range),
+        cmocka_unit_test(test_fill_strided_matches_element),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

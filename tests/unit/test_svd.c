@@ -472,6 +472,85 @@ static void test_ws_bytes(void **state)
                 svd_ws_bytes(100, 100, JOB_VECTORS_NONE, JOB_DRIVER_GESDD, JOB_KERNEL_LAPACK));
 }
 
+/* Which kernel computes which shape: the documented rules of svd_kernel_of. */
+static void test_kernel_of(void **state)
+{
+    (void)state;
+    const job_vectors none = JOB_VECTORS_NONE, thin = JOB_VECTORS_THIN, full = JOB_VECTORS_FULL;
+    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_LAPACK), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_JACOBI), JOB_KERNEL_JACOBI);
+    assert_int_equal(svd_kernel_of(1000, 64, thin, JOB_KERNEL_JACOBI), JOB_KERNEL_JACOBI);
+    assert_int_equal(svd_kernel_of(1000, 65, thin, JOB_KERNEL_JACOBI), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(9, 8, full, JOB_KERNEL_JACOBI), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(8, 8, full, JOB_KERNEL_JACOBI), JOB_KERNEL_JACOBI);
+    assert_int_equal(svd_kernel_of(500, 500, none, JOB_KERNEL_TWOSTAGE), JOB_KERNEL_TWOSTAGE);
+    assert_int_equal(svd_kernel_of(500, 500, thin, JOB_KERNEL_TWOSTAGE), JOB_KERNEL_LAPACK);
+    for (int v = JOB_VECTORS_NONE; v <= JOB_VECTORS_FULL; v++) {
+        int64_t jmax = svd_auto_jacobi_max((job_vectors)v);
+        assert_true(jmax >= 3 && jmax <= JACOBI_MAX_N);
+        assert_int_equal(svd_kernel_of(jmax, jmax, (job_vectors)v, JOB_KERNEL_AUTO), JOB_KERNEL_JACOBI);
+        assert_int_equal(svd_kernel_of(jmax + 1, 2, (job_vectors)v, JOB_KERNEL_AUTO), JOB_KERNEL_LAPACK);
+    }
+    assert_int_equal(svd_kernel_of(TWOSTAGE_MIN_N, 4000, none, JOB_KERNEL_AUTO), JOB_KERNEL_TWOSTAGE);
+    assert_int_equal(svd_kernel_of(TWOSTAGE_MIN_N, 4000, thin, JOB_KERNEL_AUTO), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(100, 100, none, JOB_KERNEL_AUTO), JOB_KERNEL_LAPACK);
+}
+
+/* A workspace for a set of shapes, some jacobi's and some LAPACK's: each
+ * shape's sigma right (known spectra), a pack of one (svd_ws_compute) equal
+ * bit for bit to the same matrix in a full pack, and outputs by lane. */
+static void test_jacobi_through_the_workspace(void **state)
+{
+    (void)state;
+    const int64_t shapes[] = {6, 4, 70, 66, 3, 5};
+    svd_ws *ws = NULL;
+    assert_int_equal(svd_ws_create_set(shapes, 3, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
+                                       JOB_KERNEL_AUTO, &ws), 0);
+    assert_int_equal(svd_ws_pack_width(ws, 6, 4), JACOBI_LANES);
+    assert_int_equal(svd_ws_pack_width(ws, 70, 66), 1);
+    double sig[4] = {4.0, 3.0, 2.0, 1.0}, a[24], copy[24];
+    svd_result res[JACOBI_LANES], one;
+    for (int l = 0; l < JACOBI_LANES; l++) {
+        for (int i = 0; i < 4; i++)
+            sig[i] = (4.0 - i) * (1.0 + l);
+        double *x = spectrum_matrix(6, 4, sig, 40 + (uint64_t)l);
+        assert_non_null(x);
+        if (l == 5)
+            memcpy(a, x, sizeof a);
+        svd_ws_load_lane(ws, 6, 4, l, x);
+        free(x);
+    }
+    assert_int_equal(svd_ws_compute_pack(ws, JACOBI_LANES, res), 0);
+    double s5[4], u5[24];
+    int64_t ucols, vtrows;
+    svd_ws_select_lane(ws, 5);
+    memcpy(s5, svd_ws_sigma(ws), sizeof s5);
+    memcpy(u5, svd_ws_u(ws, &ucols), sizeof u5);
+    assert_int_equal(ucols, 4);
+    assert_non_null(svd_ws_vt(ws, &vtrows));
+    assert_int_equal(vtrows, 4);
+    for (int i = 0; i < 4; i++)
+        assert_true(fabs(s5[i] - (4.0 - i) * 6.0) < 1e-13 * 24.0);
+    assert_true(svd_ws_sweeps(ws, 5) >= 1);
+    assert_true(fabs(res[5].sum - 60.0) < 1e-12);
+    assert_int_equal(res[5].value, 59 + (res[5].sum >= 60.0));
+    memcpy(copy, a, sizeof copy);
+    assert_int_equal(svd_ws_compute_shape(ws, 6, 4, copy, &one), 0);
+    assert_memory_equal(svd_ws_sigma(ws), s5, sizeof s5);
+    assert_memory_equal(svd_ws_u(ws, &ucols), u5, sizeof u5);
+    assert_true(one.sum == res[5].sum);
+    /* a LAPACK shape of the same workspace, then a NaN through the pack */
+    double *big = spectrum_matrix(70, 66, (double[66]){[0] = 2.0, [1] = 1.0}, 9);
+    assert_non_null(big);
+    assert_int_equal(svd_ws_compute_shape(ws, 70, 66, big, &one), 0);
+    assert_true(fabs(svd_ws_sigma(ws)[0] - 2.0) < 1e-13);
+    free(big);
+    a[7] = NAN;
+    assert_int_equal(svd_ws_compute_shape(ws, 6, 4, a, &one), SVD_INFO_NONFINITE);
+    assert_int_equal(one.value, SVD_NO_VALUE);
+    svd_ws_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +561,8 @@ int main(void)
         cmocka_unit_test(test_ws_bytes),
         cmocka_unit_test(test_twostage_kernel),
         cmocka_unit_test(test_twostage_nonfinite),
+        cmocka_unit_test(test_kernel_of),
+        cmocka_unit_test(test_jacobi_through_the_workspace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
