@@ -585,8 +585,12 @@ void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
             for (int l = 0; l < JACOBI_LANES; l++)
                 v[JACOBI_LANES * (j * N + j) + l] = 1.0;
     }
-    /* dgesvj's tolerance on the cosine: sqrt(M) * eps */
-    double tol = sqrt((double)M) * (DBL_EPSILON / 2);
+    /* The tolerance on the cosine: above the rounding of the dot products
+     * that measure it (four partial sums of M / 4 terms: (M / 4 + 2) ulps
+     * at worst), with a margin. dgesvj's sqrt(M) * eps is below that floor
+     * for small M, where a few matrices in 100,000 then rotate on rounding
+     * noise until the sweep cap. */
+    double tol = ((double)M / 4 + 3) * DBL_EPSILON;
     unsigned stuck;
     if (pk->path == JACOBI_PATH_AVX512)
         stuck = avx512_sweeps(pk->a, v, M, N, pk->d, tol, live, pk->sweeps);
