@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lapacke.h>
+
 #include "jacobi.h"
 #include "matgen.h"
 #include "spectrum.h"
@@ -315,6 +317,56 @@ static void test_zero_rank_deficient_and_repeated(void **state)
     jacobi_pack_free(pk);
 }
 
+/* A with columns 0, 1, 0, 2, 1, 0 of C (6 x 3): A A^T = C W C^T, W =
+ * diag(3, 2, 1), so sigma(A) = sigma(C diag(sqrt 3, sqrt 2, 1)), and rank 3.
+ * Held as given and transposed (as a C-order stack reaches the kernel). C is
+ * tests/mpi/jacobi.sh's hard matrix 1, whose transpose left noise columns
+ * decaying toward underflow, where w^2 underflowed and sigma came out inf. */
+static void test_repeated_columns_both_ways(void **state)
+{
+    (void)state;
+    enum { M = 6, N = 6 };
+    static const double c[3][M] = {
+        {1.4151584883753787, 0.9218576054660567, 0.7674968082424151, 0.5920321687985506,
+         -0.3038727125054547, -0.7259728396280729},
+        {-1.9859012971893582, 1.311651483375191, 0.26206260227503253, -0.07004608530131702,
+         0.13193148100541957, -1.0004777016086221},
+        {0.3896956666601302, -1.5371413750875103, -0.16797818896595926, 0.023056041810257312,
+         0.770931376085222, 0.6293553358215949}};
+    const int pick[N] = {0, 1, 0, 2, 1, 0};
+    const double weight[3] = {sqrt(3.0), sqrt(2.0), 1.0};
+    double a[M * N], at[M * N], cw[M * 3], sc[3];
+    for (int j = 0; j < N; j++)
+        for (int i = 0; i < M; i++) {
+            a[i + j * M] = c[pick[j]][i];
+            at[j + i * N] = a[i + j * M];
+        }
+    for (int j = 0; j < 3; j++)
+        for (int i = 0; i < M; i++)
+            cw[i + j * M] = weight[j] * c[j][i];
+    assert_int_equal(LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', M, 3, cw, M, sc, NULL, 1, NULL, 1), 0);
+    for (jacobi_path p = JACOBI_PATH_PORTABLE; p <= JACOBI_PATH_AVX512; p++) {
+        if (!jacobi_path_supported(p))
+            continue;
+        jacobi_pack *pk = pack_for(M, N, JOB_VECTORS_THIN, p);
+        jacobi_pack_load(pk, M, N, 0, a, M);
+        jacobi_pack_load(pk, M, N, 1, at, N);
+        int64_t info[JACOBI_LANES];
+        jacobi_pack_compute(pk, 2, info);
+        for (int l = 0; l < 2; l++) {
+            assert_int_equal(info[l], 0);
+            const double *s = jacobi_pack_sigma(pk, l);
+            for (int i = 0; i < N; i++) {
+                double want = i < 3 ? sc[i] : 0.0;
+                if (!(fabs(s[i] - want) <= 64 * EPS * s[0]))
+                    fail_msg("%s lane %d sigma[%d] = %.17g, want %.17g", jacobi_path_name(p), l,
+                             i, s[i], want);
+            }
+        }
+        jacobi_pack_free(pk);
+    }
+}
+
 /* Scaling by a power of two scales sigma exactly; 1e+-150 within rounding. */
 static void test_huge_and_tiny_entries(void **state)
 {
@@ -458,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_paths_and_lanes_agree_bit_for_bit),
         cmocka_unit_test(test_nonfinite_lane_spoils_nothing),
         cmocka_unit_test(test_zero_rank_deficient_and_repeated),
+        cmocka_unit_test(test_repeated_columns_both_ways),
         cmocka_unit_test(test_huge_and_tiny_entries),
         cmocka_unit_test(test_sign_rule_on_left_vectors),
         cmocka_unit_test(test_small_matrices_all_converge),
