@@ -26,6 +26,10 @@ typedef struct {
     int64_t boundary;               /* integers svdrun found off its first configuration's
                                      * only by rounding at an integer; 0 when absent */
     char schedule[16];              /* "static", "cost", "dynamic"; "static" when absent */
+    char kernels[64];               /* kernel_matrices, where it says more than the engine
+                                     * label (kernel auto, or a fixed kernel that handed
+                                     * shapes to LAPACK): "jacobi 25, lapack 11", largest
+                                     * first; "" otherwise or when absent */
     char *set;                      /* a mixed set's spec ("2000x2000:2,1000x300:16"), or
                                      * NULL when null or absent (one shape); owned */
     int balance;                    /* 1: makespan_s and lb_s are present (svdrun >= the

@@ -78,6 +78,12 @@ const double *jacobi_pack_sigma(const jacobi_pack *pk, int lane);
 const double *jacobi_pack_u(const jacobi_pack *pk, int lane);
 const double *jacobi_pack_vt(const jacobi_pack *pk, int lane);
 
+/* With left set, the sign rule holds for the left singular vectors (columns
+ * of U) instead: for a caller that hands the kernel the transpose of the
+ * user's matrix (a C-order .npy stack), so that the rule holds for the
+ * user's right vectors either way. */
+void jacobi_pack_sign_left(jacobi_pack *pk, int left);
+
 /* Sweeps lane l's last compute took (the final sweep that found nothing to
  * rotate included). */
 int jacobi_pack_sweeps(const jacobi_pack *pk, int lane);

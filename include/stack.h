@@ -25,6 +25,10 @@ typedef struct {
  * C-order input. */
 void stack_lapack_shape(const job_t *job, int64_t *m, int64_t *n);
 
+/* Whether the kernels see the transpose of the user's matrices (a C-order
+ * .npy stack, whose U and V^T stack_write swaps back). */
+int stack_transposed(const job_t *job);
+
 /* Collective over comm: opens job->input. For a Fortran-order 3-D array,
  * whose matrices are strided through the file, each rank then reads its
  * matrices [lo, lo+n) at once, collectively, through a subarray view (n may

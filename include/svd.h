@@ -98,6 +98,10 @@ int svd_ws_compute_pack(svd_ws *ws, int count, svd_result *res);
 /* Makes svd_ws_sigma/u/vt return lane's results of the last pack. */
 void svd_ws_select_lane(svd_ws *ws, int lane);
 
+/* The sign rule of jacobi's vectors on the left ones (jacobi_pack_sign_left):
+ * for the transposed matrices of a C-order .npy stack. */
+void svd_ws_sign_left(svd_ws *ws, int left);
+
 /* Sweeps lane took in the last pack (for the bench); 0 after LAPACK. */
 int svd_ws_sweeps(const svd_ws *ws, int lane);
 

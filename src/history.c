@@ -140,6 +140,45 @@ static int schedule_fields(json_t *obj, history_record *rec, char *err, size_t e
 
 #define HOSTS_ARRAY "field '" RECORD_F_HOSTS "' must be a non-empty array of strings"
 
+/* rec->kernels from the record's kernel_matrices (see history.h), kernel being
+ * the configuration's. Returns 0, or -1 with a message when the field is
+ * there but not an object of non-negative integers. */
+static int kernel_counts(json_t *obj, const char *kernel, char *out, size_t len, char *err,
+                         size_t errlen)
+{
+    out[0] = '\0';
+    json_t *km = json_object_get(obj, RECORD_F_KERNEL_MATRICES);
+    if (!km || json_is_null(km))
+        return 0;
+    const char *names[3] = {"lapack", "twostage", "jacobi"};
+    json_int_t n[3];
+    int used = 0, other = 0;
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(km, names[i]);
+        if (!json_is_object(km) || !json_is_integer(v) || json_integer_value(v) < 0) {
+            snprintf(err, errlen, "field '%s' must hold non-negative integers lapack, twostage "
+                     "and jacobi", RECORD_F_KERNEL_MATRICES);
+            return -1;
+        }
+        n[i] = json_integer_value(v);
+        used += n[i] > 0;
+        other |= n[i] > 0 && strcmp(names[i], kernel) != 0;
+    }
+    if (strcmp(kernel, "auto") != 0 && !other)
+        return 0;       /* the engine label says it all */
+    size_t at = 0;
+    for (int shown = 0; shown < used; shown++) {
+        int best = -1;
+        for (int i = 0; i < 3; i++)
+            if (n[i] > 0 && (best < 0 || n[i] > n[best]))
+                best = i;
+        at += (size_t)snprintf(out + at, at < len ? len - at : 0, "%s%s %lld", shown ? ", " : "",
+                               names[best], (long long)n[best]);
+        n[best] = 0;
+    }
+    return 0;
+}
+
 int history_parse_line(const char *text, history_record *rec, char *err, size_t errlen)
 {
     json_error_t jerr;
@@ -199,6 +238,8 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
     char name[16] = RECORD_LAPACK;
     if (kernel && !json_is_null(kernel) &&
         get_str(obj, RECORD_F_KERNEL, NULL, name, sizeof name, err, errlen))
+        goto out;
+    if (kernel_counts(obj, name, rec->kernels, sizeof rec->kernels, err, errlen))
         goto out;
     int gridded = json_is_string(grid) && json_is_integer(block);
     long long groups = json_is_integer(group) && json_integer_value(group) > 0

@@ -20,6 +20,7 @@ struct jacobi_pack {
     double *a, *v, *d;          /* the pack, V's pack (vectors), the norms */
     double *sigma, *u, *vt;     /* per lane: max_n, max_elems, max_elems */
     double *col;                /* max_elems of scratch: a column, a transpose */
+    int sign_left;              /* the sign rule on the left vectors (jacobi_pack_sign_left) */
     int sweeps[JACOBI_LANES];
 };
 
@@ -55,6 +56,9 @@ static inline unsigned p_gt(pvd a, pvd b)
     return m;
 }
 static inline pvd p_blend(unsigned m, pvd x, pvd y) { FOR_LANES if (!((m >> l) & 1u)) x.x[l] = y.x[l]; return x; }
+static inline unsigned p_mask(unsigned m) { return m; }
+static inline pvd p_max(pvd a, pvd b) { FOR_LANES a.x[l] = a.x[l] > b.x[l] ? a.x[l] : b.x[l]; return a; }
+static inline pvd p_min(pvd a, pvd b) { FOR_LANES a.x[l] = a.x[l] < b.x[l] ? a.x[l] : b.x[l]; return a; }
 
 #define vd pvd
 #define vld p_ld
@@ -72,6 +76,11 @@ static inline pvd p_blend(unsigned m, pvd x, pvd y) { FOR_LANES if (!((m >> l) &
 #define vfnma p_fnma
 #define vgt p_gt
 #define vblend p_blend
+#define vm unsigned
+#define vmask p_mask
+#define vsel p_blend
+#define vmax p_max
+#define vmin p_min
 #define JP(name) portable_##name
 #include "jacobi_path.inc"
 #undef JP
@@ -91,6 +100,11 @@ static inline pvd p_blend(unsigned m, pvd x, pvd y) { FOR_LANES if (!((m >> l) &
 #undef vfnma
 #undef vgt
 #undef vblend
+#undef vm
+#undef vmask
+#undef vsel
+#undef vmax
+#undef vmin
 
 /* ---- AVX2 with FMA: a pack in two 4-wide registers ---- */
 #pragma GCC push_options
@@ -135,6 +149,13 @@ static inline avd a_blend(unsigned m, avd x, avd y)
 {
     return A2(_mm256_blendv_pd(y.lo, x.lo, a_mask4(m & 15u)), _mm256_blendv_pd(y.hi, x.hi, a_mask4(m >> 4)));
 }
+static inline avd a_mask(unsigned m) { return A2(a_mask4(m & 15u), a_mask4(m >> 4)); }
+static inline avd a_sel(avd mk, avd x, avd y)
+{
+    return A2(_mm256_blendv_pd(y.lo, x.lo, mk.lo), _mm256_blendv_pd(y.hi, x.hi, mk.hi));
+}
+static inline avd a_max(avd a, avd b) { return A2(_mm256_max_pd(a.lo, b.lo), _mm256_max_pd(a.hi, b.hi)); }
+static inline avd a_min(avd a, avd b) { return A2(_mm256_min_pd(a.lo, b.lo), _mm256_min_pd(a.hi, b.hi)); }
 #define vd avd
 #define vld a_ld
 #define vst a_st
@@ -151,6 +172,11 @@ static inline avd a_blend(unsigned m, avd x, avd y)
 #define vfnma a_fnma
 #define vgt a_gt
 #define vblend a_blend
+#define vm avd
+#define vmask a_mask
+#define vsel a_sel
+#define vmax a_max
+#define vmin a_min
 #define JP(name) avx2_##name
 #include "jacobi_path.inc"
 #undef JP
@@ -170,6 +196,11 @@ static inline avd a_blend(unsigned m, avd x, avd y)
 #undef vfnma
 #undef vgt
 #undef vblend
+#undef vm
+#undef vmask
+#undef vsel
+#undef vmax
+#undef vmin
 #pragma GCC pop_options
 
 /* ---- AVX-512F: a pack in one register, masks native ---- */
@@ -197,6 +228,10 @@ static inline __m512d z_fms(__m512d a, __m512d b, __m512d c) { return _mm512_fms
 static inline __m512d z_fnma(__m512d a, __m512d b, __m512d c) { return _mm512_fnmadd_pd(a, b, c); }
 static inline unsigned z_gt(__m512d a, __m512d b) { return (unsigned)_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
 static inline __m512d z_blend(unsigned m, __m512d x, __m512d y) { return _mm512_mask_blend_pd((__mmask8)m, y, x); }
+static inline __mmask8 z_mask(unsigned m) { return (__mmask8)m; }
+static inline __m512d z_sel(__mmask8 m, __m512d x, __m512d y) { return _mm512_mask_blend_pd(m, y, x); }
+static inline __m512d z_max(__m512d a, __m512d b) { return _mm512_max_pd(a, b); }
+static inline __m512d z_min(__m512d a, __m512d b) { return _mm512_min_pd(a, b); }
 #define vd __m512d
 #define vld z_ld
 #define vst z_st
@@ -213,6 +248,11 @@ static inline __m512d z_blend(unsigned m, __m512d x, __m512d y) { return _mm512_
 #define vfnma z_fnma
 #define vgt z_gt
 #define vblend z_blend
+#define vm __mmask8
+#define vmask z_mask
+#define vsel z_sel
+#define vmax z_max
+#define vmin z_min
 #define JP(name) avx512_##name
 #include "jacobi_path.inc"
 #undef JP
@@ -232,6 +272,11 @@ static inline __m512d z_blend(unsigned m, __m512d x, __m512d y) { return _mm512_
 #undef vfnma
 #undef vgt
 #undef vblend
+#undef vm
+#undef vmask
+#undef vsel
+#undef vmax
+#undef vmin
 #pragma GCC pop_options
 
 static const char *const path_names[] = {"portable", "avx2", "avx512"};
@@ -370,6 +415,15 @@ void jacobi_pack_load(jacobi_pack *pk, int64_t m, int64_t n, int lane, const dou
             dst[i * rs + j * cs] = a[i + j * lda];
 }
 
+/* 2^e for e in the normal range, without libm's call. */
+static inline double pow2(int e)
+{
+    uint64_t bits = (uint64_t)(e + 1023) << 52;
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
 /* Makes column j of the M x cols column-major q (columns 0..cols-1 but j
  * orthonormal) a unit vector orthogonal to the others: the unit vector e_i
  * with the largest remainder after two Gram-Schmidt passes. For the columns
@@ -423,7 +477,7 @@ static void extract(jacobi_pack *pk, int l, int shift)
             order[k] = order[k - 1];
         order[k] = j;
     }
-    double unscale = ldexp(1.0, -shift);    /* exact, as 2^-shift is normal */
+    double unscale = pow2(-shift);      /* exact, as 2^-shift is normal */
     for (int64_t j = 0; j < N; j++)
         sigma[j] = norm[order[j]] * unscale;
     if (pk->vectors == JOB_VECTORS_NONE)
@@ -448,10 +502,12 @@ static void extract(jacobi_pack *pk, int l, int shift)
         for (int64_t i = 0; i < N; i++)
             right[i + j * N] = y[JACOBI_LANES * i];
     }
-    /* the sign rule on the original's right vectors: the working V when the
-     * matrix is tall, the working U when it was transposed */
-    const double *rv = pk->m >= pk->n ? right : left;
-    int64_t rlen = pk->m >= pk->n ? N : M;
+    /* the sign rule on the given matrix's right vectors: the working V when
+     * the matrix is tall, the working U when it was transposed; its left
+     * ones when the caller holds the transpose of the user's matrix */
+    int on_working_v = (pk->m >= pk->n) != pk->sign_left;
+    const double *rv = on_working_v ? right : left;
+    int64_t rlen = on_working_v ? N : M;
     for (int64_t j = 0; j < N; j++) {
         const double *col = rv + j * rlen;
         int64_t big = 0;
@@ -465,13 +521,14 @@ static void extract(jacobi_pack *pk, int l, int shift)
                 right[i + j * N] = -right[i + j * N];
         }
     }
-    /* vt holds the original's right vectors as columns (rlen x N); V^T wants
-     * them as rows (N x rlen) */
+    /* vt holds the given matrix's right vectors as columns (n x N); V^T
+     * wants them as rows (N x n) */
     double *vt = pk->vt + l * pk->max_elems;
-    memcpy(pk->col, vt, (size_t)(rlen * N) * sizeof *vt);
+    int64_t vlen = pk->n;
+    memcpy(pk->col, vt, (size_t)(vlen * N) * sizeof *vt);
     for (int64_t j = 0; j < N; j++)
-        for (int64_t i = 0; i < rlen; i++)
-            vt[j + i * N] = pk->col[i + j * rlen];
+        for (int64_t i = 0; i < vlen; i++)
+            vt[j + i * N] = pk->col[i + j * vlen];
 }
 
 /* The exponent that scales a lane whose largest magnitude is big into
@@ -480,9 +537,14 @@ static int scale_shift(double big)
 {
     if (!(big > 0.0))
         return 0;
-    int e;
-    frexp(big, &e);                 /* big in [2^(e-1), 2^e) */
-    return SCALE_EXP + 1 - e;
+    uint64_t bits;
+    memcpy(&bits, &big, sizeof bits);
+    int e = (int)((bits >> 52) & 0x7ff) - 1022;   /* big in [2^(e-1), 2^e) */
+    if (e == -1022)
+        frexp(big, &e);             /* subnormal */
+    /* a matrix below 2^-799 is scaled less, so that 2^shift and 2^-shift
+     * stay normal: its largest entry still lands at 2^-74 or above */
+    return SCALE_EXP + 1 - e < 1000 ? SCALE_EXP + 1 - e : 1000;
 }
 
 void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
@@ -506,7 +568,7 @@ void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
             continue;
         }
         shift[l] = scale_shift(big[l]);
-        scale[l] = ldexp(1.0, shift[l]);
+        scale[l] = pow2(shift[l]);
         live |= 1u << l;
     }
     if (pk->path == JACOBI_PATH_AVX512)
@@ -523,8 +585,12 @@ void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
             for (int l = 0; l < JACOBI_LANES; l++)
                 v[JACOBI_LANES * (j * N + j) + l] = 1.0;
     }
-    /* dgesvj's tolerance on the cosine: sqrt(M) * eps */
-    double tol = sqrt((double)M) * (DBL_EPSILON / 2);
+    /* The tolerance on the cosine: above the rounding of the dot products
+     * that measure it (four partial sums of M / 4 terms: (M / 4 + 2) ulps
+     * at worst), with a margin. dgesvj's sqrt(M) * eps is below that floor
+     * for small M, where a few matrices in 100,000 then rotate on rounding
+     * noise until the sweep cap. */
+    double tol = ((double)M / 4 + 3) * DBL_EPSILON;
     unsigned stuck;
     if (pk->path == JACOBI_PATH_AVX512)
         stuck = avx512_sweeps(pk->a, v, M, N, pk->d, tol, live, pk->sweeps);
@@ -532,13 +598,31 @@ void jacobi_pack_compute(jacobi_pack *pk, int count, int64_t info[JACOBI_LANES])
         stuck = avx2_sweeps(pk->a, v, M, N, pk->d, tol, live, pk->sweeps);
     else
         stuck = portable_sweeps(pk->a, v, M, N, pk->d, tol, live, pk->sweeps);
+    if (!v) {
+        /* sigma only: sorted across the lanes at once, no permutation kept */
+        if (pk->path == JACOBI_PATH_AVX512)
+            avx512_sort_desc(pk->d, N);
+        else if (pk->path == JACOBI_PATH_AVX2)
+            avx2_sort_desc(pk->d, N);
+        else
+            portable_sort_desc(pk->d, N);
+    }
     for (int l = 0; l < count; l++) {
         if ((stuck >> l) & 1u)
             info[l] = JACOBI_INFO_NOCONV;
-        if (info[l] != JACOBI_INFO_NONFINITE)
+        if (info[l] == JACOBI_INFO_NONFINITE)
+            continue;
+        if (v) {
             extract(pk, l, shift[l]);
+            continue;
+        }
+        double unscale = pow2(-shift[l]), *sigma = pk->sigma + l * pk->max_n;
+        for (int64_t j = 0; j < N; j++)
+            sigma[j] = pk->d[JACOBI_LANES * j + l] * unscale;
     }
 }
+
+void jacobi_pack_sign_left(jacobi_pack *pk, int left) { pk->sign_left = left != 0; }
 
 const double *jacobi_pack_sigma(const jacobi_pack *pk, int lane) { return pk->sigma + lane * pk->max_n; }
 

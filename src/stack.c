@@ -19,6 +19,8 @@ static int lapack_saw_a(const job_t *job)
     return !job->input[0] || job->input_fortran;
 }
 
+int stack_transposed(const job_t *job) { return !lapack_saw_a(job); }
+
 void stack_lapack_shape(const job_t *job, int64_t *m, int64_t *n)
 {
     int transposed = !lapack_saw_a(job);

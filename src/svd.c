@@ -313,6 +313,12 @@ int svd_ws_compute_pack(svd_ws *ws, int count, svd_result *res)
 
 void svd_ws_select_lane(svd_ws *ws, int lane) { ws->lane = lane; }
 
+void svd_ws_sign_left(svd_ws *ws, int left)
+{
+    if (ws->pack)
+        jacobi_pack_sign_left(ws->pack, left);
+}
+
 int svd_ws_sweeps(const svd_ws *ws, int lane)
 {
     return ws->lane >= 0 ? jacobi_pack_sweeps(ws->pack, lane) : 0;

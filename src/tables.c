@@ -115,6 +115,8 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
                 fprintf(out, " | %7s %7s  %s", c.baseline, c.ratio, verdict_label(r, 0));
             if (k == g->base)
                 fprintf(out, "  (base)");
+            if (r->detail && r->detail->kernels[0])
+                fprintf(out, "  [%s]", r->detail->kernels);
             fputc('\n', out);
         }
         if (g->base < 0)
@@ -169,7 +171,8 @@ void tables_csv(FILE *out, const compare_report *rep)
     fputs("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_mode,distribute,"
           "engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,efficiency,transfer_pct,"
           "load_pct,rss_mb,checksum,agree,base,fastest,cheapest,baseline_wall_s,ratio,verdict,"
-          "schedule,set,workers,makespan_s,lb_s,lb_bound,makespan_over_lb,cpu_max_over_mean\n",
+          "schedule,set,workers,makespan_s,lb_s,lb_bound,makespan_over_lb,cpu_max_over_mean,"
+          "kernel_matrices\n",
           out);
     for (int gi = 0; gi < rep->n; gi++) {
         const compare_group *g = &rep->groups[gi];
@@ -219,6 +222,8 @@ void tables_csv(FILE *out, const compare_report *rep)
             csv_num(out, mk_lb(r));
             fputc(',', out);
             csv_num(out, d ? d->cpu_max_over_mean : NAN);
+            fputc(',', out);
+            csv_text(out, d ? d->kernels : "");
             fputc('\n', out);
         }
     }
@@ -254,7 +259,10 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
                 fprintf(out, " %s%s%s%s |", ratio, r->detail ? " (" : "",
                         r->detail ? lb_bound(r) : "", r->detail ? ")" : "");
             }
-            fprintf(out, " %s |", check_label(r, 1));
+            fprintf(out, " %s%s%s%s |", check_label(r, 1),
+                    r->detail && r->detail->kernels[0] ? " (" : "",
+                    r->detail ? r->detail->kernels : "",
+                    r->detail && r->detail->kernels[0] ? ")" : "");
             if (with_baseline)
                 fprintf(out, " %s | %s | %s |", c.baseline, c.ratio, verdict_label(r, 1));
             fputc('\n', out);
@@ -280,7 +288,7 @@ static json_t *jnum(double v)
 static json_t *balance_json(json_t *o, const compare_group *g, const compare_row *r)
 {
     const history_record *d = r->detail;
-    json_t *add = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "schedule", r->schedule,
+    json_t *add = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "schedule", r->schedule,
                             "set", g->set ? json_string(g->set) : json_null(),
                             "workers", d ? json_integer((json_int_t)d->workers) : json_null(),
                             "makespan_s", jnum(d ? d->makespan_s : NAN),
@@ -288,7 +296,9 @@ static json_t *balance_json(json_t *o, const compare_group *g, const compare_row
                             "lb_bound",
                             d && d->lb_bound[0] ? json_string(d->lb_bound) : json_null(),
                             "makespan_over_lb", jnum(mk_lb(r)),
-                            "cpu_max_over_mean", jnum(d ? d->cpu_max_over_mean : NAN));
+                            "cpu_max_over_mean", jnum(d ? d->cpu_max_over_mean : NAN),
+                            "kernel_matrices",
+                            d && d->kernels[0] ? json_string(d->kernels) : json_null());
     if (!o || !add || json_object_update(o, add) != 0) {
         json_decref(o);
         o = NULL;

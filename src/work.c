@@ -68,6 +68,8 @@ int work_mem_alloc(work_mem *mem, const work_state *st, int rank, int64_t max_ch
                                    cfg->kernel, &mem->ws[i]);
         if (rc)
             return rc;
+        /* the user's right vectors carry the sign rule, whichever way they came */
+        svd_ws_sign_left(mem->ws[i], !st->files && stack_transposed(job));
     }
     for (int64_t i = 0; i < st->n_shapes; i++)
         mem->packs |= svd_ws_pack_width(mem->ws[0], st->shapes[2 * i], st->shapes[2 * i + 1]) > 1;

@@ -22,7 +22,7 @@ UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 # per-script limits (seconds); the default covers the rest
 declare -A MPI_TIMEOUT=(
     [results_agree]=300 [numpy_oracle]=240 [bad_input]=120 [idle_cpu]=120 [fuzz]=400
-    [exit_codes]=180 [json]=180 [twostage]=400
+    [exit_codes]=180 [json]=180 [twostage]=400 [jacobi]=120
 )
 MPI_TIMEOUT_DEFAULT=${MPI_TIMEOUT_DEFAULT:-300}
 # scripts that start no MPI job and assert no tight time: they run beside the unit tests

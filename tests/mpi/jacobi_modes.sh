@@ -75,6 +75,21 @@ else
     run_diag
 fi
 
+# svdreport shows the counts where they say more than the kernel's name
+report="$TMPD/mixed.report"
+"${SVDREPORT:-$BUILD_DIR/svdreport}" "$TMPD/mixed.jsonl" >"$report" 2>&1
+"${SVDREPORT:-$BUILD_DIR/svdreport}" --format csv "$TMPD/mixed.jsonl" >"$report.csv" 2>&1
+if grep -q 'lapack/auto .*\[jacobi 25, lapack 11, twostage 2\]' "$report" &&
+   ! grep -E '^ .* lapack  .*\[' "$report" | grep -q . &&
+   [ "$(head -1 "$report.csv" | tr ',' '\n' | tail -1)" = kernel_matrices ] &&
+   grep -q ',"jacobi 25, lapack 11, twostage 2"$' "$report.csv"; then
+    tap_ok "svdreport: the auto row says jacobi 25, lapack 11, twostage 2 (text and CSV)"
+else
+    tap_not_ok "svdreport: the auto row says jacobi 25, lapack 11, twostage 2 (text and CSV)"
+    tap_diag_file "$report" 8
+    tap_diag_file "$report.csv" 3
+fi
+
 # 4. outputs: the same bytes from 1 rank static and from 2 ranks x 2 threads dynamic
 out=(--vectors=thin --count=21)
 run_svdrun 1 60 --quiet "${common[@]}" "${out[@]}" --schedule=static --values "$TMPD/s1.npy" \

@@ -8,7 +8,7 @@ usage:
       '-' means empty (CSV) or null (JSON); '*' means "not checked". Numbers are
       compared with a relative tolerance of 1e-4; yes/no against JSON booleans.
   svdreport_check.py csvform OUTPUT
-      the header is exactly the 40 columns; every row has 40 fields; every
+      the header is exactly the 41 columns; every row has 41 fields; every
       number is printed in %.6g form.
   svdreport_check.py jsonform OUTPUT EXPECT
       the document's structure. EXPECT is a JSON list, one object per group:
@@ -39,7 +39,7 @@ COLUMNS = ("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_
            "distribute,engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,"
            "efficiency,transfer_pct,load_pct,rss_mb,checksum,agree,base,fastest,cheapest,"
            "baseline_wall_s,ratio,verdict,schedule,set,workers,makespan_s,lb_s,lb_bound,"
-           "makespan_over_lb,cpu_max_over_mean").split(",")
+           "makespan_over_lb,cpu_max_over_mean,kernel_matrices").split(",")
 NUMERIC = {"group", "rows", "cols", "count", "seed", "ranks", "threads", "cores", "runs",
            "wall_s", "wall_s_min", "wall_s_max", "speedup", "efficiency", "transfer_pct",
            "load_pct", "rss_mb", "base", "fastest", "cheapest", "baseline_wall_s", "ratio",
