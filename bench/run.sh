@@ -2,7 +2,7 @@
 # bench/run.sh: make bench. Runs bench/cases.sh (svdrun against the floor and the Python
 # peers, the foundation's targets), bench/scalapack.sh, bench/input.sh (.npy reads) and
 # bench/twostage.sh (the two-stage kernel against dgesdd), bench/mixed.sh (the schedules on mixed
-# sets) and bench/svdreport.sh (svdreport on 100,000 records), then joins their summaries into bench/results/summary.md, which
+# sets), bench/auto.sh (kernel auto against every fixed kernel, n = 3..4000) and bench/svdreport.sh (svdreport on 100,000 records), then joins their summaries into bench/results/summary.md, which
 # docs/performance.md quotes.
 # BENCH_QUICK=1 shrinks every case: a check that the bench works, not figures to quote.
 set -euo pipefail
@@ -16,6 +16,7 @@ bench/input.sh
 t_sca=$(($(date +%s) - start - t_cases))
 bench/twostage.sh
 bench/mixed.sh
+bench/auto.sh
 t_two=$(($(date +%s) - start - t_cases - t_sca))
 bench/svdreport.sh
 t_all=$(($(date +%s) - start))
@@ -23,7 +24,7 @@ t_all=$(($(date +%s) - start))
   echo "# svdrun benchmark summary"
   echo
   [ "${BENCH_QUICK:-0}" = 1 ] && echo "BENCH_QUICK=1: shrunken cases; do not quote these figures." && echo
-  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage and mixed sets ${t_two} s, svdreport $((t_all - t_cases - t_sca - t_two)) s)."
+  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage, mixed sets and kernel auto ${t_two} s, svdreport $((t_all - t_cases - t_sca - t_two)) s)."
   echo
   echo "## svdrun against the floor and the Python peers"
   echo
@@ -44,6 +45,10 @@ t_all=$(($(date +%s) - start))
   echo "## Mixed sets and schedules"
   echo
   cat "$out/mixed.md"
+  echo
+  echo "## kernel auto over the size range"
+  echo
+  cat "$out/auto.md"
   echo
   echo "## svdreport on a long history"
   echo
