@@ -2,9 +2,10 @@
 # bench/run.sh: make bench. Runs bench/cases.sh (svdrun against the floor and the Python
 # peers, the foundation's targets), bench/scalapack.sh, bench/input.sh (.npy reads),
 # bench/twostage.sh (the two-stage kernel against dgesdd), bench/mixed.sh (the schedules on mixed
-# sets), bench/jacobi.sh (the jacobi pack kernel on small matrices) and bench/svdreport.sh
-# (svdreport on 100,000 records), then joins their summaries into bench/results/summary.md,
-# which docs/performance.md quotes.
+# sets), bench/auto.sh (kernel auto against every fixed kernel, n = 3..4000), bench/jacobi.sh
+# (the jacobi pack kernel on small matrices) and bench/svdreport.sh (svdreport on 100,000
+# records), then joins their summaries into bench/results/summary.md, which docs/performance.md
+# quotes.
 # BENCH_QUICK=1 shrinks every case: a check that the bench works, not figures to quote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ bench/input.sh
 t_sca=$(($(date +%s) - start - t_cases))
 bench/twostage.sh
 bench/mixed.sh
+bench/auto.sh
 t_two=$(($(date +%s) - start - t_cases - t_sca))
 bench/jacobi.sh
 t_jac=$(($(date +%s) - start - t_cases - t_sca - t_two))
@@ -26,7 +28,7 @@ t_all=$(($(date +%s) - start))
   echo "# svdrun benchmark summary"
   echo
   [ "${BENCH_QUICK:-0}" = 1 ] && echo "BENCH_QUICK=1: shrunken cases; do not quote these figures." && echo
-  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage and mixed sets ${t_two} s, jacobi ${t_jac} s, svdreport $((t_all - t_cases - t_sca - t_two - t_jac)) s)."
+  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage, mixed sets and kernel auto ${t_two} s, jacobi ${t_jac} s, svdreport $((t_all - t_cases - t_sca - t_two - t_jac)) s)."
   echo
   echo "## svdrun against the floor and the Python peers"
   echo
@@ -47,6 +49,10 @@ t_all=$(($(date +%s) - start))
   echo "## Mixed sets and schedules"
   echo
   cat "$out/mixed.md"
+  echo
+  echo "## kernel auto over the size range"
+  echo
+  cat "$out/auto.md"
   echo
   echo "## The jacobi kernel on small matrices"
   echo

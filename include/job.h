@@ -118,7 +118,7 @@ extern const job_key job_keys[];
 void job_key_arg(const job_key *key, char *buf, size_t len);
 
 /* Fills the defaults: seed 0, vectors none, gesdd, regenerate, every rank,
- * 1 thread, blas, repeat 1, engine lapack, kernel lapack, schedule dynamic
+ * 1 thread, blas, repeat 1, engine lapack, kernel auto, schedule dynamic
  * (static for scatter, which dynamic cannot serve: plan_build), group of all
  * ranks, grid auto, block 64. It reads no environment (job_default_threads). */
 void job_init(job_t *job);

@@ -58,7 +58,7 @@ const job_key job_keys[K_N + 1] = {
                   NULL, "R", "1", "timed repetitions of each configuration"},
     [K_ENGINE] = {"engine", JOB_KEY_ENUM_LIST, 0, 0, NULL, engine_names, NULL, "lapack",
                   "one rank per matrix, or ranks sharing each matrix"},
-    [K_KERNEL] = {"kernel", JOB_KEY_ENUM_LIST, 0, 0, NULL, kernel_names, NULL, "lapack",
+    [K_KERNEL] = {"kernel", JOB_KEY_ENUM_LIST, 0, 0, NULL, kernel_names, NULL, "auto",
                   "LAPACK, twostage, Jacobi packs, or auto by shape"},
     [K_GROUP] = {"group", JOB_KEY_INT, 1, JOB_RANKS_MAX, "ranks per matrix", NULL, "G",
                  "all ranks of the configuration", "engine scalapack: ranks that share one matrix"},
@@ -119,7 +119,7 @@ void job_init(job_t *job)
     job->n_engines = 1;
     job->engines[0] = JOB_ENGINE_LAPACK;
     job->n_kernels = 1;
-    job->kernels[0] = JOB_KERNEL_LAPACK;
+    job->kernels[0] = JOB_KERNEL_AUTO;     /* bench/auto.sh: within 5% of the best fixed kernel at every size */
     job->block = 64;
     job->n_schedules = 1;
     job->schedules[0] = JOB_SCHED_DYNAMIC;   /* the bench's best, uniform and mixed */

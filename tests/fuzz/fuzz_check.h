@@ -98,11 +98,11 @@ static inline void fuzz_check_job(const job_t *job)
     FUZZ_CHECK(job->n_distribute >= 1 && job->n_distribute <= 2);
     FUZZ_CHECK(job->n_thread_modes >= 1 && job->n_thread_modes <= 2);
     FUZZ_CHECK(job->n_engines >= 1 && job->n_engines <= 2);
-    FUZZ_CHECK(job->n_kernels >= 1 && job->n_kernels <= 2);
+    FUZZ_CHECK(job->n_kernels >= 1 && job->n_kernels <= JOB_KERNELS);
     fuzz_check_list((const int *)job->distribute, job->n_distribute, 0, 1);
     fuzz_check_list((const int *)job->thread_modes, job->n_thread_modes, 0, 1);
     fuzz_check_list((const int *)job->engines, job->n_engines, 0, 1);
-    fuzz_check_list((const int *)job->kernels, job->n_kernels, 0, 1);
+    fuzz_check_list((const int *)job->kernels, job->n_kernels, 0, JOB_KERNELS - 1);
     /* twostage computes singular values only */
     for (int i = 0; i < job->n_kernels; i++)
         FUZZ_CHECK(job->kernels[i] != JOB_KERNEL_TWOSTAGE || job->vectors == JOB_VECTORS_NONE);

@@ -6,7 +6,7 @@ EXPECT is a JSON object: name, rows, cols, count, seed, vectors, driver,
 repeat, lines (records expected in the file), first (index of the first
 record of this launch), configs (list of [distribute, ranks, threads,
 thread_mode] or [distribute, ranks, threads, thread_mode, kernel], one per
-configuration of the launch; kernel lapack when not given), and optionally
+configuration of the launch; kernel auto when not given), and optionally
 twostage_nb (the band width of kernel twostage's records; default 0).
 
 Prints "PASS desc" / "FAIL desc" and "# diag" lines; exit 0 when all passed.
@@ -109,7 +109,7 @@ def main(argv):
 
     got = sorted([r.get("distribute"), r.get("ranks"), r.get("threads"), r.get("thread_mode"),
                   r.get("kernel")] for r in mine)
-    want = sorted(c if len(c) == 5 else c + ["lapack"] for c in exp["configs"])
+    want = sorted(c if len(c) == 5 else c + ["auto"] for c in exp["configs"])
     check(got == want, "the records are exactly the sweep's configurations (with their kernel)",
           f"got {got}", f"want {want}")
 

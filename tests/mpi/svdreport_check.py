@@ -368,7 +368,7 @@ def cmd_records(jsonl, out):
           f"got {len(rows)}")
     base = [r for r in recs if r["ranks"] == 1 and r["threads"] == 1
             and r["thread_mode"] == "blas" and r["distribute"] == "regenerate"
-            and engine_label(r) == "lapack"]
+            and engine_label(r) in ("lapack", "lapack/auto")]
     if len(base) != 1:
         check(False, "real sweep: the records have one 1x1 blas regenerate lapack", len(base))
         return

@@ -368,7 +368,7 @@ else
     tap_not_ok "$label: the merged file has 4 shapes from 4 jobs, one checksum, all PASSED" \
         "file: ${merged:-none}" "got: $shapes"
 fi
-rows=$(grep -cE '^ +[12] +[12] blas +regenerate +lapack +((static|cost|dynamic) +)?\| .*\| ok' "$TMPD/sweep.out")
+rows=$(grep -cE '^ +[12] +[12] blas +regenerate +lapack(/auto)? +((static|cost|dynamic) +)?\| .*\| ok' "$TMPD/sweep.out")
 if [ "$rows" -eq 4 ] && grep -q '^recommendation: ' "$TMPD/sweep.out"; then
     tap_ok "$label: prints the svdreport table (4 rows, all ok) and its recommendation"
 else

@@ -71,7 +71,7 @@ static void test_init_defaults(void **state)
     assert_int_equal(job.thread_modes[0], JOB_MODE_BLAS);
     assert_int_equal(job.repeat, 1);
     assert_int_equal(job.n_kernels, 1);
-    assert_int_equal(job.kernels[0], JOB_KERNEL_LAPACK);
+    assert_int_equal(job.kernels[0], JOB_KERNEL_AUTO);
     assert_int_equal(job.given, 0);
 }
 

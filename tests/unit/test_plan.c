@@ -380,10 +380,10 @@ static void test_kernel_configs(void **state)
     job_t job;
     plan_t plan;
     base_job(&job);
-    /* default: one kernel, lapack */
+    /* default: one kernel, auto */
     assert_int_equal(plan_build(&job, 2, &plan), 0);
     assert_int_equal(plan.n, 1);
-    assert_int_equal(plan.configs[0].kernel, JOB_KERNEL_LAPACK);
+    assert_int_equal(plan.configs[0].kernel, JOB_KERNEL_AUTO);
     plan_free(&plan);
 
     set_ok(&job, "kernel", "lapack,twostage");
