@@ -40,7 +40,7 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := cli job plan cost matgen matset partition svd jacobi run sysinfo report npy history baserow compare \
+MODULES   := cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history baserow compare \
              baseline pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
              collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout \
              members memread zipdir fileset
@@ -83,7 +83,7 @@ $(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
 # svdfloor: the benchmark's floor, svdrun's own generator and kernels in a plain loop; no MPI.
-SVDFLOOR_MODULES := svdfloor job matset matgen verify hash stats svd jacobi twostage sysinfo
+SVDFLOOR_MODULES := svdfloor job matset matgen verify hash stats svd jacobi jacobi_simd twostage sysinfo
 $(B)/svdfloor: $(SVDFLOOR_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(INIH_LIBS) -lm

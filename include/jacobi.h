@@ -4,18 +4,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "jacobi_simd.h"
 #include "job.h"
-
-/* Matrices in a pack: 8 on every path, so that a pack's results do not depend
- * on the path (AVX-512 holds a pack in one register, AVX2 in two, the
- * portable path in an array). */
-#define JACOBI_LANES 8
 
 /* The narrower side jacobi takes; wider matrices go to LAPACK. */
 #define JACOBI_MAX_N 64
-
-/* Sweeps before a lane is reported as not converged (dgesvj's cap). */
-#define JACOBI_MAX_SWEEPS 30
 
 /* info of a lane whose pairs were still rotating after JACOBI_MAX_SWEEPS,
  * LAPACK-like (> 0). */
@@ -23,8 +16,6 @@
 
 /* info of a lane whose matrix holds NaN or Inf (svd.h's SVD_INFO_NONFINITE). */
 #define JACOBI_INFO_NONFINITE (-1000)
-
-typedef enum { JACOBI_PATH_PORTABLE, JACOBI_PATH_AVX2, JACOBI_PATH_AVX512 } jacobi_path;
 
 /* The path this CPU runs: the widest it supports, unless SVDRUN_JACOBI_PATH
  * (portable, avx2, avx512) names another. Returns 0, or EINVAL when the

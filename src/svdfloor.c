@@ -68,9 +68,21 @@ int main(int argc, char **argv)
     int failed = 0;
     for (int r = 0; r < job.repeat; r++) {
         double t0 = sysinfo_now();
-        for (int64_t k = 0; k < job.count; k++) {
-            matgen_fill(job.seed, k, job.rows, job.cols, a, job.rows, MATGEN_COL_MAJOR);
-            failed |= svd_ws_compute(ws, a, &res[k]) != 0;
+        int width = svd_ws_pack_width(ws, job.rows, job.cols);
+        for (int64_t k = 0; k < job.count; k += width) {
+            if (width == 1) {
+                matgen_fill(job.seed, k, job.rows, job.cols, a, job.rows, MATGEN_COL_MAJOR);
+                failed |= svd_ws_compute(ws, a, &res[k]) != 0;
+                continue;
+            }
+            /* jacobi's packs, generated in place, as svdrun does */
+            int count = job.count - k < width ? (int)(job.count - k) : width;
+            for (int l = 0; l < count; l++) {
+                int64_t rs, cs;
+                double *dst = svd_ws_lane(ws, job.rows, job.cols, l, &rs, &cs);
+                matgen_fill_strided(job.seed, k + l, job.rows, job.cols, dst, rs, cs);
+            }
+            failed |= svd_ws_compute_pack(ws, count, &res[k]) != 0;
         }
         walls[r] = sysinfo_now() - t0;
     }
