@@ -126,10 +126,13 @@ for ((round = 1; round <= rounds; round++)); do
 done
 
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-/usr/bin/python3 - "$json" "$out/jacobi.md" "$cpu" "$has_jacobi" "${paths[@]}" <<'PY'
+# the code measured: a figure belongs to a commit (-dirty: with uncommitted changes)
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if ! git diff --quiet HEAD -- src include bench 2>/dev/null; then rev="$rev-dirty"; fi
+/usr/bin/python3 - "$json" "$out/jacobi.md" "$cpu" "$has_jacobi" "$rev" "${paths[@]}" <<'PY'
 import json, statistics, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-cpu, has_jacobi, paths = sys.argv[3], sys.argv[4] == "1", sys.argv[5:]
+cpu, has_jacobi, rev, paths = sys.argv[3], sys.argv[4] == "1", sys.argv[5], sys.argv[6:]
 med = statistics.median
 order = ["portable", "avx2", "avx512"]
 paths = sorted(paths, key=order.index)
@@ -183,7 +186,7 @@ def contention(rs):
 
 nrounds = max(r["round"] for r in ratio)
 configs = sorted({r["openblas_config"] for r in ratio})
-lines += [f"CPU: {cpu}; jacobi paths run here: {', '.join(paths)} (targets on {widest}); "
+lines += [f"Commit {rev}. CPU: {cpu}; jacobi paths run here: {', '.join(paths)} (targets on {widest}); "
           f"{nrounds} interleaved rounds; µs are per matrix, medians over rounds; speedups are medians "
           "of within-round ratios. SVD time only: generation and the copy into LAPACK's buffer "
           "or the pack are timed apart (below).", "",
