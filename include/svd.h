@@ -21,10 +21,18 @@ typedef struct svd_ws svd_ws;
  * twostage or jacobi, never auto. twostage and jacobi hand the shapes they
  * do not take to LAPACK (twostage: vectors other than none, or a narrower
  * side below TWOSTAGE_MIN_N; jacobi: jacobi_takes). auto takes jacobi up to
- * its measured crossover, twostage for singular values above its own, and
- * lapack otherwise (the table in svd.c). A pure function of its arguments, so
- * every rank and configuration chooses alike. */
-job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel);
+ * its measured crossover when simd is set (svd_jacobi_simd: the portable
+ * path is no faster than LAPACK), twostage for singular values above its
+ * own crossover, and lapack otherwise (the table in svd.c). A pure function
+ * of its arguments, so every configuration chooses alike. */
+job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel, int simd);
+
+/* Whether jacobi runs a SIMD path here (AVX2 or AVX-512; SVDRUN_JACOBI_PATH
+ * may force the portable one), which kernel auto needs to pick it. */
+int svd_jacobi_simd(void);
+
+/* svd_kernel_of for this workspace's kernel, vectors and SIMD path. */
+job_kernel svd_ws_kernel(const svd_ws *ws, int64_t m, int64_t n);
 
 /* The band width kernel twostage uses for an m x n SVD (twostage_nb of the
  * narrower side), or 0 when another kernel runs (svd_kernel_of). */

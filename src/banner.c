@@ -50,19 +50,27 @@ static void pack_line(FILE *out, const job_t *job)
     jacobi_path path;
     if ((!jacobi && !autok) || jacobi_path_pick(&path) != 0)
         return;
-    fprintf(out, "kernel %s: one-sided Jacobi on packs of %d same-shape matrices, %s path; "
-                 "min(rows, cols) up to %d%s\n",
-            jacobi ? "jacobi" : "auto's jacobi", JACOBI_LANES, jacobi_path_name(path),
-            JACOBI_MAX_N, job->vectors == JOB_VECTORS_FULL ? ", square only for vectors full" : "");
-    if (autok && job->vectors == JOB_VECTORS_NONE)
-        fprintf(out, "kernel auto: jacobi while max(rows, cols) <= %lld, twostage from "
-                     "min(rows, cols) %d, LAPACK's %s between (svd.c's table)\n",
-                (long long)svd_auto_jacobi_max(job->vectors), TWOSTAGE_MIN_N,
+    int simd = svd_jacobi_simd();
+    if (jacobi || (autok && simd))
+        fprintf(out, "kernel %s: one-sided Jacobi on packs of %d same-shape matrices, %s path; "
+                     "min(rows, cols) up to %d%s\n",
+                jacobi ? "jacobi" : "auto's jacobi", JACOBI_LANES, jacobi_path_name(path),
+                JACOBI_MAX_N, job->vectors == JOB_VECTORS_FULL ? ", square only for vectors full" : "");
+    if (!autok)
+        return;
+    char small[96] = "";
+    if (simd)
+        snprintf(small, sizeof small, "jacobi while max(rows, cols) <= %lld, ",
+                 (long long)svd_auto_jacobi_max(job->vectors));
+    else
+        snprintf(small, sizeof small, "no jacobi (its path here is portable, no faster than "
+                                      "LAPACK), ");
+    if (job->vectors == JOB_VECTORS_NONE)
+        fprintf(out, "kernel auto: %stwostage from min(rows, cols) %d, LAPACK's %s otherwise "
+                     "(svd.c's table)\n", small, TWOSTAGE_MIN_N, job_driver_name(job->driver));
+    else
+        fprintf(out, "kernel auto: %sLAPACK's %s otherwise (svd.c's table)\n", small,
                 job_driver_name(job->driver));
-    else if (autok)
-        fprintf(out, "kernel auto: jacobi while max(rows, cols) <= %lld, LAPACK's %s above "
-                     "(svd.c's table)\n",
-                (long long)svd_auto_jacobi_max(job->vectors), job_driver_name(job->driver));
 }
 
 int banner_header(FILE *out, const job_t *job, const matset *set, const char *job_path,

@@ -121,6 +121,12 @@ static void fill_row_segment(const uint64_t key[2], matgen_params p, uint64_t co
 void matgen_fill(uint64_t seed, int64_t k, int64_t rows, int64_t cols,
                  double *a, int64_t ld, matgen_layout layout)
 {
+    if (layout == MATGEN_COL_MAJOR && rows * cols <= MATGEN_STRIP * MATGEN_STRIP) {
+        /* small: one pass over the counter beats a row at a time (half the
+         * Philox blocks at 8 x 8), and the matrix fits a few pages */
+        matgen_fill_strided(seed, k, rows, cols, a, 1, ld);
+        return;
+    }
     matgen_params p = matgen_matrix_params(seed, k);
     const uint64_t key[2] = {seed, (uint64_t)k};
     if (layout == MATGEN_ROW_MAJOR) {

@@ -15,6 +15,7 @@ struct svd_ws {
     int64_t m, n, mn;       /* the shape of the last (or next) compute */
     jacobi_pack *pack;      /* for the set's shapes that jacobi computes; else NULL */
     int lane;               /* >= 0: sigma/u/vt are this lane's of the last pack */
+    int simd;               /* svd_jacobi_simd at creation: kernel auto may pick jacobi */
     job_vectors vectors;
     job_driver driver;
     job_kernel kernel;
@@ -73,7 +74,13 @@ int64_t svd_auto_jacobi_max(job_vectors vectors)
     return 0;
 }
 
-job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
+int svd_jacobi_simd(void)
+{
+    jacobi_path path;
+    return jacobi_path_pick(&path) == 0 && path != JACOBI_PATH_PORTABLE;
+}
+
+job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel, int simd)
 {
     int64_t mn = m < n ? m : n, mx = m > n ? m : n;
     switch (kernel) {
@@ -83,9 +90,9 @@ job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel k
     case JOB_KERNEL_JACOBI:
         return jacobi_takes(m, n, vectors) ? JOB_KERNEL_JACOBI : JOB_KERNEL_LAPACK;
     case JOB_KERNEL_AUTO:
-        if (mx <= svd_auto_jacobi_max(vectors) && jacobi_takes(m, n, vectors))
+        if (simd && mx <= svd_auto_jacobi_max(vectors) && jacobi_takes(m, n, vectors))
             return JOB_KERNEL_JACOBI;
-        return svd_kernel_of(m, n, vectors, JOB_KERNEL_TWOSTAGE);
+        return svd_kernel_of(m, n, vectors, JOB_KERNEL_TWOSTAGE, simd);
     default:
         return JOB_KERNEL_LAPACK;
     }
@@ -93,7 +100,8 @@ job_kernel svd_kernel_of(int64_t m, int64_t n, job_vectors vectors, job_kernel k
 
 int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
 {
-    if (svd_kernel_of(m, n, vectors, kernel) != JOB_KERNEL_TWOSTAGE)
+    /* jacobi's shapes are all below twostage's: simd changes nothing here */
+    if (svd_kernel_of(m, n, vectors, kernel, 1) != JOB_KERNEL_TWOSTAGE)
         return 0;
     return twostage_nb(m < n ? m : n);
 }
@@ -108,13 +116,13 @@ typedef struct {
 /* The needs of one shape. Returns 0, or EINVAL when LAPACK's query fails or
  * a twostage size overflows. */
 static int need_of(int64_t m, int64_t n, job_vectors vectors, job_driver driver, job_kernel kernel,
-                   ws_need *need)
+                   int simd, ws_need *need)
 {
     int64_t ucols, vtrows, mn = m < n ? m : n;
     memset(need, 0, sizeof *need);
     need->a = (size_t)(m * n);
     need->s = (size_t)mn;
-    if (svd_kernel_of(m, n, vectors, kernel) == JOB_KERNEL_JACOBI) {
+    if (svd_kernel_of(m, n, vectors, kernel, simd) == JOB_KERNEL_JACOBI) {
         need->pack_elems = m * n;
         need->pack_n = mn;
         return 0;
@@ -140,9 +148,10 @@ static int need_of_set(const int64_t *shapes, int64_t n, job_vectors vectors, jo
                        job_kernel kernel, ws_need *most)
 {
     memset(most, 0, sizeof *most);
+    int simd = svd_jacobi_simd();
     for (int64_t i = 0; i < n; i++) {
         ws_need one;
-        int rc = need_of(shapes[2 * i], shapes[2 * i + 1], vectors, driver, kernel, &one);
+        int rc = need_of(shapes[2 * i], shapes[2 * i + 1], vectors, driver, kernel, simd, &one);
         if (rc)
             return rc;
         size_t *m = &most->a;
@@ -224,6 +233,7 @@ int svd_ws_create_set(const int64_t *shapes, int64_t n, job_vectors vectors, job
         memset(ws->vt, 0, need.vt * sizeof(double));
     }
     ws->lane = -1;
+    ws->simd = svd_jacobi_simd();
     if (need.pack_n > 0) {
         jacobi_path path;
         rc = jacobi_path_pick(&path);
@@ -278,9 +288,14 @@ int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, double *a, svd_result
     return svd_ws_compute(ws, a, res);
 }
 
+job_kernel svd_ws_kernel(const svd_ws *ws, int64_t m, int64_t n)
+{
+    return svd_kernel_of(m, n, ws->vectors, ws->kernel, ws->simd);
+}
+
 int svd_ws_pack_width(const svd_ws *ws, int64_t m, int64_t n)
 {
-    return ws->pack && svd_kernel_of(m, n, ws->vectors, ws->kernel) == JOB_KERNEL_JACOBI
+    return ws->pack && svd_ws_kernel(ws, m, n) == JOB_KERNEL_JACOBI
                ? JACOBI_LANES
                : 1;
 }

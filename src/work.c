@@ -234,7 +234,7 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     if (k == st->poison)
         buf[0] = NAN;
     double ts = sysinfo_now();
-    job_kernel kernel = svd_kernel_of(m, n, job->vectors, st->cfg->kernel);
+    job_kernel kernel = svd_ws_kernel(st->mem->ws[tid], m, n);
 #pragma omp atomic
     st->stats->by_kernel[kernel] += 1.0;
     svd_result *res = &st->mem->local[slot];

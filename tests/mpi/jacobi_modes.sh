@@ -54,6 +54,20 @@ else
     run_diag
 fi
 
+# auto leaves small matrices to LAPACK where jacobi's path is the portable one
+SVDRUN_JACOBI_PATH=portable run_singleton 60 "$SVDRUN" --quiet "${common[@]}" --kernel=auto,jacobi \
+    --json "$TMPD/portable.jsonl"
+got=$("$PY" -c '
+import json, sys
+print(" ".join("%s:%s" % (r["kernel"], r["kernel_matrices"]["jacobi"]) for r in map(json.loads, open(sys.argv[1]))))
+' "$TMPD/portable.jsonl" 2>&1)
+if [ "$got" = "auto:0 jacobi:45" ]; then
+    tap_ok "portable path: auto hands the 45 small matrices to LAPACK, jacobi still takes them"
+else
+    tap_not_ok "portable path: auto hands the 45 small matrices to LAPACK, jacobi still takes them" \
+        "jacobi counts: '$got' (want auto:0 jacobi:45)"
+fi
+
 # 3. a mixed set under auto: per-shape choices, counted in the record
 job="$TMPD/mixed.job"
 write_job "$job" name=jmixed "shapes=6x6:20, 260x240:2, 20x30:11, 3x9:5" seed=3 vectors=none \

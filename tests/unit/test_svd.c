@@ -477,23 +477,30 @@ static void test_kernel_of(void **state)
 {
     (void)state;
     const job_vectors none = JOB_VECTORS_NONE, thin = JOB_VECTORS_THIN, full = JOB_VECTORS_FULL;
-    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_LAPACK), JOB_KERNEL_LAPACK);
-    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_JACOBI), JOB_KERNEL_JACOBI);
-    assert_int_equal(svd_kernel_of(1000, 64, thin, JOB_KERNEL_JACOBI), JOB_KERNEL_JACOBI);
-    assert_int_equal(svd_kernel_of(1000, 65, thin, JOB_KERNEL_JACOBI), JOB_KERNEL_LAPACK);
-    assert_int_equal(svd_kernel_of(9, 8, full, JOB_KERNEL_JACOBI), JOB_KERNEL_LAPACK);
-    assert_int_equal(svd_kernel_of(8, 8, full, JOB_KERNEL_JACOBI), JOB_KERNEL_JACOBI);
-    assert_int_equal(svd_kernel_of(500, 500, none, JOB_KERNEL_TWOSTAGE), JOB_KERNEL_TWOSTAGE);
-    assert_int_equal(svd_kernel_of(500, 500, thin, JOB_KERNEL_TWOSTAGE), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_LAPACK, 1), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_JACOBI, 1), JOB_KERNEL_JACOBI);
+    assert_int_equal(svd_kernel_of(1000, 64, thin, JOB_KERNEL_JACOBI, 1), JOB_KERNEL_JACOBI);
+    assert_int_equal(svd_kernel_of(1000, 65, thin, JOB_KERNEL_JACOBI, 1), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(9, 8, full, JOB_KERNEL_JACOBI, 1), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(8, 8, full, JOB_KERNEL_JACOBI, 1), JOB_KERNEL_JACOBI);
+    assert_int_equal(svd_kernel_of(500, 500, none, JOB_KERNEL_TWOSTAGE, 1), JOB_KERNEL_TWOSTAGE);
+    assert_int_equal(svd_kernel_of(500, 500, thin, JOB_KERNEL_TWOSTAGE, 1), JOB_KERNEL_LAPACK);
     for (int v = JOB_VECTORS_NONE; v <= JOB_VECTORS_FULL; v++) {
         int64_t jmax = svd_auto_jacobi_max((job_vectors)v);
         assert_true(jmax >= 3 && jmax <= JACOBI_MAX_N);
-        assert_int_equal(svd_kernel_of(jmax, jmax, (job_vectors)v, JOB_KERNEL_AUTO), JOB_KERNEL_JACOBI);
-        assert_int_equal(svd_kernel_of(jmax + 1, 2, (job_vectors)v, JOB_KERNEL_AUTO), JOB_KERNEL_LAPACK);
+        assert_int_equal(svd_kernel_of(jmax, jmax, (job_vectors)v, JOB_KERNEL_AUTO, 1), JOB_KERNEL_JACOBI);
+        assert_int_equal(svd_kernel_of(jmax + 1, 2, (job_vectors)v, JOB_KERNEL_AUTO, 1), JOB_KERNEL_LAPACK);
     }
-    assert_int_equal(svd_kernel_of(TWOSTAGE_MIN_N, 4000, none, JOB_KERNEL_AUTO), JOB_KERNEL_TWOSTAGE);
-    assert_int_equal(svd_kernel_of(TWOSTAGE_MIN_N, 4000, thin, JOB_KERNEL_AUTO), JOB_KERNEL_LAPACK);
-    assert_int_equal(svd_kernel_of(100, 100, none, JOB_KERNEL_AUTO), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(TWOSTAGE_MIN_N, 4000, none, JOB_KERNEL_AUTO, 1), JOB_KERNEL_TWOSTAGE);
+    assert_int_equal(svd_kernel_of(TWOSTAGE_MIN_N, 4000, thin, JOB_KERNEL_AUTO, 1), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(100, 100, none, JOB_KERNEL_AUTO, 1), JOB_KERNEL_LAPACK);
+    /* without a SIMD path auto leaves small matrices to LAPACK; jacobi stays jacobi */
+    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_AUTO, 0), JOB_KERNEL_LAPACK);
+    assert_int_equal(svd_kernel_of(8, 8, none, JOB_KERNEL_JACOBI, 0), JOB_KERNEL_JACOBI);
+    assert_int_equal(svd_kernel_of(TWOSTAGE_MIN_N, 300, none, JOB_KERNEL_AUTO, 0), JOB_KERNEL_TWOSTAGE);
+    setenv("SVDRUN_JACOBI_PATH", "portable", 1);
+    assert_false(svd_jacobi_simd());
+    unsetenv("SVDRUN_JACOBI_PATH");
 }
 
 /* A workspace for a set of shapes, some jacobi's and some LAPACK's: each
