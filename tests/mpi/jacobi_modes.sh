@@ -104,6 +104,34 @@ else
     tap_diag_file "$report.csv" 3
 fi
 
+# mixed outputs (.npz) through packs: jacobi's sigma, U and V^T against LAPACK's
+write_job "$job" name=jmixout "shapes=6x6:11, 5x3:9, 3x7:10" seed=4 vectors=thin threads=2 \
+    thread_mode=batch schedule=dynamic
+run_svdrun 2 60 --quiet "$job" --ranks=2 --kernel=jacobi --values "$TMPD/mj.s.npz" \
+    --u "$TMPD/mj.u.npz" --vt "$TMPD/mj.vt.npz"
+rc_j=$RUN_RC
+run_svdrun 1 60 --quiet "$job" --ranks=1 --kernel=lapack --values "$TMPD/ml.s.npz"
+got=$("$PY" -c '
+import numpy as np, sys
+def items(path):
+    z = np.load(path)
+    d, o, s = z["data"], z["offsets"], z["shapes"]
+    return [d[o[k]:o[k + 1]].reshape(s[k]) for k in range(len(o) - 1)]
+sj, sl = items(sys.argv[1]), items(sys.argv[2])
+u, vt = items(sys.argv[3]), items(sys.argv[4])
+worst = 0.0
+for k in range(len(sj)):
+    worst = max(worst, np.max(np.abs(sj[k] - sl[k])) / sl[k][0],
+                np.linalg.norm(u[k].T @ u[k] - np.eye(len(sj[k]))))
+print(len(sj), "ok" if worst < 1e-13 else "worst %.3g" % worst)
+' "$TMPD/mj.s.npz" "$TMPD/ml.s.npz" "$TMPD/mj.u.npz" "$TMPD/mj.vt.npz" 2>&1)
+if [ "$rc_j" -eq 0 ] && [ "$RUN_RC" -eq 0 ] && [ "$got" = "30 ok" ]; then
+    tap_ok "mixed set, 2 ranks x 2 threads dynamic: the .npz sigma match LAPACK's, U orthonormal (30 matrices)"
+else
+    tap_not_ok "mixed set: the .npz sigma match LAPACK's, U orthonormal" "exit codes $rc_j, $RUN_RC; $got"
+    run_diag
+fi
+
 # 4. outputs: the same bytes from 1 rank static and from 2 ranks x 2 threads dynamic
 out=(--vectors=thin --count=21)
 run_svdrun 1 60 --quiet "${common[@]}" "${out[@]}" --schedule=static --values "$TMPD/s1.npy" \
