@@ -51,7 +51,11 @@ static void pack_line(FILE *out, const job_t *job)
     if ((!jacobi && !autok) || jacobi_path_pick(&path) != 0)
         return;
     int simd = svd_jacobi_simd();
-    if (jacobi || (autok && simd))
+    /* auto's path only where a matrix of the set can take it */
+    int auto_small = autok && simd &&
+                     (job_mixed(job) || svd_kernel_of(job->rows, job->cols, job->vectors,
+                                                      JOB_KERNEL_AUTO, simd) == JOB_KERNEL_JACOBI);
+    if (jacobi || auto_small)
         fprintf(out, "kernel %s: one-sided Jacobi on packs of %d same-shape matrices, %s path; "
                      "min(rows, cols) up to %d%s\n",
                 jacobi ? "jacobi" : "auto's jacobi", JACOBI_LANES, jacobi_path_name(path),
