@@ -140,6 +140,20 @@ int work_pack_len(const work_state *st, int tid, const int64_t *pos, int avail);
 void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots, int count,
                        double *const *src, int tid, double *gen_s, double *svd_s);
 
+/* The length of the pack (work_pack_len) that starts at slot s of this
+ * rank's sequence, not reaching end. */
+int work_seq_pack(const work_state *st, int64_t s, int64_t end);
+
+/* work_compute_pack of slots s..s+len-1 of this rank's sequence (one pack,
+ * or one matrix). */
+void work_compute_seq(work_state *st, int64_t s, int len, double *const *src, int tid,
+                      double *gen_s, double *svd_s);
+
+/* Adds a loop's seconds (its start t0, and what its threads spent generating
+ * and in SVDs) to the rank's: threads overlap, so the loop's wall time is
+ * shared by where the threads spent theirs. */
+void work_account(work_state *st, double t0, double gen_sum, double svd_sum);
+
 /* Matrix slot's sigma, U and V^T from workspace tid into the output files;
  * serialised like work_compute's reads. */
 void work_write_outputs(work_state *st, int tid, int64_t slot);

@@ -20,38 +20,6 @@ static int should_stop(work_state *st)
     return stop;
 }
 
-/* Slots s..s+len-1 of this rank's sequence (one pack, or one matrix),
- * computed by thread tid. */
-static void one(work_state *st, int64_t s, int len, int tid, double *gen_s, double *svd_s)
-{
-    int64_t pos[JACOBI_LANES], slots[JACOBI_LANES];
-    for (int i = 0; i < len; i++) {
-        slots[i] = s + i;
-        pos[i] = work_seq_pos(st, st->rank, st->cfg->ranks, s + i);
-    }
-    work_compute_pack(st, pos, slots, len, NULL, tid, gen_s, svd_s);
-}
-
-/* The length of the pack that starts at slot s of this rank's sequence of n. */
-static int pack_at(const work_state *st, int64_t s, int64_t n)
-{
-    int64_t pos[JACOBI_LANES];
-    int avail = n - s < JACOBI_LANES ? (int)(n - s) : JACOBI_LANES;
-    for (int i = 0; i < avail; i++)
-        pos[i] = work_seq_pos(st, st->rank, st->cfg->ranks, s + i);
-    return work_pack_len(st, 0, pos, avail);
-}
-
-/* Adds a loop's figures to the rank's: threads overlap, so its wall time is
- * shared by where the threads spent theirs. */
-static void account(work_state *st, double t0, double gen_sum, double svd_sum)
-{
-    double wall = sysinfo_now() - t0, busy = gen_sum + svd_sum;
-    double svd_share = busy > 0 ? wall * svd_sum / busy : 0.0;
-    st->stats->svd_s += svd_share;
-    st->stats->gen_s += wall - svd_share;
-}
-
 void balance_cost(work_state *st)
 {
     int threads = budget_concurrency(st->cfg);
@@ -59,8 +27,8 @@ void balance_cost(work_state *st)
     double gen_sum = 0.0, svd_sum = 0.0, t0 = sysinfo_now();
     if (threads == 1) {
         for (int64_t s = 0, len; s < n && !work_should_stop(st); s += len) {
-            len = pack_at(st, s, n);
-            one(st, s, (int)len, 0, &gen_sum, &svd_sum);
+            len = work_seq_pack(st, s, n);
+            work_compute_seq(st, s, (int)len, NULL, 0, &gen_sum, &svd_sum);
         }
     } else {
         /* the units are packs (or single matrices): the sequence is largest
@@ -72,7 +40,7 @@ void balance_cost(work_state *st)
         int lpt = first && owner && cost && load;
         for (int64_t s = 0; lpt && s < n; units++) {
             int64_t m, c;
-            int len = pack_at(st, s, n);
+            int len = work_seq_pack(st, s, n);
             work_shape(st, work_index(st, work_seq_pos(st, st->rank, st->cfg->ranks, s)), &m, &c);
             first[units] = s;
             cost[units] = len * cost_flops(m, c, st->job->vectors);
@@ -92,9 +60,10 @@ void balance_cost(work_state *st)
                     if (should_stop(st))
                         break;
                     if (lpt)
-                        one(st, first[u], (int)(first[u + 1] - first[u]), tid, &gen_sum, &svd_sum);
+                        work_compute_seq(st, first[u], (int)(first[u + 1] - first[u]), NULL, tid,
+                                         &gen_sum, &svd_sum);
                     else
-                        one(st, u, 1, tid, &gen_sum, &svd_sum);
+                        work_compute_seq(st, u, 1, NULL, tid, &gen_sum, &svd_sum);
                 }
         }
         free(first);
@@ -102,7 +71,7 @@ void balance_cost(work_state *st)
         free(cost);
         free(load);
     }
-    account(st, t0, gen_sum, svd_sum);
+    work_account(st, t0, gen_sum, svd_sum);
     if (work_should_stop(st))
         work_announce(st);
 }
@@ -149,7 +118,7 @@ void balance_dynamic(work_state *st)
 #pragma omp parallel num_threads(threads) reduction(+ : gen_sum, svd_sum)
         take_chunks(st, omp_get_thread_num(), &gen_sum, &svd_sum);
     }
-    account(st, t0, gen_sum, svd_sum);
+    work_account(st, t0, gen_sum, svd_sum);
     if (work_should_stop(st))
         work_announce(st);
 }

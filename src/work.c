@@ -213,6 +213,37 @@ void work_finish_matrix(work_state *st, int64_t slot, int64_t k, svd_result *res
         raise(SIGKILL);
 }
 
+/* work_read from any thread, serialised (MPI_THREAD_SERIALIZED); a failure
+ * sets io_error, which stops the rank before its next matrix. */
+static void read_locked(work_state *st, int64_t k, double *buf)
+{
+    int rc;
+#pragma omp critical(svdrun_mpi)
+    rc = work_read(st, k, buf);
+    if (rc != 0) {
+#pragma omp atomic write
+        st->io_error = EIO;
+    }
+}
+
+/* n more matrices done: the progress line, from rank 0's master thread. */
+static void count_done(work_state *st, int n)
+{
+    int64_t done;
+#pragma omp atomic capture
+    done = st->done += n;
+    if (st->rank == 0 && st->progress && omp_get_thread_num() == 0)
+        st->progress(st->progress_ctx, done, st->hi - st->lo);
+}
+
+void work_account(work_state *st, double t0, double gen_sum, double svd_sum)
+{
+    double wall = sysinfo_now() - t0, busy = gen_sum + svd_sum;
+    double svd_share = busy > 0 ? wall * svd_sum / busy : 0.0;
+    st->stats->svd_s += svd_share;
+    st->stats->gen_s += wall - svd_share;
+}
+
 void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int generate, int tid,
                   double *gen_s, double *svd_s)
 {
@@ -221,13 +252,7 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     work_shape(st, k, &m, &n);
     double tg = sysinfo_now(), cg = sysinfo_thread_cpu_seconds();
     if (generate && (st->in || st->files)) {
-        int rc;
-#pragma omp critical(svdrun_mpi)
-        rc = work_read(st, k, buf);
-        if (rc != 0) {
-#pragma omp atomic write
-            st->io_error = EIO;
-        }
+        read_locked(st, k, buf);
     } else if (generate) {
         matgen_fill(job->seed, k, m, n, buf, m, MATGEN_COL_MAJOR);
     }
@@ -246,11 +271,7 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     *gen_s += ts - tg;
     *svd_s += te - ts;
     work_finish_matrix(st, slot, k, res, 1);
-    int64_t done;
-#pragma omp atomic capture
-    done = ++st->done;
-    if (st->rank == 0 && st->progress && omp_get_thread_num() == 0)
-        st->progress(st->progress_ctx, done, st->hi - st->lo);
+    count_done(st, 1);
 }
 
 int work_pack_len(const work_state *st, int tid, const int64_t *pos, int avail)
@@ -285,13 +306,7 @@ void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots,
         if (src) {
             svd_ws_load_lane(ws, m, n, l, src[l]);
         } else if (st->in || st->files) {
-            int rc;
-#pragma omp critical(svdrun_mpi)
-            rc = work_read(st, k, st->mem->bufs[tid]);
-            if (rc != 0) {
-#pragma omp atomic write
-                st->io_error = EIO;
-            }
+            read_locked(st, k, st->mem->bufs[tid]);
             svd_ws_load_lane(ws, m, n, l, st->mem->bufs[tid]);
         } else {
             /* straight into the lane: no copy, and one Philox pass */
@@ -322,11 +337,27 @@ void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots,
             work_write_outputs(st, tid, slot);
         }
     }
-    int64_t done;
-#pragma omp atomic capture
-    done = st->done += count;
-    if (st->rank == 0 && st->progress && omp_get_thread_num() == 0)
-        st->progress(st->progress_ctx, done, st->hi - st->lo);
+    count_done(st, count);
+}
+
+int work_seq_pack(const work_state *st, int64_t s, int64_t end)
+{
+    int64_t pos[JACOBI_LANES];
+    int avail = end - s < JACOBI_LANES ? (int)(end - s) : JACOBI_LANES;
+    for (int i = 0; i < avail; i++)
+        pos[i] = work_seq_pos(st, st->rank, st->cfg->ranks, s + i);
+    return work_pack_len(st, 0, pos, avail);
+}
+
+void work_compute_seq(work_state *st, int64_t s, int len, double *const *src, int tid,
+                      double *gen_s, double *svd_s)
+{
+    int64_t pos[JACOBI_LANES], slots[JACOBI_LANES];
+    for (int i = 0; i < len; i++) {
+        slots[i] = s + i;
+        pos[i] = work_seq_pos(st, st->rank, st->cfg->ranks, s + i);
+    }
+    work_compute_pack(st, pos, slots, len, src, tid, gen_s, svd_s);
 }
 
 /* work_group with packs: the n positions first.. cut into packs, which the
@@ -334,34 +365,21 @@ void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots,
 static void group_packs(work_state *st, double **src, int64_t first, int n, double *gen_s,
                         double *svd_s)
 {
-    int parts = st->cfg->ranks, n_packs = 0;
+    int n_packs = 0;
     int *start = malloc((size_t)(n + 1) * sizeof *start);
     if (!start) {
         st->failed = 1;     /* out of memory: this rank stops and says so */
         return;
     }
-    for (int b = 0; b < n;) {
-        int64_t pos[JACOBI_LANES];
-        int avail = n - b < JACOBI_LANES ? n - b : JACOBI_LANES;
-        for (int i = 0; i < avail; i++)
-            pos[i] = work_seq_pos(st, st->rank, parts, first + b + i);
+    for (int b = 0; b < n; b += work_seq_pack(st, first + b, first + n))
         start[n_packs++] = b;
-        b += work_pack_len(st, 0, pos, avail);
-    }
     start[n_packs] = n;
     int threads = st->cfg->mode == JOB_MODE_BLAS || n_packs == 1 ? 1 : st->cfg->threads;
     double gen = 0.0, svd = 0.0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : gen, svd) if (threads > 1)
-    for (int p = 0; p < n_packs; p++) {
-        int64_t pos[JACOBI_LANES], slots[JACOBI_LANES];
-        int len = start[p + 1] - start[p];
-        for (int i = 0; i < len; i++) {
-            slots[i] = first + start[p] + i;
-            pos[i] = work_seq_pos(st, st->rank, parts, slots[i]);
-        }
-        work_compute_pack(st, pos, slots, len, src ? src + start[p] : NULL,
-                          threads > 1 ? omp_get_thread_num() : 0, &gen, &svd);
-    }
+    for (int p = 0; p < n_packs; p++)
+        work_compute_seq(st, first + start[p], start[p + 1] - start[p], src ? src + start[p] : NULL,
+                         threads > 1 ? omp_get_thread_num() : 0, &gen, &svd);
     *gen_s += gen;
     *svd_s += svd;
     free(start);
@@ -400,10 +418,7 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
     int parts = st->cfg->ranks;
     if (st->mem->packs) {
         group_packs(st, generate ? NULL : bufs, first, n, &gen_sum, &svd_sum);
-        double wall = sysinfo_now() - t0, busy = gen_sum + svd_sum;
-        double svd_share = busy > 0 ? wall * svd_sum / busy : 0.0;
-        st->stats->svd_s += svd_share;
-        st->stats->gen_s += wall - svd_share;
+        work_account(st, t0, gen_sum, svd_sum);
         return;
     }
     if (generate && (st->in || st->files)) {
@@ -439,11 +454,8 @@ void work_group(work_state *st, double **bufs, int64_t first, int n, int generat
             work_compute(st, bufs[b], work_seq_pos(st, st->rank, parts, first + b), first + b,
                          generate, omp_get_thread_num(), &gen_sum, &svd_sum);
     }
-    /* threads overlap, so share the loop's wall time by where threads spent it */
-    double wall = sysinfo_now() - t1, busy = gen_sum + svd_sum;
-    double svd_share = busy > 0 ? wall * svd_sum / busy : 0.0;
-    st->stats->svd_s += svd_share;
-    st->stats->gen_s += wall - svd_share + (t1 - t0);
+    work_account(st, t1, gen_sum, svd_sum);
+    st->stats->gen_s += t1 - t0;    /* the master thread's reads */
 }
 
 /* regenerate: each rank builds its own matrices, group by group, until done
