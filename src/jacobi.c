@@ -211,9 +211,10 @@ static void complete_column(double *q, int64_t M, int64_t cols, int64_t j, doubl
 /* Below this a scaled norm is taken as zero: its column's direction is noise. */
 #define ZERO_NORM 0x1p-900
 
-/* Lane l's outputs from the converged pack: sigma sorted descending and
- * unscaled by 2^-shift, and the vectors of the original m x n matrix with the
- * sign rule applied. */
+/* Lane l's outputs from the converged pack, with vectors: sigma sorted
+ * descending and unscaled by 2^-shift, and the vectors of the original m x n
+ * matrix with the sign rule applied. (Without vectors, jacobi_pack_compute
+ * sorts every lane's sigma at once.) */
 static void extract(jacobi_pack *pk, int l, int shift)
 {
     int64_t M = pk->M, N = pk->N;
@@ -231,8 +232,6 @@ static void extract(jacobi_pack *pk, int l, int shift)
     double unscale = pow2(-shift);      /* exact, as 2^-shift is normal */
     for (int64_t j = 0; j < N; j++)
         sigma[j] = norm[order[j]] * unscale;
-    if (pk->vectors == JOB_VECTORS_NONE)
-        return;
     /* the working matrix's left vectors (M x N) into the lane's u or vt slot
      * as scratch, then both placed for the original shape */
     double *left = pk->m >= pk->n ? pk->u + l * pk->max_elems : pk->vt + l * pk->max_elems;
