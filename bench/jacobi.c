@@ -138,6 +138,19 @@ static double recon_error(const double *a, int n, const double *s, const double 
 /* The jacobi packs: 8 matrices loaded a pack, the last pack maybe partial.
  * The loads are timed apart, as the copy is for LAPACK; so is generating
  * the set straight into the lanes (matgen_fill_strided), a run's way. */
+/* Generates matrices k.. of the case straight into the pack's lanes, as a
+ * jacobi run does; returns how many (8, or fewer in the last pack). */
+static int fill_lanes(jacobi_pack *pk, const bench_case *c, int k)
+{
+    int lanes = c->count - k < JACOBI_LANES ? c->count - k : JACOBI_LANES;
+    for (int l = 0; l < lanes; l++) {
+        int64_t rs, cs;
+        double *base = jacobi_pack_lane(pk, c->n, c->n, l, &rs, &cs);
+        matgen_fill_strided(BENCH_SEED, k + l, c->n, c->n, base, rs, cs);
+    }
+    return lanes;
+}
+
 static void time_jacobi(bench_case *c, jacobi_path path, int check_vectors, case_times *t)
 {
     jacobi_pack *pk = NULL;
@@ -180,12 +193,7 @@ static void time_jacobi(bench_case *c, jacobi_path path, int check_vectors, case
     /* generation as a jacobi run would do it: straight into the lanes */
     t0 = sysinfo_now();
     for (int k = 0; k < c->count; k += JACOBI_LANES) {
-        int lanes = c->count - k < JACOBI_LANES ? c->count - k : JACOBI_LANES;
-        for (int l = 0; l < lanes; l++) {
-            int64_t rs, cs;
-            double *base = jacobi_pack_lane(pk, c->n, c->n, l, &rs, &cs);
-            matgen_fill_strided(BENCH_SEED, k + l, c->n, c->n, base, rs, cs);
-        }
+        fill_lanes(pk, c, k);
         clobber();
     }
     t->jacobi_gen_s = sysinfo_now() - t0;
@@ -196,12 +204,7 @@ static void time_jacobi(bench_case *c, jacobi_path path, int check_vectors, case
     t->recon_err = 0.0;
     if (check_vectors)
         for (int k = 0; k < c->count; k += JACOBI_LANES) {
-            int lanes = c->count - k < JACOBI_LANES ? c->count - k : JACOBI_LANES;
-            for (int l = 0; l < lanes; l++) {
-                int64_t rs, cs;
-                double *base = jacobi_pack_lane(pk, c->n, c->n, l, &rs, &cs);
-                matgen_fill_strided(BENCH_SEED, k + l, c->n, c->n, base, rs, cs);
-            }
+            int lanes = fill_lanes(pk, c, k);
             jacobi_pack_compute(pk, lanes, info);
             for (int l = 0; l < lanes; l++) {
                 if (memcmp(jacobi_pack_sigma(pk, l), c->sig_j + (size_t)(k + l) * c->n,
