@@ -92,11 +92,7 @@ ran_ok() {
 
 # checker LABEL ARGS...: jacobi_check.py ARGS, its PASS/FAIL lines as TAP.
 checker() {
-    local label=$1 log="$TMPD/check.$RANDOM.log" rc
-    shift
-    (cd "$TESTS_MPI_DIR" && timeout 120 "$PY" "$CHECK" "$@") >"$log" 2>&1
-    rc=$?
-    tap_from_checks "$label" "$log" "$rc"
+    python_checks "$1" 120 "$CHECK" "${@:2}"
 }
 
 # same_pairs LABEL A1 B1 [A2 B2 ...]: each A is its B byte for byte.

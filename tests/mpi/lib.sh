@@ -258,6 +258,18 @@ checked_run() {
     tap_from_checks "$label" "$log" "$rc"
 }
 
+# python_checks LABEL LIMIT SCRIPT ARGS...: the Python checker SCRIPT with ARGS, run from
+# tests/mpi for at most LIMIT s, its PASS/FAIL lines as TAP (tap_from_checks); returns its
+# exit status. The scripts' own checker() functions wrap it.
+python_checks() {
+    local label=$1 limit=$2 script=$3 log="$TMPD/check.$RUN_SEQ.$RANDOM.log" rc
+    shift 3
+    (cd "$TESTS_MPI_DIR" && timeout "$limit" "$PY" "$script" "$@") >"$log" 2>&1
+    rc=$?
+    tap_from_checks "$label" "$log" "$rc"
+    return "$rc"
+}
+
 # tap_from_checks LABEL LOG RC: turns a checker's "PASS desc" / "FAIL desc" /
 # "# diag" lines into TAP; a checker that died (RC > 1) or checked nothing fails.
 tap_from_checks() {

@@ -64,10 +64,5 @@ assert() {
 # checker LABEL ARGS...: the script's Python checker ($CHECK) with ARGS, its PASS/FAIL lines
 # as TAP; svdreport's last run shown when it fails.
 checker() {
-    local label=$1 log="$TMPD/check$RUN_SEQ.$RANDOM.log" rc
-    shift
-    (cd "$TESTS_MPI_DIR" && timeout 60 "$PY" "$CHECK" "$@") >"$log" 2>&1
-    rc=$?
-    tap_from_checks "$label" "$log" "$rc"
-    [ "$rc" -eq 0 ] || rep_diag
+    python_checks "$1" 60 "$CHECK" "${@:2}" || rep_diag
 }

@@ -26,15 +26,13 @@ CHECK=$TESTS_MPI_DIR/twostage_check.py
 # checker LABEL ARGS...: twostage_check.py ARGS (or oracle.py when the first
 # is "oracle"), its PASS/FAIL lines as TAP.
 checker() {
-    local label=$1 log="$TMPD/check.$RUN_SEQ.$RANDOM.log" rc script=$CHECK
+    local label=$1 script=$CHECK
     shift
     if [ "$1" = oracle ]; then
         script=$TESTS_MPI_DIR/oracle.py
         shift
     fi
-    (cd "$TESTS_MPI_DIR" && timeout 120 "$PY" "$script" "$@") >"$log" 2>&1
-    rc=$?
-    tap_from_checks "$label" "$log" "$rc"
+    python_checks "$label" 120 "$script" "$@"
 }
 
 # header_nb FILE: the band width the header line names, 0 when it says LAPACK runs.
