@@ -111,6 +111,7 @@ int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
 typedef struct {
     size_t a, s, u, vt, work, iwork;
     int64_t pack_elems, pack_n;     /* jacobi's pack: the largest m*n and min(m,n) */
+    int simd;                       /* need_of_set's svd_jacobi_simd, for the workspace */
 } ws_need;
 
 /* The needs of one shape. Returns 0, or EINVAL when LAPACK's query fails or
@@ -148,10 +149,11 @@ static int need_of_set(const int64_t *shapes, int64_t n, job_vectors vectors, jo
                        job_kernel kernel, ws_need *most)
 {
     memset(most, 0, sizeof *most);
-    int simd = svd_jacobi_simd();
+    most->simd = svd_jacobi_simd();
     for (int64_t i = 0; i < n; i++) {
         ws_need one;
-        int rc = need_of(shapes[2 * i], shapes[2 * i + 1], vectors, driver, kernel, simd, &one);
+        int rc = need_of(shapes[2 * i], shapes[2 * i + 1], vectors, driver, kernel, most->simd,
+                         &one);
         if (rc)
             return rc;
         size_t *m = &most->a;
@@ -233,7 +235,7 @@ int svd_ws_create_set(const int64_t *shapes, int64_t n, job_vectors vectors, job
         memset(ws->vt, 0, need.vt * sizeof(double));
     }
     ws->lane = -1;
-    ws->simd = svd_jacobi_simd();
+    ws->simd = need.simd;    /* the same answer its shapes' needs were sized by */
     if (need.pack_n > 0) {
         jacobi_path path;
         rc = jacobi_path_pick(&path);
