@@ -1,0 +1,105 @@
+/* tune: the --tune race as bookkeeping: the stratified sample, the slices of successive halving, the scores, the vote and the winner (no MPI). */
+#ifndef SVDRUN_TUNE_H
+#define SVDRUN_TUNE_H
+
+#include <stdint.h>
+
+#include "job.h"
+#include "matset.h"
+#include "svd.h"
+
+/* Rounds of halving: 2^TUNE_ROUNDS_MAX candidates race at most (a plan has
+ * fewer: its lists multiply to at most a few hundred). */
+#define TUNE_ROUNDS_MAX 12
+
+/* The default share of the predicted full run the race may take. */
+#define TUNE_BUDGET_DEFAULT 0.06
+
+/* The matrices to do in the order the race takes them. Each shape class
+ * (distinct rows x cols) is in a seeded order of its own, and the classes
+ * are interleaved by how far through each one is: matrix j (from 0) of a
+ * class of c matrices sits at (j + 0.5) / c. So any window of the order
+ * holds every class in proportion to its count, hence to its cost. */
+typedef struct {
+    int64_t n;          /* matrices to do */
+    int64_t *order;     /* [n] their indexes */
+    double *cost;       /* [n] their modelled cost, flops (cost_flops) */
+    double total;       /* the sum of cost */
+} tune_sample;
+
+/* Draws the order over the matrices of set that done (NULL: none) does not
+ * flag. Matrix k's place in its class is by the first output of Philox4x64
+ * keyed (seed, k), block (0, 3, 0, 0), ascending (ties by k); classes tie by
+ * size, smallest first. Deterministic: the same on every rank. Returns 0 or
+ * ENOMEM (s is then empty); free with tune_sample_free. */
+int tune_sample_draw(tune_sample *s, const matset *set, const uint8_t *done, uint64_t seed,
+                     job_vectors vectors);
+void tune_sample_free(tune_sample *s);
+
+/* A candidate's place in the race. */
+typedef enum { TUNE_RACING, TUNE_WINNER, TUNE_DROPPED, TUNE_DISAGREES } tune_status;
+
+typedef struct {
+    int plan_index;                     /* its configuration in the plan */
+    tune_status status;
+    int rounds_run;                     /* rounds it ran: 1 .. rounds */
+    int dropped_round;                  /* the round after which it left; -1 while in */
+    double wall_s[TUNE_ROUNDS_MAX];     /* its wall time on each round's slice */
+    double s_per_flop;                  /* of its last round: wall over the slice's cost */
+} tune_candidate;
+
+/* Successive halving over a sample: in round r the candidates still racing
+ * run slice r of the order; then the slower half (by time per modelled
+ * flop) leaves, keeping max(1, floor(n / 2)), until one remains. */
+typedef struct {
+    int n;                              /* candidates */
+    tune_candidate *cand;               /* [n], in plan order */
+    int rounds;
+    int64_t bounds[TUNE_ROUNDS_MAX + 1];/* slice r: order[bounds[r] .. bounds[r + 1]) */
+    double slice_cost[TUNE_ROUNDS_MAX];
+} tune_race;
+
+/* The rounds halving n candidates to one: 0 for n = 1. */
+int tune_rounds(int n);
+
+/* Sets up the race of the n configurations plan_index[] over s. Slice r
+ * costs c0 2^r, with c0 chosen so that the race, were every candidate as
+ * fast as the winner, would cost budget times the whole (the sum over the
+ * rounds of candidates times slice cost); every slice has at least
+ * min_slice 2^r matrices, and all slices together at most half of s (they
+ * shrink in proportion to fit, down to one matrix each). Returns 0, EINVAL
+ * (n < 2, more than 2^TUNE_ROUNDS_MAX candidates or budget not in (0, 1)),
+ * ERANGE (s holds fewer matrices than twice the rounds: too few to race) or
+ * ENOMEM. Free with tune_race_free. */
+int tune_race_init(tune_race *race, const int *plan_index, int n, const tune_sample *s,
+                   double budget, int64_t min_slice);
+void tune_race_free(tune_race *race);
+
+/* Whether candidate i runs in round r (it was racing when r began). */
+int tune_runs_in(const tune_race *race, int i, int r);
+
+/* Candidate i ran round r's slice in wall_s seconds. */
+void tune_record(tune_race *race, int i, int r, double wall_s);
+
+/* Candidate i's results disagreed with the round's vote: it leaves now. */
+void tune_disagree(tune_race *race, int i, int r);
+
+/* Ends round r: of those that ran it and agreed, the slower half leave
+ * (ties: the later in plan order); after the last round the one left is
+ * the winner. Returns the winner's index, or -1 while the race goes on or
+ * when no candidate is left (every one disagreed). */
+int tune_end_round(tune_race *race, int r);
+
+/* The vote on one slice: res[i][j] is candidate i's result of the slice's
+ * j-th matrix, for the n_res candidates that ran it. Two results agree when
+ * both integers are equal, or both sums are within VERIFY_SUM_RTOL of each
+ * other (an integer boundary); a matrix whose LAPACK call failed in either
+ * is not compared (it is reported as in a plain run). The reference is the
+ * candidate that agrees with the most others (ties: the first); agree[i]
+ * is set to 1 when i agrees with it on every matrix, and *first_diff to the
+ * first slice position where some candidate does not (-1: none). Returns
+ * the reference's index. */
+int tune_vote(const svd_result *const *res, int n_res, int64_t m, int *agree,
+              int64_t *first_diff);
+
+#endif
