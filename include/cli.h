@@ -6,7 +6,12 @@
 
 #include "job.h"
 
-#define CLI_EXIT_USAGE 2
+/* svdrun's exit codes, the same on every rank (svdrun(1)) */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_CHECK 1        /* a check failed */
+#define CLI_EXIT_USAGE 2        /* a bad job file or usage, or nothing to run */
+#define CLI_EXIT_RUNTIME 3      /* LAPACK info != 0, memory, I/O, MPI */
+#define CLI_EXIT_STOPPED 4      /* a signal or --timeout, the checkpoint written */
 #define CLI_MAX_OVERRIDES 64
 
 typedef struct {
@@ -18,6 +23,7 @@ typedef struct {
     const char *checkpoint_dir;   /* --checkpoint, or --resume's directory */
     int resume;                   /* --resume: read checkpoint_dir first */
     double timeout_s;             /* --timeout; 0: none */
+    const char *tune_db;          /* --tune-db: the tuning database, or NULL */
     int verbose, quiet, help, version;
     int n_overrides;
     const char *override_key[CLI_MAX_OVERRIDES];

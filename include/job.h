@@ -36,6 +36,9 @@ typedef enum { JOB_KERNEL_LAPACK, JOB_KERNEL_TWOSTAGE, JOB_KERNEL_JACOBI, JOB_KE
  * threads): contiguous equal counts (the seed's), by a cost model before the
  * run, or taken from a shared counter while it runs. */
 typedef enum { JOB_SCHED_STATIC, JOB_SCHED_COST, JOB_SCHED_DYNAMIC } job_schedule;
+/* --tune: off (a sweep), on (race unless the tuning database knows the
+ * winner), or force (race even then). */
+typedef enum { JOB_TUNE_OFF, JOB_TUNE_ON, JOB_TUNE_FORCE } job_tune;
 
 /* A flat struct (no pointers), so rank 0 can broadcast it as bytes. */
 typedef struct {
@@ -77,6 +80,8 @@ typedef struct {
     int input_files;                /* 1: a directory, .npz or list of .npy files (mixed shapes;
                                      * the front end's members table gives each matrix) */
     uint64_t input_identity;        /* input_files: a hash of each file's path, size and mtime */
+    job_tune tune;
+    int tune_budget_pct;            /* the race's share of the predicted full run, in percent */
 } job_t;
 
 enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
@@ -217,5 +222,6 @@ const char *job_thread_mode_name(job_thread_mode m);
 const char *job_engine_name(job_engine e);
 const char *job_kernel_name(job_kernel k);
 const char *job_schedule_name(job_schedule s);
+const char *job_tune_name(job_tune t);
 
 #endif

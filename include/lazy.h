@@ -31,4 +31,9 @@ int lazy_barrier(MPI_Comm comm);
  * the reduction itself fails. */
 int lazy_agree(int value, MPI_Comm comm, long max_ns, int on_error);
 
+/* Collective over comm: rank 0's code, and when it is 0 rank 0's payload
+ * (bytes; NULL for none), learnt by every rank with lazy_wait. Returns the
+ * code, or on_error on every rank when a broadcast fails. */
+int lazy_share(int code, void *payload, int bytes, MPI_Comm comm, int on_error);
+
 #endif

@@ -81,6 +81,17 @@
 #define RECORD_F_GRAB_P99_US         "grab_p99_us"
 #define RECORD_F_GRAB_SHARE          "grab_share"
 #define RECORD_F_COUNTER             "counter"
+/* a --tune launch's record (docs/json-records.md) */
+#define RECORD_F_TUNED               "tuned"
+#define RECORD_F_TUNE_SOURCE         "tune_source"
+#define RECORD_F_TUNE_RACE_S         "tune_race_s"
+#define RECORD_F_TUNE_REST_S         "tune_rest_s"
+#define RECORD_F_TUNE_PREDICTED_S    "tune_predicted_s"
+#define RECORD_F_TUNE_OVERHEAD       "tune_overhead"
+#define RECORD_F_TUNE_BUDGET         "tune_budget"
+#define RECORD_F_TUNE_SAMPLE         "tune_sample"
+#define RECORD_F_TUNE_CANDIDATES     "tune_candidates"
+#define RECORD_F_RACE                "race"
 
 /* RECORD_F_CHECK's values. */
 #define RECORD_PASSED "PASSED"

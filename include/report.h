@@ -9,6 +9,7 @@
 #include "run.h"
 #include "svd.h"
 #include "sysinfo.h"
+#include "tunerep.h"
 
 typedef enum { REPORT_PASSED, REPORT_FAILED, REPORT_SKIPPED } report_check;
 
@@ -67,15 +68,21 @@ void report_failures(FILE *out, const svd_result *res, int64_t count);
 
 void report_summary(FILE *out, int passed, int failed, int skipped);
 
-/* Appends one JSON object (one line) for row to path with a single write.
- * Returns 0, or -1 with "path: reason" in err. */
+/* Appends one JSON object (one line) for row to path with a single write;
+ * with tune (a --tune launch's record; NULL for a sweep's) its fields and
+ * the race too. Returns 0, or -1 with "path: reason" in err. */
 int report_json_append(const char *path, const job_t *job, const report_row *row,
                        const sysinfo_rank *ranks, int nranks, const char *mpi_version,
-                       char *err, size_t errlen);
+                       const tunerep_t *tune, char *err, size_t errlen);
 
-/* Writes the integer results, one per line in matrix order ("nan" where
- * LAPACK failed), to a temporary name renamed into place. Returns 0 or -1
- * with "path: reason" in err. */
+/* The end of a launch's report (rank 0): with res (NULL after a failure)
+ * the --results file (results_path may be NULL); unless stopped the
+ * "N passed, N failed, N skipped" line; then stdout flushed, since a table
+ * lost to a full disk is a failure. Returns 0, or -1 with the first
+ * problem in err. */
+int report_finish(FILE *out, const char *results_path, const svd_result *res, int64_t count,
+                  int passed, int failed, int skipped, int stopped, char *err, size_t errlen);
+
 int report_results_write(const char *path, const svd_result *res, int64_t count,
                          char *err, size_t errlen);
 

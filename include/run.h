@@ -9,7 +9,9 @@
 #include "job.h"
 #include "members.h"
 #include "outcome.h"
+#include "mixout.h"
 #include "plan.h"
+#include "stack.h"
 #include "svd.h"
 
 /* What a configuration may skip, and where it logs. */
@@ -18,6 +20,11 @@ typedef struct {
     const svd_result *prior;    /* rank 0, with done: those results, copied into the outcome */
     checkpoint_writer *ckpt;    /* NULL, or this rank's log of every finished result */
     const char *const *outputs; /* NULL, or the --values, --u and --vt paths (each may be NULL) */
+    /* or the outputs already open on the launch's communicator (a --tune
+     * launch writes one set of files over several runs): written, neither
+     * opened nor closed here */
+    stack_output *outputs_open;
+    mixout_t *mixed_open;
     const matset *set;          /* every matrix's shape */
     const int64_t *shapes;      /* the set's distinct shapes as LAPACK takes them (pairs) */
     int64_t n_shapes;

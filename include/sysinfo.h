@@ -27,6 +27,9 @@ void sysinfo_local(sysinfo_rank *info);
 const char *sysinfo_openblas_config(void);
 const char *sysinfo_openblas_parallel(void);
 
+/* This node's CPU model ("model name" of /proc/cpuinfo), or "?". */
+void sysinfo_cpu_model(char *buf, size_t len);
+
 /* User plus system CPU seconds of this process (all threads). */
 double sysinfo_cpu_seconds(void);
 

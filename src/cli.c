@@ -13,7 +13,7 @@
 
 /* Each option's place in cli_flags: cli_parse's switch names them by it. */
 enum { F_JSON, F_RESULTS, F_SAVE, F_VALUES, F_U, F_VT, F_CHECKPOINT, F_RESUME, F_TIMEOUT,
-       F_VERBOSE, F_QUIET, F_HELP, F_VERSION, F_N };
+       F_TUNE_DB, F_VERBOSE, F_QUIET, F_HELP, F_VERSION, F_N };
 /* getopt_long's values: past any letter, an option's index, then a job key's */
 enum { OPT_FLAG_BASE = 256, OPT_KEY_BASE = 512 };
 
@@ -28,6 +28,8 @@ const cli_flag cli_flags[F_N + 1] = {
     [F_RESUME] = {"resume", 0, "DIR", "compute only what DIR's checkpoint lacks, and keep\n"
                                       "checkpointing there"},
     [F_TIMEOUT] = {"timeout", 0, "SECONDS", "stop cleanly past this wall time (exit 4)"},
+    [F_TUNE_DB] = {"tune-db", 0, "FILE", "with --tune: keep each winner in FILE (JSON Lines),\n"
+                                        "and skip the race where it knows one"},
     [F_VERBOSE] = {"verbose", 'v', NULL, "also print the seed-style result lines"},
     [F_QUIET] = {"quiet", 'q', NULL, "no progress display"},
     [F_HELP] = {"help", 'h', NULL, "print the usage and exit"},
@@ -58,6 +60,12 @@ static void usage_entry(FILE *out, const char *label, const char *doc)
     }
 }
 
+/* The job key that may be given as a bare flag: --tune is --tune=on. */
+static int takes_bare(const job_key *key)
+{
+    return strcmp(key->name, "tune") == 0;
+}
+
 void cli_usage(FILE *out)
 {
     char label[96], arg[64];
@@ -70,10 +78,12 @@ void cli_usage(FILE *out)
                  f->arg ? f->arg : "");
         usage_entry(out, label, f->doc);
     }
-    fprintf(out, "\nEvery job key (svdrun.job(5)) is also a flag and overrides the file:\n");
+    fprintf(out, "\nEvery job key (svdrun.job(5)) is also a flag and overrides the file\n"
+                 "(a '_' in a key may be given as '-': --tune-budget):\n");
     for (const job_key *k = job_keys; k->name; k++) {
         job_key_arg(k, arg, sizeof arg);
-        snprintf(label, sizeof label, "--%s=%s", k->name, arg);
+        snprintf(label, sizeof label, "--%s%s=%s%s", k->name, takes_bare(k) ? "[" : "",
+                 arg, takes_bare(k) ? "]" : "");
         usage_entry(out, label, k->doc);
     }
     fprintf(out, "\nExit codes: 0 ok, 1 a check failed, 2 bad job or usage, 3 runtime failure,\n"
@@ -95,8 +105,11 @@ static int parse_timeout(const char *text, double *out)
 
 int cli_parse(int argc, char **argv, cli_options *opt, int speak)
 {
-    /* getopt_long's tables, made from cli_flags and job_keys */
-    struct option longs[64];
+    /* getopt_long's tables, made from cli_flags and job_keys (with a '-'
+     * spelling of each key's '_') */
+    struct option longs[128];
+    char dashed[32][JOB_NAME_MAX];
+    int n_dashed = 0;
     char shorts[F_N + 1];
     int n = 0, n_short = 0;
     for (int i = 0; cli_flags[i].name; i++) {
@@ -107,8 +120,18 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
             shorts[n_short++] = cli_flags[i].letter;
     }
     shorts[n_short] = '\0';
-    for (int i = 0; job_keys[i].name && n < 63; i++)
-        longs[n++] = (struct option){job_keys[i].name, required_argument, NULL, OPT_KEY_BASE + i};
+    for (int i = 0; job_keys[i].name && n < 126; i++) {
+        /* bare --tune is --tune=on */
+        int has_arg = takes_bare(&job_keys[i]) ? optional_argument : required_argument;
+        longs[n++] = (struct option){job_keys[i].name, has_arg, NULL, OPT_KEY_BASE + i};
+        if (strchr(job_keys[i].name, '_') && n_dashed < 32) {
+            char *d = dashed[n_dashed++];
+            snprintf(d, JOB_NAME_MAX, "%s", job_keys[i].name);
+            for (char *u = strchr(d, '_'); u; u = strchr(u, '_'))
+                *u = '-';
+            longs[n++] = (struct option){d, has_arg, NULL, OPT_KEY_BASE + i};
+        }
+    }
     longs[n] = (struct option){NULL, 0, NULL, 0};
 
     memset(opt, 0, sizeof *opt);
@@ -147,6 +170,7 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
                 return CLI_EXIT_USAGE;
             }
             break;
+        case OPT_FLAG_BASE + F_TUNE_DB: opt->tune_db = optarg; break;
         case OPT_FLAG_BASE + F_VERBOSE: opt->verbose = 1; break;
         case OPT_FLAG_BASE + F_QUIET: opt->quiet = 1; break;
         case OPT_FLAG_BASE + F_HELP: opt->help = 1; break;
@@ -172,7 +196,7 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
                 return CLI_EXIT_USAGE;
             }
             opt->override_key[opt->n_overrides] = job_keys[c - OPT_KEY_BASE].name;
-            opt->override_value[opt->n_overrides++] = optarg;
+            opt->override_value[opt->n_overrides++] = optarg ? optarg : "on";
         }
     }
     if (optind < argc)

@@ -17,12 +17,13 @@ static const char *const mode_names[] = {"blas", "batch", NULL};
 static const char *const engine_names[] = {"lapack", "scalapack", NULL};
 static const char *const kernel_names[] = {"lapack", "twostage", "jacobi", "auto", NULL};
 static const char *const schedule_names[] = {"static", "cost", "dynamic", NULL};
+static const char *const tune_names[] = {"off", "on", "force", NULL};
 
 /* Each key's place in job_keys: job_set's store and the file parser's
  * checks name keys by it, not by comparing strings. */
 enum { K_NAME, K_SIZE, K_ROWS, K_COLS, K_COUNT, K_SEED, K_VECTORS, K_DRIVER, K_DISTRIBUTE,
        K_RANKS, K_THREADS, K_THREAD_MODE, K_REPEAT, K_ENGINE, K_KERNEL, K_GROUP, K_GRID,
-       K_BLOCK, K_INPUT, K_SHAPES, K_SIZE_DIST, K_SCHEDULE, K_N };
+       K_BLOCK, K_INPUT, K_SHAPES, K_SIZE_DIST, K_SCHEDULE, K_TUNE, K_TUNE_BUDGET, K_N };
 
 #define DIM_WHY "LAPACK takes sizes as 32-bit int"
 #define SHAPE_DEF "required together, unless size, shapes, size_dist or input"
@@ -76,6 +77,10 @@ const job_key job_keys[K_N + 1] = {
     [K_SCHEDULE] = {"schedule", JOB_KEY_ENUM_LIST, 0, 0, NULL, schedule_names, NULL,
                     "dynamic, and static with scatter",
                     "equal counts, split by a cost model, or a counter"},
+    [K_TUNE] = {"tune", JOB_KEY_ENUM, 0, 0, NULL, tune_names, NULL, "off",
+                "race the lists' layouts on a sample, then run the set with the winner"},
+    [K_TUNE_BUDGET] = {"tune_budget", JOB_KEY_INT, 1, 50, "percent of the predicted run", NULL,
+                       "PCT", "6", "tune: the race's share of the predicted full run"},
     [K_N] = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -102,6 +107,7 @@ const char *job_thread_mode_name(job_thread_mode m) { return mode_names[m]; }
 const char *job_engine_name(job_engine e) { return engine_names[e]; }
 const char *job_kernel_name(job_kernel k) { return kernel_names[k]; }
 const char *job_schedule_name(job_schedule s) { return schedule_names[s]; }
+const char *job_tune_name(job_tune t) { return tune_names[t]; }
 
 void job_init(job_t *job)
 {
@@ -123,6 +129,7 @@ void job_init(job_t *job)
     job->block = 64;
     job->n_schedules = 1;
     job->schedules[0] = JOB_SCHED_DYNAMIC;   /* the bench's best, uniform and mixed */
+    job->tune_budget_pct = 6;
 }
 
 void job_default_threads(job_t *job, const char *omp_num_threads)
@@ -349,6 +356,8 @@ static void store(job_t *job, int id, const char *text, long long v, const int *
         for (int i = 0; i < n; i++)
             job->schedules[i] = (job_schedule)items[i];
         break;
+    case K_TUNE: job->tune = (job_tune)v; break;
+    case K_TUNE_BUDGET: job->tune_budget_pct = (int)v; break;
     }
 }
 
@@ -762,6 +771,11 @@ int job_validate(job_t *job, char *err, size_t errlen)
         if (job_check_input_keys(job, err, errlen) == 0)
             snprintf(err, errlen, "input: %s: its header was not read (job_set_input_header)",
                      job->input);
+        return -1;
+    }
+    if (job->tune != JOB_TUNE_OFF && job->repeat != 1) {
+        snprintf(err, errlen, "tune: a tuned run computes each matrix once; repeat = %d is for "
+                 "sweeps (give repeat = 1)", job->repeat);
         return -1;
     }
     unsigned g = job->given;

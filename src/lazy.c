@@ -55,3 +55,15 @@ int lazy_agree(int value, MPI_Comm comm, long max_ns, int on_error)
         return on_error;
     return agreed;
 }
+
+int lazy_share(int code, void *payload, int bytes, MPI_Comm comm, int on_error)
+{
+    MPI_Request req;
+    if (MPI_Ibcast(&code, 1, MPI_INT, 0, comm, &req) != MPI_SUCCESS || lazy_wait(&req) != MPI_SUCCESS)
+        return on_error;
+    if (code == 0 && payload &&
+        (MPI_Ibcast(payload, bytes, MPI_BYTE, 0, comm, &req) != MPI_SUCCESS ||
+         lazy_wait(&req) != MPI_SUCCESS))
+        return on_error;
+    return code;
+}

@@ -30,8 +30,10 @@
 #include "stop.h"
 #include "svd.h"
 #include "sysinfo.h"
+#include "tuned.h"
 
-enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = CLI_EXIT_USAGE, EXIT_RUNTIME = 3, EXIT_STOPPED = 4 };
+enum { EXIT_OK = CLI_EXIT_OK, EXIT_CHECK = CLI_EXIT_CHECK, EXIT_USAGE = CLI_EXIT_USAGE,
+       EXIT_RUNTIME = CLI_EXIT_RUNTIME, EXIT_STOPPED = CLI_EXIT_STOPPED };
 
 /* libgomp reads OMP_WAIT_POLICY once, when it loads. Its default spins after
  * each parallel region, which starves the other ranks when ranks x threads
@@ -87,14 +89,7 @@ static int choose_osc(void)
 /* Rank 0 decides; all ranks learn the code (and optionally a payload) without spinning. */
 static int share(int code, void *payload, int bytes, MPI_Comm comm)
 {
-    MPI_Request req;
-    MPI_Ibcast(&code, 1, MPI_INT, 0, comm, &req);
-    lazy_wait(&req);
-    if (code == 0 && payload) {
-        MPI_Ibcast(payload, bytes, MPI_BYTE, 0, comm, &req);
-        lazy_wait(&req);
-    }
-    return code;
+    return lazy_share(code, payload, bytes, comm, EXIT_RUNTIME);
 }
 
 /* Rank 0: the checkpoint directory before the sweep (resume_prepare), said.
@@ -253,8 +248,8 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
             row.check == REPORT_PASSED ? st.passed++ : st.failed++;
             char err[600];
             if (opt->json_path &&
-                report_json_append(opt->json_path, job, &row, ranks, nranks, mpi_version, err,
-                                   sizeof err) != 0) {
+                report_json_append(opt->json_path, job, &row, ranks, nranks, mpi_version, NULL,
+                                   err, sizeof err) != 0) {
                 log_msg(LOG_ERROR, "%s", err);
                 st.io_error = 1;
             }
@@ -273,24 +268,14 @@ static int sweep(const job_t *job, const plan_t *plan, const cli_options *opt,
     free(outcomes);
 
     if (rank == 0) {
-        if (code == EXIT_OK && st.have_ref && opt->results_path) {
-            char err[600];
-            if (fault_here("results", 0))
-                snprintf(err, sizeof err, "%s: injected fault: results", opt->results_path);
-            if (fault_here("results", 0) ||
-                report_results_write(opt->results_path, st.ref.results, job->count, err,
-                                     sizeof err) != 0) {
-                log_msg(LOG_ERROR, "%s", err);
-                st.io_error = 1;
-            }
-        }
-        if (code != EXIT_STOPPED)
-            report_summary(stdout, st.passed, st.failed, st.skipped);
+        char err[600];
         /* the table is the run's report: losing it (a full disk under a batch
          * system's output file) is a failure, not a success */
-        if ((fflush(stdout) != 0 || ferror(stdout)) && !st.io_error) {
-            log_msg(LOG_ERROR, "standard output: cannot write the table: %s",
-                    strerror(errno));
+        if (report_finish(stdout, opt->results_path,
+                          code == EXIT_OK && st.have_ref ? st.ref.results : NULL, job->count,
+                          st.passed, st.failed, st.skipped, code == EXIT_STOPPED, err,
+                          sizeof err) != 0) {
+            log_msg(LOG_ERROR, "%s", err);
             st.io_error = 1;
         }
         if (code == EXIT_OK)
@@ -469,8 +454,14 @@ int main(int argc, char **argv)
         log_msg(LOG_WARNING, "cannot install the signal handlers; a signal will kill "
                         "the run without a clean stop");
     stop_set_sync_fd(writer.fd);
-    if (code == 0)
+    if (code == 0 && job.tune != JOB_TUNE_OFF) {
+        tuned_launch_t launch = {.job = &job, .plan = &plan, .opt = &opt, .ctl = &ctl,
+                                 .ranks = ranks, .n_ranks = size, .mpi_version = mpi_version,
+                                 .rank = rank};
+        code = tuned_launch(&launch);
+    } else if (code == 0) {
         code = sweep(&job, &plan, &opt, &ctl, ranks, size, mpi_version, rank);
+    }
     stop_disarm();   /* the hard exit is for a stuck matrix, not for the ending */
     int unsynced = (checkpoint_close(&writer) != 0 || fault_here("checkpoint_close", rank)) &&
                    code == EXIT_OK;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "counter.h"
+#include "fault.h"
 #include "files.h"
 #include "hash.h"
 #include "matgen.h"
@@ -262,7 +263,7 @@ static void balance_fields(json_t *rec, const job_t *job, const report_row *row)
 
 int report_json_append(const char *path, const job_t *job, const report_row *row,
                        const sysinfo_rank *ranks, int nranks, const char *mpi_version,
-                       char *err, size_t errlen)
+                       const tunerep_t *tune, char *err, size_t errlen)
 {
     const plan_config *c = row->cfg;
     char checksum[20], stamp[32];
@@ -358,6 +359,10 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
     } else {
         json_decref(rank_cpus);
     }
+    if (rec && tune && tunerep_json(rec, tune) != 0) {
+        json_decref(rec);
+        rec = NULL;
+    }
     if (!rec) {
         snprintf(err, errlen, "%s: cannot build the JSON record", path);
         return -1;
@@ -387,6 +392,27 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         }
     }
     free(line);
+    return rc;
+}
+
+int report_finish(FILE *out, const char *results_path, const svd_result *res, int64_t count,
+                  int passed, int failed, int skipped, int stopped, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (res && results_path) {
+        if (fault_here("results", 0)) {
+            snprintf(err, errlen, "%s: injected fault: results", results_path);
+            rc = -1;
+        } else {
+            rc = report_results_write(results_path, res, count, err, errlen);
+        }
+    }
+    if (!stopped)
+        report_summary(out, passed, failed, skipped);
+    if ((fflush(out) != 0 || ferror(out)) && rc == 0) {
+        snprintf(err, errlen, "standard output: cannot write the table: %s", strerror(errno));
+        rc = -1;
+    }
     return rc;
 }
 

@@ -23,9 +23,10 @@ int resume_prepare(const job_t *job, const plan_t *plan, const char *dir, int re
     int runnable = 0;
     for (int i = 0; i < plan->n; i++)
         runnable += !plan->configs[i].skipped;
-    if (runnable != 1 || job->repeat != 1) {
+    /* a tuned launch computes each matrix once, whatever its candidates */
+    if ((runnable != 1 && job->tune == JOB_TUNE_OFF) || job->repeat != 1) {
         snprintf(err, errlen,
-                 "--%s needs one configuration run once; this job has %d runnable "
+                 "--%s needs one configuration run once, or --tune; this job has %d runnable "
                  "configuration(s) and repeat = %d (give single values of ranks, threads, "
                  "thread_mode, distribute, engine and kernel, and repeat = 1)",
                  resume ? "resume" : "checkpoint", runnable, job->repeat);

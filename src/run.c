@@ -237,8 +237,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     st.ch = &ch;
     st.in = have_in ? &in : NULL;
     st.files = files;
-    st.out = have_out ? &outs : NULL;
-    st.mix = have_mix ? &mix : NULL;
+    st.out = have_out ? &outs : ctl->outputs_open;
+    st.mix = have_mix ? &mix : ctl->mixed_open;
 
     if (lazy_barrier(comm) != MPI_SUCCESS)
         status = OUTCOME_EMPI;

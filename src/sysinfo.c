@@ -74,6 +74,24 @@ const char *sysinfo_openblas_config(void)
     return openblas_get_config();
 }
 
+void sysinfo_cpu_model(char *buf, size_t len)
+{
+    snprintf(buf, len, "?");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        const char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) != 0 || !colon)
+            continue;
+        colon += 1 + (colon[1] == ' ');
+        snprintf(buf, len, "%.*s", (int)strcspn(colon, "\n"), colon);
+        break;
+    }
+    fclose(f);
+}
+
 const char *sysinfo_openblas_parallel(void)
 {
     switch (openblas_get_parallel()) {

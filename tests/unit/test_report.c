@@ -185,7 +185,7 @@ static void test_json_append(void **state)
         cfg.kernel = rep == 1 ? JOB_KERNEL_TWOSTAGE : JOB_KERNEL_LAPACK;
         cfg.engine = rep == 2 ? JOB_ENGINE_SCALAPACK : JOB_ENGINE_LAPACK;
         row.twostage_nb = rep == 1 ? 16 : 0;
-        if (report_json_append(path, &job, &row, ranks, 2, "Open MPI v4.1.4", err, sizeof err) != 0)
+        if (report_json_append(path, &job, &row, ranks, 2, "Open MPI v4.1.4", NULL, err, sizeof err) != 0)
             fail_msg("report_json_append: %s", err);
     }
 
@@ -223,7 +223,7 @@ static void test_json_append(void **state)
     /* an unwritable place: "path: reason" */
     const char *bad = "/tmp/test_report_no_such_dir_4711/runs.jsonl";
     err[0] = '\0';
-    assert_int_equal(report_json_append(bad, &job, &row, ranks, 2, "x", err, sizeof err), -1);
+    assert_int_equal(report_json_append(bad, &job, &row, ranks, 2, "x", NULL, err, sizeof err), -1);
     assert_true(strncmp(err, bad, strlen(bad)) == 0);
 }
 
@@ -265,7 +265,7 @@ static void test_host_lists_of_200000_ranks_need_no_stack(void **state)
         int ok = out && setrlimit(RLIMIT_STACK, &lim) == 0 &&
                  banner_header(out, &job, NULL, NULL, ranks, N, "MPI", 0) == 0 &&
                  banner_warnings(out, &plan, ranks, N) >= 0 &&
-                 report_json_append(path, &job, &row, ranks, N, "MPI", err, sizeof err) == 0;
+                 report_json_append(path, &job, &row, ranks, N, "MPI", NULL, err, sizeof err) == 0;
         _exit(ok ? 0 : 1);
     }
     int status;
