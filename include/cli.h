@@ -24,6 +24,7 @@ typedef struct {
     int resume;                   /* --resume: read checkpoint_dir first */
     double timeout_s;             /* --timeout; 0: none */
     const char *tune_db;          /* --tune-db: the tuning database, or NULL */
+    int tune_bare;                /* --tune without =VALUE, which Open MPI's mpirun also reads */
     int verbose, quiet, help, version;
     int n_overrides;
     const char *override_key[CLI_MAX_OVERRIDES];

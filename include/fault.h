@@ -21,6 +21,9 @@
  *   checkpoint_close  the rank cannot sync its checkpoint at the end
  *   window     the dynamic schedule's counter window fails on the rank (after it exists)
  *   grab       the rank fails between its first and second grab of the dynamic schedule
+ *   disagree   (rank 0) the second candidate of a --tune race's round 0 gets its first
+ *              slice matrix's result one too high, for the vote to catch
+ *   tune_rest  the rank stops as if signalled when a --tune race is over, before the rest
  * and in svdreport (no MPI: rank 0), memory that runs out
  *   records    growing the record list while reading a file
  *   summarise  compare_build, summarising the records

@@ -197,6 +197,7 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
             }
             opt->override_key[opt->n_overrides] = job_keys[c - OPT_KEY_BASE].name;
             opt->override_value[opt->n_overrides++] = optarg ? optarg : "on";
+            opt->tune_bare |= !optarg;
         }
     }
     if (optind < argc)

@@ -380,6 +380,13 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return code;
     }
+    /* Open MPI's mpirun has its own --tune FILE, and its schizo component
+     * may read one anywhere in the command line, the job file included */
+    if (rank == 0 && opt.tune_bare && getenv("OMPI_COMM_WORLD_SIZE"))
+        log_msg(LOG_WARNING, "Open MPI's mpirun has a --tune FILE option of its own, and may "
+                "also read '%s' as a file of MCA settings (its keyval parser then prints "
+                "errors): write --tune=on, or tune = on in the job file",
+                opt.job_path ? opt.job_path : "the next word");
     if (rank == 0 && !opt.job_path && opt.n_overrides == 0) {
         log_msg(LOG_ERROR, "no job file given\nTry 'svdrun --help'.");
         code = EXIT_USAGE;

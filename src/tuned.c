@@ -7,12 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "jacobi.h"
 #include "lazy.h"
 #include "log.h"
 #include "race.h"
 #include "record.h"
 #include "report.h"
+#include "stop.h"
 #include "tunedb.h"
 #include "tunerep.h"
 
@@ -306,6 +308,7 @@ int tuned_launch(const tuned_launch_t *l)
                    .cands = c.index, .n_cands = c.n, .winner = decision[1], .budget = budget};
     race_state rs;
     memset(&rs, 0, sizeof rs);
+    rs.winner = rs.disagree_cand = -1;      /* no race: no disagreement */
     double t0 = sysinfo_now();
     int status = OUTCOME_OK, io_error = 0;
     if (t.source == TUNEREP_RACE) {
@@ -342,6 +345,8 @@ int tuned_launch(const tuned_launch_t *l)
         report_progress progress;
         report_progress_start(&progress, l->rank == 0 && !l->opt->quiet && isatty(2),
                               c.label[t.winner]);
+        if (t.source == TUNEREP_RACE && fault_here("tune_rest", l->rank))
+            stop_raise();
         double t1 = sysinfo_now();
         status = race_rest(&rs, l->job, cfg, &ctl, report_progress_update, &progress, &out);
         report_progress_end(&progress);
