@@ -78,7 +78,7 @@ const job_key job_keys[K_N + 1] = {
                     "dynamic, and static with scatter",
                     "equal counts, split by a cost model, or a counter"},
     [K_TUNE] = {"tune", JOB_KEY_ENUM, 0, 0, NULL, tune_names, NULL, "off",
-                "race the lists' layouts on a sample, then run the set with the winner"},
+                "race the lists' layouts on a sample, run the winner"},
     [K_TUNE_BUDGET] = {"tune_budget", JOB_KEY_INT, 1, 50, "percent of the predicted run", NULL,
                        "PCT", "6", "tune: the race's share of the predicted full run"},
     [K_N] = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},

@@ -134,6 +134,8 @@ static void test_every_job_key_is_a_flag(void **state)
         assert_string_equal(opt.override_key[0], job_keys[i].name);
         assert_string_equal(opt.override_value[0], flag + strlen(job_keys[i].name) + 3);
 
+        if (strcmp(job_keys[i].name, "tune") == 0)
+            continue;       /* its value is optional: the next word is the job (test_tune_flags) */
         snprintf(flag, sizeof flag, "--%s", job_keys[i].name);
         const char *const apart[] = {flag, "value", "a.job", NULL};
         parse_ok(&opt, apart);
@@ -169,6 +171,37 @@ static void test_overrides_keep_their_order(void **state)
     many[CLI_MAX_OVERRIDES] = "--seed=1";
     many[CLI_MAX_OVERRIDES + 1] = NULL;
     parse_bad(many, "more than 64 job flags", NULL);
+}
+
+/* --tune alone means on (and is marked, for Open MPI's own --tune); a
+ * key's '_' may be a '-'; --tune-db takes a path. */
+static void test_tune_flags(void **state)
+{
+    (void)state;
+    cli_options opt;
+    static const char *const bare[] = {"--tune", "job.ini", NULL};
+    parse_ok(&opt, bare);
+    assert_int_equal(opt.n_overrides, 1);
+    assert_string_equal(opt.override_key[0], "tune");
+    assert_string_equal(opt.override_value[0], "on");
+    assert_int_equal(opt.tune_bare, 1);
+    assert_string_equal(opt.job_path, "job.ini");
+    static const char *const valued[] = {"--tune=force", "--tune-budget=10", "--thread-mode",
+                                         "batch", "--tune-db", "db.jsonl", NULL};
+    parse_ok(&opt, valued);
+    assert_int_equal(opt.tune_bare, 0);
+    assert_int_equal(opt.n_overrides, 3);
+    assert_string_equal(opt.override_value[0], "force");
+    assert_string_equal(opt.override_key[1], "tune_budget");
+    assert_string_equal(opt.override_value[1], "10");
+    assert_string_equal(opt.override_key[2], "thread_mode");
+    assert_string_equal(opt.tune_db, "db.jsonl");
+    assert_null(opt.job_path);
+    job_t job;
+    assert_int_equal(cli_apply_job(&opt, &job, 0), 0);
+    assert_int_equal(job.tune, JOB_TUNE_FORCE);
+    assert_int_equal(job.tune_budget_pct, 10);
+    assert_int_equal(job.thread_modes[0], JOB_MODE_BATCH);
 }
 
 static void test_timeout_limits(void **state)
@@ -548,7 +581,10 @@ static void test_usage_lists_every_flag(void **state)
     }
     for (const job_key *k = job_keys; k->name; k++) {
         job_key_arg(k, arg, sizeof arg);
-        snprintf(label, sizeof label, "  --%s=%s", k->name, arg);
+        /* tune's value is optional: --tune alone is --tune=on */
+        int bare = strcmp(k->name, "tune") == 0;
+        snprintf(label, sizeof label, "  --%s%s%s%s", k->name, bare ? "[=" : "=", arg,
+                 bare ? "]" : "");
         const char *at = strstr(text, label);
         if (!at)
             fail_msg("usage does not list '%s'", label);
@@ -591,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_parse_every_option),
         cmocka_unit_test(test_every_job_key_is_a_flag),
         cmocka_unit_test(test_overrides_keep_their_order),
+        cmocka_unit_test(test_tune_flags),
         cmocka_unit_test(test_timeout_limits),
         cmocka_unit_test(test_bad_flags_exit_usage_naming_the_flag),
         FIXTURE_TEST(test_flags_override_the_job_file),

@@ -235,7 +235,7 @@ static void test_set_every_key_listed(void **state)
         {"name", "x"}, {"engine", "lapack,scalapack"}, {"group", "2"}, {"grid", "2x1"},
         {"block", "7"}, {"input", "stack.npy"}, {"kernel", "twostage"},
         {"shapes", "3x2:4, 5x5:1"}, {"size_dist", "lognormal:300:0.8:50:2000"},
-        {"schedule", "dynamic,static"},
+        {"schedule", "dynamic,static"}, {"tune", "force"}, {"tune_budget", "10"},
     };
     size_t n_keys = 0;
     while (job_keys[n_keys].name)
@@ -338,8 +338,9 @@ static void test_key_table_is_what_job_set_does(void **state)
             literal_defaults++;
         }
     }
-    assert_int_equal(literal_defaults, 10);  /* seed vectors driver distribute thread_mode
-                                              * repeat engine kernel grid block */
+    assert_int_equal(literal_defaults, 12);  /* seed vectors driver distribute thread_mode
+                                              * repeat engine kernel grid block tune
+                                              * tune_budget */
     char small[4];
     job_key_arg(&job_keys[0], small, sizeof small);
     assert_int_equal(strlen(small), 3);
@@ -589,6 +590,23 @@ static int validate_with(job_t *job, const char *const *kv, char *err, size_t er
         set_ok(job, kv[i], kv[i + 1]);
     err[0] = '\0';
     return job_validate(job, err, errlen);
+}
+
+/* A tuned run computes each matrix once: repeat is refused with it. */
+static void test_validate_tune_repeat(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX];
+    static const char *const tuned[] = {"size", "8", "count", "4", "tune", "on", "repeat", "3",
+                                        NULL};
+    assert_int_equal(validate_with(&job, tuned, err, sizeof err), -1);
+    assert_non_null(strstr(err, "tune"));
+    assert_non_null(strstr(err, "repeat = 3"));
+    static const char *const once[] = {"size", "8", "count", "4", "tune", "force", NULL};
+    assert_int_equal(validate_with(&job, once, err, sizeof err), 0);
+    static const char *const swept[] = {"size", "8", "count", "4", "repeat", "3", NULL};
+    assert_int_equal(validate_with(&job, swept, err, sizeof err), 0);
 }
 
 static void test_validate(void **state)
@@ -1122,6 +1140,7 @@ int main(void)
         cmocka_unit_test(test_parse_too_big),
         cmocka_unit_test(test_input_shape),
         cmocka_unit_test(test_validate_asks_no_host),
+        cmocka_unit_test(test_validate_tune_repeat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
