@@ -11,6 +11,7 @@
 #include "fault.h"
 #include "jfield.h"
 #include "record.h"
+#include "tunerec.h"
 
 /* A per-rank array (rank_busy_s, rank_loop_s) into out[n]: n non-negative
  * numbers. Returns 0, or -1 with the field named in err. */
@@ -238,6 +239,8 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
         goto out;
     }
     rc = schedule_fields(obj, rec, err, errlen);
+    if (rc == 0)
+        rc = tunerec_read(obj, rec->ranks, rec->threads, &rec->tuned, &rec->tune, err, errlen);
 out:
     if (rc)
         history_record_free(rec);
