@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
+#include "baserow.h"
+#include "compare.h"
 #include "history.h"
+#include "labels.h"
 
 /* A plain record of the 2x1 blas regenerate dynamic configuration, as every
  * svdrun since the schedules writes it. */
@@ -43,18 +47,28 @@ static const char *const TUNED =
     "\"rounds_run\":0,\"dropped_round\":-1,\"ms_per_gflop\":null,\"predicted_s\":null,"
     "\"status\":\"skipped\",\"reason\":\"no ScaLAPACK in this build\"}]}";
 
-/* PLAIN with the object fields added (or replaced), as a JSON text to free. */
-static char *record_with(const char *fields)
+/* PLAIN with the objects' fields added (or replaced), as a JSON text to
+ * free; more may be NULL. */
+static char *record_with2(const char *fields, const char *more)
 {
     json_t *rec = json_loads(PLAIN, 0, NULL), *add = json_loads(fields, 0, NULL);
+    json_t *add2 = json_loads(more ? more : "{}", 0, NULL);
     assert_non_null(rec);
     assert_non_null(add);
+    assert_non_null(add2);
     assert_int_equal(json_object_update(rec, add), 0);
+    assert_int_equal(json_object_update(rec, add2), 0);
     char *text = json_dumps(rec, JSON_COMPACT);
     json_decref(rec);
     json_decref(add);
+    json_decref(add2);
     assert_non_null(text);
     return text;
+}
+
+static char *record_with(const char *fields)
+{
+    return record_with2(fields, NULL);
 }
 
 /* Parses text into rec, failing the test with the reader's message. */
@@ -217,6 +231,140 @@ static void test_bad_tuned_fields(void **state)
     json_decref(tuned);
 }
 
+/* Appends PLAIN with fields and more (NULL: none) to set. */
+static void add(history_set *set, const char *fields, const char *more)
+{
+    char *text = record_with2(fields, more);
+    if (set->n == set->cap) {
+        set->cap = set->cap ? 2 * set->cap : 16;
+        set->records = realloc(set->records, (size_t)set->cap * sizeof *set->records);
+        assert_non_null(set->records);
+    }
+    parse_ok(text, &set->records[set->n++]);
+    free(text);
+}
+
+/* The wall time of a record (and its range), as JSON fields. */
+#define WALL(w) "{\"wall_s\":" #w ",\"wall_s_min\":" #w ",\"wall_s_max\":" #w "}"
+#define STATIC_1X1 "{\"ranks\":1,\"schedule\":\"static\"}"
+
+/* Group A (seed 3): 1x1 static 120 s; 2x1 dynamic 66 s; three tuned launches
+ * whose winner is 2x1 dynamic, 70, 65.2 (TUNED) and 64 s: their median
+ * 65.2 s is the fastest row. Group B (seed 4): a tuned 1x1 from the
+ * database (50 s) and a plain 2x1 static (30 s): no plain 1x1. */
+static void tuned_history(history_set *set)
+{
+    memset(set, 0, sizeof *set);
+    add(set, STATIC_1X1, WALL(120.0));
+    add(set, "{\"tuned\":true,\"tune_source\":\"race\",\"tune_race_s\":9.0,"
+        "\"tune_rest_s\":60.0,\"tune_predicted_s\":62.0,\"tune_overhead\":0.1,"
+        "\"tune_budget\":0.07,\"tune_sample\":12,\"tune_candidates\":1,\"race\":[{\"config\":"
+        "\"2x1 blas regenerate dynamic\",\"ranks\":2,\"threads\":1,\"rounds_run\":1,"
+        "\"dropped_round\":-1,\"ms_per_gflop\":1,\"predicted_s\":62.0,\"status\":\"winner\"}]}",
+        WALL(70.0));
+    add(set, "{\"seed\":4,\"ranks\":1,\"schedule\":\"static\",\"tuned\":true,"
+        "\"tune_source\":\"db\",\"tune_race_s\":0,\"tune_rest_s\":49.9,\"tune_predicted_s\":49.0,"
+        "\"tune_overhead\":0,\"tune_budget\":0.07,\"tune_sample\":0,\"tune_candidates\":0}",
+        WALL(50.0));
+    add(set, "{\"seed\":4,\"schedule\":\"static\"}", WALL(30.0));
+    add(set, TUNED, NULL);
+    add(set, "{}", WALL(66.0));
+    char *tuned = record_with2(TUNED, WALL(64.0));
+    json_t *t = json_loads(tuned, 0, NULL);
+    json_object_set_new(t, "tune_race_s", json_real(3.0));
+    char *text = json_dumps(t, JSON_COMPACT);
+    add(set, text, NULL);
+    free(text);
+    json_decref(t);
+    free(tuned);
+}
+
+/* A tuned launch is its own row, after the plain runs of its winner, named
+ * with " tuned"; its tuning figures are its median run's; it may be the
+ * fastest, never the base. */
+static void test_tuned_row(void **state)
+{
+    (void)state;
+    history_set set;
+    tuned_history(&set);
+    baserow_spec base;
+    baserow_default(&base);
+    compare_report rep;
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    assert_int_equal(rep.n, 2);
+    const compare_group *a = &rep.groups[0], *b = &rep.groups[1];
+    assert_int_equal(a->n_configs, 3);
+    assert_int_equal(a->tuned, 1);
+    const char *names[] = {"1x1 blas regenerate", "2x1 blas regenerate dynamic",
+                           "2x1 blas regenerate dynamic tuned"};
+    for (int k = 0; k < 3; k++) {
+        char name[128];
+        labels_config(&a->configs[k], name, sizeof name);
+        assert_string_equal(name, names[k]);
+        assert_int_equal(a->configs[k].tuned, k == 2);
+    }
+    const compare_row *t = &a->configs[2];
+    assert_int_equal(t->runs, 3);
+    assert_true(t->wall_s == 65.2);
+    assert_ptr_equal(t->tune_run, &set.records[4]);
+    assert_null(a->configs[1].tune_run);
+    assert_int_equal(a->base, 0);
+    assert_true(fabs(t->speedup - 120.0 / 65.2) < 1e-12);
+    assert_int_equal(a->fastest, 2);
+    assert_int_equal(a->cheapest, 2);
+    char line[512];
+    labels_tuned(t, line, sizeof line);
+    assert_string_equal(line, "tuned (the run nearest the median of 3): winner 2x1 blas "
+                        "regenerate dynamic from a race of 5 candidates (1 disagreed, 1 skipped); "
+                        "race 4.100 s of 65.200 s (overhead 4.4%); predicted 61.000 s, rest took "
+                        "61.100 s");
+    labels_tuned(&a->configs[1], line, sizeof line);
+    assert_string_equal(line, "");
+
+    /* the tuned 1x1 is no base, not even the fallback's */
+    assert_int_equal(b->n_configs, 2);
+    assert_int_equal(b->base, -1);
+    assert_true(b->configs[0].tuned && b->configs[0].ranks == 1);
+    assert_true(isnan(b->configs[0].speedup) && isnan(b->configs[1].speedup));
+    labels_tuned(&b->configs[0], line, sizeof line);
+    assert_string_equal(line, "tuned: winner 1x1 blas regenerate from the tuning database, no "
+                        "race; launch 50.000 s (overhead 0.0%); predicted 49.000 s, rest took "
+                        "49.900 s");
+    compare_report_free(&rep);
+    assert_int_equal(baserow_parse("ranks=1", &base, line, sizeof line), 0);
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    assert_int_equal(rep.groups[1].base, -1);
+    compare_report_free(&rep);
+    history_set_free(&set);
+}
+
+/* Against a baseline, a tuned row is matched with a tuned one only. */
+static void test_tuned_baseline(void **state)
+{
+    (void)state;
+    history_set set, old = {0}, plain_only = {0};
+    tuned_history(&set);
+    add(&old, "{}", WALL(40.0));
+    add(&old, TUNED, WALL(65.0));
+    add(&plain_only, "{}", WALL(40.0));
+    baserow_spec base;
+    baserow_default(&base);
+    compare_report rep;
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    assert_int_equal(baseline_apply(&rep, &old, 0.05), 1);
+    const compare_row *plain = &rep.groups[0].configs[1], *tuned = &rep.groups[0].configs[2];
+    assert_true(plain->baseline_wall_s == 40.0);
+    assert_int_equal(plain->verdict, COMPARE_REGRESSION);
+    assert_true(tuned->baseline_wall_s == 65.0);
+    assert_int_equal(tuned->verdict, COMPARE_SAME);
+    assert_int_equal(baseline_apply(&rep, &plain_only, 0.05), 1);
+    assert_int_equal(tuned->verdict, COMPARE_NEW);
+    compare_report_free(&rep);
+    history_set_free(&set);
+    history_set_free(&old);
+    history_set_free(&plain_only);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +372,8 @@ int main(void)
         cmocka_unit_test(test_tuned_record),
         cmocka_unit_test(test_tuned_from_database),
         cmocka_unit_test(test_bad_tuned_fields),
+        cmocka_unit_test(test_tuned_row),
+        cmocka_unit_test(test_tuned_baseline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
