@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "history.h"
 #include "labels.h"
+#include "tables.h"
 
 /* A plain record of the 2x1 blas regenerate dynamic configuration, as every
  * svdrun since the schedules writes it. */
@@ -365,6 +366,129 @@ static void test_tuned_baseline(void **state)
     history_set_free(&plain_only);
 }
 
+/* What a tables_ writer (0 text, 1 CSV, 2 Markdown, 3 JSON) makes of set, as a string to free. */
+static char *written(const history_set *set, int format)
+{
+    baserow_spec base;
+    baserow_default(&base);
+    compare_report rep;
+    assert_int_equal(compare_build(set, &base, &rep), 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    if (format == 0)
+        tables_text(out, &rep, 0, 0.05);
+    else if (format == 1)
+        tables_csv(out, &rep);
+    else if (format == 2)
+        tables_markdown(out, &rep, 0);
+    else
+        assert_int_equal(tables_json(out, &rep, stderr), 0);
+    assert_int_equal(fclose(out), 0);
+    compare_report_free(&rep);
+    return text;
+}
+
+/* The line of text that holds needle, copied into line[len]; fails when none does. */
+static void line_with(const char *text, const char *needle, char *line, size_t len)
+{
+    const char *at = strstr(text, needle);
+    if (!at)
+        fail_msg("no '%s' in:\n%s", needle, text);
+    const char *start = at, *end = strchr(at, '\n');
+    while (start > text && start[-1] != '\n')
+        start--;
+    snprintf(line, len, "%.*s", (int)((end ? end : at + strlen(at)) - start), start);
+}
+
+/* The text and Markdown tables: a tuned column (race, db, -) where a group
+ * has a tuned row, and each tuned row's sentence before the recommendation;
+ * nothing of it in a history without tuned records. */
+static void test_tuned_tables(void **state)
+{
+    (void)state;
+    history_set set;
+    tuned_history(&set);
+    char *text = written(&set, 0), line[1024];
+    const char *said = "tuned (the run nearest the median of 3): winner 2x1 blas regenerate "
+                       "dynamic from a race of 5 candidates (1 disagreed, 1 skipped); race 4.100 s "
+                       "of 65.200 s (overhead 4.4%); predicted 61.000 s, rest took 61.100 s\n"
+                       "recommendation: fastest is 2x1 blas regenerate dynamic tuned (65.200 s, "
+                       "2 cores)";
+    assert_non_null(strstr(text, said));
+    line_with(text, "ranks threads", line, sizeof line);
+    assert_non_null(strstr(line, " tuned |"));
+    line_with(text, "dynamic race  |", line, sizeof line);
+    assert_non_null(strstr(line, "65.200"));
+    line_with(text, "dynamic -     |", line, sizeof line);
+    assert_non_null(strstr(line, "66.000"));
+    line_with(text, " db    |", line, sizeof line);
+    assert_non_null(strstr(line, "50.000"));
+    assert_non_null(strstr(text, "\ntuned: winner 1x1 blas regenerate from the tuning database"));
+    free(text);
+    text = written(&set, 2);
+    line_with(text, "| ranks |", line, sizeof line);
+    assert_non_null(strstr(line, "| schedule | tuned | runs |"));
+    assert_non_null(strstr(text, "| dynamic | race | 3 | 65.200 |"));
+    assert_non_null(strstr(text, "\n\n- tuned (the run nearest the median of 3): winner 2x1"));
+    free(text);
+    history_set_free(&set);
+
+    history_set plain = {0};
+    add(&plain, STATIC_1X1, WALL(120.0));
+    add(&plain, "{}", NULL);
+    for (int format = 0; format < 3; format += 2) {
+        text = written(&plain, format);
+        assert_null(strstr(text, "tuned"));
+        assert_null(strstr(text, "race"));
+        free(text);
+    }
+    history_set_free(&plain);
+}
+
+/* CSV and JSON: every row says whether it is tuned, a tuned one its tuning. */
+static void test_tuned_csv_json(void **state)
+{
+    (void)state;
+    history_set set;
+    tuned_history(&set);
+    char *text = written(&set, 1), line[1024];
+    line_with(text, "group,", line, sizeof line);
+    const char *head = ",kernel_matrices,tuned,tune_source,tune_candidates,tune_race_s,"
+                       "tune_rest_s,tune_predicted_s,tune_overhead";
+    assert_string_equal(line + strlen(line) - strlen(head), head);
+    line_with(text, ",65.2,", line, sizeof line);
+    const char *tuned = ",1,race,5,4.1,61.1,61,0.044";
+    assert_string_equal(line + strlen(line) - strlen(tuned), tuned);
+    line_with(text, ",66,", line, sizeof line);
+    const char *plain = ",0,,,,,,";
+    assert_string_equal(line + strlen(line) - strlen(plain), plain);
+    line_with(text, ",50,", line, sizeof line);
+    const char *db = ",1,db,0,0,49.9,49,0";
+    assert_string_equal(line + strlen(line) - strlen(db), db);
+    free(text);
+
+    text = written(&set, 3);
+    json_t *doc = json_loads(text, 0, NULL);
+    assert_non_null(doc);
+    json_t *rows = json_object_get(json_array_get(json_object_get(doc, "groups"), 0),
+                                   "configurations");
+    json_t *t = json_array_get(rows, 2), *p = json_array_get(rows, 1);
+    assert_true(json_is_true(json_object_get(t, "tuned")));
+    assert_string_equal(json_string_value(json_object_get(t, "tune_source")), "race");
+    assert_int_equal(json_integer_value(json_object_get(t, "tune_candidates")), 5);
+    assert_true(json_real_value(json_object_get(t, "tune_race_s")) == 4.1);
+    assert_true(json_real_value(json_object_get(t, "tune_overhead")) == 0.044);
+    assert_true(json_is_false(json_object_get(p, "tuned")));
+    assert_true(json_is_null(json_object_get(p, "tune_source")));
+    assert_true(json_is_null(json_object_get(p, "tune_rest_s")));
+    assert_int_equal(json_object_size(t), json_object_size(p));
+    json_decref(doc);
+    free(text);
+    history_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +498,8 @@ int main(void)
         cmocka_unit_test(test_bad_tuned_fields),
         cmocka_unit_test(test_tuned_row),
         cmocka_unit_test(test_tuned_baseline),
+        cmocka_unit_test(test_tuned_tables),
+        cmocka_unit_test(test_tuned_csv_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
