@@ -40,8 +40,8 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history baserow compare \
-             baseline pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
+MODULES   := cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history tunerec jfield baserow compare \
+             baseline labels tables pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
              collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout \
              members memread zipdir fileset tune tunedb race tunerep tuned
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
@@ -76,7 +76,7 @@ $(B)/svdrun: $(B)/obj/main.o $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # svdreport links no MPI: only its own modules, record, stats and jansson.
-SVDREPORT_MODULES := svdreport tables plot labels baseline compare history baserow record stats
+SVDREPORT_MODULES := svdreport tables plot labels baseline compare history tunerec jfield baserow record stats
 SVDREPORT_LIBS := $(JANSSON_LIBS) -lm
 $(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'

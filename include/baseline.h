@@ -10,9 +10,9 @@
 int baseline_parse_threshold(const char *text, double *threshold);
 
 /* Fills each row's baseline wall time, ratio and verdict from old, matching
- * matrix set and (ranks, threads, thread mode, distribute, engine); hosts are
- * not compared. A row slower than its old one by more than threshold (0.05:
- * 5%) is a regression; each group's regressions are counted.
+ * matrix set and configuration (compare_cmp_config: a tuned row only a tuned
+ * one); hosts are not compared. A row slower than its old one by more than
+ * threshold (0.05: 5%) is a regression; each group's regressions are counted.
  * Returns the number of regressions, or -1 when memory runs out (rep then
  * untouched). */
 int baseline_apply(compare_report *rep, const history_set *old, double threshold);

@@ -24,6 +24,10 @@ typedef struct {
                                      * row's median (the first in the files on a tie); NULL
                                      * when none has them. Points into the history_set,
                                      * valid while it is */
+    int tuned;                      /* a tuned launch (svdrun --tune): its wall time is the
+                                     * race and the rest; never the base row */
+    const history_record *tune_run; /* a tuned row's record its tuning figures come from,
+                                     * as detail's but of all its records; NULL when plain */
     double wall_s, wall_s_min, wall_s_max;          /* median, min, max */
     double svd_s, transfer_s, gather_s, load_pct, rss_mb;   /* medians */
     double speedup, efficiency;                     /* NAN without a base row */
@@ -45,6 +49,7 @@ typedef struct {
     char *set;                       /* a mixed set's spec, NULL for one shape; owned */
     int balance;                     /* rows with a schedule other than static or with the
                                       * balance figures: the tables then show them */
+    int tuned;                       /* tuned rows: the tables then say so */
     char hosts[COMPARE_TEXT];        /* every host seen in the group */
     char checksum[32];               /* the reference: the most common among records
                                       * with boundary 0 (all records when none has) */
@@ -63,8 +68,9 @@ typedef struct {
 
 /* Groups set into rep: rows sorted by distribute, engine, thread mode,
  * threads, ranks, schedule (static, cost, dynamic, then others by name),
- * hosts; base, speedups, agreement and recommendation
- * filled (only rows that agree are recommended, unless none does); each
+ * plain before tuned, hosts; base (never a tuned row), speedups, agreement
+ * and recommendation filled (only rows that agree are recommended, unless
+ * none does; a tuned row may be); each
  * row's verdict COMPARE_NO_BASELINE, its baseline wall time and ratio NAN.
  * Returns 0 or ENOMEM (rep then empty). */
 int compare_build(const history_set *set, const baserow_spec *base, compare_report *rep);
@@ -74,8 +80,8 @@ int compare_build(const history_set *set, const baserow_spec *base, compare_repo
 int compare_cmp_set(const compare_group *a, const compare_group *b);
 
 /* The table's order of configurations, hosts not compared: distribute,
- * engine, thread mode, threads, ranks, schedule. Returns <0, 0 or >0, as strcmp;
- * cannot fail. */
+ * engine, thread mode, threads, ranks, schedule, plain before tuned.
+ * Returns <0, 0 or >0, as strcmp; cannot fail. */
 int compare_cmp_config(const compare_row *a, const compare_row *b);
 
 /* Frees the groups and empties rep. Cannot fail. */

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tunerec.h"
+
 #define HISTORY_TEXT 256
 
 /* One svdrun --json line. */
@@ -43,6 +45,9 @@ typedef struct {
     double *rank_busy_s;            /* [n_rank_s], then rank_loop_s in the same allocation;
                                      * NULL when n_rank_s is 0; owned */
     double *rank_loop_s;
+    int tuned;                      /* 1: a tuned launch's one record (svdrun --tune), its
+                                     * wall time the race and the rest; 0 when absent */
+    tunerec_info tune;              /* its tuning, when tuned; zero otherwise */
 } history_record;
 
 /* The records of any number of files, in the order of their lines. */

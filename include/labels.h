@@ -13,7 +13,17 @@ void labels_group(const compare_group *g, char *buf, size_t len);
 
 /* A row's configuration in words, "2x1 blas regenerate", then its engine
  * unless that is plain lapack, then its schedule unless that is static
- * (record_label; the row's engine is already its label). A name cut short at len. Cannot fail. */
+ * (record_label; the row's engine is already its label), then " tuned" for
+ * a tuned launch. A name cut short at len. Cannot fail. */
 void labels_config(const compare_row *r, char *buf, size_t len);
+
+/* A tuned row's tuning in a sentence, from its tune_run: "tuned: winner 2x1
+ * blas regenerate dynamic from a race of 8 candidates; race 4.100 s of
+ * 65.200 s (overhead 4.4%); predicted 61.000 s, rest took 61.100 s" (the
+ * disagreeing and skipped candidates counted after the candidates where
+ * there are any); "from the tuning database, no race; launch 65.200 s" for
+ * a winner taken from the database. "" for a plain row. A sentence cut short
+ * at len. Cannot fail. */
+void labels_tuned(const compare_row *r, char *buf, size_t len);
 
 #endif

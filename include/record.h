@@ -81,7 +81,7 @@
 #define RECORD_F_GRAB_P99_US         "grab_p99_us"
 #define RECORD_F_GRAB_SHARE          "grab_share"
 #define RECORD_F_COUNTER             "counter"
-/* a --tune launch's record (docs/json-records.md) */
+/* a tuned launch's one record (svdrun --tune; docs/json-records.md#tuned-launches) */
 #define RECORD_F_TUNED               "tuned"
 #define RECORD_F_TUNE_SOURCE         "tune_source"
 #define RECORD_F_TUNE_RACE_S         "tune_race_s"
@@ -92,10 +92,34 @@
 #define RECORD_F_TUNE_SAMPLE         "tune_sample"
 #define RECORD_F_TUNE_CANDIDATES     "tune_candidates"
 #define RECORD_F_RACE                "race"
+/* the fields of each RECORD_F_RACE object, with RECORD_F_RANKS and RECORD_F_THREADS */
+#define RECORD_F_RACE_CONFIG         "config"
+#define RECORD_F_RACE_ROUNDS_RUN     "rounds_run"
+#define RECORD_F_RACE_DROPPED_ROUND  "dropped_round"
+#define RECORD_F_RACE_MS_PER_GFLOP   "ms_per_gflop"
+#define RECORD_F_RACE_PREDICTED_S    "predicted_s"
+#define RECORD_F_RACE_STATUS         "status"
+#define RECORD_F_RACE_REASON         "reason"
 
 /* RECORD_F_CHECK's values. */
 #define RECORD_PASSED "PASSED"
 #define RECORD_FAILED "FAILED"
+
+/* RECORD_F_TUNE_SOURCE's values: the winner raced on a sample, or taken from
+ * a tuning database without a race. */
+#define RECORD_TUNE_RACE "race"
+#define RECORD_TUNE_DB   "db"
+/* or no race in this launch: the checkpoint's winner of an earlier one
+ * (--resume), the only candidate, or a set too small to race (the first) */
+#define RECORD_TUNE_RESUMED "resumed"
+#define RECORD_TUNE_ONE     "one"
+#define RECORD_TUNE_SMALL   "small"
+
+/* RECORD_F_RACE_STATUS's values; RECORD_F_RACE_REASON only with skipped. */
+#define RECORD_RACE_WINNER    "winner"
+#define RECORD_RACE_DROPPED   "dropped"
+#define RECORD_RACE_DISAGREES "disagrees"
+#define RECORD_RACE_SKIPPED   "skipped"
 
 /* What a record without RECORD_F_ENGINE (older than the field) ran, and the
  * RECORD_F_KERNEL that adds nothing to a configuration's name. */

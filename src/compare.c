@@ -44,22 +44,23 @@ static int cmp_set(set_key a, set_key b)
     return strcmp(a.set, b.set);
 }
 
-/* A configuration, the key of a row; hosts NULL where they are not compared. */
+/* A configuration, the key of a row; hosts NULL where they are not compared.
+ * A tuned launch is a configuration of its own: its wall time holds the race. */
 typedef struct {
-    int ranks, threads;
+    int ranks, threads, tuned;
     const char *thread_mode, *distribute, *engine, *schedule, *hosts;
 } config_key;
 
 static config_key record_config(const history_record *r)
 {
-    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine,
-                        r->schedule, r->hosts};
+    return (config_key){r->ranks, r->threads, r->tuned, r->thread_mode, r->distribute,
+                        r->engine, r->schedule, r->hosts};
 }
 
 static config_key row_config(const compare_row *r)
 {
-    return (config_key){r->ranks, r->threads, r->thread_mode, r->distribute, r->engine,
-                        r->schedule, NULL};
+    return (config_key){r->ranks, r->threads, r->tuned, r->thread_mode, r->distribute,
+                        r->engine, r->schedule, NULL};
 }
 
 /* The schedules in svdrun's order (static, cost, dynamic), then any other by name. */
@@ -75,13 +76,15 @@ static int cmp_schedule(const char *a, const char *b)
 }
 
 /* The table's row order: distribute, engine, thread mode, threads, ranks,
- * schedule, hosts: a layout's schedules side by side. */
+ * schedule, plain before tuned, hosts: a layout's schedules side by side, and
+ * a tuned launch beside the plain runs of its winner. */
 static int cmp_config(config_key a, config_key b)
 {
     int c;
     if ((c = strcmp(a.distribute, b.distribute)) || (c = strcmp(a.engine, b.engine)) ||
         (c = strcmp(a.thread_mode, b.thread_mode)) || (c = cmp_i64(a.threads, b.threads)) ||
-        (c = cmp_i64(a.ranks, b.ranks)) || (c = cmp_schedule(a.schedule, b.schedule)))
+        (c = cmp_i64(a.ranks, b.ranks)) || (c = cmp_schedule(a.schedule, b.schedule)) ||
+        (c = cmp_i64(a.tuned, b.tuned)))
         return c;
     return a.hosts && b.hosts ? strcmp(a.hosts, b.hosts) : 0;
 }
@@ -149,12 +152,14 @@ static void add_hosts(compare_group *g, const char *hosts)
     }
 }
 
-/* The first row that spec names, or -1. */
+/* The first row that spec names, or -1; never a tuned one, whose wall time
+ * holds its race. */
 static int find_base(const compare_group *g, const baserow_spec *spec)
 {
     for (int k = 0; k < g->n_configs; k++) {
         const compare_row *r = &g->configs[k];
-        if (baserow_matches(spec, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine))
+        if (!r->tuned &&
+            baserow_matches(spec, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine))
             return k;
     }
     return -1;
@@ -188,6 +193,20 @@ static void vote_checksum(compare_group *g, const history_record **recs, int n)
     snprintf(g->checksum, sizeof g->checksum, "%s", winner ? winner->checksum : "");
 }
 
+/* Of the n records (in file order) that with_balance allows (any, or those
+ * with the balance figures), the one whose wall time is nearest wall, the
+ * first on a tie; NULL when none. */
+static const history_record *nearest(const history_record **recs, int n, double wall,
+                                     int with_balance)
+{
+    const history_record *best = NULL;
+    for (int i = 0; i < n; i++)
+        if ((!with_balance || recs[i]->balance) &&
+            (!best || fabs(recs[i]->wall_s - wall) < fabs(best->wall_s - wall)))
+            best = recs[i];
+    return best;
+}
+
 /* Fills row from its n records, the first of them its first in the files;
  * vals is scratch for n values. */
 static void summarise_row(compare_row *row, compare_group *g, const history_record **recs, int n,
@@ -198,6 +217,7 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
     row->threads = first->threads;
     row->cores = first->ranks * first->threads;
     row->runs = n;
+    row->tuned = first->tuned;
     snprintf(row->thread_mode, sizeof row->thread_mode, "%s", first->thread_mode);
     snprintf(row->distribute, sizeof row->distribute, "%s", first->distribute);
     snprintf(row->engine, sizeof row->engine, "%s", first->engine);
@@ -233,13 +253,11 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
             row->agree = 0;
     }
     g->rounding += row->agree && row->rounding;
-    /* the balance figures are one run's, as svdrun's own table takes them */
-    row->detail = NULL;
-    for (int i = 0; i < n; i++)
-        if (recs[i]->balance && (!row->detail || fabs(recs[i]->wall_s - row->wall_s) <
-                                                     fabs(row->detail->wall_s - row->wall_s)))
-            row->detail = recs[i];
+    /* the balance and tuning figures are one run's, as svdrun's own table takes them */
+    row->detail = nearest(recs, n, row->wall_s, 1);
+    row->tune_run = row->tuned ? nearest(recs, n, row->wall_s, 0) : NULL;
     g->balance += row->detail || strcmp(row->schedule, "static") != 0;
+    g->tuned += row->tuned;
     row->transfer_pct = row->wall_s > 0 ? 100.0 * row->transfer_s / row->wall_s : 0.0;
     row->baseline_wall_s = row->ratio = NAN;
     row->verdict = COMPARE_NO_BASELINE;

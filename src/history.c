@@ -9,60 +9,9 @@
 #include <string.h>
 
 #include "fault.h"
+#include "jfield.h"
 #include "record.h"
-
-/* Field readers: each returns 0, or -1 with the field named in err. */
-static int get_int(json_t *obj, const char *key, int64_t min, int64_t *out, char *err, size_t errlen)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v) {
-        snprintf(err, errlen, "missing field '%s'", key);
-        return -1;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) < min) {
-        snprintf(err, errlen, "field '%s' must be an integer >= %lld", key, (long long)min);
-        return -1;
-    }
-    *out = json_integer_value(v);
-    return 0;
-}
-
-static int get_num(json_t *obj, const char *key, int required, double *out, char *err, size_t errlen)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v) {
-        if (!required)
-            return 0;
-        snprintf(err, errlen, "missing field '%s'", key);
-        return -1;
-    }
-    if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0) {
-        snprintf(err, errlen, "field '%s' must be a non-negative number", key);
-        return -1;
-    }
-    *out = json_number_value(v);
-    return 0;
-}
-
-static int get_str(json_t *obj, const char *key, const char *fallback, char *out, size_t len,
-                   char *err, size_t errlen)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v && fallback) {
-        snprintf(out, len, "%s", fallback);
-        return 0;
-    }
-    if (!v) {
-        snprintf(err, errlen, "missing field '%s'", key);
-        return -1;
-    }
-    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) >= len) {
-        snprintf(err, errlen, "field '%s' must be a string of 1 to %zu characters", key, len - 1);
-        return -1;
-    }
-    snprintf(out, len, "%s", json_string_value(v));
-    return 0;
-}
+#include "tunerec.h"
 
 /* A per-rank array (rank_busy_s, rank_loop_s) into out[n]: n non-negative
  * numbers. Returns 0, or -1 with the field named in err. */
@@ -92,7 +41,7 @@ static int schedule_fields(json_t *obj, history_record *rec, char *err, size_t e
     json_t *set = json_object_get(obj, RECORD_F_SET);
     snprintf(rec->schedule, sizeof rec->schedule, "static");
     if (sched && !json_is_null(sched) &&
-        get_str(obj, RECORD_F_SCHEDULE, NULL, rec->schedule, sizeof rec->schedule, err, errlen))
+        jfield_str(obj, RECORD_F_SCHEDULE, NULL, rec->schedule, sizeof rec->schedule, err, errlen))
         return -1;
     if (set && !json_is_null(set)) {
         if (!json_is_string(set) || json_string_length(set) == 0) {
@@ -111,14 +60,14 @@ static int schedule_fields(json_t *obj, history_record *rec, char *err, size_t e
     rec->balance = 1;
     json_t *bound = json_object_get(obj, RECORD_F_LB_BOUND);
     json_t *busy = json_object_get(obj, RECORD_F_BUSY_S);
-    if (get_num(obj, RECORD_F_MAKESPAN_S, 1, &rec->makespan_s, err, errlen) ||
-        get_num(obj, RECORD_F_LB_S, 1, &rec->lb_s, err, errlen) ||
-        get_num(obj, RECORD_F_MAKESPAN_OVER_LB, 0, &rec->makespan_over_lb, err, errlen) ||
-        get_num(obj, RECORD_F_CPU_MAX_OVER_MEAN, 0, &rec->cpu_max_over_mean, err, errlen) ||
-        (bound && get_str(obj, RECORD_F_LB_BOUND, NULL, rec->lb_bound, sizeof rec->lb_bound, err,
-                          errlen)) ||
+    if (jfield_num(obj, RECORD_F_MAKESPAN_S, 1, &rec->makespan_s, err, errlen) ||
+        jfield_num(obj, RECORD_F_LB_S, 1, &rec->lb_s, err, errlen) ||
+        jfield_num(obj, RECORD_F_MAKESPAN_OVER_LB, 0, &rec->makespan_over_lb, err, errlen) ||
+        jfield_num(obj, RECORD_F_CPU_MAX_OVER_MEAN, 0, &rec->cpu_max_over_mean, err, errlen) ||
+        (bound && jfield_str(obj, RECORD_F_LB_BOUND, NULL, rec->lb_bound, sizeof rec->lb_bound,
+                             err, errlen)) ||
         (json_object_get(obj, RECORD_F_WORKERS) &&
-         get_int(obj, RECORD_F_WORKERS, 0, &rec->workers, err, errlen)))
+         jfield_int(obj, RECORD_F_WORKERS, 0, &rec->workers, err, errlen)))
         return -1;
     /* the per-rank times: one per rank, or none (an empty array, absent) */
     if (!busy || json_is_null(busy) || (json_is_array(busy) && json_array_size(busy) == 0))
@@ -194,7 +143,7 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
         snprintf(err, errlen, "not a JSON object");
         goto out;
     }
-    if (get_int(obj, RECORD_F_SCHEMA, 0, &schema, err, errlen))
+    if (jfield_int(obj, RECORD_F_SCHEMA, 0, &schema, err, errlen))
         goto out;
     if (schema != RECORD_SCHEMA) {
         snprintf(err, errlen, "unknown schema version %lld (this svdreport reads %d)",
@@ -208,25 +157,25 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
         goto out;
     }
     int64_t least = json_is_true(mixed) ? 0 : 1;
-    if (get_str(obj, RECORD_F_NAME, NULL, rec->name, sizeof rec->name, err, errlen) ||
-        get_int(obj, RECORD_F_ROWS, least, &rec->rows, err, errlen) ||
-        get_int(obj, RECORD_F_COLS, least, &rec->cols, err, errlen) ||
-        get_int(obj, RECORD_F_COUNT, 1, &rec->count, err, errlen) ||
-        get_int(obj, RECORD_F_SEED, 0, &v, err, errlen))
+    if (jfield_str(obj, RECORD_F_NAME, NULL, rec->name, sizeof rec->name, err, errlen) ||
+        jfield_int(obj, RECORD_F_ROWS, least, &rec->rows, err, errlen) ||
+        jfield_int(obj, RECORD_F_COLS, least, &rec->cols, err, errlen) ||
+        jfield_int(obj, RECORD_F_COUNT, 1, &rec->count, err, errlen) ||
+        jfield_int(obj, RECORD_F_SEED, 0, &v, err, errlen))
         goto out;
     rec->seed = (uint64_t)v;
-    if (get_str(obj, RECORD_F_VECTORS, NULL, rec->vectors, sizeof rec->vectors, err, errlen) ||
-        get_str(obj, RECORD_F_DRIVER, NULL, rec->driver, sizeof rec->driver, err, errlen) ||
-        get_str(obj, RECORD_F_DISTRIBUTE, NULL, rec->distribute, sizeof rec->distribute, err,
-                errlen) ||
-        get_str(obj, RECORD_F_THREAD_MODE, NULL, rec->thread_mode, sizeof rec->thread_mode, err,
-                errlen) ||
-        get_str(obj, RECORD_F_ENGINE, RECORD_LAPACK, rec->engine, sizeof rec->engine, err,
-                errlen) ||
-        get_int(obj, RECORD_F_RANKS, 1, &v, err, errlen))
+    if (jfield_str(obj, RECORD_F_VECTORS, NULL, rec->vectors, sizeof rec->vectors, err, errlen) ||
+        jfield_str(obj, RECORD_F_DRIVER, NULL, rec->driver, sizeof rec->driver, err, errlen) ||
+        jfield_str(obj, RECORD_F_DISTRIBUTE, NULL, rec->distribute, sizeof rec->distribute, err,
+                   errlen) ||
+        jfield_str(obj, RECORD_F_THREAD_MODE, NULL, rec->thread_mode, sizeof rec->thread_mode, err,
+                   errlen) ||
+        jfield_str(obj, RECORD_F_ENGINE, RECORD_LAPACK, rec->engine, sizeof rec->engine, err,
+                   errlen) ||
+        jfield_int(obj, RECORD_F_RANKS, 1, &v, err, errlen))
         goto out;
     rec->ranks = (int)v;
-    if (get_int(obj, RECORD_F_THREADS, 1, &v, err, errlen))
+    if (jfield_int(obj, RECORD_F_THREADS, 1, &v, err, errlen))
         goto out;
     rec->threads = (int)v;
     /* a scalapack record's grid and block make it another configuration, and
@@ -237,7 +186,7 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
            *kernel = json_object_get(obj, RECORD_F_KERNEL);
     char name[16] = RECORD_LAPACK;
     if (kernel && !json_is_null(kernel) &&
-        get_str(obj, RECORD_F_KERNEL, NULL, name, sizeof name, err, errlen))
+        jfield_str(obj, RECORD_F_KERNEL, NULL, name, sizeof name, err, errlen))
         goto out;
     if (kernel_counts(obj, name, rec->kernels, sizeof rec->kernels, err, errlen))
         goto out;
@@ -253,21 +202,22 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
                               "together");
         goto out;
     }
-    if (get_num(obj, RECORD_F_WALL_S, 1, &rec->wall_s, err, errlen) ||
-        get_num(obj, RECORD_F_SVD_S, 1, &rec->svd_s, err, errlen) ||
-        get_num(obj, RECORD_F_TRANSFER_S, 1, &rec->transfer_s, err, errlen) ||
-        get_num(obj, RECORD_F_GATHER_S, 1, &rec->gather_s, err, errlen) ||
-        get_num(obj, RECORD_F_LOAD_PCT, 1, &rec->load_pct, err, errlen) ||
-        get_num(obj, RECORD_F_RSS_MB, 1, &rec->rss_mb, err, errlen))
+    if (jfield_num(obj, RECORD_F_WALL_S, 1, &rec->wall_s, err, errlen) ||
+        jfield_num(obj, RECORD_F_SVD_S, 1, &rec->svd_s, err, errlen) ||
+        jfield_num(obj, RECORD_F_TRANSFER_S, 1, &rec->transfer_s, err, errlen) ||
+        jfield_num(obj, RECORD_F_GATHER_S, 1, &rec->gather_s, err, errlen) ||
+        jfield_num(obj, RECORD_F_LOAD_PCT, 1, &rec->load_pct, err, errlen) ||
+        jfield_num(obj, RECORD_F_RSS_MB, 1, &rec->rss_mb, err, errlen))
         goto out;
     rec->wall_s_min = rec->wall_s_max = rec->wall_s;
-    if (get_num(obj, RECORD_F_WALL_S_MIN, 0, &rec->wall_s_min, err, errlen) ||
-        get_num(obj, RECORD_F_WALL_S_MAX, 0, &rec->wall_s_max, err, errlen) ||
-        get_str(obj, RECORD_F_CHECKSUM, NULL, rec->checksum, sizeof rec->checksum, err, errlen) ||
-        get_str(obj, RECORD_F_CHECK, NULL, rec->check, sizeof rec->check, err, errlen))
+    if (jfield_num(obj, RECORD_F_WALL_S_MIN, 0, &rec->wall_s_min, err, errlen) ||
+        jfield_num(obj, RECORD_F_WALL_S_MAX, 0, &rec->wall_s_max, err, errlen) ||
+        jfield_str(obj, RECORD_F_CHECKSUM, NULL, rec->checksum, sizeof rec->checksum, err,
+                   errlen) ||
+        jfield_str(obj, RECORD_F_CHECK, NULL, rec->check, sizeof rec->check, err, errlen))
         goto out;
     if (json_object_get(obj, RECORD_F_BOUNDARY) &&
-        get_int(obj, RECORD_F_BOUNDARY, 0, &rec->boundary, err, errlen))
+        jfield_int(obj, RECORD_F_BOUNDARY, 0, &rec->boundary, err, errlen))
         goto out;
     json_t *hosts = json_object_get(obj, RECORD_F_HOSTS);
     if (!hosts || !json_is_array(hosts) || json_array_size(hosts) == 0) {
@@ -289,6 +239,8 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
         goto out;
     }
     rc = schedule_fields(obj, rec, err, errlen);
+    if (rc == 0)
+        rc = tunerec_read(obj, rec->ranks, rec->threads, &rec->tuned, &rec->tune, err, errlen);
 out:
     if (rc)
         history_record_free(rec);

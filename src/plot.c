@@ -74,7 +74,8 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
     gp_quote(gp, full);
     fprintf(gp, " font 'sans,12'\n");
 
-    /* one series per thread mode x threads per rank x distribute x engine */
+    /* one series per thread mode x threads per rank x distribute x engine x schedule, tuned
+     * launches apart */
     int n_series = 0;
     int *series_of = malloc((size_t)g->n_configs * sizeof *series_of);
     if (!series_of)
@@ -86,7 +87,8 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
             const compare_row *o = &g->configs[j];
             if (o->threads == r->threads && !strcmp(o->thread_mode, r->thread_mode) &&
                 !strcmp(o->distribute, r->distribute) && !strcmp(o->engine, r->engine) &&
-                !strcmp(o->schedule, r->schedule) && !strcmp(o->hosts, r->hosts))
+                !strcmp(o->schedule, r->schedule) && !strcmp(o->hosts, r->hosts) &&
+                o->tuned == r->tuned)
                 series_of[k] = series_of[j];
         }
         if (series_of[k] < 0)
@@ -125,10 +127,10 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
         char name[160];
         int other_engine = strcmp(r->engine, RECORD_LAPACK) != 0;
         int other_sched = strcmp(r->schedule, RECORD_STATIC) != 0;
-        snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s%s%s", r->thread_mode,
+        snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s%s%s%s", r->thread_mode,
                  r->threads, r->threads > 1 ? "s" : "", r->distribute, other_engine ? ", " : "",
                  other_engine ? r->engine : "", other_sched ? ", " : "",
-                 other_sched ? r->schedule : "");
+                 other_sched ? r->schedule : "", r->tuned ? ", tuned (race + rest)" : "");
         fprintf(gp, "%s$S%d using 1:2 with linespoints lw 2 pt 7 title ", s ? ", " : "", s);
         gp_quote(gp, name);
     }

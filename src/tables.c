@@ -66,6 +66,23 @@ static const char *lb_bound(const compare_row *r)
     return r->detail && r->detail->lb_bound[0] ? r->detail->lb_bound : "-";
 }
 
+/* How a row was tuned (RECORD_TUNE_RACE or RECORD_TUNE_DB), or "-" when plain. */
+static const char *tuned_cell(const compare_row *r)
+{
+    return r->tune_run ? r->tune_run->tune.source : "-";
+}
+
+/* Each tuned row's tuning in a sentence (labels_tuned), one a line after prefix. */
+static void tuned_lines(FILE *out, const compare_group *g, const char *prefix)
+{
+    for (int k = 0; k < g->n_configs; k++) {
+        char line[512];
+        labels_tuned(&g->configs[k], line, sizeof line);
+        if (line[0])
+            fprintf(out, "%s%s\n", prefix, line);
+    }
+}
+
 /* A row's verdict against the baseline; a regression stands out (bold in
  * Markdown). */
 static const char *verdict_label(const compare_row *r, int markdown)
@@ -88,6 +105,8 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
                 "engine");
         if (g->balance)
             fprintf(out, "%-7s ", "sched");
+        if (g->tuned)
+            fprintf(out, "%-5s ", "tuned");
         fprintf(out, "| %4s %9s %19s | %7s %6s | %9s %6s %7s | ", "runs", "wall_s", "min-max",
                 "speedup", "effic", "transfer%", "load%", "rss_MB");
         if (g->balance)
@@ -103,6 +122,8 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
                     r->distribute, r->engine);
             if (g->balance)
                 fprintf(out, "%-7s ", r->schedule);
+            if (g->tuned)
+                fprintf(out, "%-5s ", tuned_cell(r));
             fprintf(out, "| %4d %9.3f %19s | %7s %6s | %9.2f %6.0f %7.1f | ", r->runs, r->wall_s,
                     range, c.speedup, c.efficiency, r->transfer_pct, r->load_pct, r->rss_mb);
             if (g->balance) {
@@ -133,6 +154,7 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
         if (with_baseline && g->regressions)
             fprintf(out, "REGRESSION: %d configuration(s) slower than the baseline by more than "
                     "%.1f%%\n", g->regressions, 100.0 * threshold);
+        tuned_lines(out, g, "");
         char fast[192], cheap[192];
         pick_label(&g->configs[g->fastest], fast, sizeof fast);
         pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
@@ -172,7 +194,8 @@ void tables_csv(FILE *out, const compare_report *rep)
           "engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,efficiency,transfer_pct,"
           "load_pct,rss_mb,checksum,agree,base,fastest,cheapest,baseline_wall_s,ratio,verdict,"
           "schedule,set,workers,makespan_s,lb_s,lb_bound,makespan_over_lb,cpu_max_over_mean,"
-          "kernel_matrices\n",
+          "kernel_matrices,tuned,tune_source,tune_candidates,tune_race_s,tune_rest_s,"
+          "tune_predicted_s,tune_overhead\n",
           out);
     for (int gi = 0; gi < rep->n; gi++) {
         const compare_group *g = &rep->groups[gi];
@@ -224,6 +247,17 @@ void tables_csv(FILE *out, const compare_report *rep)
             csv_num(out, d ? d->cpu_max_over_mean : NAN);
             fputc(',', out);
             csv_text(out, d ? d->kernels : "");
+            const history_record *t = r->tune_run;
+            fprintf(out, ",%d,%s,", r->tuned, t ? t->tune.source : "");
+            if (t)
+                fprintf(out, "%lld", (long long)t->tune.candidates);
+            const double tune[] = {t ? t->tune.race_s : NAN, t ? t->tune.rest_s : NAN,
+                                   t && t->tune.predicted_s >= 0 ? t->tune.predicted_s : NAN,
+                                   t ? t->tune.overhead : NAN};
+            for (size_t i = 0; i < sizeof tune / sizeof tune[0]; i++) {
+                fputc(',', out);
+                csv_num(out, tune[i]);
+            }
             fputc('\n', out);
         }
     }
@@ -236,12 +270,14 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
         char title[512];
         labels_group(g, title, sizeof title);
         fprintf(out, "%s### %s\n\nhosts: %s\n\n", gi ? "\n" : "", title, g->hosts);
-        fprintf(out, "| ranks | threads | mode | distribute | engine |%s runs | wall s | min–max "
+        fprintf(out, "| ranks | threads | mode | distribute | engine |%s%s runs | wall s | min–max "
                 "| speedup | efficiency | transfer %% | load %% | RSS MB |%s check |%s\n",
-                g->balance ? " schedule |" : "", g->balance ? " makespan/LB |" : "",
+                g->balance ? " schedule |" : "", g->tuned ? " tuned |" : "",
+                g->balance ? " makespan/LB |" : "",
                 with_baseline ? " baseline s | ratio | verdict |" : "");
-        fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s%s\n",
-                g->balance ? "---|---|" : "", with_baseline ? "---|---|---|" : "");
+        fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s%s%s\n",
+                g->balance ? "---|---|" : "", g->tuned ? "---|" : "",
+                with_baseline ? "---|---|---|" : "");
         for (int k = 0; k < g->n_configs; k++) {
             const compare_row *r = &g->configs[k];
             row_cells c;
@@ -250,6 +286,8 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
                     r->distribute, r->engine);
             if (g->balance)
                 fprintf(out, " %s |", r->schedule);
+            if (g->tuned)
+                fprintf(out, " %s |", tuned_cell(r));
             fprintf(out, " %d | %.3f | %.3f–%.3f | %s | %s | %.2f | %.0f | %.1f |", r->runs,
                     r->wall_s, r->wall_s_min, r->wall_s_max, c.speedup, c.efficiency,
                     r->transfer_pct, r->load_pct, r->rss_mb);
@@ -270,6 +308,10 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
         if (g->rounding)
             fprintf(out, "\nok\\*: %d configuration(s) carry another checksum only by rounding at "
                     "an integer, which svdrun checked on the double sums.\n", g->rounding);
+        if (g->tuned) {
+            fputc('\n', out);
+            tuned_lines(out, g, "- ");
+        }
         char fast[192], cheap[192];
         pick_label(&g->configs[g->fastest], fast, sizeof fast);
         pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
@@ -283,22 +325,10 @@ static json_t *jnum(double v)
     return isnan(v) ? json_null() : json_real(v);
 }
 
-/* The row's schedule and balance figures added to its JSON object o (null
- * where absent). Returns o, or NULL (o freed) when memory runs out. */
-static json_t *balance_json(json_t *o, const compare_group *g, const compare_row *r)
+/* o with add's fields; add is freed. Returns o, or NULL (o freed) when o or
+ * add is NULL (memory ran out making it) or memory runs out. */
+static json_t *merged(json_t *o, json_t *add)
 {
-    const history_record *d = r->detail;
-    json_t *add = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "schedule", r->schedule,
-                            "set", g->set ? json_string(g->set) : json_null(),
-                            "workers", d ? json_integer((json_int_t)d->workers) : json_null(),
-                            "makespan_s", jnum(d ? d->makespan_s : NAN),
-                            "lb_s", jnum(d ? d->lb_s : NAN),
-                            "lb_bound",
-                            d && d->lb_bound[0] ? json_string(d->lb_bound) : json_null(),
-                            "makespan_over_lb", jnum(mk_lb(r)),
-                            "cpu_max_over_mean", jnum(d ? d->cpu_max_over_mean : NAN),
-                            "kernel_matrices",
-                            d && d->kernels[0] ? json_string(d->kernels) : json_null());
     if (!o || !add || json_object_update(o, add) != 0) {
         json_decref(o);
         o = NULL;
@@ -307,10 +337,41 @@ static json_t *balance_json(json_t *o, const compare_group *g, const compare_row
     return o;
 }
 
+/* The row's schedule and balance figures as JSON fields (null where absent).
+ * Returns them, or NULL when memory runs out. */
+static json_t *balance_json(const compare_group *g, const compare_row *r)
+{
+    const history_record *d = r->detail;
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "schedule", r->schedule,
+                     "set", g->set ? json_string(g->set) : json_null(),
+                     "workers", d ? json_integer((json_int_t)d->workers) : json_null(),
+                     "makespan_s", jnum(d ? d->makespan_s : NAN),
+                     "lb_s", jnum(d ? d->lb_s : NAN),
+                     "lb_bound", d && d->lb_bound[0] ? json_string(d->lb_bound) : json_null(),
+                     "makespan_over_lb", jnum(mk_lb(r)),
+                     "cpu_max_over_mean", jnum(d ? d->cpu_max_over_mean : NAN),
+                     "kernel_matrices", d && d->kernels[0] ? json_string(d->kernels) : json_null());
+}
+
+/* Whether the row is tuned, and its tuning figures as JSON fields (null for
+ * a plain row). Returns them, or NULL when memory runs out. */
+static json_t *tune_json(const compare_row *r)
+{
+    const history_record *t = r->tune_run;
+    return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "tuned", r->tuned,
+                     "tune_source", t ? json_string(t->tune.source) : json_null(),
+                     "tune_candidates",
+                     t ? json_integer((json_int_t)t->tune.candidates) : json_null(),
+                     "tune_race_s", jnum(t ? t->tune.race_s : NAN),
+                     "tune_rest_s", jnum(t ? t->tune.rest_s : NAN),
+                     "tune_predicted_s", jnum(t && t->tune.predicted_s >= 0 ? t->tune.predicted_s : NAN),
+                     "tune_overhead", jnum(t ? t->tune.overhead : NAN));
+}
+
 static json_t *row_json(const compare_group *g, int gi, int k)
 {
     const compare_row *r = &g->configs[k];
-    return balance_json(
+    return merged(merged(
         json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s,"
                   " s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b,"
                   " s:o, s:o, s:o}",
@@ -329,7 +390,8 @@ static json_t *row_json(const compare_group *g, int gi, int k)
                   "baseline_wall_s", jnum(r->baseline_wall_s), "ratio", jnum(r->ratio),
                   "verdict", r->verdict == COMPARE_NO_BASELINE
                                  ? json_null()
-                                 : json_string(compare_verdict_name(r->verdict))), g, r);
+                                 : json_string(compare_verdict_name(r->verdict))),
+        balance_json(g, r)), tune_json(r));
 }
 
 int tables_json(FILE *out, const compare_report *rep, FILE *errors)

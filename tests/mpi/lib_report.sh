@@ -1,6 +1,7 @@
 # lib_report.sh: helpers of the svdreport scripts (source it after lib.sh; it is not run alone).
 #
-# rep ARGS... runs svdreport; expect_rc, assert and rep_diag judge and show the last run.
+# rep ARGS... runs svdreport; expect_rc, assert and rep_diag judge and show the last run;
+# rows checks its rows, rep_keep_gnuplot keeps what it sends gnuplot.
 
 SVDREPORT=${SVDREPORT:-$BUILD_DIR/svdreport}
 # the test build, with the fault hooks (SVDRUN_FAULT; include/fault.h)
@@ -65,4 +66,33 @@ assert() {
 # as TAP; svdreport's last run shown when it fails.
 checker() {
     python_checks "$1" 60 "$CHECK" "${@:2}" || rep_diag
+}
+
+# require_svdreport [MODULES]: bail out unless $SVDREPORT exists and $PY imports json, csv
+# and MODULES ("statistics, re").
+require_svdreport() {
+    [ -x "$SVDREPORT" ] || tap_bail "no $SVDREPORT: run 'make all' first"
+    "$PY" -c "import json, csv${1:+, $1}" 2>/dev/null ||
+        tap_bail "$PY cannot import json, csv${1:+, $1}"
+}
+
+# rows LABEL csv|json: the last run's rows against the spec on stdin ($CHECK's rows:
+# svdreport_check.py).
+rows() {
+    local spec="$TMPD/spec$RUN_SEQ.$RANDOM"
+    cat >"$spec"
+    checker "$1" rows "$2" "$REP_OUT" "$spec"
+}
+
+# rep_keep_gnuplot ARGS...: rep ARGS with a gnuplot on PATH that appends what svdreport
+# sends it to $TMPD/gnuplot.in before passing it to the real one.
+rep_keep_gnuplot() {
+    local real
+    real=$(command -v gnuplot) || tap_bail "no gnuplot on PATH"
+    mkdir -p "$TMPD/bin"
+    printf '#!/bin/sh\ntee -a "%s" | "%s" "$@"\n' "$TMPD/gnuplot.in" "$real" >"$TMPD/bin/gnuplot"
+    chmod +x "$TMPD/bin/gnuplot"
+    REP_ENV=(PATH="$TMPD/bin:$PATH")
+    rep "$@"
+    REP_ENV=()
 }

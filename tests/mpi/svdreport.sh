@@ -19,16 +19,7 @@
 
 FIX=$ROOT/tests/report
 CHECK=$TESTS_MPI_DIR/svdreport_check.py
-[ -x "$SVDREPORT" ] || tap_bail "no $SVDREPORT: run 'make all' first"
-"$PY" -c 'import json, csv' 2>/dev/null || tap_bail "$PY cannot import json and csv"
-
-
-# rows LABEL csv|json: the last run's rows against the spec on stdin.
-rows() {
-    local spec="$TMPD/spec$RUN_SEQ.$RANDOM"
-    cat >"$spec"
-    checker "$1" rows "$2" "$REP_OUT" "$spec"
-}
+require_svdreport
 
 # err_line_numbers FILE: the line numbers N of stderr lines "FILE:N: ...".
 err_line_numbers() {

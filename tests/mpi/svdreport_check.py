@@ -8,7 +8,7 @@ usage:
       '-' means empty (CSV) or null (JSON); '*' means "not checked". Numbers are
       compared with a relative tolerance of 1e-4; yes/no against JSON booleans.
   svdreport_check.py csvform OUTPUT
-      the header is exactly the 41 columns; every row has 41 fields; every
+      the header is exactly the 48 columns; every row has 48 fields; every
       number is printed in %.6g form.
   svdreport_check.py jsonform OUTPUT EXPECT
       the document's structure. EXPECT is a JSON list, one object per group:
@@ -39,11 +39,14 @@ COLUMNS = ("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_
            "distribute,engine,hosts,cores,runs,wall_s,wall_s_min,wall_s_max,speedup,"
            "efficiency,transfer_pct,load_pct,rss_mb,checksum,agree,base,fastest,cheapest,"
            "baseline_wall_s,ratio,verdict,schedule,set,workers,makespan_s,lb_s,lb_bound,"
-           "makespan_over_lb,cpu_max_over_mean,kernel_matrices").split(",")
+           "makespan_over_lb,cpu_max_over_mean,kernel_matrices,tuned,tune_source,"
+           "tune_candidates,tune_race_s,tune_rest_s,tune_predicted_s,tune_overhead").split(",")
 NUMERIC = {"group", "rows", "cols", "count", "seed", "ranks", "threads", "cores", "runs",
            "wall_s", "wall_s_min", "wall_s_max", "speedup", "efficiency", "transfer_pct",
            "load_pct", "rss_mb", "base", "fastest", "cheapest", "baseline_wall_s", "ratio",
-           "workers", "makespan_s", "lb_s", "makespan_over_lb", "cpu_max_over_mean"}
+           "workers", "makespan_s", "lb_s", "makespan_over_lb", "cpu_max_over_mean", "tuned",
+           "tune_candidates", "tune_race_s", "tune_rest_s", "tune_predicted_s", "tune_overhead"}
+FLAGS = ("base", "fastest", "cheapest", "tuned")   # 1/0 in CSV, booleans in JSON
 REL_TOL = 1e-4
 
 check = Checks()
@@ -141,7 +144,7 @@ def same(col, want, got, fmt):
         return None if got is w else f"{col}: want {w}, got {got!r}"
     if col in NUMERIC:
         w = float(want)
-        if fmt == "json" and col in ("base", "fastest", "cheapest") and isinstance(got, bool):
+        if fmt == "json" and col in FLAGS and isinstance(got, bool):
             got = int(got)
         if fmt == "json" and not is_num(got):
             return f"{col}: want the number {want}, got {got!r}"
@@ -229,11 +232,11 @@ def cmd_csvform(out):
             i = idx.get(c)
             if i is not None and i < len(r) and r[i] not in ("yes", "no"):
                 bad.append(f"line {n} agree={r[i]!r}")
-        for c in ("base", "fastest", "cheapest"):
+        for c in FLAGS:
             i = idx.get(c)
             if i is not None and i < len(r) and r[i] not in ("0", "1"):
                 bad.append(f"line {n} {c}={r[i]!r}")
-    check(not bad, "CSV: numbers in %.6g form, agree yes/no, base/fastest/cheapest 1/0",
+    check(not bad, "CSV: numbers in %.6g form, agree yes/no, base/fastest/cheapest/tuned 1/0",
           *bad[:10])
 
 
@@ -275,10 +278,9 @@ def cmd_jsonform(out, expect):
                 why.append(f"row {row_id(r)} keys: missing {missing}, extra {extra}")
                 break
         for r in lst:
-            wrong = [k for k in NUMERIC - {"group", "base", "fastest", "cheapest"}
+            wrong = [k for k in NUMERIC - {"group", *FLAGS}
                      if k in r and r[k] is not None and not is_num(r[k])]
-            if not isinstance(r.get("agree"), bool):
-                wrong.append("agree")
+            wrong += [k for k in ("agree", "tuned") if not isinstance(r.get(k), bool)]
             if wrong:
                 why.append(f"row {row_id(r)}: not numbers/booleans: {wrong}")
                 break

@@ -17,8 +17,7 @@
 
 FIX=$ROOT/tests/report
 CHECK=$TESTS_MPI_DIR/svdreport_sched_check.py
-[ -x "$SVDREPORT" ] || tap_bail "no $SVDREPORT: run 'make all' first"
-"$PY" -c 'import json, csv, statistics' 2>/dev/null || tap_bail "$PY cannot import json, csv"
+require_svdreport statistics
 
 
 # no_match REGEX FILE: no line of FILE matches (grep -E).
@@ -88,15 +87,8 @@ assert "bad schedule fields: the 2 good lines are 2 rows in 2 groups (got $n row
 
 # ---------------------------------------------------------------------------
 if command -v gnuplot >/dev/null 2>&1; then
-    # a gnuplot on PATH that keeps what svdreport sends it
-    mkdir -p "$TMPD/bin"
-    real=$(command -v gnuplot)
-    printf '#!/bin/sh\ntee -a "%s" | "%s" "$@"\n' "$TMPD/gnuplot.in" "$real" >"$TMPD/bin/gnuplot"
-    chmod +x "$TMPD/bin/gnuplot"
     p=$TMPD/sched.png
-    REP_ENV=(PATH="$TMPD/bin:$PATH")
-    rep "$H" --plot "$p"
-    REP_ENV=()
+    rep_keep_gnuplot "$H" --plot "$p"
     expect_rc "schedules --plot" 0
     checker "schedules --plot" gnuplot "$H" "$TMPD/gnuplot.in" "$p"
     want="plot: $p plot: $TMPD/sched-busy.png plot: $TMPD/sched-2.png plot: $TMPD/sched-2-busy.png plot: $TMPD/sched-3.png plot: $TMPD/sched-3-busy.png"
