@@ -36,7 +36,7 @@ group seed ranks threads thread_mode schedule runs wall_s wall_s_min wall_s_max 
 1     5    1     1       blas        static   1    40     39.5       40.5       1     1       1          99       30     yes   1    0       0        0     -           -               -           -           -                -
 1     5    2     1       blas        static   1    21     21         21         2     1.90476 0.952381   190      31     yes   0    0       0        0     -           -               -           -           -                -
 1     5    2     1       blas        dynamic  2    20.2   19.8       20.9       2     1.9802  0.990099   192      32     yes   0    0       0        0     -           -               -           -           -                -
-1     5    2     1       blas        dynamic  1    19.5   19.5       19.5       2     2.05128 1.02564    188      36     yes   0    1       1        1     race        4               1.5         17.8        18               0.03
+1     5    2     1       blas        dynamic  1    19.5   19.5       19.5       2     2.05128 1.02564    188      36     yes   0    1       1        1     race        3               1.5         17.8        18               0.03
 2     6    1     1       blas        static   1    10     10         10         1     1       1          99       20     yes   1    0       0        0     -           -               -           -           -                -
 2     6    2     1       blas        static   1    5      5          5          2     2       1          190      21     yes   0    1       1        0     -           -               -           -           -                -
 2     6    2     1       blas        static   1    5.4    5.4        5.4        2     1.85185 0.925926   189      22     yes   0    0       0        1     db          0               0           5.3         5.2              0.002
@@ -64,7 +64,7 @@ assert "tuned table: the tuned column reads '- - - - race - - db' (got '$got')" 
 n=$(grep -c '^ranks .* tuned |' "$REP_OUT")
 assert "tuned table: both tables have the tuned column (got $n)" [ "$n" -eq 2 ]
 assert "tuned table: group 1 says its race" has_line \
-    "tuned: winner 2x1 blas regenerate dynamic from a race of 4 candidates (1 skipped); race 1.500 s of 19.500 s (overhead 3.0%); predicted 18.000 s, rest took 17.800 s"
+    "tuned: winner 2x1 blas regenerate dynamic from a race of 3 candidates (1 skipped); race 1.500 s of 19.500 s (overhead 3.0%); predicted 18.000 s, rest took 17.800 s"
 assert "tuned table: group 2 says its winner came from the database" has_line \
     "tuned: winner 2x1 blas regenerate from the tuning database, no race; launch 5.400 s (overhead 0.2%); predicted 5.200 s, rest took 5.300 s"
 assert "tuned table: group 1 recommends the tuned launch" has_line \
@@ -82,7 +82,7 @@ n=$(grep -c '^| ranks .*| tuned | runs |' "$REP_OUT")
 assert "tuned markdown: both tables have the tuned column (got $n)" [ "$n" -eq 2 ]
 assert "tuned markdown: the tuned row reads race" grep -qF '| dynamic | race | 1 | 19.500 |' "$REP_OUT"
 assert "tuned markdown: the race in a list item" \
-    grep -qxF -- "- tuned: winner 2x1 blas regenerate dynamic from a race of 4 candidates (1 skipped); race 1.500 s of 19.500 s (overhead 3.0%); predicted 18.000 s, rest took 17.800 s" "$REP_OUT"
+    grep -qxF -- "- tuned: winner 2x1 blas regenerate dynamic from a race of 3 candidates (1 skipped); race 1.500 s of 19.500 s (overhead 3.0%); predicted 18.000 s, rest took 17.800 s" "$REP_OUT"
 
 # ---------------------------------------------------------------------------
 # A baseline: the tuned row against the old tuned launch (19.0 s), the plain
@@ -109,7 +109,7 @@ sed -e '7s/"tune_source":"race"/"tune_source":"guess"/' -e '9s/"tune_rest_s":5.3
 rep "$TMPD/bad.jsonl" --format csv
 expect_rc "bad tuned fields" 0
 assert "bad tuned fields: line 7's source said" \
-    grep -qF "$TMPD/bad.jsonl:7: field 'tune_source' must be race or db" "$REP_ERR"
+    grep -qF "$TMPD/bad.jsonl:7: field 'tune_source' must be race, db, resumed, one or small" "$REP_ERR"
 assert "bad tuned fields: line 9's missing rest said" \
     grep -qF "$TMPD/bad.jsonl:9: missing field 'tune_rest_s'" "$REP_ERR"
 n=$(grep -c ',1,\(race\|db\),' "$REP_OUT")

@@ -20,6 +20,7 @@
 require_svdrun
 require_numpy "--tune against numpy"
 ORACLE=$TESTS_MPI_DIR/oracle.py
+SVDREPORT=${SVDREPORT:-$BUILD_DIR/svdreport}
 MIXED=$TESTS_MPI_DIR/mixed_check.py
 
 # expect DESC CONDITION [DIAG]: the shell expression CONDITION as one test; a failure
@@ -54,6 +55,10 @@ if tune_run "slowed candidates" --tune "$J" --json "$TMPD/slow.jsonl" --results 
     python_checks "slowed candidates" 60 tune_check.py "$TMPD/slow.jsonl" "$RUN_OUT" 4 8 2
     python_checks "slowed candidates, numpy" 120 "$ORACLE" "$TMPD/slow.npy" "$TMPD/slow.txt" \
         11 96 96 1500
+    "$SVDREPORT" "$TMPD/slow.jsonl" >"$TMPD/slow.report" 2>&1
+    expect "svdreport reads the tuned record and names the row tuned" \
+        "grep -q ' tuned' '$TMPD/slow.report' && grep -q '^tuned: winner' '$TMPD/slow.report'" \
+        "$(head -5 "$TMPD/slow.report")"
     n=$(ckpt_records "$TMPD/ck1")
     expect "the checkpoint logs each matrix once, race and rest together" \
         "[ '$n' -eq 1500 ]" "records: $n of 1500"

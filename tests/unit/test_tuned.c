@@ -34,7 +34,7 @@ static const char *const PLAIN =
 static const char *const TUNED =
     "{\"tuned\":true,\"tune_source\":\"race\",\"tune_race_s\":4.1,\"tune_rest_s\":61.1,"
     "\"tune_predicted_s\":61.0,\"tune_overhead\":0.044,\"tune_budget\":0.07,\"tune_sample\":12,"
-    "\"tune_candidates\":5,\"race\":["
+    "\"tune_candidates\":4,\"race\":["
     "{\"config\":\"2x1 blas regenerate dynamic\",\"ranks\":2,\"threads\":1,\"rounds_run\":3,"
     "\"dropped_round\":-1,\"ms_per_gflop\":12.3,\"predicted_s\":61.0,\"status\":\"winner\"},"
     "{\"config\":\"1x1 blas regenerate\",\"ranks\":1,\"threads\":1,\"rounds_run\":1,"
@@ -120,7 +120,7 @@ static void test_tuned_record(void **state)
     assert_true(rec.tune.predicted_s == 61.0);
     assert_true(rec.tune.overhead == 0.044 && rec.tune.budget == 0.07);
     assert_int_equal(rec.tune.sample, 12);
-    assert_int_equal(rec.tune.candidates, 5);
+    assert_int_equal(rec.tune.candidates, 4);
     assert_int_equal(rec.tune.dropped, 2);
     assert_int_equal(rec.tune.disagrees, 1);
     assert_int_equal(rec.tune.skipped, 1);
@@ -179,7 +179,7 @@ static void test_bad_tuned_fields(void **state)
         {-1, "tune_overhead", "1.5", "'tune_overhead'"},
         {-1, "tune_budget", "\"7%\"", "'tune_budget'"},
         {-1, "tune_sample", "2.5", "'tune_sample'"},
-        {-1, "tune_candidates", "4", "'race'"},            /* five entries */
+        {-1, "tune_candidates", "5", "'race'"},            /* four raced, one skipped */
         {-1, "tune_candidates", NULL, "'tune_candidates'"},
         {-1, "race", "{}", "'race'"},
         {-1, "race", NULL, "'race'"},                       /* a race without its entries */
@@ -316,7 +316,7 @@ static void test_tuned_row(void **state)
     char line[512];
     labels_tuned(t, line, sizeof line);
     assert_string_equal(line, "tuned (the run nearest the median of 3): winner 2x1 blas "
-                        "regenerate dynamic from a race of 5 candidates (1 disagreed, 1 skipped); "
+                        "regenerate dynamic from a race of 4 candidates (1 disagreed, 1 skipped); "
                         "race 4.100 s of 65.200 s (overhead 4.4%); predicted 61.000 s, rest took "
                         "61.100 s");
     labels_tuned(&a->configs[1], line, sizeof line);
@@ -412,7 +412,7 @@ static void test_tuned_tables(void **state)
     tuned_history(&set);
     char *text = written(&set, 0), line[1024];
     const char *said = "tuned (the run nearest the median of 3): winner 2x1 blas regenerate "
-                       "dynamic from a race of 5 candidates (1 disagreed, 1 skipped); race 4.100 s "
+                       "dynamic from a race of 4 candidates (1 disagreed, 1 skipped); race 4.100 s "
                        "of 65.200 s (overhead 4.4%); predicted 61.000 s, rest took 61.100 s\n"
                        "recommendation: fastest is 2x1 blas regenerate dynamic tuned (65.200 s, "
                        "2 cores)";
@@ -459,7 +459,7 @@ static void test_tuned_csv_json(void **state)
                        "tune_rest_s,tune_predicted_s,tune_overhead";
     assert_string_equal(line + strlen(line) - strlen(head), head);
     line_with(text, ",65.2,", line, sizeof line);
-    const char *tuned = ",1,race,5,4.1,61.1,61,0.044";
+    const char *tuned = ",1,race,4,4.1,61.1,61,0.044";
     assert_string_equal(line + strlen(line) - strlen(tuned), tuned);
     line_with(text, ",66,", line, sizeof line);
     const char *plain = ",0,,,,,,";
@@ -477,7 +477,7 @@ static void test_tuned_csv_json(void **state)
     json_t *t = json_array_get(rows, 2), *p = json_array_get(rows, 1);
     assert_true(json_is_true(json_object_get(t, "tuned")));
     assert_string_equal(json_string_value(json_object_get(t, "tune_source")), "race");
-    assert_int_equal(json_integer_value(json_object_get(t, "tune_candidates")), 5);
+    assert_int_equal(json_integer_value(json_object_get(t, "tune_candidates")), 4);
     assert_true(json_real_value(json_object_get(t, "tune_race_s")) == 4.1);
     assert_true(json_real_value(json_object_get(t, "tune_overhead")) == 0.044);
     assert_true(json_is_false(json_object_get(p, "tuned")));
