@@ -41,14 +41,14 @@ typedef struct {
  * run pays for first touches, thread teams and the libraries' start-up. Rank 0 votes
  * on each slice's results (tune_vote), drops who disagrees, and halves the
  * rest by time per modelled flop; every rank learns the standings.
- * min_slice is round 0's least matrices per slice. Returns the agreed
+ * min_slice and per_class are tune_race_init's. Returns the agreed
  * OUTCOME_* status of the runs (OUTCOME_OK with rs->winner set; it is -1
  * only when every candidate disagreed), ENOMEM-like OUTCOME_ENOMEM when the
  * sample could not be drawn, or -ERANGE (every rank alike) when the set is
  * too small to race (nothing was run). rs is freed with race_free. */
 int race_run(race_state *rs, const job_t *job, const plan_t *plan, const int *cands, int n,
-             double budget, int64_t min_slice, const run_control *ctl, race_ran_fn ran,
-             void *ran_ctx);
+             double budget, int64_t min_slice, int64_t per_class, const run_control *ctl,
+             race_ran_fn ran, void *ran_ctx);
 
 /* Collective over MPI_COMM_WORLD: cfg on every matrix rs->done lacks, with
  * rs->known's results for the rest, so *out holds every matrix's result as

@@ -25,6 +25,9 @@ typedef struct {
     int64_t *order;     /* [n] their indexes */
     double *cost;       /* [n] their modelled cost, flops (cost_flops) */
     double total;       /* the sum of cost */
+    int64_t n_classes;  /* shape classes among them */
+    int64_t *class_n;   /* [n_classes] matrices of each */
+    double *class_cost; /* [n_classes] their cost */
 } tune_sample;
 
 /* Draws the order over the matrices of set that done (NULL: none) does not
@@ -65,14 +68,17 @@ int tune_rounds(int n);
 /* Sets up the race of the n configurations plan_index[] over s. Slice r
  * costs c0 2^r, with c0 chosen so that the race, were every candidate as
  * fast as the winner, would cost budget times the whole (the sum over the
- * rounds of candidates times slice cost); every slice has at least
- * min_slice 2^r matrices, and all slices together at most half of s (they
- * shrink in proportion to fit, down to one matrix each). Returns 0, EINVAL
+ * rounds of candidates times slice cost). But slice 0 holds at least
+ * min_slice matrices, and at least per_class of each class that carries a
+ * tenth of the cost or more (a slice spans the same share of every class),
+ * so that a layout's workers all have work of the kind that dominates;
+ * slice r at least 2^r times that. All slices together take at most half
+ * of s (they shrink in proportion to fit, down to one matrix each). Returns 0, EINVAL
  * (n < 2, more than 2^TUNE_ROUNDS_MAX candidates or budget not in (0, 1)),
  * ERANGE (s holds fewer matrices than twice the rounds: too few to race) or
  * ENOMEM. Free with tune_race_free. */
 int tune_race_init(tune_race *race, const int *plan_index, int n, const tune_sample *s,
-                   double budget, int64_t min_slice);
+                   double budget, int64_t min_slice, int64_t per_class);
 void tune_race_free(tune_race *race);
 
 /* Whether candidate i runs in round r (it was racing when r began). */

@@ -144,8 +144,8 @@ static int run_round(race_state *rs, const job_t *job, const plan_t *plan, int r
 }
 
 int race_run(race_state *rs, const job_t *job, const plan_t *plan, const int *cands, int n,
-             double budget, int64_t min_slice, const run_control *ctl, race_ran_fn ran,
-             void *ran_ctx)
+             double budget, int64_t min_slice, int64_t per_class, const run_control *ctl,
+             race_ran_fn ran, void *ran_ctx)
 {
     memset(rs, 0, sizeof *rs);
     rs->winner = rs->disagree_cand = rs->disagree_round = -1;
@@ -156,7 +156,7 @@ int race_run(race_state *rs, const job_t *job, const plan_t *plan, const int *ca
     /* every rank draws the same sample and slices from the same job */
     int rc = tune_sample_draw(&rs->sample, ctl->set, ctl->done, job->seed, job->vectors);
     if (rc == 0)
-        rc = tune_race_init(&rs->race, cands, n, &rs->sample, budget, min_slice);
+        rc = tune_race_init(&rs->race, cands, n, &rs->sample, budget, min_slice, per_class);
     rs->done = calloc((size_t)job->count, 1);
     if (rank == 0)
         rs->known = calloc((size_t)job->count, sizeof *rs->known);

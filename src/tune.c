@@ -55,6 +55,8 @@ void tune_sample_free(tune_sample *s)
 {
     free(s->order);
     free(s->cost);
+    free(s->class_n);
+    free(s->class_cost);
     memset(s, 0, sizeof *s);
 }
 
@@ -98,16 +100,23 @@ int tune_sample_draw(tune_sample *s, const matset *set, const uint8_t *done, uin
     }
     qsort(items, (size_t)n, sizeof *items, by_place);
     s->n = n;
+    s->n_classes = n_shapes;
+    s->class_n = in_class;
+    if (!(s->class_cost = calloc((size_t)(n_shapes > 0 ? n_shapes : 1), sizeof *s->class_cost))) {
+        free(items);
+        free(shapes);
+        tune_sample_free(s);
+        return ENOMEM;
+    }
     for (int64_t i = 0; i < n; i++) {
-        int64_t m, c;
-        matset_shape(set, items[i].k, &m, &c);
+        const int64_t *shape = shapes + 2 * items[i].shape;
         s->order[i] = items[i].k;
-        s->cost[i] = cost_flops(m, c, vectors);
+        s->cost[i] = cost_flops(shape[0], shape[1], vectors);
         s->total += s->cost[i];
+        s->class_cost[items[i].shape] += s->cost[i];
     }
     free(items);
     free(shapes);
-    free(in_class);
     return 0;
 }
 
@@ -139,7 +148,7 @@ static int64_t slice_end(const tune_sample *s, int64_t from, double want, int64_
 }
 
 int tune_race_init(tune_race *race, const int *plan_index, int n, const tune_sample *s,
-                   double budget, int64_t min_slice)
+                   double budget, int64_t min_slice, int64_t per_class)
 {
     memset(race, 0, sizeof *race);
     int rounds = tune_rounds(n);
@@ -152,6 +161,11 @@ int tune_race_init(tune_race *race, const int *plan_index, int n, const tune_sam
     for (int r = 0; r < rounds; r++)
         units += racing_in(n, r) * ldexp(1.0, r);
     double c0 = budget * s->total / units;
+    /* a slice spans the same share of every class: enough of the costly ones */
+    for (int64_t c = 0; c < s->n_classes; c++)
+        if (s->class_n[c] > 0 && s->class_cost[c] >= 0.1 * s->total &&
+            c0 < s->total * (double)per_class / (double)s->class_n[c])
+            c0 = s->total * (double)per_class / (double)s->class_n[c];
     int64_t least = min_slice > 0 ? min_slice : 1;
     /* the slices' sizes, then fitted into half the sample */
     int64_t want[TUNE_ROUNDS_MAX], sum = 0, at = 0;

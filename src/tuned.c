@@ -120,10 +120,13 @@ static int choose_source(const tuned_launch_t *l, const candidates *c, const tun
     return CLI_EXIT_OK;
 }
 
-/* The least matrices of round 0's slice: two per worker of the widest
- * candidate, each a whole Jacobi pack where a candidate may pack them, so
- * that every layout can show its speed. */
-static int64_t least_slice(const tuned_launch_t *l, const candidates *c)
+/* The least of round 0's slice: two matrices per worker of the widest
+ * candidate, each a whole Jacobi pack where a candidate may pack them (in
+ * all, *least), and two per worker of each costly shape class
+ * (*per_class), so that every layout can show its speed on the work that
+ * dominates. */
+static void least_slice(const tuned_launch_t *l, const candidates *c, int64_t *least,
+                        int64_t *per_class)
 {
     int widest = 1, packs = 0;
     for (int i = 0; i < c->n; i++) {
@@ -134,7 +137,8 @@ static int64_t least_slice(const tuned_launch_t *l, const candidates *c)
                  (cfg->kernel == JOB_KERNEL_JACOBI || cfg->kernel == JOB_KERNEL_AUTO);
     }
     int small = l->ctl->set->max_rows <= JACOBI_MAX_N && l->ctl->set->max_cols <= JACOBI_MAX_N;
-    return 2 * (int64_t)widest * (packs && small ? JACOBI_LANES : 1);
+    *least = 2 * (int64_t)widest * (packs && small ? JACOBI_LANES : 1);
+    *per_class = 2 * (int64_t)widest;
 }
 
 /* A line per candidate's run on a slice (rank 0). */
@@ -318,7 +322,9 @@ int tuned_launch(const tuned_launch_t *l)
             fflush(stdout);
         }
         ran_ctx rc = {.c = &c};
-        status = race_run(&rs, l->job, l->plan, c.index, c.n, budget, least_slice(l, &c), &ctl,
+        int64_t least, per_class;
+        least_slice(l, &c, &least, &per_class);
+        status = race_run(&rs, l->job, l->plan, c.index, c.n, budget, least, per_class, &ctl,
                           print_ran, &rc);
         if (status == -ERANGE) {
             t.source = TUNEREP_SMALL;

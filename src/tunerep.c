@@ -44,7 +44,17 @@ void tunerep_table(FILE *out, const tunerep_t *t)
             t->n_cands, race->rounds, (long long)t->computed, (long long)t->sample->n);
     for (int r = 0; r < race->rounds; r++)
         fprintf(out, "%s%lld", r ? ", " : " ", (long long)(race->bounds[r + 1] - race->bounds[r]));
-    fprintf(out, "), budget %.0f%% of the predicted run\n", 100 * t->budget);
+    /* what the race costs were all as fast: above the budget when the least
+     * slices (every worker busy, every costly class in) ask for more */
+    double work = 0;
+    for (int r = 0; r < race->rounds; r++) {
+        int ran = 0;
+        for (int i = 0; i < t->n_cands; i++)
+            ran += race->cand[i].rounds_run > r;
+        work += ran * race->slice_cost[r];
+    }
+    fprintf(out, "), %.1f%% of the set's cost at equal speeds, budget %.0f%%\n",
+            t->sample->total > 0 ? 100 * work / t->sample->total : 0.0, 100 * t->budget);
     fprintf(out, "  %-44s %12s %6s %-20s %11s\n", "configuration", "ms/Gflop", "rounds",
             "left after", "predicted s");
     for (int i = 0; i < t->n_cands; i++) {

@@ -107,7 +107,7 @@ static void test_race_slices(void **state)
     uniform_sample(&s, 100000);
     int idx[8] = {0, 1, 2, 3, 4, 5, 6, 7};
     tune_race race;
-    assert_int_equal(tune_race_init(&race, idx, 8, &s, 0.06, 1), 0);
+    assert_int_equal(tune_race_init(&race, idx, 8, &s, 0.06, 1, 1), 0);
     assert_int_equal(race.rounds, 3);
     /* 8 c0 + 4 (2 c0) + 2 (4 c0) = 24 c0 = 0.06 x 100000 matrices: c0 = 250 */
     /* (a cost sum may round to one matrix more) */
@@ -116,7 +116,7 @@ static void test_race_slices(void **state)
     assert_in_range(race.bounds[3] - race.bounds[2], 1000, 1001);
     tune_race_free(&race);
     /* the least slice wins over the budget: 400, 800, 1600 */
-    assert_int_equal(tune_race_init(&race, idx, 8, &s, 0.06, 400), 0);
+    assert_int_equal(tune_race_init(&race, idx, 8, &s, 0.06, 400, 1), 0);
     assert_int_equal(race.bounds[1], 400);
     assert_int_equal(race.bounds[3], 2800);
     tune_race_free(&race);
@@ -127,6 +127,32 @@ static void test_race_slices(void **state)
     tune_sample_free(&s);
 }
 
+/* A class that carries the cost gets per_class matrices in slice 0, though
+ * the budget alone would give it none. */
+static void test_race_costly_class(void **state)
+{
+    (void)state;
+    matset set;
+    mixed_set(&set);        /* the 4 matrices of 300 x 300 are most of the cost */
+    tune_sample s;
+    assert_int_equal(tune_sample_draw(&s, &set, NULL, 42, JOB_VECTORS_NONE), 0);
+    assert_int_equal(s.n_classes, 4);
+    assert_int_equal(s.class_n[3], 4);
+    assert_true(s.class_cost[3] > 0.9 * s.total);
+    int idx[2] = {0, 1};
+    tune_race race;
+    assert_int_equal(tune_race_init(&race, idx, 2, &s, 0.01, 1, 1), 0);
+    int large = 0;
+    for (int64_t i = race.bounds[0]; i < race.bounds[1]; i++)
+        large += class_of(s.order[i]) == 3;
+    /* a share of 1 / 4 of the set, so one large matrix; the budget gives 1% */
+    assert_int_equal(large, 1);
+    assert_true(race.slice_cost[0] >= 0.25 * s.total * 0.99);
+    tune_race_free(&race);
+    tune_sample_free(&s);
+    matset_free(&set);
+}
+
 /* A small set: the slices fit in half of it; too small a set cannot race. */
 static void test_race_small_sets(void **state)
 {
@@ -135,16 +161,16 @@ static void test_race_small_sets(void **state)
     uniform_sample(&s, 40);
     int idx[4] = {0, 1, 2, 3};
     tune_race race;
-    assert_int_equal(tune_race_init(&race, idx, 4, &s, 0.06, 16), 0);
+    assert_int_equal(tune_race_init(&race, idx, 4, &s, 0.06, 16, 1), 0);
     assert_true(race.bounds[race.rounds] <= 20 + race.rounds);
     for (int r = 0; r < race.rounds; r++)
         assert_true(race.bounds[r + 1] > race.bounds[r]);
     tune_race_free(&race);
     tune_sample_free(&s);
     uniform_sample(&s, 3);
-    assert_int_equal(tune_race_init(&race, idx, 4, &s, 0.06, 1), ERANGE);
-    assert_int_equal(tune_race_init(&race, idx, 1, &s, 0.06, 1), EINVAL);
-    assert_int_equal(tune_race_init(&race, idx, 4, &s, 1.5, 1), EINVAL);
+    assert_int_equal(tune_race_init(&race, idx, 4, &s, 0.06, 1, 1), ERANGE);
+    assert_int_equal(tune_race_init(&race, idx, 1, &s, 0.06, 1, 1), EINVAL);
+    assert_int_equal(tune_race_init(&race, idx, 4, &s, 1.5, 1, 1), EINVAL);
     tune_sample_free(&s);
 }
 
@@ -158,7 +184,7 @@ static void test_race_halving(void **state)
     int idx[6] = {10, 11, 12, 13, 14, 15};
     const double speed[6] = {3, 1, 5, 2, 2, 4};    /* seconds per slice unit */
     tune_race race;
-    assert_int_equal(tune_race_init(&race, idx, 6, &s, 0.06, 1), 0);
+    assert_int_equal(tune_race_init(&race, idx, 6, &s, 0.06, 1, 1), 0);
     assert_int_equal(race.rounds, 2);
     int winner = -1;
     for (int r = 0; r < race.rounds && winner < 0; r++) {
@@ -197,7 +223,7 @@ static void test_race_disagree(void **state)
     uniform_sample(&s, 10000);
     int idx[2] = {0, 1};
     tune_race race;
-    assert_int_equal(tune_race_init(&race, idx, 2, &s, 0.06, 1), 0);
+    assert_int_equal(tune_race_init(&race, idx, 2, &s, 0.06, 1, 1), 0);
     tune_record(&race, 0, 0, 2.0);
     tune_record(&race, 1, 0, 1.0);
     tune_disagree(&race, 1, 0);
@@ -237,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample_stratified), cmocka_unit_test(test_sample_seeded),
         cmocka_unit_test(test_race_slices),       cmocka_unit_test(test_race_small_sets),
+        cmocka_unit_test(test_race_costly_class),
         cmocka_unit_test(test_race_halving),      cmocka_unit_test(test_race_disagree),
         cmocka_unit_test(test_vote),
     };
