@@ -48,7 +48,9 @@ typedef struct {
     int rounds_run;                     /* rounds it ran: 1 .. rounds */
     int dropped_round;                  /* the round after which it left; -1 while in */
     double wall_s[TUNE_ROUNDS_MAX];     /* its wall time on each round's slice */
-    double s_per_flop;                  /* of its last round: wall over the slice's cost */
+    double s_per_flop;                  /* its score: the sum of its walls over the sum of its
+                                         * slices' cost, every round it ran (the finalists'
+                                         * rest on all their runs, not one) */
 } tune_candidate;
 
 /* Successive halving over a sample: in round r the candidates still racing
@@ -84,7 +86,7 @@ void tune_race_free(tune_race *race);
 /* Whether candidate i runs in round r (it was racing when r began). */
 int tune_runs_in(const tune_race *race, int i, int r);
 
-/* Candidate i ran round r's slice in wall_s seconds. */
+/* Candidate i ran round r's slice in wall_s seconds: its score is updated. */
 void tune_record(tune_race *race, int i, int r, double wall_s);
 
 /* Candidate i's results disagreed with the round's vote: it leaves now. */

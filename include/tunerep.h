@@ -37,8 +37,8 @@ typedef struct {
     double launch_s;                /* race + rest, set-ups and all */
 } tunerep_t;
 
-/* Candidate i's predicted full-set seconds (its last round's time per
- * flop times the sample's cost), or -1 when it never ran. */
+/* Candidate i's predicted full-set seconds (its score, time per modelled
+ * flop, times the sample's cost), or -1 when it never ran. */
 double tunerep_predicted(const tunerep_t *t, int i);
 
 /* The race's time beyond what the winner would have spent on the matrices

@@ -79,7 +79,9 @@ static int run_round(race_state *rs, const job_t *job, const plan_t *plan, int r
             skip[rs->sample.order[lo + j]] = 0;
     }
     int first = 1, ran_here = 0;
-    for (int i = 0; i < race->n && status == OUTCOME_OK; i++) {
+    /* odd rounds run in reverse: no candidate always runs first or last */
+    for (int at = 0; at < race->n && status == OUTCOME_OK; at++) {
+        int i = r % 2 ? race->n - 1 - at : at;
         if (!tune_runs_in(race, i, r))
             continue;
         /* the checkpoint and the outputs take each matrix once: from the first */

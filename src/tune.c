@@ -221,7 +221,12 @@ void tune_record(tune_race *race, int i, int r, double wall_s)
     tune_candidate *c = &race->cand[i];
     c->wall_s[r] = wall_s;
     c->rounds_run = r + 1;
-    c->s_per_flop = race->slice_cost[r] > 0 ? wall_s / race->slice_cost[r] : 0;
+    double wall = 0, cost = 0;
+    for (int q = 0; q <= r; q++) {
+        wall += c->wall_s[q];
+        cost += race->slice_cost[q];
+    }
+    c->s_per_flop = cost > 0 ? wall / cost : 0;
 }
 
 void tune_disagree(tune_race *race, int i, int r)

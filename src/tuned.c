@@ -346,6 +346,7 @@ int tuned_launch(const tuned_launch_t *l)
     }
     outcome_t out;
     memset(&out, 0, sizeof out);
+    int raced = status == OUTCOME_OK;       /* a failure from here on is the rest's */
     if (status == OUTCOME_OK && t.winner >= 0 && !(io_error && l->opt->checkpoint_dir)) {
         const plan_config *cfg = &l->plan->configs[c.index[t.winner]];
         report_progress progress;
@@ -364,7 +365,7 @@ int tuned_launch(const tuned_launch_t *l)
         io_error |= rc != CLI_EXIT_OK;
     }
     if (status != OUTCOME_OK)
-        code = failed_run(l, status, t.race && t.winner >= 0 ? "rest" : "race");
+        code = failed_run(l, status, raced ? "rest of the set" : "race");
     else if (t.winner < 0)
         code = CLI_EXIT_CHECK;      /* every candidate disagreed: said above */
     else if (io_error && l->opt->checkpoint_dir && !out.results)
