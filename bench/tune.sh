@@ -12,8 +12,10 @@
 #    as a share of the tuned launch (target <= 10% where the launch takes >= 60 s);
 #  - tuned/sweep: the tuned launch's wall over the whole sweep's (the user's saving).
 # OpenBLAS as pinned, and also unpinned where the environment pins it (bench/blas.sh), the
-# unpinned way for OWN_ROUNDS (default 1) of the rounds. Writes bench/results/tune.jsonl and
-# tune.md. BENCH_QUICK=1: a tenth of each set, one round.
+# unpinned way for OWN_ROUNDS (default 1) of the rounds. TUNE_JOBS picks the jobs, and
+# TUNE_BUDGETS (e.g. "5 6") races each tuned launch at each of those tune_budget values (default:
+# the job's); with TUNE_APPEND=1 the records of other jobs already in tune.jsonl are kept.
+# Writes bench/results/tune.jsonl and tune.md. BENCH_QUICK=1: a tenth of each set, one round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/results
@@ -28,7 +30,15 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
   shrink=(1)
 fi
 . bench/blas.sh
-rm -f "$json"
+jobs=(${TUNE_JOBS:-jobs/tune.job jobs/tune-mixed.job})
+budgets=(${TUNE_BUDGETS:-default})
+if [ "${TUNE_APPEND:-0}" = 1 ] && [ -f "$json" ]; then
+  /usr/bin/python3 -c 'import json,sys
+keep = [l for l in open(sys.argv[1]) if json.loads(l)["bench_job"] not in sys.argv[2:]]
+open(sys.argv[1], "w").writelines(keep)' "$json" "${jobs[@]}"
+else
+  rm -f "$json"
+fi
 
 # the job's flags for a quick run: a tenth of the set
 job_flags() {
@@ -60,16 +70,23 @@ for l in open(sys.argv[1]):
 for ((round = 1; round <= rounds; round++)); do
   for way in "${blas_ways[@]}"; do
     [ "$way" = own ] && [ "$round" -gt "$own_rounds" ] && continue
-    for job in jobs/tune.job jobs/tune-mixed.job; do
+    for job in "${jobs[@]}"; do
       order=(sweep tuned)
       [ $((round % 2)) -eq 0 ] && order=(tuned sweep)
       for kind in "${order[@]}"; do
-        echo "== round $round/$rounds, OpenBLAS $way, $job: $kind" >&2
-        if [ "$kind" = tuned ]; then
-          launch "$way" "$round" "$job" tuned --tune=on
-        else
+        if [ "$kind" = sweep ]; then
+          echo "== round $round/$rounds, OpenBLAS $way, $job: sweep" >&2
           launch "$way" "$round" "$job" sweep
+          continue
         fi
+        for budget in "${budgets[@]}"; do
+          echo "== round $round/$rounds, OpenBLAS $way, $job: tuned, budget $budget" >&2
+          if [ "$budget" = default ]; then
+            launch "$way" "$round" "$job" tuned --tune=on
+          else
+            launch "$way" "$round" "$job" tuned --tune=on --tune-budget="$budget"
+          fi
+        done
       done
     done
   done
@@ -87,41 +104,41 @@ def label(k):
 runs = defaultdict(lambda: {"sweep": [], "tuned": []})   # (blas, job, round) -> records
 for r in recs:
     runs[(r["blas"], r["bench_job"], r["round"])][r["bench_kind"]].append(r)
-per = defaultdict(lambda: defaultdict(list))            # (blas, job) -> figure -> per round
+per = defaultdict(lambda: defaultdict(list))   # (blas, job, budget) -> figure -> per round
 for (blas, job, rnd), kinds in sorted(runs.items()):
-    sweep, tuned = kinds["sweep"], kinds["tuned"]
-    if not sweep or len(tuned) != 1:
+    sweep = kinds["sweep"]
+    if not sweep:
         continue
-    t = tuned[0]
     walls = {key(r): r["wall_s"] for r in sweep}
     best = min(walls, key=walls.get)
-    f = per[(blas, job)]
-    f["best_wall"].append(walls[best])
-    f["best"].append(label(best))
-    f["winner"].append(label(key(t)))
-    f["tuned_wall"].append(t["wall_s"])
-    f["tuned_over_best"].append(t["wall_s"] / walls[best])
-    f["winner_over_best"].append(walls.get(key(t), float("nan")) / walls[best])
-    f["overhead"].append(t["tune_overhead"])
-    f["race_s"].append(t["tune_race_s"])
-    f["sample"].append(t["tune_sample"])
-    f["count"].append(t["count"])
-    f["candidates"].append(t["tune_candidates"])
-    f["predicted_over_actual"].append(t["tune_predicted_s"] / walls.get(key(t), float("nan")))
-    f["sweep_launch"].append(sweep[0]["launch_s"])
-    f["tuned_launch"].append(t["launch_s"])
-    f["tuned_over_sweep"].append(t["launch_s"] / sweep[0]["launch_s"])
-    f["sweep_sum"].append(sum(walls.values()))
+    for t in kinds["tuned"]:
+      f = per[(blas, job, round(100 * t["tune_budget"]))]
+      f["best_wall"].append(walls[best])
+      f["best"].append(label(best))
+      f["winner"].append(label(key(t)))
+      f["tuned_wall"].append(t["wall_s"])
+      f["tuned_over_best"].append(t["wall_s"] / walls[best])
+      f["winner_over_best"].append(walls.get(key(t), float("nan")) / walls[best])
+      f["overhead"].append(t["tune_overhead"])
+      f["race_s"].append(t["tune_race_s"])
+      f["sample"].append(t["tune_sample"])
+      f["count"].append(t["count"])
+      f["candidates"].append(t["tune_candidates"])
+      f["predicted_over_actual"].append(t["tune_predicted_s"] / walls.get(key(t), float("nan")))
+      f["sweep_launch"].append(sweep[0]["launch_s"])
+      f["tuned_launch"].append(t["launch_s"])
+      f["tuned_over_sweep"].append(t["launch_s"] / sweep[0]["launch_s"])
+      f["sweep_sum"].append(sum(walls.values()))
 med = lambda xs: statistics.median(xs)
 verdict = lambda ok: "MET" if ok else "**MISSED**"
 lines = ["# --tune against the exhaustive sweep", "",
          "Two ranks launched. Per round and job: one launch sweeping every candidate over the "
          "whole set, and one --tune=on launch, in alternating order. Medians over the rounds; "
          "each ratio is taken within its round first.", ""]
-for (blas, job), f in sorted(per.items()):
+for (blas, job, budget), f in sorted(per.items()):
     n = len(f["tuned_wall"])
     big = med(f["tuned_wall"]) >= 60
-    lines += [f"## {job}, OpenBLAS {blas} ({n} round(s))", "",
+    lines += [f"## {job}, tune_budget {budget}, OpenBLAS {blas} ({n} round(s))", "",
               f"{f['candidates'][0]} candidates; the race computed {med(f['sample']):.0f} of "
               f"{f['count'][0]} matrices.", "",
               "| figure | median | per round | target | |", "|---|---|---|---|---|"]

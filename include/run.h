@@ -29,6 +29,8 @@ typedef struct {
     const int64_t *shapes;      /* the set's distinct shapes as LAPACK takes them (pairs) */
     int64_t n_shapes;
     int force_rma;              /* dynamic: the MPI_Fetch_and_op counter even on one node */
+    long idle_sleep_ns;         /* the longest sleep of a rank left out of the configuration
+                                 * between its checks for the end; 0: 20 ms */
     const members_set *files;   /* a multi-file input's table, or NULL */
 } run_control;
 

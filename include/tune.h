@@ -12,8 +12,6 @@
  * fewer: its lists multiply to at most a few hundred). */
 #define TUNE_ROUNDS_MAX 12
 
-/* The default share of the predicted full run the race may take. */
-#define TUNE_BUDGET_DEFAULT 0.06
 
 /* The matrices to do in the order the race takes them. Each shape class
  * (distinct rows x cols) is in a seeded order of its own, and the classes
@@ -31,10 +29,12 @@ typedef struct {
 } tune_sample;
 
 /* Draws the order over the matrices of set that done (NULL: none) does not
- * flag. Matrix k's place in its class is by the first output of Philox4x64
- * keyed (seed, k), block (0, 3, 0, 0), ascending (ties by k); classes tie by
- * size, smallest first. Deterministic: the same on every rank. Returns 0 or
- * ENOMEM (s is then empty); free with tune_sample_free. */
+ * flag. Each class (an index into the set's sorted distinct shapes) is
+ * shuffled from index order by Fisher-Yates: from the top, slot i swaps
+ * with the first output of Philox4x64 keyed (seed, class), counter
+ * (i, 3, 0, 0), modulo i + 1. The classes then merge by (place + 1/2) /
+ * count, ties to the smaller class. Deterministic: the same on every rank.
+ * Returns 0 or ENOMEM (s is then empty); free with tune_sample_free. */
 int tune_sample_draw(tune_sample *s, const matset *set, const uint8_t *done, uint64_t seed,
                      job_vectors vectors);
 void tune_sample_free(tune_sample *s);

@@ -88,6 +88,7 @@ static int run_round(race_state *rs, const job_t *job, const plan_t *plan, int r
         run_control this_run = *ctl;
         this_run.done = skip;
         this_run.prior = rs->known;
+        this_run.idle_sleep_ns = LAZY_MAX_SLEEP_NS;
         if (!first) {
             this_run.ckpt = NULL;
             this_run.outputs = NULL;

@@ -313,6 +313,8 @@ int run_config(const job_t *job, const plan_config *cfg, const run_control *ctl,
     }
     /* idle ranks sleep here until the configuration ends, and learn its status;
      * this wait is outside the timed window, so it may sleep long: each wake-up
-     * of an idle rank is CPU taken from the ranks at work */
-    return lazy_agree(status, world, 20000000, OUTCOME_EMPI);
+     * of an idle rank is CPU taken from the ranks at work (a race's short runs
+     * ask for less: there the oversleep is paid in every run) */
+    return lazy_agree(status, world, ctl->idle_sleep_ns > 0 ? ctl->idle_sleep_ns : 20000000,
+                      OUTCOME_EMPI);
 }

@@ -10,32 +10,6 @@
 #include "matgen.h"
 #include "verify.h"
 
-/* One matrix while the order is drawn. */
-typedef struct {
-    int64_t k;
-    int64_t shape;      /* its class: an index into the set's distinct shapes */
-    uint64_t draw;      /* its Philox draw, then its place in the class's order */
-    double at;          /* (place + 0.5) / class count */
-} sample_item;
-
-static int by_class_then_draw(const void *pa, const void *pb)
-{
-    const sample_item *a = pa, *b = pb;
-    if (a->shape != b->shape)
-        return a->shape < b->shape ? -1 : 1;
-    if (a->draw != b->draw)
-        return a->draw < b->draw ? -1 : 1;
-    return a->k < b->k ? -1 : a->k > b->k;
-}
-
-static int by_place(const void *pa, const void *pb)
-{
-    const sample_item *a = pa, *b = pb;
-    if (a->at != b->at)
-        return a->at < b->at ? -1 : 1;
-    return a->shape < b->shape ? -1 : a->shape > b->shape;
-}
-
 /* The index of (m, n) among the sorted distinct pairs shapes[n_shapes]. */
 static int64_t class_of(const int64_t *shapes, int64_t n_shapes, int64_t m, int64_t n)
 {
@@ -49,6 +23,49 @@ static int64_t class_of(const int64_t *shapes, int64_t n_shapes, int64_t m, int6
             hi = mid;
     }
     return lo;
+}
+
+/* Whether class a's next matrix comes before class b's: the smaller
+ * (place + 1/2) / count, compared exactly as (2 place + 1) count_b against
+ * (2 place_b + 1) count_a; ties to the smaller class. */
+static int merges_before(int64_t a, int64_t b, const int64_t *place, const int64_t *count)
+{
+    __int128 x = (__int128)(2 * place[a] + 1) * count[b], y = (__int128)(2 * place[b] + 1) * count[a];
+    return x < y || (x == y && a < b);
+}
+
+/* Restores the heap of classes from slot i down (the least first). */
+static void sift_down(int64_t *heap, int64_t n, int64_t i, const int64_t *place,
+                      const int64_t *count)
+{
+    for (;;) {
+        int64_t least = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && merges_before(heap[l], heap[least], place, count))
+            least = l;
+        if (r < n && merges_before(heap[r], heap[least], place, count))
+            least = r;
+        if (least == i)
+            return;
+        int64_t t = heap[i];
+        heap[i] = heap[least];
+        heap[least] = t;
+        i = least;
+    }
+}
+
+/* Shuffles a class's n members in place: Fisher-Yates from the top, slot i
+ * swapped with the first Philox output keyed (seed, class), counter
+ * (i, 3, 0, 0), modulo i + 1. */
+static void shuffle_class(int64_t *members, int64_t n, uint64_t seed, int64_t cls)
+{
+    for (int64_t i = n - 1; i > 0; i--) {
+        uint64_t counter[4] = {(uint64_t)i, 3, 0, 0}, key[2] = {seed, (uint64_t)cls}, out[4];
+        matgen_philox4x64(counter, key, out);
+        int64_t j = (int64_t)(out[0] % (uint64_t)(i + 1));
+        int64_t t = members[i];
+        members[i] = members[j];
+        members[j] = t;
+    }
 }
 
 void tune_sample_free(tune_sample *s)
@@ -68,55 +85,69 @@ int tune_sample_draw(tune_sample *s, const matset *set, const uint8_t *done, uin
     for (int64_t k = 0; k < set->count; k++)
         n += !(done && done[k]);
     size_t cells = (size_t)(n > 0 ? n : 1);
-    sample_item *items = malloc(cells * sizeof *items);
-    int64_t *in_class = NULL;
+    int64_t *members = malloc(cells * sizeof *members), *start = NULL, *place = NULL,
+            *heap = NULL;
     s->order = malloc(cells * sizeof *s->order);
     s->cost = malloc(cells * sizeof *s->cost);
-    if (!items || !s->order || !s->cost || matset_distinct(set, &shapes, &n_shapes) != 0 ||
-        !(in_class = calloc((size_t)n_shapes, sizeof *in_class))) {
-        free(items);
-        free(shapes);
-        free(in_class);
-        tune_sample_free(s);
-        return ENOMEM;
+    int rc = !members || !s->order || !s->cost || matset_distinct(set, &shapes, &n_shapes) != 0;
+    size_t classes = (size_t)(n_shapes > 0 ? n_shapes : 1);
+    if (!rc) {
+        s->n_classes = n_shapes;
+        s->class_n = calloc(classes, sizeof *s->class_n);
+        s->class_cost = calloc(classes, sizeof *s->class_cost);
+        start = calloc(classes + 1, sizeof *start);
+        place = calloc(classes, sizeof *place);
+        heap = malloc(classes * sizeof *heap);
+        rc = !s->class_n || !s->class_cost || !start || !place || !heap;
     }
-    int64_t j = 0;
-    for (int64_t k = 0; k < set->count; k++) {
-        if (done && done[k])
-            continue;
-        int64_t m, c;
-        matset_shape(set, k, &m, &c);
-        uint64_t counter[4] = {0, 3, 0, 0}, key[2] = {seed, (uint64_t)k}, out[4];
-        matgen_philox4x64(counter, key, out);
-        items[j] = (sample_item){.k = k, .shape = class_of(shapes, n_shapes, m, c),
-                                 .draw = out[0]};
-        in_class[items[j].shape]++;
-        j++;
+    /* each class's members in index order (a counting sort), then shuffled:
+     * O(count log classes) in all, where sorting the draws took seconds */
+    for (int pass = 0; !rc && pass < 2; pass++) {
+        for (int64_t k = 0; k < set->count; k++) {
+            if (done && done[k])
+                continue;
+            int64_t m, c;
+            matset_shape(set, k, &m, &c);
+            int64_t cls = class_of(shapes, n_shapes, m, c);
+            if (pass == 0)
+                s->class_n[cls]++;
+            else
+                members[start[cls] + place[cls]++] = k;
+        }
+        for (int64_t c = 0; pass == 0 && c < n_shapes; c++)
+            start[c + 1] = start[c] + s->class_n[c];
     }
-    qsort(items, (size_t)n, sizeof *items, by_class_then_draw);
-    for (int64_t i = 0, place = 0; i < n; i++) {
-        place = i > 0 && items[i].shape == items[i - 1].shape ? place + 1 : 0;
-        items[i].at = ((double)place + 0.5) / (double)in_class[items[i].shape];
+    for (int64_t c = 0; !rc && c < n_shapes; c++) {
+        shuffle_class(members + start[c], s->class_n[c], seed, c);
+        place[c] = 0;
     }
-    qsort(items, (size_t)n, sizeof *items, by_place);
-    s->n = n;
-    s->n_classes = n_shapes;
-    s->class_n = in_class;
-    if (!(s->class_cost = calloc((size_t)(n_shapes > 0 ? n_shapes : 1), sizeof *s->class_cost))) {
-        free(items);
-        free(shapes);
-        tune_sample_free(s);
-        return ENOMEM;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        const int64_t *shape = shapes + 2 * items[i].shape;
-        s->order[i] = items[i].k;
-        s->cost[i] = cost_flops(shape[0], shape[1], vectors);
+    /* the classes merged by (place + 1/2) / count, the least first */
+    int64_t n_heap = 0;
+    for (int64_t c = 0; !rc && c < n_shapes; c++)
+        if (s->class_n[c] > 0)
+            heap[n_heap++] = c;
+    for (int64_t i = n_heap / 2 - 1; !rc && i >= 0; i--)
+        sift_down(heap, n_heap, i, place, s->class_n);
+    for (int64_t i = 0; !rc && i < n; i++) {
+        int64_t c = heap[0];
+        s->order[i] = members[start[c] + place[c]++];
+        s->cost[i] = cost_flops(shapes[2 * c], shapes[2 * c + 1], vectors);
         s->total += s->cost[i];
-        s->class_cost[items[i].shape] += s->cost[i];
+        s->class_cost[c] += s->cost[i];
+        if (place[c] == s->class_n[c])
+            heap[0] = heap[--n_heap];
+        sift_down(heap, n_heap, 0, place, s->class_n);
     }
-    free(items);
+    s->n = n;
+    free(members);
     free(shapes);
+    free(start);
+    free(place);
+    free(heap);
+    if (rc) {
+        tune_sample_free(s);
+        return ENOMEM;
+    }
     return 0;
 }
 

@@ -331,6 +331,7 @@ int tuned_launch(const tuned_launch_t *l)
             t.winner = 0;
             status = OUTCOME_OK;
             race_free(&rs);
+            rs.winner = rs.disagree_cand = -1;
         } else if (status == OUTCOME_OK) {
             t.race = &rs.race;
             t.sample = &rs.sample;

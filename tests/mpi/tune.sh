@@ -15,7 +15,7 @@
 #     race; both against numpy;
 #  6. --tune-db: the first launch races and records, the second skips the race, --tune=force
 #     races again;
-#  7. one candidate: no race; refusals: repeat > 1, tune_budget 0, an unknown tune value.
+#  7. one candidate, and a set too small to race: no race; refusals: repeat > 1, tune_budget 0, an unknown tune value.
 . "$(dirname "$0")/lib.sh"
 require_svdrun
 require_numpy "--tune against numpy"
@@ -146,6 +146,10 @@ fi
 if tune_run "one candidate" --tune=on "$J" --ranks=2 --kernel=jacobi; then
     expect "one candidate: no race, it runs the set" \
         "grep -q 'one candidate' '$RUN_OUT' && ! grep -q '^race: ' '$RUN_OUT'"
+fi
+if tune_run "too small to race" --tune=on "$J" --count=3 --results "$TMPD/small.txt"; then
+    expect "a set too small to race: the first candidate runs it, PASSED" \
+        "grep -q 'too small to race 4 candidates' '$RUN_OUT' && [ \$(wc -l <'$TMPD/small.txt') -eq 3 ] && [ \"\$(summary_counts '$RUN_OUT')\" = '1 0 0' ]"
 fi
 run_singleton 30 "$SVDRUN" --tune=on "$J" --repeat=2
 expect "--tune with repeat 2: exit 2, naming repeat" \
