@@ -49,6 +49,10 @@ typedef struct {
 /* svdrun's options in usage order; a NULL name ends them. */
 extern const cli_flag cli_flags[];
 
+/* Whether key's flag may be given bare, its value then "on": --tune is
+ * --tune=on (usage and the man page show it as --tune[=VALUES]). */
+int cli_key_takes_bare(const job_key *key);
+
 /* Prints the usage text: cli_flags, then every job key as a flag. */
 void cli_usage(FILE *out);
 

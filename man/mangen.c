@@ -139,11 +139,12 @@ static void print_keys(FILE *out, int in_file)
     char arg[128];
     for (const job_key *k = job_keys; k->name; k++) {
         job_key_arg(k, arg, sizeof arg);
+        int bare = !in_file && cli_key_takes_bare(k);   /* --tune[=off|on|force] */
         fputs(in_file ? ".TP\n\\fB" : ".TP\n\\fB\\-\\-", out);
         roff(out, k->name);
-        fputs(in_file ? " = \\fI" : "=\\fI", out);
+        fputs(in_file ? " = \\fI" : bare ? "[=\\fI" : "=\\fI", out);
         roff(out, arg);
-        fputs("\\fR\n", out);
+        fputs(bare ? "\\fB]\\fR\n" : "\\fR\n", out);
         roff_sentence(out, k->doc);
         if (!in_file)
             continue;

@@ -60,8 +60,7 @@ static void usage_entry(FILE *out, const char *label, const char *doc)
     }
 }
 
-/* The job key that may be given as a bare flag: --tune is --tune=on. */
-static int takes_bare(const job_key *key)
+int cli_key_takes_bare(const job_key *key)
 {
     return strcmp(key->name, "tune") == 0;
 }
@@ -82,8 +81,8 @@ void cli_usage(FILE *out)
                  "(a '_' in a key may be given as '-': --tune-budget):\n");
     for (const job_key *k = job_keys; k->name; k++) {
         job_key_arg(k, arg, sizeof arg);
-        snprintf(label, sizeof label, "--%s%s=%s%s", k->name, takes_bare(k) ? "[" : "",
-                 arg, takes_bare(k) ? "]" : "");
+        snprintf(label, sizeof label, "--%s%s=%s%s", k->name, cli_key_takes_bare(k) ? "[" : "",
+                 arg, cli_key_takes_bare(k) ? "]" : "");
         usage_entry(out, label, k->doc);
     }
     fprintf(out, "\nExit codes: 0 ok, 1 a check failed, 2 bad job or usage, 3 runtime failure,\n"
@@ -122,7 +121,7 @@ int cli_parse(int argc, char **argv, cli_options *opt, int speak)
     shorts[n_short] = '\0';
     for (int i = 0; job_keys[i].name && n < 126; i++) {
         /* bare --tune is --tune=on */
-        int has_arg = takes_bare(&job_keys[i]) ? optional_argument : required_argument;
+        int has_arg = cli_key_takes_bare(&job_keys[i]) ? optional_argument : required_argument;
         longs[n++] = (struct option){job_keys[i].name, has_arg, NULL, OPT_KEY_BASE + i};
         if (strchr(job_keys[i].name, '_') && n_dashed < 32) {
             char *d = dashed[n_dashed++];

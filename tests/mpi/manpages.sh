@@ -60,6 +60,9 @@ while IFS= read -r label; do
     case $label in
         --*=*)
             key=${label#--}
+            case $key in        # a bare-able flag, --tune[=off|on|force]: tune = off|on|force
+                *"[="*) key=${key/"[="/=} key=${key%]} ;;
+            esac
             grep -qxF -- "${key%%=*} = ${key#*=}" "$TMPD/job.txt" || missing_job+=("$label")
             ;;
     esac
