@@ -43,7 +43,7 @@ B         ?= build
 MODULES   := cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history tunerec jfield baserow compare \
              baseline labels tables pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
              collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout \
-             members memread zipdir fileset tune tunedb race tunerep tuned
+             members memread zipdir fileset tune tunedb race tunerep tuned sweep
 OBJS      := $(MODULES:%=$(B)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
