@@ -280,12 +280,14 @@ int tuned_launch(const tuned_launch_t *l)
     if (candidates_of(l->plan, &c) != 0)
         MPI_Abort(MPI_COMM_WORLD, CLI_EXIT_RUNTIME);    /* a few bytes, before any work */
     tunedb_key key;
-    int hosts = 1;
-    for (int r = 1; l->rank == 0 && r < l->n_ranks; r++)
-        hosts += strcmp(l->ranks[r].host, l->ranks[r - 1].host) != 0;
-    if (l->rank == 0)
-        tunedb_key_make(&key, l->job, c.names, c.n, l->ctl->shapes, l->ctl->n_shapes, hosts,
+    sysinfo_hosts hosts;
+    if (l->rank == 0 && sysinfo_hosts_of(l->ranks, l->n_ranks, &hosts) != 0)
+        MPI_Abort(MPI_COMM_WORLD, CLI_EXIT_RUNTIME);    /* a few bytes, before any work */
+    if (l->rank == 0) {
+        tunedb_key_make(&key, l->job, c.names, c.n, l->ctl->shapes, l->ctl->n_shapes, hosts.n,
                         l->mpi_version);
+        sysinfo_hosts_free(&hosts);
+    }
     int decision[2] = {TUNEREP_RACE, -1}, code = CLI_EXIT_OK;
     if (l->rank == 0) {
         tunerep_source source;

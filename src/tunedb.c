@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "hash.h"
 #include "sysinfo.h"
 
@@ -135,20 +136,21 @@ int tunedb_append(const char *path, const tunedb_key *key, const char *const *la
 
 int tunedb_note_winner(const char *dir, const char *label, char *err, size_t errlen)
 {
-    char path[JOB_PATH_MAX + 32], tmp[JOB_PATH_MAX + 48];
+    char path[JOB_PATH_MAX + 32], tmp[JOB_PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/tune-winner", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    char text[256];
-    int len = snprintf(text, sizeof text, "%s\n", label);
-    int ok = fd >= 0 && write(fd, text, (size_t)len) == len && fsync(fd) == 0;
-    if (fd >= 0 && close(fd) != 0)
-        ok = 0;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+    if (files_temp_path(tmp, sizeof tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: name too long", path);
         return -1;
     }
-    return 0;
+    char text[256];
+    int len = snprintf(text, sizeof text, "%s\n", label);
+    /* synced before the rename: --resume trusts a note it finds */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int ok = fd >= 0 && write(fd, text, (size_t)len) == len && fsync(fd) == 0;
+    int error = ok ? 0 : errno ? errno : EIO;
+    if (fd >= 0 && close(fd) != 0 && !error)
+        error = errno;
+    return files_replace(tmp, path, error, err, errlen) ? -1 : 0;
 }
 
 int tunedb_read_winner(const char *dir, char *label, size_t len, char *err, size_t errlen)
