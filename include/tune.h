@@ -99,15 +99,14 @@ void tune_disagree(tune_race *race, int i, int r);
 int tune_end_round(tune_race *race, int r);
 
 /* The vote on one slice: res[i][j] is candidate i's result of the slice's
- * j-th matrix, for the n_res candidates that ran it. Two results agree when
- * both integers are equal, or both sums are within VERIFY_SUM_RTOL of each
- * other (an integer boundary); a matrix whose LAPACK call failed in either
- * is not compared (it is reported as in a plain run). The reference is the
- * candidate that agrees with the most others (ties: the first); agree[i]
- * is set to 1 when i agrees with it on every matrix, and *first_diff to the
- * first slice position where some candidate does not (-1: none). Returns
- * the reference's index. */
-int tune_vote(const svd_result *const *res, int n_res, int64_t m, int *agree,
-              int64_t *first_diff);
+ * j-th matrix, for the n_res candidates that ran it. A result agrees with
+ * another when the integers are equal or differ only by rounding at an
+ * integer (verify_boundary, the sweep's rule); a matrix whose LAPACK call
+ * failed in either is not compared (it is reported as in a plain run). The
+ * reference is the candidate that agrees with the most others (ties: the
+ * first); diff_at[i] is set to the first slice position where i differs
+ * from it, or -1 when i agrees on every matrix. Returns the reference's
+ * index. */
+int tune_vote(const svd_result *const *res, int n_res, int64_t m, int64_t *diff_at);
 
 #endif

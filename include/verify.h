@@ -9,6 +9,11 @@
 /* Tolerance, relative to the sum, under which two sums are the same number. */
 #define VERIFY_SUM_RTOL 1e-9
 
+/* Whether got's integer differs from ref's only by rounding: both computed
+ * (info 0), the integers differ, and the sums agree within VERIFY_SUM_RTOL
+ * * max(|ref sum|, 1). */
+int verify_boundary(const svd_result *ref, const svd_result *got);
+
 /* Compares results: 0 when every integer is equal, or differs only where
  * both sums agree within VERIFY_SUM_RTOL * max(|ref sum|, 1); 1 otherwise.
  * *boundary is set (not added to) to the number of such rounding-only

@@ -25,41 +25,48 @@ static int vote_round(race_state *rs, int r, svd_result **slice, int64_t m)
 {
     tune_race *race = &rs->race;
     const svd_result **res = malloc((size_t)race->n * sizeof *res);
-    int *who = malloc((size_t)race->n * sizeof *who), *agree = malloc((size_t)race->n * sizeof *agree);
-    if (!res || !who || !agree) {
+    int *who = malloc((size_t)race->n * sizeof *who);
+    int64_t *diff_at = malloc((size_t)race->n * sizeof *diff_at);
+    if (!res || !who || !diff_at) {
         free(res);
         free(who);
-        free(agree);
+        free(diff_at);
         return ENOMEM;
     }
     int n_res = 0;
     for (int i = 0; i < race->n; i++)
         if (slice[i])
             res[n_res] = slice[i], who[n_res++] = i;
-    int64_t first;
-    int ref = tune_vote(res, n_res, m, agree, &first);
+    int ref = tune_vote(res, n_res, m, diff_at);
     for (int j = 0; j < n_res; j++) {
-        if (agree[j])
+        int64_t at = diff_at[j];
+        if (at < 0)
             continue;
         tune_disagree(race, who[j], r);
         if (rs->disagree_cand < 0) {
-            int64_t at = 0;
-            while (at < m && (res[j][at].info || res[ref][at].info ||
-                              res[j][at].value == res[ref][at].value))
-                at++;
             rs->disagree_cand = who[j];
             rs->disagree_round = r;
-            rs->disagree_matrix = rs->sample.order[race->bounds[r] + (at < m ? at : first)];
-            rs->disagree_got = res[j][at < m ? at : first];
-            rs->disagree_want = res[ref][at < m ? at : first];
+            rs->disagree_matrix = rs->sample.order[race->bounds[r] + at];
+            rs->disagree_got = res[j][at];
+            rs->disagree_want = res[ref][at];
         }
     }
     for (int64_t j = 0; j < m; j++)
         rs->known[rs->sample.order[race->bounds[r] + j]] = res[ref][j];
     free(res);
     free(who);
-    free(agree);
+    free(diff_at);
     return 0;
+}
+
+/* A run that writes neither the checkpoint nor the outputs: the checkpoint
+ * and the outputs take each matrix once, from the round's first run. */
+static void leave_no_trace(run_control *ctl)
+{
+    ctl->ckpt = NULL;
+    ctl->outputs = NULL;
+    ctl->outputs_open = NULL;
+    ctl->mixed_open = NULL;
 }
 
 /* One round: every candidate still in runs slice r. Returns an agreed
@@ -84,17 +91,12 @@ static int run_round(race_state *rs, const job_t *job, const plan_t *plan, int r
         int i = r % 2 ? race->n - 1 - at : at;
         if (!tune_runs_in(race, i, r))
             continue;
-        /* the checkpoint and the outputs take each matrix once: from the first */
         run_control this_run = *ctl;
         this_run.done = skip;
         this_run.prior = rs->known;
         this_run.idle_sleep_ns = LAZY_MAX_SLEEP_NS;
-        if (!first) {
-            this_run.ckpt = NULL;
-            this_run.outputs = NULL;
-            this_run.outputs_open = NULL;
-            this_run.mixed_open = NULL;
-        }
+        if (!first)
+            leave_no_trace(&this_run);
         outcome_t out;
         const plan_config *cfg = &plan->configs[race->cand[i].plan_index];
         if (first && r == 0) {
@@ -102,10 +104,7 @@ static int run_round(race_state *rs, const job_t *job, const plan_t *plan, int r
              * the libraries' start-up: it runs twice, timed the second time */
             status = run_config(job, cfg, &this_run, MPI_COMM_WORLD, NULL, NULL, &out);
             outcome_free(&out);
-            this_run.ckpt = NULL;
-            this_run.outputs = NULL;
-            this_run.outputs_open = NULL;
-            this_run.mixed_open = NULL;
+            leave_no_trace(&this_run);
         }
         first = 0;
         if (status == OUTCOME_OK)

@@ -248,18 +248,17 @@ static void test_vote(void **state)
     svd_result d[3] = {ok_res(5, 5.3), ok_res(1000, 1000.0), ok_res(0, 0)};
     d[2].info = 3;
     const svd_result *res[4] = {c, a, b, d};
-    int agree[4];
-    int64_t first = 7;
-    int ref = tune_vote(res, 4, 3, agree, &first);
+    int64_t diff_at[4] = {7, 7, 7, 7};
+    int ref = tune_vote(res, 4, 3, diff_at);
     assert_int_equal(ref, 1);
-    assert_int_equal(agree[0], 0);
-    assert_int_equal(agree[1], 1);
-    assert_int_equal(agree[2], 1);
-    assert_int_equal(agree[3], 1);
-    assert_int_equal(first, 0);
+    assert_int_equal(diff_at[0], 0);      /* c differs at its first matrix */
+    assert_int_equal(diff_at[1], -1);
+    assert_int_equal(diff_at[2], -1);
+    assert_int_equal(diff_at[3], -1);
     const svd_result *same[2] = {a, b};
-    assert_int_equal(tune_vote(same, 2, 3, agree, &first), 0);
-    assert_int_equal(first, -1);
+    assert_int_equal(tune_vote(same, 2, 3, diff_at), 0);
+    assert_int_equal(diff_at[0], -1);
+    assert_int_equal(diff_at[1], -1);
 }
 
 int main(void)
