@@ -40,7 +40,7 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history tunerec jfield baserow compare \
+MODULES   := dtype cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history tunerec jfield baserow compare \
              baseline labels tables pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
              collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout \
              members memread zipdir fileset tune tunedb race tunerep tuned sweep
@@ -83,7 +83,7 @@ $(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(SVDREPORT_LIBS)
 
 # svdfloor: the benchmark's floor, svdrun's own generator and kernels in a plain loop; no MPI.
-SVDFLOOR_MODULES := svdfloor job matset matgen verify hash stats svd jacobi jacobi_simd twostage sysinfo
+SVDFLOOR_MODULES := svdfloor dtype job matset matgen verify hash stats svd jacobi jacobi_simd twostage sysinfo
 $(B)/svdfloor: $(SVDFLOOR_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LAPACKE_LIBS) $(OPENBLAS_LIBS) $(INIH_LIBS) -lm
@@ -211,7 +211,7 @@ FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address
                 -fno-sanitize-recover=undefined
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(B)/%,$(wildcard tests/fuzz/fuzz_*.c))
 # the modules the parsers need: no MPI, no jansson
-FUZZ_MODULES := cli job matset matgen npy files
+FUZZ_MODULES := dtype cli job matset matgen npy files
 FUZZ_OBJS    := $(FUZZ_MODULES:%=$(B)/obj/%.o)
 
 .PHONY: fuzz fuzz-build fuzzers sanitize sanitize-all valgrind tsan check-all
@@ -255,7 +255,7 @@ valgrind: deps
 # resolver would run instrumented before TSan has started, and crash.
 TSAN_CFLAGS  := -O2 -g -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS   := test_checkpoint test_stop
-TSAN_MODULES := checkpoint job matset matgen npy sysinfo stop files hash
+TSAN_MODULES := dtype checkpoint job matset matgen npy sysinfo stop files hash
 tsan: deps
 	CFLAGS='$(TSAN_CFLAGS)' $(MAKE) B=build/tsan MODULES='$(TSAN_MODULES)' \
 	    $(TSAN_TESTS:%=build/tsan/tests/%)
@@ -290,11 +290,11 @@ CXX             ?= g++
 EIGEN_CFLAGS    ?= $(call pc_cflags,eigen3)
 EIGEN_CXXFLAGS  ?= -O2 $(if $(shell grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo y),\
                    -mavx2 -mfma) -DNDEBUG
-$(B)/bench-eigen-svd: bench/peers/eigen_svd.cc include/matgen.h $(B)/obj/matgen.o | $(B)/obj
+$(B)/bench-eigen-svd: bench/peers/eigen_svd.cc include/matgen.h $(B)/obj/matgen.o $(B)/obj/dtype.o | $(B)/obj
 	@echo '  CXX LD  $@'
 	$(Q)$(CXX) -std=c++17 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) $(EIGEN_CXXFLAGS) \
 	    $(patsubst -I%,-isystem %,$(EIGEN_CFLAGS)) -Iinclude \
-	    -DEIGEN_SVD_FLAGS='"$(strip $(EIGEN_CXXFLAGS))"' $< $(B)/obj/matgen.o -o $@
+	    -DEIGEN_SVD_FLAGS='"$(strip $(EIGEN_CXXFLAGS))"' $< $(B)/obj/matgen.o $(B)/obj/dtype.o -o $@
 
 # bench/gebrd.c: where dgesdd's sigma-only time goes (issue 9's ceiling); not part of all
 $(B)/gebrd: bench/gebrd.c $(OBJS) | $(B)/obj

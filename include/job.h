@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dtype.h"
 #include "matset.h"
 
 #define JOB_NAME_MAX 64
@@ -47,6 +48,8 @@ typedef struct {
     uint64_t seed;
     job_vectors vectors;
     job_driver driver;
+    int n_dtypes;                   /* 0 until job_validate: float64, or the input's dtype */
+    dtype_t dtypes[DTYPE_COUNT];
     int n_distribute;
     job_distribute distribute[2];
     int n_ranks;                    /* 0: every launched rank */
@@ -71,7 +74,8 @@ typedef struct {
     /* input: the user's .npy stack instead of generated matrices; its header,
      * read by the front end (job_set_input_header), sets rows, cols and count */
     char input[JOB_PATH_MAX];
-    int input_esize;                /* 8 (<f8) or 4 (<f4) */
+    dtype_t input_dtype;            /* the file's; a multi-file input's dtype_join of its files' */
+    int input_esize;                /* its bytes per element; 0 until the header is read */
     int input_fortran;              /* 1: Fortran order */
     int input_ndim;                 /* 2 (one matrix) or 3 */
     int64_t input_offset;           /* bytes before the data */
@@ -86,7 +90,8 @@ typedef struct {
 
 enum { JOB_GIVEN_SIZE = 1u, JOB_GIVEN_ROWS = 2u, JOB_GIVEN_COLS = 4u,
        JOB_GIVEN_COUNT = 8u, JOB_GIVEN_NAME = 16u, JOB_GIVEN_INPUT = 32u,
-       JOB_GIVEN_SHAPES = 64u, JOB_GIVEN_DIST = 128u, JOB_GIVEN_SCHEDULE = 256u };
+       JOB_GIVEN_SHAPES = 64u, JOB_GIVEN_DIST = 128u, JOB_GIVEN_SCHEDULE = 256u,
+       JOB_GIVEN_DTYPE = 512u };
 
 /* How a key's text is read. */
 typedef enum {
@@ -157,7 +162,7 @@ int job_parse_string(job_t *job, const char *text, const char *name, char *err, 
 typedef struct {
     int ndim;                       /* 2 (one matrix) or 3 */
     int64_t shape[3];               /* the first ndim are used */
-    int esize;                      /* 8 (<f8) or 4 (<f4) */
+    dtype_t dtype;                  /* <f8, <f4, <c16 or <c8 */
     int fortran;                    /* 1: Fortran order */
     int64_t offset;                 /* bytes before the data */
     int64_t mtime;                  /* the file's modification time (s) */
@@ -175,12 +180,17 @@ int job_check_input_keys(const job_t *job, char *err, size_t errlen);
 int job_set_input_header(job_t *job, const job_input_header *h, char *err, size_t errlen);
 
 /* With a multi-file input (a directory, .npz or list file), its table,
- * read by the front end, gives count matrices of mixed shapes. Returns 0,
+ * read by the front end, gives count matrices of mixed shapes; dtype holds
+ * every file's without loss (dtype_join), the dtype key's default. Returns 0,
  * or -1 with job_check_input_keys' refusal (or count beyond JOB_DIM_MAX). */
-int job_set_input_files(job_t *job, int64_t count, uint64_t identity, char *err, size_t errlen);
+int job_set_input_files(job_t *job, int64_t count, uint64_t identity, dtype_t dtype, char *err,
+                        size_t errlen);
 
 /* Checks the whole job once every source is applied (with input, once its
  * header is set): required keys; kernel twostage only with vectors none;
+ * the dtype list's default (float64, or the input's dtype), and refusals of
+ * complex input as a real dtype and of kernel twostage or jacobi named
+ * beside a dtype other than float64;
  * with engine lapack, every array LAPACK indexes (A, and U, VT as vectors
  * asks) within JOB_LAPACK_ELEMS_MAX elements; count x rows x cols x 8 bytes
  * within int64; a name. It asks the host nothing: the front end adds
@@ -210,6 +220,9 @@ int job_check_results_memory(const job_t *job, uint64_t phys_bytes, char *err, s
 /* Bytes of one matrix (rows*cols*8); validated jobs never overflow. Mixed
  * sets: 0 (their sizes are the matset's). */
 size_t job_matrix_bytes(const job_t *job);
+
+/* job_matrix_bytes at dtype's element size. */
+size_t job_matrix_bytes_as(const job_t *job, dtype_t dtype);
 
 /* Whether the matrices have mixed shapes: shapes or size_dist given (rows
  * and cols are then 0), or a multi-file input (job_set_input_members). */

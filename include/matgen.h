@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "dtype.h"
+
 /* C linkage for bench/peers/eigen_svd.cc, which times the same matrices */
 #ifdef __cplusplus
 extern "C" {
@@ -43,6 +45,18 @@ void matgen_fill_strided(uint64_t seed, int64_t k, int64_t rows, int64_t cols, d
  * Cannot fail. */
 void matgen_fill_tile(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int64_t i0,
                       int64_t j0, int64_t h, int64_t w, double *dst, int64_t ld);
+
+/* matgen_fill in any dtype (ld in elements). float64 is matgen_fill;
+ * float32 is its values rounded to nearest; complex128 element (i, j) is
+ * (x(i, 2j), x(i, 2j+1)), x being the float64 generator's entries of the
+ * m x 2n matrix k, and complex64 those rounded (docs/generator.md). Cannot
+ * fail. */
+void matgen_fill_as(uint64_t seed, int64_t k, int64_t rows, int64_t cols, dtype_t dtype, void *a,
+                    int64_t ld, matgen_layout layout);
+
+/* matgen_fill_tile in any dtype, the values matgen_fill_as's. Cannot fail. */
+void matgen_fill_tile_as(uint64_t seed, int64_t k, int64_t rows, int64_t cols, dtype_t dtype,
+                         int64_t i0, int64_t j0, int64_t h, int64_t w, void *dst, int64_t ld);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dtype.h"
+
 /* Writes a version 1.0 header for a C-order float64 array of the given shape
  * (ndim 1..3), padded so the data starts at a multiple of 64. Returns the
  * header length, or -1 with errno set on an I/O error. */
@@ -28,7 +30,8 @@ int npy_write_all(int fd, const void *buf, size_t len);
 typedef struct {
     int version;            /* 1, 2 or 3 */
     char descr[32];         /* as written, e.g. "<f8" */
-    int esize;              /* 8 for <f8, 4 for <f4 */
+    dtype_t dtype;          /* <f8, <f4, <c16 or <c8 */
+    int esize;              /* its bytes: 8, 4, 16 or 8 */
     int fortran_order;
     int ndim;
     int64_t shape[3];
@@ -42,8 +45,8 @@ typedef struct {
 
 /* Parses the header at the start of buf (len bytes, at least the whole
  * header): the magic, version 1.0, 2.0 or 3.0, the header length, and a dict
- * with exactly 'descr', 'fortran_order' and 'shape'. Only '<f8' and '<f4'
- * arrays of 2 or 3 dimensions are accepted. Returns 0, or -1 with a message
+ * with exactly 'descr', 'fortran_order' and 'shape'. Only '<f8', '<f4',
+ * '<c16' and '<c8' arrays of 2 or 3 dimensions are accepted. Returns 0, or -1 with a message
  * in err (a wrong magic, an unsupported version or dtype, naming it, an
  * object array, a malformed dict, a shape of another rank, a zero or
  * overflowing size). */

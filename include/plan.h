@@ -5,6 +5,7 @@
 #include "job.h"
 
 typedef struct {
+    dtype_t dtype;              /* the precision the configuration computes in */
     int ranks;
     int threads;
     job_thread_mode mode;
@@ -25,9 +26,10 @@ typedef struct {
     int world_size;             /* the launch's ranks, for messages */
 } plan_t;
 
-/* Expands distribute x engine x kernel x schedule x thread_mode x threads x
- * ranks (ranks vary fastest, as in the seed's loop over 1, 2, 4 children).
- * The kernel and schedule lists multiply engine lapack only: scalapack makes
+/* Expands dtype x distribute x engine x kernel x schedule x thread_mode x
+ * threads x ranks (dtype slowest, so each precision's configurations come
+ * together, its first the reference of its check; ranks vary fastest, as
+ * in the seed's loop over 1, 2, 4 children). The kernel and schedule lists multiply engine lapack only: scalapack makes
  * one configuration per other combination, with kernel lapack and schedule
  * static. Schedule dynamic with scatter is skipped with its reason. ScaLAPACK
  * configurations get their group (default: all their ranks) and grid (auto:

@@ -132,6 +132,10 @@ const double *svd_ws_vt(const svd_ws *ws, int64_t *vtrows);
  * paths. */
 int svd_result_set(svd_result *res, const double *s, int64_t mn, int64_t info);
 
+/* svd_result_set for singular values of type real (DTYPE_F64 or DTYPE_F32),
+ * summed in double. */
+int svd_result_set_as(svd_result *res, const void *s, dtype_t real, int64_t mn, int64_t info);
+
 /* Python's int(x): truncation toward zero. SVD_NO_VALUE for NaN, infinities
  * and values beyond int64. */
 int64_t svd_truncate(double x);

@@ -247,7 +247,7 @@ int cli_read_input(job_t *job, char *err, size_t errlen)
         snprintf(err, errlen, "input: %s", msg);
         return -1;
     }
-    const job_input_header in = {h.ndim, {h.shape[0], h.shape[1], h.shape[2]}, h.esize,
+    const job_input_header in = {h.ndim, {h.shape[0], h.shape[1], h.shape[2]}, h.dtype,
                                  h.fortran_order, h.data_offset, h.mtime};
     return job_set_input_header(job, &in, err, errlen);
 }

@@ -18,10 +18,12 @@ static const char *const engine_names[] = {"lapack", "scalapack", NULL};
 static const char *const kernel_names[] = {"lapack", "twostage", "jacobi", "auto", NULL};
 static const char *const schedule_names[] = {"static", "cost", "dynamic", NULL};
 static const char *const tune_names[] = {"off", "on", "force", NULL};
+/* dtype_t's order (dtype.h): the stored values index it */
+static const char *const dtype_names[] = {"float64", "float32", "complex128", "complex64", NULL};
 
 /* Each key's place in job_keys: job_set's store and the file parser's
  * checks name keys by it, not by comparing strings. */
-enum { K_NAME, K_SIZE, K_ROWS, K_COLS, K_COUNT, K_SEED, K_VECTORS, K_DRIVER, K_DISTRIBUTE,
+enum { K_NAME, K_SIZE, K_ROWS, K_COLS, K_COUNT, K_SEED, K_VECTORS, K_DRIVER, K_DTYPE, K_DISTRIBUTE,
        K_RANKS, K_THREADS, K_THREAD_MODE, K_REPEAT, K_ENGINE, K_KERNEL, K_GROUP, K_GRID,
        K_BLOCK, K_INPUT, K_SHAPES, K_SIZE_DIST, K_SCHEDULE, K_TUNE, K_TUNE_BUDGET, K_N };
 
@@ -46,6 +48,8 @@ const job_key job_keys[K_N + 1] = {
                    "singular values only, or U and V^T too"},
     [K_DRIVER] = {"driver", JOB_KEY_ENUM, 0, 0, NULL, driver_names, NULL, "gesdd",
                   "LAPACK's SVD driver"},
+    [K_DTYPE] = {"dtype", JOB_KEY_ENUM_LIST, 0, 0, NULL, dtype_names, NULL,
+                 "float64, or the input's", "the precisions to compute in"},
     [K_DISTRIBUTE] = {"distribute", JOB_KEY_ENUM_LIST, 0, 0, NULL, distribute_names, NULL,
                       "regenerate", "each rank makes its matrices, or rank 0 sends them"},
     [K_RANKS] = {"ranks", JOB_KEY_INT_LIST, 1, JOB_RANKS_MAX, "ranks in one configuration", NULL,
@@ -325,6 +329,12 @@ static void store(job_t *job, int id, const char *text, long long v, const int *
         job->n_engines = n;
         for (int i = 0; i < n; i++)
             job->engines[i] = (job_engine)items[i];
+        break;
+    case K_DTYPE:
+        job->n_dtypes = n;
+        for (int i = 0; i < n; i++)
+            job->dtypes[i] = (dtype_t)items[i];
+        job->given |= JOB_GIVEN_DTYPE;
         break;
     case K_KERNEL:
         job->n_kernels = n;
@@ -628,7 +638,7 @@ uint64_t job_results_bytes(const job_t *job)
     uint64_t sets = 2, configs = (uint64_t)(job->n_ranks > 0 ? job->n_ranks : 1), b;
     configs *= (uint64_t)job->n_threads * (uint64_t)job->n_thread_modes *
                (uint64_t)job->n_distribute * (uint64_t)job->n_engines *
-               (uint64_t)job->n_kernels;
+               (uint64_t)job->n_kernels * (uint64_t)(job->n_dtypes > 0 ? job->n_dtypes : 1);
     sets += configs;
     if (__builtin_mul_overflow((uint64_t)job->count, sets * JOB_RESULT_BYTES, &b))
         return UINT64_MAX;
@@ -658,7 +668,8 @@ int job_check_input_keys(const job_t *job, char *err, size_t errlen)
     return -1;
 }
 
-int job_set_input_files(job_t *job, int64_t count, uint64_t identity, char *err, size_t errlen)
+int job_set_input_files(job_t *job, int64_t count, uint64_t identity, dtype_t dtype, char *err,
+                        size_t errlen)
 {
     if (job_check_input_keys(job, err, errlen) != 0)
         return -1;
@@ -671,7 +682,8 @@ int job_set_input_files(job_t *job, int64_t count, uint64_t identity, char *err,
     job->rows = job->cols = 0;
     job->input_files = 1;
     job->input_identity = identity;
-    job->input_esize = 8;       /* each file has its own; this says the input was read */
+    job->input_dtype = dtype;   /* each file has its own; this holds all without loss */
+    job->input_esize = (int)dtype_size(dtype);  /* and this says the input was read */
     job->given |= JOB_GIVEN_COUNT;
     return 0;
 }
@@ -756,12 +768,44 @@ int job_set_input_header(job_t *job, const job_input_header *h, char *err, size_
     job->count = count;
     job->rows = rows;
     job->cols = cols;
-    job->input_esize = h->esize;
+    job->input_dtype = h->dtype;
+    job->input_esize = (int)dtype_size(h->dtype);
     job->input_fortran = h->fortran;
     job->input_ndim = h->ndim;
     job->input_offset = h->offset;
     job->input_mtime = h->mtime;
     job->given |= JOB_GIVEN_SIZE | JOB_GIVEN_COUNT;
+    return 0;
+}
+
+/* The dtype list: its default (float64, or the input's dtype), no
+ * conversion that drops the imaginary parts, and no float64-only kernel
+ * asked for by name beside another precision. Returns 0 or -1 with a
+ * message. */
+static int resolve_dtypes(job_t *job, char *err, size_t errlen)
+{
+    int input = (job->given & JOB_GIVEN_INPUT) != 0;
+    if (job->n_dtypes == 0) {
+        job->n_dtypes = 1;
+        job->dtypes[0] = input ? job->input_dtype : DTYPE_F64;
+    }
+    for (int i = 0; i < job->n_dtypes; i++) {
+        dtype_t t = job->dtypes[i];
+        if (input && !dtype_convertible(job->input_dtype, t)) {
+            snprintf(err, errlen, "dtype: %s holds %s matrices; %s would drop their imaginary "
+                     "parts (give dtype = complex128 or complex64)", job->input,
+                     dtype_name(job->input_dtype), dtype_name(t));
+            return -1;
+        }
+        for (int k = 0; k < job->n_kernels && t != DTYPE_F64; k++)
+            if (job->kernels[k] == JOB_KERNEL_TWOSTAGE || job->kernels[k] == JOB_KERNEL_JACOBI) {
+                snprintf(err, errlen, "kernel: %s computes float64 only, but dtype %s is asked%s "
+                         "(give kernel = lapack or auto, or dtype = float64)",
+                         job_kernel_name(job->kernels[k]), dtype_name(t),
+                         input && !(job->given & JOB_GIVEN_DTYPE) ? " (the input's dtype)" : "");
+                return -1;
+            }
+    }
     return 0;
 }
 
@@ -778,6 +822,8 @@ int job_validate(job_t *job, char *err, size_t errlen)
                  "sweeps (give repeat = 1)", job->repeat);
         return -1;
     }
+    if (resolve_dtypes(job, err, errlen) != 0)
+        return -1;
     unsigned g = job->given;
     if (job_mixed(job)) {
         if (check_kernel_vectors(job, "kernel", err, errlen) != 0 || check_mixed(job, err, errlen) != 0)
@@ -812,9 +858,9 @@ int job_validate(job_t *job, char *err, size_t errlen)
                  (long long)job->rows, (long long)job->cols);
         return -1;
     }
-    if (__builtin_mul_overflow(elems, (uint64_t)job->count, &total) || total > (uint64_t)INT64_MAX / 8) {
+    if (__builtin_mul_overflow(elems, (uint64_t)job->count, &total) || total > (uint64_t)INT64_MAX / 16) {
         snprintf(err, errlen, "count: %lld matrices of %lld x %lld are too many: count x rows x "
-                 "cols x 8 bytes overflow int64 (at most %lld)", (long long)job->count,
+                 "cols x 16 bytes overflow int64 (at most %lld)", (long long)job->count,
                  (long long)job->rows, (long long)job->cols, (long long)INT64_MAX);
         return -1;
     }
@@ -828,4 +874,9 @@ size_t job_matrix_bytes(const job_t *job)
     if (job_mixed(job))
         return 0;
     return (size_t)job->rows * (size_t)job->cols * sizeof(double);
+}
+
+size_t job_matrix_bytes_as(const job_t *job, dtype_t dtype)
+{
+    return job_matrix_bytes(job) / sizeof(double) * dtype_size(dtype);
 }

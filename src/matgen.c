@@ -172,3 +172,65 @@ void matgen_fill_tile(uint64_t seed, int64_t k, int64_t rows, int64_t cols, int6
         fill_row_segment(key, p, (uint64_t)cols, (uint64_t)(i0 + i), (uint64_t)j0,
                          (uint64_t)(j0 + w), dst + i, ld);
 }
+
+/* Rows [i0, i0+h) x columns [j0, j1) of matrix k in another dtype: element
+ * (i, j) at scalar (i*row_step + j*col_step)*spe (+1 for its imaginary
+ * part), spe scalars per element. A complex matrix draws its elements from
+ * the real generator's m x 2n matrix: (i, 2j) is the real part, (i, 2j+1)
+ * the imaginary one. Single precision rounds the double to nearest. */
+static void fill_typed(uint64_t seed, int64_t k, int64_t cols, int64_t i0, int64_t h, int64_t j0,
+                       int64_t j1, dtype_t dtype, void *dst, int64_t row_step, int64_t col_step)
+{
+    matgen_params p = matgen_matrix_params(seed, k);
+    const uint64_t key[2] = {seed, (uint64_t)k};
+    int cplx = dtype_complex(dtype), single = dtype_single(dtype);
+    int64_t spe = cplx ? 2 : 1;
+    uint64_t vcols = (uint64_t)(cols * spe);
+    for (int64_t i = i0; i < i0 + h; i++) {
+        uint64_t idx = (uint64_t)i * vcols + (uint64_t)(j0 * spe), end = (uint64_t)i * vcols + (uint64_t)(j1 * spe);
+        while (idx < end) {
+            uint64_t out[4 * MATGEN_LANES];
+            philox_blocks(idx / 4, key, out);
+            for (uint64_t slot = idx % 4; slot < 4 * MATGEN_LANES && idx < end; slot++, idx++) {
+                int64_t jv = (int64_t)(idx - (uint64_t)i * vcols);
+                int64_t at = ((i - i0) * row_step + (jv / spe - j0) * col_step) * spe + jv % spe;
+                double v = p.offset + p.stretch * unit_double(out[slot]);
+                if (single)
+                    ((float *)dst)[at] = (float)v;
+                else
+                    ((double *)dst)[at] = v;
+            }
+        }
+    }
+}
+
+void matgen_fill_as(uint64_t seed, int64_t k, int64_t rows, int64_t cols, dtype_t dtype, void *a,
+                    int64_t ld, matgen_layout layout)
+{
+    if (dtype == DTYPE_F64) {
+        matgen_fill(seed, k, rows, cols, a, ld, layout);
+        return;
+    }
+    if (layout == MATGEN_ROW_MAJOR) {
+        fill_typed(seed, k, cols, 0, rows, 0, cols, dtype, a, ld, 1);
+        return;
+    }
+    /* strips of columns, as matgen_fill's, to stay on a few pages */
+    size_t esize = dtype_size(dtype);
+    for (int64_t j0 = 0; j0 < cols; j0 += MATGEN_STRIP) {
+        int64_t j1 = j0 + MATGEN_STRIP < cols ? j0 + MATGEN_STRIP : cols;
+        fill_typed(seed, k, cols, 0, rows, j0, j1, dtype, (char *)a + (size_t)(j0 * ld) * esize, 1,
+                   ld);
+    }
+}
+
+void matgen_fill_tile_as(uint64_t seed, int64_t k, int64_t rows, int64_t cols, dtype_t dtype,
+                         int64_t i0, int64_t j0, int64_t h, int64_t w, void *dst, int64_t ld)
+{
+    (void)rows;
+    if (dtype == DTYPE_F64) {
+        matgen_fill_tile(seed, k, rows, cols, i0, j0, h, w, dst, ld);
+        return;
+    }
+    fill_typed(seed, k, cols, i0, h, j0, j0 + w, dtype, dst, 1, ld);
+}

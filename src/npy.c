@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dtype.h"
+
 int npy_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
@@ -225,13 +227,17 @@ int npy_parse_header(const unsigned char *buf, size_t len, npy_header *h, char *
                               "shape");
         return -1;
     }
-    if (strcmp(h->descr, "<f8") == 0)
-        h->esize = 8;
-    else if (strcmp(h->descr, "<f4") == 0)
-        h->esize = 4;
-    else {
-        snprintf(err, errlen, "unsupported dtype '%s'%s (svdrun reads '<f8' and '<f4')", h->descr,
-                 h->descr[0] == '|' && h->descr[1] == 'O' ? ", an object array," : "");
+    if (dtype_from_descr(h->descr, &h->dtype) == 0) {
+        h->esize = (int)dtype_size(h->dtype);
+    } else {
+        /* a big-endian or wider type: name what is wrong, not just that it is */
+        const char *why = h->descr[0] == '|' && h->descr[1] == 'O' ? ", an object array,"
+                          : h->descr[0] == '>' ? ", big-endian,"
+                          : strcmp(h->descr, "<c32") == 0 || strcmp(h->descr, "<f16") == 0
+                              ? ", long double (LAPACK has no such precision),"
+                              : "";
+        snprintf(err, errlen, "unsupported dtype '%s'%s (svdrun reads '<f8', '<f4', '<c16' and "
+                 "'<c8')", h->descr, why);
         return -1;
     }
     if (n_dims != 2 && n_dims != 3) {

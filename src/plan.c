@@ -110,7 +110,12 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
     int engine_kernels = 0;
     for (int e = 0; e < job->n_engines; e++)
         engine_kernels += job->engines[e] == JOB_ENGINE_LAPACK ? job->n_kernels * job->n_schedules : 1;
-    int n = job->n_distribute * engine_kernels * job->n_thread_modes * job->n_threads * n_ranks;
+    /* an unvalidated job (no dtype resolved) computes in float64 */
+    static const dtype_t default_dtype[1] = {DTYPE_F64};
+    const dtype_t *dtypes = job->n_dtypes ? job->dtypes : default_dtype;
+    int n_dtypes = job->n_dtypes ? job->n_dtypes : 1;
+    int n = n_dtypes * job->n_distribute * engine_kernels * job->n_thread_modes * job->n_threads *
+            n_ranks;
 
     int fortran_stack = job->input[0] && !job->input_files && job->input_fortran &&
                         job->input_ndim == 3;
@@ -119,6 +124,7 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
     plan->configs = calloc((size_t)n, sizeof *plan->configs);
     if (!plan->configs)
         return ENOMEM;
+    for (int y = 0; y < n_dtypes; y++)
     for (int d = 0; d < job->n_distribute; d++)
         for (int e = 0; e < job->n_engines; e++) {
             int lapack = job->engines[e] == JOB_ENGINE_LAPACK;
@@ -132,6 +138,7 @@ int plan_build(const job_t *job, int world_size, plan_t *plan)
                     for (int t = 0; t < job->n_threads; t++)
                         for (int r = 0; r < n_ranks; r++) {
                             plan_config *c = &plan->configs[plan->n++];
+                            c->dtype = dtypes[y];
                             c->ranks = ranks[r];
                             c->threads = job->threads[t];
                             c->mode = job->thread_modes[m];

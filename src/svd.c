@@ -271,17 +271,23 @@ void svd_ws_free(svd_ws *ws)
     free(ws);
 }
 
-int svd_result_set(svd_result *res, const double *s, int64_t mn, int64_t info)
+int svd_result_set_as(svd_result *res, const void *s, dtype_t real, int64_t mn, int64_t info)
 {
+    /* summed in double whatever the precision: the integer is trunc of it */
     double sum = 0.0;
     for (int64_t i = 0; i < mn; i++)
-        sum += s[i];
+        sum += real == DTYPE_F32 ? (double)((const float *)s)[i] : ((const double *)s)[i];
     res->info = info;
     res->sum = info == 0 ? sum : NAN;
     if (info == 0 && !isfinite(sum))
         res->info = SVD_INFO_NONFINITE;
     res->value = res->info == 0 ? svd_truncate(sum) : SVD_NO_VALUE;
     return (int)res->info;
+}
+
+int svd_result_set(svd_result *res, const double *s, int64_t mn, int64_t info)
+{
+    return svd_result_set_as(res, s, DTYPE_F64, mn, info);
 }
 
 int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, double *a, svd_result *res)
