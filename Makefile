@@ -40,7 +40,7 @@ CPPFLAGS  += -DSVDRUN_VERSION=\"$(VERSION)\"
 
 # the build directory: make B=build/san ... builds a second, independent tree
 B         ?= build
-MODULES   := dtype cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history tunerec jfield baserow compare \
+MODULES   := dtype probe cli job plan cost matgen matset partition svd jacobi jacobi_simd run sysinfo report npy history tunerec jfield baserow compare \
              baseline labels tables pdsvd checkpoint stop fault stack twostage lazy budget channel work scatter \
              collect pdrun outcome log counter balance verify saveset banner resume files hash stats record npzout mixout \
              members memread zipdir fileset tune tunedb race tunerep tuned sweep

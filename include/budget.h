@@ -25,7 +25,7 @@ int budget_scatter_round(const matset *set, const plan_config *cfg, int64_t max_
 
 /* A buffer for any matrix of the set: its largest one's bytes padded to a
  * cache line. */
-size_t budget_slot_bytes(const matset *set);
+size_t budget_slot_bytes(const matset *set, dtype_t dtype);
 
 /* Estimated peak bytes of one rank in cfg: matrix buffers (of the set's
  * largest matrix) plus one SVD workspace for all n_shapes shapes (pairs, as

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "probe.h"
 #include "svd.h"
 
 /* A configuration's status, ordered so that agreeing on the largest lets an
@@ -55,6 +56,7 @@ typedef struct {
     int64_t n_failed;         /* matrices whose LAPACK info != 0 */
     int twostage_nb;          /* the band width kernel twostage used; 0 when LAPACK ran */
     outcome_balance balance;
+    probe_t probe;            /* the first matrices' sigma (run_control.probe), else empty */
 } outcome_t;
 
 /* The balance figures from n matrices' times (pairs wall, thread-CPU

@@ -58,6 +58,15 @@
 #define RECORD_F_GRID                "grid"
 #define RECORD_F_BLOCK               "block"
 #define RECORD_F_KERNEL              "kernel"
+/* the precision (dtype.h's names); absent in records older than it: float64 */
+#define RECORD_F_DTYPE               "dtype"
+/* a single-precision configuration measured against the first configuration
+ * of its field's double precision: max |sigma - sigma_ref| / sigma_max over
+ * the probed matrices (probe.h), that dtype, and the largest ratio of the
+ * error to its bound (above 1: FAILED) */
+#define RECORD_F_SIGMA_ERR           "sigma_err"
+#define RECORD_F_SIGMA_ERR_REF       "sigma_err_ref"
+#define RECORD_F_SIGMA_ERR_BOUND     "sigma_err_over_bound"
 #define RECORD_F_TWOSTAGE_NB         "twostage_nb"
 #define RECORD_F_KERNEL_MATRICES     "kernel_matrices"
 #define RECORD_F_INPUT               "input"
@@ -137,14 +146,19 @@ int record_engine_label(char *buf, size_t len, const char *engine, const char *k
  * a configuration's name. */
 #define RECORD_STATIC "static"
 
+/* The dtype a record without RECORD_F_DTYPE computed in, which adds
+ * nothing to a configuration's name. */
+#define RECORD_FLOAT64 "float64"
+
 /* A configuration's name in prose: "2x1 blas regenerate", then its engine
  * label (as record_engine_label without grid) unless that is plain lapack:
  * "2x1 blas regenerate lapack/twostage", then its schedule unless that is
- * static: "2x1 blas regenerate dynamic". engine may be a label already, e.g.
- * "scalapack 1x2/64"; kernel and schedule may be NULL. Returns 0, or ERANGE
+ * static: "2x1 blas regenerate dynamic", then its dtype unless that is
+ * float64: "2x1 blas regenerate float32". engine may be a label already, e.g.
+ * "scalapack 1x2/64"; kernel, schedule and dtype may be NULL. Returns 0, or ERANGE
  * when buf is too short (it then holds the name cut short). */
 int record_label(char *buf, size_t len, int ranks, int threads, const char *mode,
                  const char *distribute, const char *engine, const char *kernel,
-                 const char *schedule);
+                 const char *schedule, const char *dtype);
 
 #endif

@@ -31,6 +31,12 @@ typedef struct {
     uint64_t checksum;
     report_check check;
     int64_t boundary;    /* integers that differ only by rounding at an integer */
+    /* measured against the double precision of its field (report_cross):
+     * max |sigma - sigma_ref| / sigma_max over the probed matrices, -1 when
+     * not measured; its largest ratio to the bound (probe_tolerance); sums
+     * beyond verify_cross_rtol */
+    double sigma_err, sigma_err_over_bound;
+    int64_t cross_beyond;
     int64_t n_failed;    /* matrices with LAPACK info != 0 */
     int twostage_nb;     /* the band width kernel twostage used; 0 when LAPACK ran */
     double by_kernel[3]; /* matrices lapack, twostage and jacobi computed (all ranks) */
@@ -46,15 +52,27 @@ typedef struct {
 } report_row;
 
 /* Fills row from the repeats of one configuration (the median run's details).
- * outcomes[] are rank 0's; ref is the first configuration's results, or NULL
- * when this is the first (its repeats are then checked against each other).
+ * outcomes[] are rank 0's; ref is the first results of the configuration's
+ * dtype, or NULL when this is that first (its repeats are then checked
+ * against each other), compared within verify_rtol of the dtype.
  * Speedup is ref_wall_s over this wall time, efficiency that over the ratio
- * of cores (ranks x threads) to ref_cores; both 1 for the first. A matrix
+ * of cores (ranks x threads) to ref_cores; both 1 when ref_wall_s is 0. A matrix
  * whose LAPACK call failed makes the check FAILED. repeats is 1 to
  * JOB_REPEAT_MAX. Cannot fail. */
 void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
                       const outcome_t *outcomes, int repeats,
                       const svd_result *ref, double ref_wall_s, int ref_cores);
+
+/* Measures a single-precision row against wide, the first run of its
+ * field's double precision (both with probes): row->sigma_err and its ratio
+ * to the bound, and each matrix's sum within verify_cross_rtol of its
+ * shape; beyond either makes the check FAILED. set gives the shapes.
+ * Cannot fail. */
+void report_cross(report_row *row, const job_t *job, const matset *set, const outcome_t *wide,
+                  const outcome_t *got);
+
+/* The line above a dtype's rows: what they are checked and measured against. */
+void report_dtype_line(FILE *out, const job_t *job, dtype_t dtype);
 
 void report_table_head(FILE *out);
 void report_table_row(FILE *out, const report_row *row);

@@ -32,6 +32,8 @@ typedef struct {
     long idle_sleep_ns;         /* the longest sleep of a rank left out of the configuration
                                  * between its checks for the end; 0: 20 ms */
     const members_set *files;   /* a multi-file input's table, or NULL */
+    int probe;                  /* keep the first matrices' sigma in out->probe (a sweep of
+                                 * several dtypes measures one against another) */
 } run_control;
 
 /* Runs cfg once over the matrices ctl has not done. Every rank

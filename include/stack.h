@@ -16,8 +16,10 @@ typedef struct {
     MPI_File fh;
     const job_t *job;
     int64_t lapack_rows, lapack_cols;   /* what LAPACK sees */
-    float *widen;                       /* <f4: one matrix of floats */
-    double *slice;                      /* Fortran-order 3-D: this rank's matrices, read at once */
+    dtype_t dtype;                      /* what the configuration computes in */
+    void *raw;                          /* another dtype in the file: one matrix as read */
+    void *slice;                        /* Fortran-order 3-D: this rank's matrices, read at
+                                         * once, converted to dtype */
     int64_t slice_lo, slice_n;
 } stack_input;
 
@@ -34,26 +36,31 @@ int stack_transposed(const job_t *job);
  * matrices [lo, lo+n) at once, collectively, through a subarray view (n may
  * be 0). Returns 0, or an errno-like code with a message in err (the same
  * on every rank is not guaranteed: agree on it). */
-int stack_open_input(stack_input *in, const job_t *job, MPI_Comm comm, int64_t lo, int64_t n,
-                     char *err, size_t errlen);
+int stack_open_input(stack_input *in, const job_t *job, dtype_t dtype, MPI_Comm comm, int64_t lo,
+                     int64_t n, char *err, size_t errlen);
 
 /* Matrix k, as LAPACK takes it (column-major, lapack_rows x lapack_cols),
- * into buf, with an independent read at its offset. Returns 0 or EIO. */
-int stack_read(stack_input *in, int64_t k, double *buf);
+ * into buf in the dtype the input was opened for (converted from the
+ * file's: dtype_convert), with an independent read at its offset. Returns
+ * 0 or EIO. */
+int stack_read(stack_input *in, int64_t k, void *buf);
 
 /* Collective over the communicator it was opened on. */
 void stack_close_input(stack_input *in);
 
 /* The output files: --values (count, min(m,n)), and --u (count, m, ucols)
- * and --vt (count, vtrows, n) when asked; C-order float64 .npy, written
- * under a temporary name that the close renames. */
+ * and --vt (count, vtrows, n) when asked; C-order .npy, sigma in the real
+ * type of the precision ('<f4' for float32 and complex64), U and V^T in
+ * the dtype itself, written under a temporary name that the close renames. */
 typedef struct {
     MPI_File fh[3];
     int open[3];
     const char *paths[3];
     int64_t header[3];          /* header bytes of each file */
-    int64_t per_matrix[3];      /* doubles per matrix in each */
-    double *scratch;            /* a transposed U or V^T (Fortran-order input) */
+    int64_t per_matrix[3];      /* elements per matrix in each */
+    size_t esize[3];            /* and their bytes */
+    dtype_t dtype;
+    void *scratch;              /* a transposed U or V^T (Fortran-order input) */
     const job_t *job;
     int failed;
 } stack_output;
@@ -63,18 +70,17 @@ enum { STACK_VALUES = 0, STACK_U = 1, STACK_VT = 2 };
 /* Bytes of the buffer stack_open_output allocates to transpose U or V^T
  * into C order (0 when paths asks neither, or LAPACK sees A^T): the larger of
  * the two as asked, for the job's vectors. */
-size_t stack_scratch_bytes(const job_t *job, const char *const paths[3]);
+size_t stack_scratch_bytes(const job_t *job, dtype_t dtype, const char *const paths[3]);
 
 /* Collective: opens the asked outputs (NULL paths are skipped); rank 0
  * writes the headers. Returns 0 or an error code with err. */
-int stack_open_output(stack_output *out, const job_t *job, const char *const paths[3],
-                      MPI_Comm comm, char *err, size_t errlen);
+int stack_open_output(stack_output *out, const job_t *job, dtype_t dtype,
+                      const char *const paths[3], MPI_Comm comm, char *err, size_t errlen);
 
 /* Writes matrix k's sigma (and U, V^T as LAPACK returned them for the shape
  * stack_lapack_shape gives) at its offsets. Master thread only (MPI calls,
  * and one shared transpose buffer). Returns 0 or EIO. */
-int stack_write(stack_output *out, int64_t k, const double *sigma, const double *u,
-                const double *vt);
+int stack_write(stack_output *out, int64_t k, const void *sigma, const void *u, const void *vt);
 
 /* Collective: closes, and renames each file into place when every rank
  * agrees that all went well (ok on this rank); else removes them. Returns 0

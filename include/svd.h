@@ -57,6 +57,17 @@ int svd_ws_create(int64_t m, int64_t n, job_vectors vectors, job_driver driver, 
 int svd_ws_create_set(const int64_t *shapes, int64_t n, job_vectors vectors, job_driver driver,
                       job_kernel kernel, svd_ws **out);
 
+/* svd_ws_create_set in another precision: A, U, V^T and the work in dtype,
+ * sigma in dtype_real(dtype). Every dtype but float64 runs LAPACK's
+ * s, c or z driver whatever kernel says (twostage and jacobi are float64
+ * only). Same contract. */
+int svd_ws_create_set_as(const int64_t *shapes, int64_t n, dtype_t dtype, job_vectors vectors,
+                         job_driver driver, job_kernel kernel, svd_ws **out);
+
+/* svd_ws_bytes_set for a workspace of svd_ws_create_set_as. */
+size_t svd_ws_bytes_set_as(const int64_t *shapes, int64_t n, dtype_t dtype, job_vectors vectors,
+                           job_driver driver, job_kernel kernel);
+
 /* svd_ws_bytes for a workspace of svd_ws_create_set. */
 size_t svd_ws_bytes_set(const int64_t *shapes, int64_t n, job_vectors vectors, job_driver driver,
                         job_kernel kernel);
@@ -77,12 +88,12 @@ int svd_ws_nb(const svd_ws *ws);
  * and returns res->info: 0 on success, else LAPACK's (or twostage_sigma's)
  * info or SVD_INFO_NONFINITE (the matrix index is the caller's to report).
  * On failure res->value is SVD_NO_VALUE. */
-int svd_ws_compute(svd_ws *ws, double *a, svd_result *res);
+int svd_ws_compute(svd_ws *ws, void *a, svd_result *res);
 
 /* svd_ws_compute of an m x n matrix, a shape the workspace was created for
  * (or within its capacity); the shape stays for svd_ws_sigma/u/vt and the
  * next svd_ws_compute. Same contract. */
-int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, double *a, svd_result *res);
+int svd_ws_compute_shape(svd_ws *ws, int64_t m, int64_t n, void *a, svd_result *res);
 
 /* Matrices svd_ws_compute_pack takes at once for an m x n shape:
  * JACOBI_LANES when jacobi computes it (svd_kernel_of), else 1. */
@@ -113,11 +124,16 @@ void svd_ws_sign_left(svd_ws *ws, int left);
 /* Sweeps lane took in the last pack (for the bench); 0 after LAPACK. */
 int svd_ws_sweeps(const svd_ws *ws, int lane);
 
-/* The singular values (descending) and vectors of the last compute.
- * U is m x ucols, V^T is vtrows x n, both column-major; NULL when not asked. */
-const double *svd_ws_sigma(const svd_ws *ws);
-const double *svd_ws_u(const svd_ws *ws, int64_t *ucols);
-const double *svd_ws_vt(const svd_ws *ws, int64_t *vtrows);
+/* The dtype of the workspace's matrices. */
+dtype_t svd_ws_dtype(const svd_ws *ws);
+
+/* The singular values (descending, in dtype_real of the workspace's dtype)
+ * and vectors (in its dtype) of the last compute. U is m x ucols, V^T
+ * (V^H for complex, as numpy's vh) is vtrows x n, both column-major; NULL
+ * when not asked. */
+const void *svd_ws_sigma(const svd_ws *ws);
+const void *svd_ws_u(const svd_ws *ws, int64_t *ucols);
+const void *svd_ws_vt(const svd_ws *ws, int64_t *vtrows);
 
 #define SVD_NO_VALUE INT64_MIN
 

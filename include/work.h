@@ -14,6 +14,7 @@
 #include "mixout.h"
 #include "outcome.h"
 #include "plan.h"
+#include "probe.h"
 #include "stack.h"
 #include "svd.h"
 
@@ -22,9 +23,9 @@ typedef struct {
     int n_ws;
     svd_ws **ws;         /* one per concurrent SVD */
     int n_blocks;
-    double **blocks;     /* the allocations bufs point into: one per message */
+    void **blocks;       /* the allocations bufs point into: one per message */
     int n_bufs;
-    double **bufs;       /* matrix buffers, column-major, ld = rows */
+    void **bufs;         /* matrix buffers, column-major, ld = rows */
     int64_t n_slots;     /* results this rank may hold */
     svd_result *local;   /* [n_slots]: slot i holds the result of work position local_pos[i] */
     int64_t *local_pos;  /* [n_slots] */
@@ -77,6 +78,7 @@ typedef struct {
     int read_failed;       /* a read from files failed (said once) */
     stack_output *out;     /* NULL: sigma, U and V^T are not kept (one shape) */
     mixout_t *mix;         /* NULL: not kept (mixed shapes) */
+    probe_t *probe;        /* NULL, or the first matrices' sigma, kept as computed */
     channel_t *ch;
     int io_error;          /* a checkpoint write failed (an errno value) */
     int failed;            /* the test build's 'compute' fault */
@@ -113,7 +115,7 @@ int64_t work_seq_len(const work_state *st, int r, int parts);
 /* Matrix k of the input into buf as LAPACK takes it: from the one .npy
  * (stack_read) or the input's files (memread_matrix, whose first failure
  * is logged). Master thread, or serialised. Returns 0 or an errno value. */
-int work_read(work_state *st, int64_t k, double *buf);
+int work_read(work_state *st, int64_t k, void *buf);
 
 /* The shape LAPACK takes matrix k in: the set's, or for a uniform C-order
  * input its transpose (stack_lapack_shape). */
@@ -123,7 +125,7 @@ void work_shape(const work_state *st, int64_t k, int64_t *m, int64_t *n);
  * generate set) into buf, its SVD with workspace tid, logged; its times
  * recorded. Adds the seconds spent to *gen_s and *svd_s. Any thread; the
  * input read is serialised (MPI_THREAD_SERIALIZED). */
-void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int generate, int tid,
+void work_compute(work_state *st, void *buf, int64_t p, int64_t slot, int generate, int tid,
                   double *gen_s, double *svd_s);
 
 /* How many of the work positions pos[0..avail) form one pack for workspace
@@ -138,7 +140,7 @@ int work_pack_len(const work_state *st, int tid, const int64_t *pos, int avail);
  * its share of the pack's times recorded. A pack of one of a shape that
  * jacobi does not compute is work_compute with tid's buffer. */
 void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots, int count,
-                       double *const *src, int tid, double *gen_s, double *svd_s);
+                       void *const *src, int tid, double *gen_s, double *svd_s);
 
 /* The length of the pack (work_pack_len) that starts at slot s of this
  * rank's sequence, not reaching end. */
@@ -146,7 +148,7 @@ int work_seq_pack(const work_state *st, int64_t s, int64_t end);
 
 /* work_compute_pack of slots s..s+len-1 of this rank's sequence (one pack,
  * or one matrix). */
-void work_compute_seq(work_state *st, int64_t s, int len, double *const *src, int tid,
+void work_compute_seq(work_state *st, int64_t s, int len, void *const *src, int tid,
                       double *gen_s, double *svd_s);
 
 /* Adds a loop's seconds (its start t0, and what its threads spent generating
@@ -175,7 +177,7 @@ void work_finish_matrix(work_state *st, int64_t slot, int64_t k, svd_result *res
  * generate set, each matrix is generated (or read) into its buffer first.
  * With packs (mem->packs), pack by pack: generated into the lanes, bufs
  * holding the matrices only when generate is not set. */
-void work_group(work_state *st, double **bufs, int64_t first, int n, int generate);
+void work_group(work_state *st, void **bufs, int64_t first, int n, int generate);
 
 /* regenerate: each rank builds its own matrices, group by group, until done
  * or stopped. */
@@ -186,7 +188,7 @@ void work_regenerate(work_state *st);
  * only while both sides call into MPI. own_bufs: generate each group into the
  * root's c buffers; else bufs holds the received round. A receiver that must
  * stop abandons the rest of the round. */
-void work_round(work_state *st, double **bufs, int own_bufs, int64_t first, int n,
+void work_round(work_state *st, void **bufs, int own_bufs, int64_t first, int n,
                           MPI_Request *reqs, int n_reqs);
 
 /* Sets the thread count that OpenBLAS (OpenMP build) uses inside LAPACK. */

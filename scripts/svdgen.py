@@ -45,14 +45,23 @@ def params(seed, k):
     return 1.0 + np.floor(9.0 * u[0]), 0.1 + 2.0 * u[1]
 
 
-def matrix(seed, k, rows, cols):
-    """Matrix k of svdrun's generator: rows x cols, float64, C order."""
+def matrix(seed, k, rows, cols, dtype="float64"):
+    """Matrix k of svdrun's generator: rows x cols, C order, in dtype.
+
+    float64 is the generator's own; float32 is it rounded to nearest. A
+    complex matrix takes its entries from the float64 matrix of rows x 2cols:
+    entry (i, j) is x(i, 2j) + 1j x(i, 2j+1); complex64 rounds that."""
+    cplx = dtype in ("complex128", "complex64")
+    vcols = 2 * cols if cplx else cols
     offset, stretch = params(seed, k)
-    total = rows * cols
+    total = rows * vcols
     nblocks = (total + 3) // 4
     elems = np.random.Philox(key=_key(seed, k), counter=np.array([M64] * 4, dtype=np.uint64))
     raw = elems.random_raw(nblocks * 4)[:total]
-    return (offset + stretch * _to_unit(raw)).reshape(rows, cols)
+    x = (offset + stretch * _to_unit(raw)).reshape(rows, vcols)
+    if cplx:
+        x = x[:, 0::2] + 1j * x[:, 1::2]
+    return x.astype(dtype)
 
 
 def parse_shapes(text):

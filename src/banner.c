@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jacobi.h"
+#include "log.h"
 #include "svd.h"
 #include "twostage.h"
 
@@ -77,6 +78,32 @@ static void pack_line(FILE *out, const job_t *job)
                 job_driver_name(job->driver));
 }
 
+/* The dtype line, unless the job computes in float64 alone, and what each
+ * conversion of the input does; narrowing warns (it rounds the user's data). */
+static void dtype_lines(FILE *out, const job_t *job)
+{
+    if (job->n_dtypes == 1 && job->dtypes[0] == DTYPE_F64 && !(job->input[0] &&
+                                                                job->input_dtype != DTYPE_F64))
+        return;
+    fprintf(out, "dtype:");
+    for (int i = 0; i < job->n_dtypes; i++)
+        fprintf(out, "%s %s (LAPACK's %c)", i ? "," : "", dtype_name(job->dtypes[i]),
+                dtype_letter(job->dtypes[i]));
+    fputc('\n', out);
+    for (int i = 0; job->input[0] && i < job->n_dtypes; i++) {
+        dtype_t from = job->input_dtype, to = job->dtypes[i];
+        if (from == to)
+            continue;
+        if (dtype_narrows(from, to))
+            log_msg(LOG_WARNING, "dtype %s: the input's %s matrices are rounded to single "
+                    "precision", dtype_name(to), dtype_name(from));
+        else
+            fprintf(out, "dtype %s: the input's %s matrices are converted exactly%s\n",
+                    dtype_name(to), dtype_name(from),
+                    dtype_complex(to) && !dtype_complex(from) ? " (imaginary parts zero)" : "");
+    }
+}
+
 int banner_header(FILE *out, const job_t *job, const matset *set, const char *job_path,
                   const sysinfo_rank *ranks, int nranks, const char *mpi_version,
                   int twostage_nb)
@@ -93,12 +120,13 @@ int banner_header(FILE *out, const job_t *job, const matset *set, const char *jo
             job_path ? ")" : "", (long long)job->count, shape, (unsigned long long)job->seed,
             job_vectors_name(job->vectors), job_driver_name(job->driver));
     if (job->input_files)
-        fprintf(out, "input: %s, %lld matrices in its files (each <f8 or <f4, C or Fortran "
-                     "order, as its header says)\n", job->input, (long long)job->count);
+        fprintf(out, "input: %s, %lld matrices in its files (each <f8, <f4, <c16 or <c8, C or "
+                     "Fortran order, as its header says; together %s)\n", job->input,
+                (long long)job->count, dtype_name(job->input_dtype));
     else if (job->input[0])
-        fprintf(out, "input: %s, %s, %s order%s\n", job->input,
-                job->input_esize == 4 ? "<f4" : "<f8", job->input_fortran ? "Fortran" : "C",
-                job->input_esize == 4 ? ", widened to float64 for LAPACK" : "");
+        fprintf(out, "input: %s, %s, %s order\n", job->input, dtype_descr(job->input_dtype),
+                job->input_fortran ? "Fortran" : "C");
+    dtype_lines(out, job);
     kernel_line(out, job, twostage_nb);
     pack_line(out, job);
     char mpi[128];

@@ -20,7 +20,7 @@ int budget_concurrency(const plan_config *cfg)
  * allocate rounds they cannot fill. */
 int budget_scatter_round(const matset *set, const plan_config *cfg, int64_t max_chunk)
 {
-    size_t mat = budget_slot_bytes(set), g = mat ? BUDGET_SCATTER_MSG_BYTES / mat : 1;
+    size_t mat = budget_slot_bytes(set, cfg->dtype), g = mat ? BUDGET_SCATTER_MSG_BYTES / mat : 1;
     if (g < 1)
         g = 1;
     if (g > BUDGET_SCATTER_GROUP_MAX)
@@ -33,9 +33,9 @@ int budget_scatter_round(const matset *set, const plan_config *cfg, int64_t max_
 
 /* A matrix's slot in a buffer block: padded to a cache line, so every matrix
  * of a message starts aligned. */
-size_t budget_slot_bytes(const matset *set)
+size_t budget_slot_bytes(const matset *set, dtype_t dtype)
 {
-    return ((size_t)set->max_elems * sizeof(double) + 63) / 64 * 64;
+    return ((size_t)set->max_elems * dtype_size(dtype) + 63) / 64 * 64;
 }
 
 size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *shapes,
@@ -45,10 +45,11 @@ size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *sha
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
         return pdsvd_peak_bytes(job->rows, job->cols, cfg->grid_p, cfg->grid_q, cfg->block,
                                 job->vectors);
-    size_t ws = svd_ws_bytes_set(shapes, n_shapes, job->vectors, job->driver, cfg->kernel);
+    size_t ws = svd_ws_bytes_set_as(shapes, n_shapes, cfg->dtype, job->vectors, job->driver,
+                                    cfg->kernel);
     if (ws == 0)
         return 0;
-    size_t c = (size_t)budget_concurrency(cfg), mat = budget_slot_bytes(set);
+    size_t c = (size_t)budget_concurrency(cfg), mat = budget_slot_bytes(set, cfg->dtype);
     size_t bytes = c * ws;       /* each workspace counts its input matrix */
     /* result slots: a rank's part, or (dynamic) up to the whole work list */
     size_t slots = (size_t)(cfg->schedule == JOB_SCHED_DYNAMIC ? job->count
@@ -56,11 +57,12 @@ size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *sha
     if (cfg->schedule == JOB_SCHED_COST)
         slots = (size_t)job->count;     /* LPT may give one rank more than its share */
     bytes += slots * (sizeof(svd_result) + sizeof(int64_t) + 2 * sizeof(double));
-    bytes += stack_scratch_bytes(job, outputs);
+    bytes += stack_scratch_bytes(job, cfg->dtype, outputs);
     if (job->input[0] && job->input_fortran && job->input_ndim == 3) {
-        /* a Fortran-order stack: the rank's whole slice is read at once */
+        /* a Fortran-order stack: the rank's whole slice is read at once,
+         * as the file holds it and as the configuration computes it */
         size_t per = (size_t)((job->count + cfg->ranks - 1) / cfg->ranks);
-        bytes += per * mat * (job->input_esize == 4 ? 12 : 8);
+        bytes += per * (size_t)set->max_elems * ((size_t)job->input_esize + dtype_size(cfg->dtype));
     }
     if (cfg->distribute == JOB_DIST_SCATTER) {
         size_t round = (size_t)budget_scatter_round(set, cfg, partition_max_chunk(job->count, cfg->ranks));

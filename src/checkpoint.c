@@ -16,6 +16,10 @@
 
 #define CKPT_MAGIC "SVDRCKP1"
 #define CKPT_RECORD_MAGIC 0x52445653u   /* "SVDR" */
+/* the dtype's place in the kernel field: files from before it read as float64 */
+#define CKPT_DTYPE_SHIFT 256
+/* input_kind of a complex input: 2 * element size + order, plus this */
+#define CKPT_INPUT_COMPLEX 64
 /* input_kind of mixed sets: beyond any 2 * element size + order */
 enum { CKPT_INPUT_SHAPES = 100, CKPT_INPUT_DIST = 101, CKPT_INPUT_FILES = 102 };
 
@@ -25,7 +29,8 @@ typedef struct {
     uint64_t seed;
     int32_t vectors, driver;
     int32_t input_kind;     /* 0: generated; else 2 * element size + Fortran order */
-    int32_t kernel;         /* job_kernel; 0 (lapack) in files from before the key */
+    int32_t kernel;         /* job_kernel, plus the dtype times CKPT_DTYPE_SHIFT: 0 (lapack,
+                             * float64) in files from before the keys */
     uint64_t input_id;      /* the input's path, size and mtime, hashed */
 } ckpt_header;
 
@@ -59,7 +64,8 @@ static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
     h->seed = job->seed;
     h->vectors = (int32_t)job->vectors;
     h->driver = (int32_t)job->driver;
-    h->kernel = (int32_t)kernel;
+    /* a checkpointed run has one dtype (resume_check): its results are that precision's */
+    h->kernel = (int32_t)kernel + CKPT_DTYPE_SHIFT * (int32_t)(job->n_dtypes ? job->dtypes[0] : 0);
     if (job->input_files) {
         /* a multi-file input: its table's hash of every path, size and mtime */
         h->input_kind = CKPT_INPUT_FILES;
@@ -84,7 +90,8 @@ static void make_header(ckpt_header *h, const job_t *job, job_kernel kernel)
          * size and mtime are those rank 0 read with the header (cli_read_input
          * checked that the size is the header plus the data), so no rank stats
          * the input again */
-        h->input_kind = 2 * job->input_esize + job->input_fortran;
+        h->input_kind = 2 * job->input_esize + job->input_fortran +
+                        (dtype_complex(job->input_dtype) ? CKPT_INPUT_COMPLEX : 0);
         int64_t facts[2] = {job->input_offset + job->count * job->rows * job->cols *
                                                      job->input_esize,
                             job->input_mtime};
@@ -194,11 +201,19 @@ static const char *header_mismatch(const ckpt_header *h, const job_t *job, job_k
         return "vectors";
     if (h->driver != want.driver)
         return "driver";
+    if (h->kernel / CKPT_DTYPE_SHIFT != want.kernel / CKPT_DTYPE_SHIFT) {
+        static const char *const there[DTYPE_COUNT] = {
+            "dtype (float64 there)", "dtype (float32 there)", "dtype (complex128 there)",
+            "dtype (complex64 there)"};
+        int d = h->kernel / CKPT_DTYPE_SHIFT;
+        return d >= 0 && d < DTYPE_COUNT ? there[d] : "dtype";
+    }
     if (h->kernel != want.kernel) {
         static const char *const there[JOB_KERNELS] = {
             "kernel (lapack there)", "kernel (twostage there)", "kernel (jacobi there)",
             "kernel (auto there)"};
-        return h->kernel >= 0 && h->kernel < JOB_KERNELS ? there[h->kernel] : "kernel";
+        int k = h->kernel % CKPT_DTYPE_SHIFT;
+        return k >= 0 && k < JOB_KERNELS ? there[k] : "kernel";
     }
     if (h->input_kind != want.input_kind || h->input_id != want.input_id)
         return h->input_kind >= CKPT_INPUT_SHAPES || want.input_kind >= CKPT_INPUT_SHAPES
@@ -223,7 +238,7 @@ static int load_file(const char *path, const job_t *job, job_kernel kernel, chec
     else if ((bad = header_mismatch(&h, job, kernel)) != NULL && strncmp(bad, "magic", 5) != 0) {
         snprintf(err, errlen,
                  "%s: written for another job: its %s differs from this job's (resume with the "
-                 "same rows, cols, count, seed, vectors, driver and kernel, or the same shapes, "
+                 "same rows, cols, count, seed, vectors, driver, dtype and kernel, or the same shapes, "
                  "size_dist or input)",
                  path, bad);
         fclose(f);

@@ -824,6 +824,12 @@ int job_validate(job_t *job, char *err, size_t errlen)
     }
     if (resolve_dtypes(job, err, errlen) != 0)
         return -1;
+    if (job->tune != JOB_TUNE_OFF && job->n_dtypes > 1) {
+        /* the race's vote needs candidates computing the same numbers */
+        snprintf(err, errlen, "tune: the candidates must compute the same results, and %d dtypes "
+                 "do not; tune one dtype at a time (give one value of dtype)", job->n_dtypes);
+        return -1;
+    }
     unsigned g = job->given;
     if (job_mixed(job)) {
         if (check_kernel_vectors(job, "kernel", err, errlen) != 0 || check_mixed(job, err, errlen) != 0)

@@ -23,7 +23,7 @@ void labels_group(const compare_group *g, char *buf, size_t len)
 static void winner_name(const compare_row *r, char *buf, size_t len)
 {
     record_label(buf, len, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, NULL,
-                 r->schedule);
+                 r->schedule, NULL);
 }
 
 void labels_config(const compare_row *r, char *buf, size_t len)

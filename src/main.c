@@ -155,7 +155,7 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
     if (budget_check_memory(job, ctl->set, ctl->shapes, ctl->n_shapes, plan, opt->outputs, ranks,
                             size, err, sizeof err) != 0 ||
         (opt->save_path && !job_mixed(job) &&
-         saveset_write(job, opt->save_path, err, sizeof err) != 0) ||
+         saveset_write(job, job->dtypes[0], opt->save_path, err, sizeof err) != 0) ||
         (opt->save_path && job_mixed(job) &&
          mixout_save_set(job, ctl->set, opt->save_path, err, sizeof err) != 0)) {
         log_msg(LOG_ERROR, "%s", err);

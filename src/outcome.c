@@ -8,6 +8,7 @@ void outcome_free(outcome_t *out)
 {
     free(out->results);
     free(out->ranks);
+    probe_free(&out->probe);
     memset(out, 0, sizeof *out);
 }
 

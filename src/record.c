@@ -30,13 +30,15 @@ int record_engine_label(char *buf, size_t len, const char *engine, const char *k
 
 int record_label(char *buf, size_t len, int ranks, int threads, const char *mode,
                  const char *distribute, const char *engine, const char *kernel,
-                 const char *schedule)
+                 const char *schedule, const char *dtype)
 {
     char eng[128];
     int cut = record_engine_label(eng, sizeof eng, engine, kernel, 1, NULL, 0);
     int plain = strcmp(eng, RECORD_LAPACK) == 0;
     int sched = schedule && strcmp(schedule, RECORD_STATIC) != 0;
-    int n = snprintf(buf, len, "%dx%d %s %s%s%s%s%s", ranks, threads, mode, distribute,
-                     plain ? "" : " ", plain ? "" : eng, sched ? " " : "", sched ? schedule : "");
+    int typed = dtype && strcmp(dtype, RECORD_FLOAT64) != 0;
+    int n = snprintf(buf, len, "%dx%d %s %s%s%s%s%s%s%s", ranks, threads, mode, distribute,
+                     plain ? "" : " ", plain ? "" : eng, sched ? " " : "", sched ? schedule : "",
+                     typed ? " " : "", typed ? dtype : "");
     return cut ? cut : fitted(n, len);
 }

@@ -63,8 +63,9 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
     row->load_pct = med->wall_s > 0 ? 100.0 * cpu_sum / med->wall_s : 0.0;
 
     int cores = cfg->ranks * cfg->threads;
-    row->speedup = ref && row->wall_s > 0 ? ref_wall_s / row->wall_s : 1.0;
-    row->efficiency = ref ? row->speedup * ref_cores / cores : 1.0;
+    row->speedup = ref_wall_s > 0 && row->wall_s > 0 ? ref_wall_s / row->wall_s : 1.0;
+    row->efficiency = ref_wall_s > 0 ? row->speedup * ref_cores / cores : 1.0;
+    row->sigma_err = -1.0;
 
     row->ranks = med->ranks;
     row->balance = med->balance;
@@ -96,13 +97,44 @@ void report_summarise(report_row *row, const plan_config *cfg, const job_t *job,
             row->n_failed = outcomes[i].n_failed;
     int differs = 0;
     const svd_result *against = ref ? ref : outcomes[0].results;
+    double rtol = verify_rtol(cfg->dtype);
     for (int i = 0; i < repeats; i++) {
         int64_t boundary;
-        differs |= verify_compare(against, outcomes[i].results, job->count, &boundary);
+        differs |= verify_compare_rtol(against, outcomes[i].results, job->count, rtol, &boundary);
         if (boundary > row->boundary)
             row->boundary = boundary;
     }
     row->check = differs || row->n_failed ? REPORT_FAILED : REPORT_PASSED;
+}
+
+void report_cross(report_row *row, const job_t *job, const matset *set, const outcome_t *wide,
+                  const outcome_t *got)
+{
+    dtype_t dtype = row->cfg->dtype;
+    row->sigma_err = probe_error(&wide->probe, &got->probe, dtype, &row->sigma_err_over_bound);
+    int64_t beyond = 0;
+    for (int64_t k = 0; k < job->count; k++) {
+        const svd_result *a = &wide->results[k], *b = &got->results[k];
+        if (a->info != 0 || b->info != 0)
+            continue;   /* a failure is already this row's FAILED */
+        int64_t m, n;
+        matset_shape(set, k, &m, &n);
+        beyond += !verify_sum_within(a->sum, b->sum, verify_cross_rtol(m, n, dtype));
+    }
+    row->cross_beyond = beyond;
+    if (beyond || row->sigma_err_over_bound > 1.0)
+        row->check = REPORT_FAILED;
+}
+
+void report_dtype_line(FILE *out, const job_t *job, dtype_t dtype)
+{
+    /* the wide dtype's reference exists only when it ran before this one */
+    int wide_listed = 0;
+    for (int i = 0; i < job->n_dtypes && job->dtypes[i] != dtype; i++)
+        wide_listed |= job->dtypes[i] == dtype_wide(dtype) && dtype_single(dtype);
+    fprintf(out, "dtype %s: checked against its first configuration%s%s\n", dtype_name(dtype),
+            wide_listed ? "; sigma measured against " : "",
+            wide_listed ? dtype_name(dtype_wide(dtype)) : "");
 }
 
 void report_table_head(FILE *out)
@@ -154,9 +186,15 @@ void report_table_row(FILE *out, const report_row *row)
             row->makespan_over_lb, row->load_pct, row->rss_mb, check_name(row->check));
     if (row->n_failed)
         fprintf(out, " (%lld LAPACK failure(s))", (long long)row->n_failed);
+    else if (row->cross_beyond || row->sigma_err_over_bound > 1.0)
+        fprintf(out, " (beyond the %s bound: %lld sum(s), sigma error %.2g times the bound)",
+                dtype_name(dtype_wide(c->dtype)), (long long)row->cross_beyond,
+                row->sigma_err_over_bound);
     else if (row->boundary)
         fprintf(out, " (%lld integer(s) differ only by rounding at an integer)",
                 (long long)row->boundary);
+    if (row->sigma_err >= 0)
+        fprintf(out, " sigma err %.1e vs %s", row->sigma_err, dtype_name(dtype_wide(c->dtype)));
     fputc('\n', out);
 }
 
@@ -334,6 +372,13 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         /* scalapack has no kernel: null, as group, grid and block are for lapack */
         json_object_set_new(rec, RECORD_F_KERNEL,
                             scalapack ? json_null() : json_string(job_kernel_name(c->kernel)));
+        json_object_set_new(rec, RECORD_F_DTYPE, json_string(dtype_name(c->dtype)));
+        if (row->sigma_err >= 0) {
+            json_object_set_new(rec, RECORD_F_SIGMA_ERR, json_real(row->sigma_err));
+            json_object_set_new(rec, RECORD_F_SIGMA_ERR_REF,
+                                json_string(dtype_name(dtype_wide(c->dtype))));
+            json_object_set_new(rec, RECORD_F_SIGMA_ERR_BOUND, json_real(row->sigma_err_over_bound));
+        }
         json_object_set_new(rec, RECORD_F_TWOSTAGE_NB, json_integer(row->twostage_nb));
         json_object_set_new(rec, RECORD_F_KERNEL_MATRICES,
                             scalapack ? json_null()
@@ -348,8 +393,7 @@ int report_json_append(const char *path, const job_t *job, const report_row *row
         json_object_set_new(rec, RECORD_F_INPUT_DTYPE,
                             !job->input[0]          ? json_null()
                             : job->input_files      ? json_string("files")
-                            : job->input_esize == 4 ? json_string("<f4")
-                                                    : json_string("<f8"));
+                                                    : json_string(dtype_descr(job->input_dtype)));
         balance_fields(rec, job, row);
         json_object_set_new(rec, RECORD_F_INPUT_ORDER,
                             !job->input[0]       ? json_null()

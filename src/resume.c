@@ -28,7 +28,7 @@ int resume_prepare(const job_t *job, const plan_t *plan, const char *dir, int re
         snprintf(err, errlen,
                  "--%s needs one configuration run once, or --tune; this job has %d runnable "
                  "configuration(s) and repeat = %d (give single values of ranks, threads, "
-                 "thread_mode, distribute, engine and kernel, and repeat = 1)",
+                 "thread_mode, distribute, engine, kernel and dtype, and repeat = 1)",
                  resume ? "resume" : "checkpoint", runnable, job->repeat);
         return CHECKPOINT_EREFUSED;
     }

@@ -102,6 +102,20 @@ static int schedule(work_state *st, const run_control *ctl, MPI_Comm comm, int64
     return status;
 }
 
+/* Collective over comm: every rank's kept sigma onto rank 0's probe (each
+ * matrix was computed by one rank, whose values beat the others' -1),
+ * waited for lazily. Returns the MPI code. */
+static int probe_gather(probe_t *probe, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    int64_t total = probe->n * probe->len;
+    MPI_Request req;
+    int rc = MPI_Ireduce(rank == 0 ? MPI_IN_PLACE : probe->sigma, probe->sigma, (int)total,
+                         MPI_DOUBLE, MPI_MAX, 0, comm, &req);
+    return rc == MPI_SUCCESS ? lazy_wait(&req) : rc;
+}
+
 /* The configuration as seen by one of its ranks. */
 static int run_active(const job_t *job, const plan_config *cfg, const run_control *ctl,
                       MPI_Comm comm, outcome_progress_fn progress, void *progress_ctx,
@@ -126,8 +140,14 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     run_tables tab;
     memset(&tab, 0, sizeof tab);
     int status = schedule(&st, ctl, comm, &todo, &max_chunk, &n_slots, &tab);
+    probe_t probe;
+    memset(&probe, 0, sizeof probe);
+    if (ctl->probe && probe_init(&probe, ctl->set) != 0 && status == OUTCOME_OK)
+        status = OUTCOME_ENOMEM;
+    st.probe = ctl->probe ? &probe : NULL;
     if (status == OUTCOME_EMPI) {
         run_tables_free(&tab);
+        probe_free(&probe);
         free(todo);
         return status;
     }
@@ -153,8 +173,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
         int span = cfg->schedule == JOB_SCHED_STATIC && st.hi > st.lo;
         int64_t first = span ? work_index(&st, st.base) : 0;
         int64_t n = span ? work_index(&st, st.base + st.hi - 1) - first + 1 : 0;
-        int io = stack_open_input(&in, job, scatter ? MPI_COMM_SELF : comm, first, n, ioerr,
-                                  sizeof ioerr);
+        int io = stack_open_input(&in, job, cfg->dtype, scatter ? MPI_COMM_SELF : comm, first, n,
+                                  ioerr, sizeof ioerr);
         have_in = 1;
         if (io) {
             log_rank(LOG_ERROR, "%s", ioerr);
@@ -172,7 +192,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
             status = status ? status : OUTCOME_EIO;
         }
     } else if (ctl->outputs) {
-        int io = stack_open_output(&outs, job, ctl->outputs, comm, ioerr, sizeof ioerr);
+        int io = stack_open_output(&outs, job, cfg->dtype, ctl->outputs, comm, ioerr, sizeof ioerr);
         have_out = 1;
         if (io) {
             log_rank(LOG_ERROR, "%s", ioerr);
@@ -226,6 +246,7 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
         memread_close(files);
         work_mem_free(&mem);
         run_tables_free(&tab);
+        probe_free(&probe);
         free(todo);
         return status;
     }
@@ -267,6 +288,13 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
                         &stats.grab_sum_s);
     status = collect_outcome(job, ctl->done, ctl->prior, &st, comm, work_status(&st, status),
                              n_local, cpu0, t_start, out);
+    if (ctl->probe && probe_gather(&probe, comm) != MPI_SUCCESS && status == OUTCOME_OK)
+        status = OUTCOME_EMPI;
+    if (rank == 0 && status == OUTCOME_OK) {
+        out->probe = probe;     /* rank 0's is the whole now; outcome_free frees it */
+        memset(&probe, 0, sizeof probe);
+    }
+    probe_free(&probe);
     if (rank == 0) {
         out->twostage_nb = svd_ws_nb(mem.ws[0]);   /* every rank has one per concurrent SVD */
         if (fallback)

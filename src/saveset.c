@@ -12,7 +12,7 @@
 #include "matgen.h"
 #include "npy.h"
 
-int saveset_write(const job_t *job, const char *path, char *err, size_t errlen)
+int saveset_write(const job_t *job, dtype_t dtype, const char *path, char *err, size_t errlen)
 {
     char tmp[4096];
     if (files_temp_path(tmp, sizeof tmp, path) != 0) {
@@ -24,12 +24,15 @@ int saveset_write(const job_t *job, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
         return -1;
     }
-    double *buf = malloc(job_matrix_bytes(job));
+    size_t bytes = job_matrix_bytes_as(job, dtype);
+    void *buf = malloc(bytes);
     int64_t shape[3] = {job->count, job->rows, job->cols};
-    int ok = buf && npy_write_header_f8(fd, 3, shape) >= 0;
+    char hdr[256];
+    long len = npy_format_header(hdr, sizeof hdr, dtype_descr(dtype), 3, shape);
+    int ok = buf && len > 0 && npy_write_all(fd, hdr, (size_t)len) == 0;
     for (int64_t k = 0; ok && k < job->count; k++) {
-        matgen_fill(job->seed, k, job->rows, job->cols, buf, job->cols, MATGEN_ROW_MAJOR);
-        ok = npy_write_all(fd, buf, job_matrix_bytes(job)) == 0;
+        matgen_fill_as(job->seed, k, job->rows, job->cols, dtype, buf, job->cols, MATGEN_ROW_MAJOR);
+        ok = npy_write_all(fd, buf, bytes) == 0;
     }
     int saved = buf ? errno : ENOMEM;
     free(buf);

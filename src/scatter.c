@@ -29,15 +29,15 @@ static int round_size(const work_state *st, int ranks, int r, int64_t j, int64_t
  * gets matrix b's place. Sender and receiver compute the same layout from
  * the shapes, so a message carries exactly its matrices. Returns the
  * message's length in units. */
-static int pack_round(const work_state *st, int ranks, int r, int64_t first, int n, double *block,
-                      double **ptrs)
+static int pack_round(const work_state *st, int ranks, int r, int64_t first, int n, void *block,
+                      void **ptrs)
 {
     int64_t units = 0;
     for (int b = 0; b < n; b++) {
         int64_t m, c;
         work_shape(st, work_index(st, work_seq_pos(st, r, ranks, first + b)), &m, &c);
-        ptrs[b] = (double *)((char *)block + units * SCATTER_UNIT);
-        units += (m * c * (int64_t)sizeof(double) + SCATTER_UNIT - 1) / SCATTER_UNIT;
+        ptrs[b] = (char *)block + units * SCATTER_UNIT;
+        units += (m * c * (int64_t)dtype_size(st->cfg->dtype) + SCATTER_UNIT - 1) / SCATTER_UNIT;
     }
     return (int)units;
 }
@@ -51,8 +51,8 @@ static int send_round(work_state *st, MPI_Comm comm, MPI_Datatype unit_type, int
     work_mem *mem = st->mem;
     int c = budget_concurrency(st->cfg), round = st->round;
     int set = (int)(j % 2);
-    double **send = mem->bufs + c + (size_t)set * (ranks - 1) * round;
-    double **blocks = mem->blocks + c + (size_t)set * (ranks - 1);
+    void **send = mem->bufs + c + (size_t)set * (ranks - 1) * round;
+    void **blocks = mem->blocks + c + (size_t)set * (ranks - 1);
     MPI_Request *reqs = mem->reqs + set * (ranks - 1);
 
     double t0 = sysinfo_now();
@@ -82,7 +82,8 @@ static int send_round(work_state *st, MPI_Comm comm, MPI_Datatype unit_type, int
             if (b < n[r]) {
                 int64_t k = work_index(st, work_seq_pos(st, r, ranks, first[r] + b)), rows, cols;
                 work_shape(st, k, &rows, &cols);
-                matgen_fill(job->seed, k, rows, cols, send[i], rows, MATGEN_COL_MAJOR);
+                matgen_fill_as(job->seed, k, rows, cols, st->cfg->dtype, send[i], rows,
+                               MATGEN_COL_MAJOR);
             }
         }
     }

@@ -28,9 +28,27 @@ void stack_lapack_shape(const job_t *job, int64_t *m, int64_t *n)
     *n = transposed ? job->rows : job->cols;
 }
 
+/* One element of the input file, whose dtype may differ from the
+ * configuration's: reads bring the file's type, dtype_convert the rest. */
 static MPI_Datatype element_type(const job_t *job)
 {
-    return job->input_esize == 4 ? MPI_FLOAT : MPI_DOUBLE;
+    switch (job->input_dtype) {
+    case DTYPE_F32: return MPI_FLOAT;
+    case DTYPE_C128: return MPI_C_DOUBLE_COMPLEX;
+    case DTYPE_C64: return MPI_C_FLOAT_COMPLEX;
+    default: return MPI_DOUBLE;
+    }
+}
+
+/* One contiguous run of n elements of esize bytes, so counts stay ints. */
+static MPI_Datatype run_type(int64_t n, size_t esize)
+{
+    MPI_Datatype el, run;
+    MPI_Type_contiguous((int)esize, MPI_BYTE, &el);
+    MPI_Type_contiguous((int)n, el, &run);
+    MPI_Type_free(&el);
+    MPI_Type_commit(&run);
+    return run;
 }
 
 /* A Fortran-order 3-D array (count, rows, cols) lies in the file as the
@@ -40,12 +58,12 @@ static MPI_Datatype element_type(const job_t *job)
 static int read_fortran_slice(stack_input *in, int64_t lo, int64_t n, char *err, size_t errlen)
 {
     const job_t *job = in->job;
-    size_t mat = (size_t)job->rows * (size_t)job->cols;
+    size_t mat = (size_t)job->rows * (size_t)job->cols, mats = n > 0 ? (size_t)n : 1;
+    int same = job->input_dtype == in->dtype;
     in->slice_lo = lo;
     in->slice_n = n;
-    in->slice = malloc((n > 0 ? (size_t)n : 1) * mat * sizeof(double));
-    void *raw = job->input_esize == 4 ? malloc((n > 0 ? (size_t)n : 1) * mat * sizeof(float))
-                                      : (void *)in->slice;
+    in->slice = malloc(mats * mat * dtype_size(in->dtype));
+    void *raw = same ? in->slice : malloc(mats * mat * (size_t)job->input_esize);
     int rc = 0;
     if (!in->slice || !raw) {
         snprintf(err, errlen, "%s: no memory for this rank's %lld matrices", job->input, (long long)n);
@@ -74,19 +92,20 @@ static int read_fortran_slice(stack_input *in, int64_t lo, int64_t n, char *err,
     }
     MPI_Type_free(&block);
     MPI_Type_free(&file_type);
-    if (job->input_esize == 4 && raw) {
-        for (size_t i = 0; rc == 0 && i < elems; i++)
-            in->slice[i] = ((float *)raw)[i];
+    if (!same && raw) {
+        if (rc == 0)
+            dtype_convert(in->slice, in->dtype, raw, job->input_dtype, elems);
         free(raw);
     }
     return rc;
 }
 
-int stack_open_input(stack_input *in, const job_t *job, MPI_Comm comm, int64_t lo, int64_t n,
-                     char *err, size_t errlen)
+int stack_open_input(stack_input *in, const job_t *job, dtype_t dtype, MPI_Comm comm, int64_t lo,
+                     int64_t n, char *err, size_t errlen)
 {
     memset(in, 0, sizeof *in);
     in->job = job;
+    in->dtype = dtype;
     in->fh = MPI_FILE_NULL;
     stack_lapack_shape(job, &in->lapack_rows, &in->lapack_cols);
     int rc = MPI_File_open(comm, job->input, MPI_MODE_RDONLY, MPI_INFO_NULL, &in->fh);
@@ -110,34 +129,35 @@ int stack_open_input(stack_input *in, const job_t *job, MPI_Comm comm, int64_t l
     }
     if (job->input_fortran && job->input_ndim == 3)
         return read_fortran_slice(in, lo, n, err, errlen);
-    if (job->input_esize == 4 &&
-        !(in->widen = malloc((size_t)job->rows * (size_t)job->cols * sizeof(float)))) {
+    if (job->input_dtype != dtype &&
+        !(in->raw = malloc((size_t)job->rows * (size_t)job->cols * (size_t)job->input_esize))) {
         snprintf(err, errlen, "%s: no memory", job->input);
         return ENOMEM;
     }
     return 0;
 }
 
-int stack_read(stack_input *in, int64_t k, double *buf)
+int stack_read(stack_input *in, int64_t k, void *buf)
 {
     const job_t *job = in->job;
-    size_t mat = (size_t)job->rows * (size_t)job->cols;
+    size_t mat = (size_t)job->rows * (size_t)job->cols, esize = dtype_size(in->dtype);
     if (in->slice) {
         /* column-major element (i, j) of matrix k sits at (j, i, k - lo) */
-        const double *s = in->slice;
+        const char *s = in->slice;
         int64_t n = in->slice_n, c = k - in->slice_lo;
         if (c < 0 || c >= n)
             return EIO;
         for (int64_t j = 0; j < job->cols; j++)
             for (int64_t i = 0; i < job->rows; i++)
-                buf[i + job->rows * j] = s[(j * job->rows + i) * n + c];
+                memcpy((char *)buf + (size_t)(i + job->rows * j) * esize,
+                       s + (size_t)((j * job->rows + i) * n + c) * esize, esize);
         return 0;
     }
     MPI_Offset at = (MPI_Offset)job->input_offset + (MPI_Offset)k * (MPI_Offset)mat * job->input_esize;
-    MPI_Datatype elem = element_type(job), block;
-    MPI_Type_contiguous((int)mat, elem, &block);
+    MPI_Datatype block;
+    MPI_Type_contiguous((int)mat, element_type(job), &block);
     MPI_Type_commit(&block);
-    void *dst = job->input_esize == 4 ? (void *)in->widen : (void *)buf;
+    void *dst = in->raw ? in->raw : buf;
     MPI_Status status;
     int count = 0;
     int rc = MPI_File_read_at(in->fh, at, dst, 1, block, &status);
@@ -146,9 +166,8 @@ int stack_read(stack_input *in, int64_t k, double *buf)
     MPI_Type_free(&block);
     if (rc != MPI_SUCCESS || count != 1)
         return EIO;
-    if (job->input_esize == 4)
-        for (size_t i = 0; i < mat; i++)
-            buf[i] = in->widen[i];
+    if (in->raw)
+        dtype_convert(buf, in->dtype, in->raw, job->input_dtype, mat);
     return 0;
 }
 
@@ -156,13 +175,13 @@ void stack_close_input(stack_input *in)
 {
     if (in->fh != MPI_FILE_NULL)
         MPI_File_close(&in->fh);
-    free(in->widen);
+    free(in->raw);
     free(in->slice);
     memset(in, 0, sizeof *in);
     in->fh = MPI_FILE_NULL;
 }
 
-size_t stack_scratch_bytes(const job_t *job, const char *const paths[3])
+size_t stack_scratch_bytes(const job_t *job, dtype_t dtype, const char *const paths[3])
 {
     if (!lapack_saw_a(job) || !paths)
         return 0;
@@ -170,7 +189,7 @@ size_t stack_scratch_bytes(const job_t *job, const char *const paths[3])
     job_vector_dims(job->rows, job->cols, job->vectors, &ucols, &vtrows);
     size_t u = paths[STACK_U] ? (size_t)job->rows * (size_t)ucols : 0;
     size_t vt = paths[STACK_VT] ? (size_t)vtrows * (size_t)job->cols : 0;
-    return (u > vt ? u : vt) * sizeof(double);
+    return (u > vt ? u : vt) * dtype_size(dtype);
 }
 
 static void temp_name(char *out, size_t len, const char *path)
@@ -178,11 +197,14 @@ static void temp_name(char *out, size_t len, const char *path)
     snprintf(out, len, "%s.svdrun-tmp", path);
 }
 
-int stack_open_output(stack_output *out, const job_t *job, const char *const paths[3],
-                      MPI_Comm comm, char *err, size_t errlen)
+int stack_open_output(stack_output *out, const job_t *job, dtype_t dtype,
+                      const char *const paths[3], MPI_Comm comm, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->job = job;
+    out->dtype = dtype;
+    /* sigma in the precision's real type, U and V^T in the dtype */
+    const dtype_t types[3] = {dtype_real(dtype), dtype, dtype};
     int rank, world_rank;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
@@ -218,7 +240,8 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
         out->open[f] = 1;
         /* every rank knows the header length: the writer pads it to 64 bytes */
         char hdr[512];
-        long len = npy_format_header_f8(hdr, sizeof hdr, ndims[f], shapes[f]);
+        out->esize[f] = dtype_size(types[f]);
+        long len = npy_format_header(hdr, sizeof hdr, dtype_descr(types[f]), ndims[f], shapes[f]);
         out->header[f] = len;
         if (len < 0) {
             snprintf(err, errlen, "%s: header too long", paths[f]);
@@ -227,7 +250,8 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
         }
         /* the full size now: a failed last matrix leaves zeros, not a short file */
         MPI_Offset size = (MPI_Offset)len + (MPI_Offset)job->count *
-                                                (MPI_Offset)out->per_matrix[f] * 8;
+                                                (MPI_Offset)out->per_matrix[f] *
+                                                (MPI_Offset)out->esize[f];
         int sized = MPI_File_set_size(out->fh[f], size) == MPI_SUCCESS &&
                     !fault_here("set_size", world_rank);
         if (!sized)
@@ -249,7 +273,7 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
         }
     }
     /* the larger of U and V^T as asked: a thin U of a tall matrix is small */
-    size_t scratch = stack_scratch_bytes(job, paths);
+    size_t scratch = stack_scratch_bytes(job, dtype, paths);
     if (!rc && scratch && !(out->scratch = malloc(scratch))) {
         snprintf(err, errlen, "no memory for transposing U and V^T");
         rc = ENOMEM;
@@ -257,31 +281,39 @@ int stack_open_output(stack_output *out, const job_t *job, const char *const pat
     return rc;
 }
 
-/* Transposes the r x c column-major a into dst as c x r column-major, which
- * is a in C order. */
-static void transpose(const double *a, int64_t r, int64_t c, double *dst)
+/* Transposes the r x c column-major a (elements of esize bytes) into dst
+ * as c x r column-major, which is a in C order. */
+static void transpose(const void *a, int64_t r, int64_t c, size_t esize, void *dst)
 {
+    if (esize == sizeof(double)) {  /* float64 and complex64: one 8-byte move each */
+        const uint64_t *s = a;
+        uint64_t *d = dst;
+        for (int64_t i = 0; i < r; i++)
+            for (int64_t j = 0; j < c; j++)
+                d[i * c + j] = s[i + r * j];
+        return;
+    }
     for (int64_t i = 0; i < r; i++)
         for (int64_t j = 0; j < c; j++)
-            dst[i * c + j] = a[i + r * j];
+            memcpy((char *)dst + (size_t)(i * c + j) * esize,
+                   (const char *)a + (size_t)(i + r * j) * esize, esize);
 }
 
-static int write_block(stack_output *out, int f, int64_t k, const double *data)
+static int write_block(stack_output *out, int f, int64_t k, const void *data)
 {
     int64_t n = out->per_matrix[f];
-    MPI_Offset at = (MPI_Offset)out->header[f] + (MPI_Offset)k * n * (MPI_Offset)sizeof(double);
-    MPI_Datatype block;
-    MPI_Type_contiguous((int)n, MPI_DOUBLE, &block);
-    MPI_Type_commit(&block);
+    size_t esize = out->esize[f];
+    MPI_Offset at = (MPI_Offset)out->header[f] + (MPI_Offset)k * n * (MPI_Offset)esize;
+    MPI_Datatype block = run_type(n, esize);
     int rc = MPI_File_write_at(out->fh[f], at, data, 1, block, MPI_STATUS_IGNORE);
     MPI_Type_free(&block);
     return rc == MPI_SUCCESS ? 0 : EIO;
 }
 
-int stack_write(stack_output *out, int64_t k, const double *sigma, const double *u,
-                const double *vt)
+int stack_write(stack_output *out, int64_t k, const void *sigma, const void *u, const void *vt)
 {
     const job_t *job = out->job;
+    size_t esize = dtype_size(out->dtype);
     int rc = 0;
     if (out->open[STACK_VALUES])
         rc |= write_block(out, STACK_VALUES, k, sigma);
@@ -291,15 +323,17 @@ int stack_write(stack_output *out, int64_t k, const double *sigma, const double 
         /* U (rows x ucols) and V^T (vtrows x cols) are column-major, and the
          * files are C order */
         if (out->open[STACK_U] && u) {
-            transpose(u, job->rows, ucols, out->scratch);
+            transpose(u, job->rows, ucols, esize, out->scratch);
             rc |= write_block(out, STACK_U, k, out->scratch);
         }
         if (out->open[STACK_VT] && vt) {
-            transpose(vt, vtrows, job->cols, out->scratch);
+            transpose(vt, vtrows, job->cols, esize, out->scratch);
             rc |= write_block(out, STACK_VT, k, out->scratch);
         }
     } else {
-        /* LAPACK saw A^T = V S U^T: its V^T is U of A in C order, its U is V^T of A */
+        /* LAPACK saw A^T = conj(V) S U^T: its V^T (U^T) is U of A in C
+         * order, its U (conj(V), the transpose of V^H) is V^H of A: no
+         * conjugation either way */
         if (out->open[STACK_U] && vt)
             rc |= write_block(out, STACK_U, k, vt);
         if (out->open[STACK_VT] && u)

@@ -14,11 +14,23 @@
 typedef struct {
     int passed, failed, skipped;
     int io_error, lapack_error;
-    outcome_t ref;          /* the first configuration's last run */
-    double ref_wall;
+    /* each dtype's first configuration's last run: the reference of that
+     * dtype's check, and of a single precision's measured error */
+    outcome_t ref[DTYPE_COUNT];
+    int have_ref[DTYPE_COUNT];
+    double ref_wall;        /* the first configuration's: every speedup is against it */
     int ref_cores;
-    int have_ref;
+    int have_first;
 } sweep_state;
+
+/* The first configuration's results (the --results file's): its dtype's reference. */
+static const svd_result *first_results(const job_t *job, const sweep_state *st)
+{
+    for (int i = 0; i < job->n_dtypes; i++)
+        if (st->have_ref[job->dtypes[i]])
+            return st->ref[job->dtypes[i]].results;
+    return NULL;
+}
 
 int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
                  const run_control *ctl, const sysinfo_rank *ranks, int nranks,
@@ -41,16 +53,22 @@ int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
             st.skipped++;
             continue;
         }
-        char label[64];
+        char label[80];
         record_label(label, sizeof label, c->ranks, c->threads, job_thread_mode_name(c->mode),
                      job_distribute_name(c->distribute), job_engine_name(c->engine),
-                     job_kernel_name(c->kernel), job_schedule_name(c->schedule));
+                     job_kernel_name(c->kernel), job_schedule_name(c->schedule),
+                     dtype_name(c->dtype));
+        if (rank == 0 && (i == 0 || plan->configs[i - 1].dtype != c->dtype) &&
+            (job->n_dtypes > 1 || c->dtype != DTYPE_F64))
+            report_dtype_line(stdout, job, c->dtype);
         report_progress progress;
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;
         for (rep = 0; rep < job->repeat; rep++) {
             /* sigma, U and V^T are the same in every configuration: the first run writes them */
             run_control this_run = *ctl;
+            /* several dtypes: each run keeps its first matrices' sigma to be measured */
+            this_run.probe = job->n_dtypes > 1;
             this_run.outputs = !outputs_written && (opt->outputs[0] || opt->outputs[1] ||
                                                     opt->outputs[2])
                                    ? opt->outputs : NULL;
@@ -79,8 +97,12 @@ int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
         report_progress_end(&progress);
         if (rank == 0 && code == CLI_EXIT_OK) {
             report_row row;
+            int d = c->dtype;
             report_summarise(&row, c, job, outcomes, job->repeat,
-                             st.have_ref ? st.ref.results : NULL, st.ref_wall, st.ref_cores);
+                             st.have_ref[d] ? st.ref[d].results : NULL, st.ref_wall, st.ref_cores);
+            int w = dtype_wide(c->dtype);
+            if (dtype_single(c->dtype) && st.have_ref[w])
+                report_cross(&row, job, ctl->set, &st.ref[w], &outcomes[job->repeat - 1]);
             report_table_row(stdout, &row);
             if (opt->verbose)
                 report_seed_lines(stdout, &row, outcomes[job->repeat - 1].results, job->count);
@@ -97,13 +119,16 @@ int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
                 log_msg(LOG_ERROR, "%s", err);
                 st.io_error = 1;
             }
-            if (!st.have_ref) {
-                /* keep the first configuration's results as the reference */
-                st.ref = outcomes[job->repeat - 1];
-                memset(&outcomes[job->repeat - 1], 0, sizeof outcomes[0]);
+            if (!st.have_first) {
                 st.ref_wall = row.wall_s;
                 st.ref_cores = c->ranks * c->threads;
-                st.have_ref = 1;
+                st.have_first = 1;
+            }
+            if (!st.have_ref[d]) {
+                /* keep the dtype's first results as its reference */
+                st.ref[d] = outcomes[job->repeat - 1];
+                memset(&outcomes[job->repeat - 1], 0, sizeof outcomes[0]);
+                st.have_ref[d] = 1;
             }
         }
         for (int r = 0; r < job->repeat; r++)
@@ -116,7 +141,8 @@ int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
         /* the table is the run's report: losing it (a full disk under a batch
          * system's output file) is a failure, not a success */
         if (report_finish(stdout, opt->results_path,
-                          code == CLI_EXIT_OK && st.have_ref ? st.ref.results : NULL, job->count,
+                          code == CLI_EXIT_OK && st.have_first ? first_results(job, &st) : NULL,
+                          job->count,
                           st.passed, st.failed, st.skipped, code == CLI_EXIT_STOPPED, err,
                           sizeof err) != 0) {
             log_msg(LOG_ERROR, "%s", err);
@@ -126,7 +152,8 @@ int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
             code = (st.io_error || st.lapack_error) ? CLI_EXIT_RUNTIME
                  : st.failed                        ? CLI_EXIT_CHECK
                                                     : CLI_EXIT_OK;
-        outcome_free(&st.ref);
+        for (int d = 0; d < DTYPE_COUNT; d++)
+            outcome_free(&st.ref[d]);
     }
     return lazy_share(code, NULL, 0, MPI_COMM_WORLD, CLI_EXIT_RUNTIME);
 }

@@ -54,7 +54,7 @@ static int candidates_of(const plan_t *plan, candidates *c)
         record_label(c->label[c->n], LABEL_MAX, cfg->ranks, cfg->threads,
                      job_thread_mode_name(cfg->mode), job_distribute_name(cfg->distribute),
                      job_engine_name(cfg->engine), job_kernel_name(cfg->kernel),
-                     job_schedule_name(cfg->schedule));
+                     job_schedule_name(cfg->schedule), NULL);
         c->names[c->n] = c->label[c->n];
         c->index[c->n++] = p;
     }
@@ -167,7 +167,8 @@ static int open_outputs(const tuned_launch_t *l, stack_output *outs, mixout_t *m
     char err[JOB_PATH_MAX + 128] = "";
     int rc = job_mixed(l->job)
                  ? mixout_open(mix, l->job, l->ctl->set, paths, MPI_COMM_WORLD, err, sizeof err)
-                 : stack_open_output(outs, l->job, paths, MPI_COMM_WORLD, err, sizeof err);
+                 : stack_open_output(outs, l->job, l->job->dtypes[0], paths, MPI_COMM_WORLD, err,
+                                     sizeof err);
     if (rc && err[0])
         log_rank(LOG_ERROR, "%s", err);
     rc = lazy_agree(rc != 0, MPI_COMM_WORLD, LAZY_MAX_SLEEP_NS, 1);

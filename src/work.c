@@ -48,7 +48,7 @@ int work_mem_alloc(work_mem *mem, const work_state *st, int rank, int64_t max_ch
     int scatter = cfg->distribute == JOB_DIST_SCATTER;
     int own = scatter && rank > 0 ? 0 : c;
     int messages = !scatter ? 0 : rank == 0 ? 2 * (cfg->ranks - 1) : 2;
-    size_t slot = budget_slot_bytes(st->set);
+    size_t slot = budget_slot_bytes(st->set, cfg->dtype);
     mem->n_ws = c;
     mem->ws = calloc((size_t)c, sizeof *mem->ws);
     mem->n_blocks = own + messages;
@@ -64,8 +64,8 @@ int work_mem_alloc(work_mem *mem, const work_state *st, int rank, int64_t max_ch
         !mem->local_time)
         return ENOMEM;
     for (int i = 0; i < c; i++) {
-        int rc = svd_ws_create_set(st->shapes, st->n_shapes, job->vectors, job->driver,
-                                   cfg->kernel, &mem->ws[i]);
+        int rc = svd_ws_create_set_as(st->shapes, st->n_shapes, cfg->dtype, job->vectors,
+                                      job->driver, cfg->kernel, &mem->ws[i]);
         if (rc)
             return rc;
         /* the user's right vectors carry the sign rule, whichever way they came */
@@ -82,7 +82,7 @@ int work_mem_alloc(work_mem *mem, const work_state *st, int rank, int64_t max_ch
             return ENOMEM;
         memset(mem->blocks[i], 0, n * slot);
         for (int k = 0; k < n; k++)
-            mem->bufs[b++] = (double *)((char *)mem->blocks[i] + k * slot);
+            mem->bufs[b++] = (void *)((char *)mem->blocks[i] + k * slot);
     }
     if (scatter) {
         mem->n_reqs = messages;
@@ -138,7 +138,7 @@ int64_t work_seq_len(const work_state *st, int r, int parts)
     return hi - lo;
 }
 
-int work_read(work_state *st, int64_t k, double *buf)
+int work_read(work_state *st, int64_t k, void *buf)
 {
     if (!st->files)
         return stack_read(st->in, k, buf);
@@ -215,7 +215,7 @@ void work_finish_matrix(work_state *st, int64_t slot, int64_t k, svd_result *res
 
 /* work_read from any thread, serialised (MPI_THREAD_SERIALIZED); a failure
  * sets io_error, which stops the rank before its next matrix. */
-static void read_locked(work_state *st, int64_t k, double *buf)
+static void read_locked(work_state *st, int64_t k, void *buf)
 {
     int rc;
 #pragma omp critical(svdrun_mpi)
@@ -244,7 +244,7 @@ void work_account(work_state *st, double t0, double gen_sum, double svd_sum)
     st->stats->gen_s += wall - svd_share;
 }
 
-void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int generate, int tid,
+void work_compute(work_state *st, void *buf, int64_t p, int64_t slot, int generate, int tid,
                   double *gen_s, double *svd_s)
 {
     const job_t *job = st->job;
@@ -254,10 +254,14 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     if (generate && (st->in || st->files)) {
         read_locked(st, k, buf);
     } else if (generate) {
-        matgen_fill(job->seed, k, m, n, buf, m, MATGEN_COL_MAJOR);
+        matgen_fill_as(job->seed, k, m, n, st->cfg->dtype, buf, m, MATGEN_COL_MAJOR);
     }
-    if (k == st->poison)
-        buf[0] = NAN;
+    if (k == st->poison) {
+        if (dtype_single(st->cfg->dtype))
+            *(float *)buf = NAN;
+        else
+            *(double *)buf = NAN;
+    }
     double ts = sysinfo_now();
     job_kernel kernel = svd_ws_kernel(st->mem->ws[tid], m, n);
 #pragma omp atomic
@@ -265,6 +269,9 @@ void work_compute(work_state *st, double *buf, int64_t p, int64_t slot, int gene
     svd_result *res = &st->mem->local[slot];
     svd_ws_compute_shape(st->mem->ws[tid], m, n, buf, res);
     double te = sysinfo_now();
+    if (st->probe && res->info == 0)
+        probe_keep(st->probe, k, svd_ws_sigma(st->mem->ws[tid]), dtype_real(st->cfg->dtype),
+                   m < n ? m : n);
     st->mem->local_pos[slot] = p;
     st->mem->local_time[2 * slot] = te - tg;
     st->mem->local_time[2 * slot + 1] = sysinfo_thread_cpu_seconds() - cg;
@@ -288,7 +295,7 @@ int work_pack_len(const work_state *st, int tid, const int64_t *pos, int avail)
 }
 
 void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots, int count,
-                       double *const *src, int tid, double *gen_s, double *svd_s)
+                       void *const *src, int tid, double *gen_s, double *svd_s)
 {
     svd_ws *ws = st->mem->ws[tid];
     int64_t m, n, rs, cs;
@@ -332,10 +339,13 @@ void work_compute_pack(work_state *st, const int64_t *pos, const int64_t *slots,
         st->mem->local_time[2 * slot] = (te - tg) / count;
         st->mem->local_time[2 * slot + 1] = cpu / count;
         work_finish_matrix(st, slot, work_index(st, pos[l]), &st->mem->local[slot], 1);
-        if (st->out || st->mix) {
+        if (st->out || st->mix || st->probe)
             svd_ws_select_lane(ws, l);
+        if (st->probe && res[l].info == 0)
+            probe_keep(st->probe, work_index(st, pos[l]), svd_ws_sigma(ws), DTYPE_F64,
+                       m < n ? m : n);
+        if (st->out || st->mix)
             work_write_outputs(st, tid, slot);
-        }
     }
     count_done(st, count);
 }
@@ -349,7 +359,7 @@ int work_seq_pack(const work_state *st, int64_t s, int64_t end)
     return work_pack_len(st, 0, pos, avail);
 }
 
-void work_compute_seq(work_state *st, int64_t s, int len, double *const *src, int tid,
+void work_compute_seq(work_state *st, int64_t s, int len, void *const *src, int tid,
                       double *gen_s, double *svd_s)
 {
     int64_t pos[JACOBI_LANES], slots[JACOBI_LANES];
@@ -362,7 +372,7 @@ void work_compute_seq(work_state *st, int64_t s, int len, double *const *src, in
 
 /* work_group with packs: the n positions first.. cut into packs, which the
  * threads take one at a time (batch) or the rank computes in turn (blas). */
-static void group_packs(work_state *st, double **src, int64_t first, int n, double *gen_s,
+static void group_packs(work_state *st, void **src, int64_t first, int n, double *gen_s,
                         double *svd_s)
 {
     int n_packs = 0;
@@ -411,7 +421,7 @@ void work_write_outputs(work_state *st, int tid, int64_t slot)
 /* SVDs of the n matrices in bufs (work positions first..first+n-1): one at a
  * time with threads inside LAPACK (blas), or an OpenMP loop (batch). With
  * generate set, each matrix is generated (or read) into its buffer first. */
-void work_group(work_state *st, double **bufs, int64_t first, int n, int generate)
+void work_group(work_state *st, void **bufs, int64_t first, int n, int generate)
 {
     double gen_sum = 0.0, svd_sum = 0.0;
     double t0 = sysinfo_now();
@@ -479,7 +489,7 @@ void work_regenerate(work_state *st)
  * only while both sides call into MPI. own_bufs: generate each group into the
  * root's c buffers; else bufs holds the received round. A receiver that must
  * stop abandons the rest of the round. */
-void work_round(work_state *st, double **bufs, int own_bufs, int64_t first, int n,
+void work_round(work_state *st, void **bufs, int own_bufs, int64_t first, int n,
                           MPI_Request *reqs, int n_reqs)
 {
     int c = budget_concurrency(st->cfg) * (st->mem->packs ? JACOBI_LANES : 1), done;

@@ -83,10 +83,10 @@ static void test_u_transpose_buffer_sized_by_shape_and_counted(void **state)
     const char *u_only[3] = {NULL, "u.npy", NULL};
     const char *vt_only[3] = {NULL, NULL, "vt.npy"};
     const char *values[3] = {"v.npy", NULL, NULL};
-    assert_int_equal(stack_scratch_bytes(&job, u_only), (size_t)200000 * 8 * sizeof(double));
-    assert_int_equal(stack_scratch_bytes(&job, vt_only), (size_t)8 * 8 * sizeof(double));
-    assert_int_equal(stack_scratch_bytes(&job, values), 0);
-    assert_int_equal(stack_scratch_bytes(&job, NULL), 0);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, u_only), (size_t)200000 * 8 * sizeof(double));
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, vt_only), (size_t)8 * 8 * sizeof(double));
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, values), 0);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, NULL), 0);
     plan_config c = lapack_config(1, 1, JOB_MODE_BLAS, JOB_DIST_REGENERATE);
     assert_int_equal(peak(&job, &c, 1, u_only) - peak(&job, &c, 1, NULL),
                      (size_t)200000 * 8 * sizeof(double));
@@ -94,8 +94,8 @@ static void test_u_transpose_buffer_sized_by_shape_and_counted(void **state)
     /* full vectors: U is rows x rows, and that is what is counted */
     set_ok(&job, "rows", "300");
     set_ok(&job, "vectors", "full");
-    assert_int_equal(stack_scratch_bytes(&job, u_only), (size_t)300 * 300 * sizeof(double));
-    assert_int_equal(stack_scratch_bytes(&job, vt_only), (size_t)8 * 8 * sizeof(double));
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, u_only), (size_t)300 * 300 * sizeof(double));
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, vt_only), (size_t)8 * 8 * sizeof(double));
 }
 
 /* Mixed shapes: one buffer holds the largest matrix (by elements, not the
@@ -115,7 +115,7 @@ static void test_mixed_set_sized_by_largest_of_each(void **state)
     assert_int_equal(matset_init(&set, &job.set, job.seed, job.count, 0, 0), 0);
     assert_int_equal(matset_distinct(&set, &shapes, &n), 0);
     assert_int_equal(n, 3);
-    assert_int_equal(budget_slot_bytes(&set), 10000 * sizeof(double));   /* not 1000 x 1000 */
+    assert_int_equal(budget_slot_bytes(&set, DTYPE_F64), 10000 * sizeof(double));   /* not 1000 x 1000 */
     plan_config c = lapack_config(2, 1, JOB_MODE_BLAS, JOB_DIST_REGENERATE);
     size_t ws = svd_ws_bytes_set(shapes, n, job.vectors, job.driver, JOB_KERNEL_LAPACK);
     size_t each[3];

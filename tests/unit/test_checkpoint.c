@@ -429,7 +429,7 @@ static job_t input_job(const char *path)
     npy_header h;
     if (npy_read_header(path, &h, err, sizeof err) != 0)
         fail_msg("npy_read_header: %s", err);
-    const job_input_header in = {h.ndim, {h.shape[0], h.shape[1], h.shape[2]}, h.esize,
+    const job_input_header in = {h.ndim, {h.shape[0], h.shape[1], h.shape[2]}, h.dtype,
                                  h.fortran_order, h.data_offset, h.mtime};
     if (job_set_input_header(&job, &in, err, sizeof err) != 0 ||
         job_validate(&job, err, sizeof err) != 0)

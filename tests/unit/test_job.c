@@ -236,6 +236,7 @@ static void test_set_every_key_listed(void **state)
         {"block", "7"}, {"input", "stack.npy"}, {"kernel", "twostage"},
         {"shapes", "3x2:4, 5x5:1"}, {"size_dist", "lognormal:300:0.8:50:2000"},
         {"schedule", "dynamic,static"}, {"tune", "force"}, {"tune_budget", "10"},
+        {"dtype", "float32,complex64"},
     };
     size_t n_keys = 0;
     while (job_keys[n_keys].name)
@@ -1035,7 +1036,7 @@ static void test_input_shape(void **state)
     (void)state;
     job_t job, before;
     char err[JOB_MSG_MAX];
-    const job_input_header stack = {3, {3, 5, 4}, 8, 0, 128, 1700000000};
+    const job_input_header stack = {3, {3, 5, 4}, DTYPE_F64, 0, 128, 1700000000};
     fresh_job(&job);
     set_ok(&job, "input", "stack.npy");
     assert_int_equal(job_set_input_header(&job, &stack, err, sizeof err), 0);
@@ -1045,7 +1046,7 @@ static void test_input_shape(void **state)
     assert_int_equal(job.input_mtime, 1700000000);
 
     /* one matrix, float32, Fortran order */
-    const job_input_header one = {2, {7, 2, 0}, 4, 1, 64, 5};
+    const job_input_header one = {2, {7, 2, 0}, DTYPE_F32, 1, 64, 5};
     fresh_job(&job);
     set_ok(&job, "input", "one.npy");
     assert_int_equal(job_set_input_header(&job, &one, err, sizeof err), 0);
@@ -1069,7 +1070,7 @@ static void test_input_shape(void **state)
     assert_non_null(strstr(err, "drop size, rows, cols and count"));
 
     /* a dimension beyond LAPACK's int, with the job unchanged */
-    const job_input_header huge = {3, {INT64_C(1) << 31, 2, 2}, 8, 0, 128, 0};
+    const job_input_header huge = {3, {INT64_C(1) << 31, 2, 2}, DTYPE_F64, 0, 128, 0};
     fresh_job(&job);
     set_ok(&job, "input", "huge.npy");
     before = job;

@@ -93,7 +93,7 @@ static void test_schedules(void **state)
     char err[JOB_MSG_MAX];
     job_init(&in);
     set_ok(&in, "input", "stack.npy");
-    const job_input_header h = {3, {8, 5, 4}, 8, 1, 128, 0};
+    const job_input_header h = {3, {8, 5, 4}, DTYPE_F64, 1, 128, 0};
     assert_int_equal(job_set_input_header(&in, &h, err, sizeof err), 0);
     assert_int_equal(plan_build(&in, 2, &plan), 0);
     assert_int_equal(plan.n, 1);

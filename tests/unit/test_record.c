@@ -33,31 +33,31 @@ static void test_label(void **state)
     (void)state;
     char buf[64];
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack", NULL,
-                                  NULL), 0);
+                                  NULL, NULL), 0);
     assert_string_equal(buf, "2x1 blas regenerate");
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack", "lapack",
-                                  NULL),
+                                  NULL, NULL),
                      0);
     assert_string_equal(buf, "2x1 blas regenerate");
     /* svdrun passes engine and kernel apart, svdreport the engine label: one name */
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack",
-                                  "twostage", NULL), 0);
+                                  "twostage", NULL, NULL), 0);
     assert_string_equal(buf, "2x1 blas regenerate lapack/twostage");
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack/twostage",
-                                  NULL, NULL), 0);
+                                  NULL, NULL, NULL), 0);
     assert_string_equal(buf, "2x1 blas regenerate lapack/twostage");
     assert_int_equal(record_label(buf, sizeof buf, 4, 2, "batch", "scatter", "scalapack 2*1x2/64",
-                                  NULL, NULL), 0);
+                                  NULL, NULL, NULL), 0);
     assert_string_equal(buf, "4x2 batch scatter scalapack 2*1x2/64");
     /* a schedule other than static is named last; static adds nothing */
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack", NULL,
-                                  "dynamic"), 0);
+                                  "dynamic", NULL), 0);
     assert_string_equal(buf, "2x1 blas regenerate dynamic");
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack",
-                                  "twostage", "cost"), 0);
+                                  "twostage", "cost", NULL), 0);
     assert_string_equal(buf, "2x1 blas regenerate lapack/twostage cost");
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack", NULL,
-                                  "static"), 0);
+                                  "static", NULL), 0);
     assert_string_equal(buf, "2x1 blas regenerate");
 }
 
@@ -69,13 +69,13 @@ static void test_too_short(void **state)
     assert_int_equal(record_engine_label(buf, sizeof buf, "scalapack", NULL, 2, "1x2", 64), ERANGE);
     assert_int_equal(record_engine_label(buf, 8, "lapack", "twostage", 1, NULL, 0), ERANGE);
     assert_int_equal(record_label(buf, sizeof buf, 2, 1, "blas", "regenerate", "lapack", NULL,
-                                  NULL),
+                                  NULL, NULL),
                      ERANGE);
-    assert_int_equal(record_label(buf, sizeof buf, 1, 1, "blas", "x", "lapack", "twostage", NULL),
+    assert_int_equal(record_label(buf, sizeof buf, 1, 1, "blas", "x", "lapack", "twostage", NULL, NULL),
                      ERANGE);
     char exact[20];   /* "1x1 blas regenerate" is 19 characters: it fits */
     assert_int_equal(record_label(exact, sizeof exact, 1, 1, "blas", "regenerate", "lapack", NULL,
-                                  NULL),
+                                  NULL, NULL),
                      0);
     assert_string_equal(exact, "1x1 blas regenerate");
 }

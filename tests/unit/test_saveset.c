@@ -33,7 +33,7 @@ static void test_save_matrices(void **state)
     assert_int_equal(job_set(&job, "count", "8", err, sizeof err), 0);
     assert_int_equal(job_set(&job, "seed", "12345", err, sizeof err), 0);
     assert_int_equal(job_validate(&job, err, sizeof err), 0);
-    if (saveset_write(&job, path, err, sizeof err) != 0)
+    if (saveset_write(&job, DTYPE_F64, path, err, sizeof err) != 0)
         fail_msg("saveset_write: %s", err);
     assert_int_equal(tmpdir_count(dir), 1);
 
@@ -76,7 +76,7 @@ static void test_save_matrices(void **state)
     /* an unwritable place: "path: reason", nothing left behind */
     const char *bad = "/tmp/test_report_no_such_dir_4711/set.npy";
     err[0] = '\0';
-    assert_int_equal(saveset_write(&job, bad, err, sizeof err), -1);
+    assert_int_equal(saveset_write(&job, DTYPE_F64, bad, err, sizeof err), -1);
     assert_true(strncmp(err, bad, strlen(bad)) == 0 && strncmp(err + strlen(bad), ": ", 2) == 0);
     rmdir(dir);
 }

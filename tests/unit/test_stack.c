@@ -123,31 +123,31 @@ static void test_scratch_bytes_is_the_larger_output_asked(void **state)
     assert_int_equal(job_set(&job, "rows", "5", err, sizeof err), 0);
     assert_int_equal(job_set(&job, "cols", "3", err, sizeof err), 0);
     assert_int_equal(job_set(&job, "vectors", "thin", err, sizeof err), 0);
-    assert_int_equal(stack_scratch_bytes(&job, NULL), 0);
-    assert_int_equal(stack_scratch_bytes(&job, none), 0);
-    assert_int_equal(stack_scratch_bytes(&job, values), 0);
-    assert_int_equal(stack_scratch_bytes(&job, u), 5 * 3 * 8);     /* U 5 x 3 */
-    assert_int_equal(stack_scratch_bytes(&job, vt), 3 * 3 * 8);    /* V^T 3 x 3 */
-    assert_int_equal(stack_scratch_bytes(&job, all), 5 * 3 * 8);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, NULL), 0);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, none), 0);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, values), 0);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, u), 5 * 3 * 8);     /* U 5 x 3 */
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, vt), 3 * 3 * 8);    /* V^T 3 x 3 */
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, all), 5 * 3 * 8);
     assert_int_equal(job_set(&job, "vectors", "full", err, sizeof err), 0);
-    assert_int_equal(stack_scratch_bytes(&job, u), 5 * 5 * 8);     /* U 5 x 5 */
-    assert_int_equal(stack_scratch_bytes(&job, all), 5 * 5 * 8);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, u), 5 * 5 * 8);     /* U 5 x 5 */
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, all), 5 * 5 * 8);
     /* wide: V^T is the larger */
     assert_int_equal(job_set(&job, "rows", "2", err, sizeof err), 0);
     assert_int_equal(job_set(&job, "cols", "9", err, sizeof err), 0);
-    assert_int_equal(stack_scratch_bytes(&job, all), 9 * 9 * 8);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, all), 9 * 9 * 8);
     assert_int_equal(job_set(&job, "vectors", "thin", err, sizeof err), 0);
-    assert_int_equal(stack_scratch_bytes(&job, all), 2 * 9 * 8);   /* V^T 2 x 9 */
-    assert_int_equal(stack_scratch_bytes(&job, u), 2 * 2 * 8);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, all), 2 * 9 * 8);   /* V^T 2 x 9 */
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, u), 2 * 2 * 8);
 
     /* Fortran-order input: LAPACK sees A, whose U and V^T need the transpose */
     job = stack_file(f, "<f8", 1, 3, 2, 5, 3, 0);
     assert_int_equal(job_set(&job, "vectors", "thin", err, sizeof err), 0);
-    assert_int_equal(stack_scratch_bytes(&job, all), 5 * 3 * 8);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, all), 5 * 3 * 8);
     /* C-order input: none */
     job = stack_file(f, "<f8", 0, 3, 2, 5, 3, 0);
     assert_int_equal(job_set(&job, "vectors", "full", err, sizeof err), 0);
-    assert_int_equal(stack_scratch_bytes(&job, all), 0);
+    assert_int_equal(stack_scratch_bytes(&job, DTYPE_F64, all), 0);
 }
 
 /* ---- reading, with MPI-IO on one rank ---- */
@@ -177,7 +177,7 @@ static void expect_stack(const job_t *job, int64_t lo, int64_t n)
 {
     stack_input in;
     char err[512] = "";
-    if (stack_open_input(&in, job, MPI_COMM_SELF, lo, n, err, sizeof err) != 0)
+    if (stack_open_input(&in, job, DTYPE_F64, MPI_COMM_SELF, lo, n, err, sizeof err) != 0)
         fail_msg("stack_open_input: %s", err);
     for (int64_t k = lo; k < lo + n; k++)
         expect_matrix(&in, job, k);
@@ -204,7 +204,7 @@ static void test_read_any_matrix_in_any_order(void **state)
     job_t job = stack_file(f, "<f8", 0, 3, 5, 4, 3, 0);
     stack_input in;
     char err[512] = "";
-    assert_int_equal(stack_open_input(&in, &job, MPI_COMM_SELF, 0, 0, err, sizeof err), 0);
+    assert_int_equal(stack_open_input(&in, &job, DTYPE_F64, MPI_COMM_SELF, 0, 0, err, sizeof err), 0);
     static const int64_t order[] = {4, 0, 2, 2, 1, 3};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         expect_matrix(&in, &job, order[i]);
@@ -241,14 +241,14 @@ static void test_read_fortran_order_slices(void **state)
     /* outside the slice: refused, not read from elsewhere */
     stack_input in;
     char err[512] = "";
-    assert_int_equal(stack_open_input(&in, &job, MPI_COMM_SELF, 2, 2, err, sizeof err), 0);
+    assert_int_equal(stack_open_input(&in, &job, DTYPE_F64, MPI_COMM_SELF, 2, 2, err, sizeof err), 0);
     double buf[8];
     assert_int_equal(stack_read(&in, 1, buf), EIO);
     assert_int_equal(stack_read(&in, 4, buf), EIO);
     stack_close_input(&in);
 
     /* a rank with no matrices still takes part */
-    assert_int_equal(stack_open_input(&in, &job, MPI_COMM_SELF, 6, 0, err, sizeof err), 0);
+    assert_int_equal(stack_open_input(&in, &job, DTYPE_F64, MPI_COMM_SELF, 6, 0, err, sizeof err), 0);
     stack_close_input(&in);
 }
 
@@ -259,7 +259,7 @@ static void test_open_names_a_missing_input(void **state)
     assert_int_equal(unlink(f->path), 0);
     stack_input in;
     char err[512] = "";
-    assert_int_not_equal(stack_open_input(&in, &job, MPI_COMM_SELF, 0, 2, err, sizeof err), 0);
+    assert_int_not_equal(stack_open_input(&in, &job, DTYPE_F64, MPI_COMM_SELF, 0, 2, err, sizeof err), 0);
     assert_non_null(strstr(err, f->path));
     assert_non_null(strstr(err, "cannot open"));
     stack_close_input(&in);
