@@ -402,6 +402,19 @@ static void test_foreign_header_refused(void **state)
     /* and the other way round: a twostage checkpoint, resumed with lapack */
     write_rank(f->dir, 0, &f->job, JOB_KERNEL_TWOSTAGE, idx, 1);
     load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, path, "kernel (twostage there)");
+
+    /* a float32 checkpoint's integers are not float64's: resumed with another dtype, refused */
+    job_t single = f->job;
+    single.n_dtypes = 1;
+    single.dtypes[0] = DTYPE_F32;
+    write_rank(f->dir, 0, &single, JOB_KERNEL_LAPACK, idx, 1);
+    load_bad_kind(f->dir, &f->job, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, path, "dtype (float32 there)");
+    job_t cplx = single;
+    cplx.dtypes[0] = DTYPE_C64;
+    load_bad_kind(f->dir, &cplx, JOB_KERNEL_LAPACK, CHECKPOINT_EREFUSED, path, "dtype (float32 there)");
+    checkpoint_state st;
+    assert_int_equal(checkpoint_load(f->dir, &single, JOB_KERNEL_LAPACK, &st, err, sizeof err), 0);
+    checkpoint_state_free(&st);
 }
 
 /* Files that are no checkpoint at all: another magic, or shorter than a header. */

@@ -1114,9 +1114,80 @@ static void test_validate_asks_no_host(void **state)
     assert_non_null(strstr(err, "half of this node's 1024.0 GiB"));
 }
 
+/* Validates a job with input (its header as given) and the keys kv. */
+static int validate_input(job_t *job, dtype_t file, const char *const *kv, char *err, size_t errlen)
+{
+    fresh_job(job);
+    set_ok(job, "input", "in.npy");
+    for (int i = 0; kv[i]; i += 2)
+        set_ok(job, kv[i], kv[i + 1]);
+    const job_input_header h = {3, {4, 6, 5}, file, 0, 128, 7};
+    assert_int_equal(job_set_input_header(job, &h, err, errlen), 0);
+    err[0] = '\0';
+    return job_validate(job, err, errlen);
+}
+
+/* dtype: a list, float64 by default or the input's; complex input is
+ * never made real, and the float64-only kernels are refused by name. */
+static void test_dtype_key(void **state)
+{
+    (void)state;
+    job_t job;
+    char err[JOB_MSG_MAX];
+    static const char *const plain[] = {"size", "8", "count", "4", NULL};
+    assert_int_equal(validate_with(&job, plain, err, sizeof err), 0);
+    assert_int_equal(job.n_dtypes, 1);
+    assert_int_equal(job.dtypes[0], DTYPE_F64);
+    static const char *const listed[] = {"size", "8", "count", "4", "dtype",
+                                         "complex64, float64", NULL};
+    assert_int_equal(validate_with(&job, listed, err, sizeof err), 0);
+    assert_int_equal(job.n_dtypes, 2);
+    assert_int_equal(job.dtypes[0], DTYPE_C64);
+    assert_int_equal(job.dtypes[1], DTYPE_F64);
+    fresh_job(&job);
+    set_bad(&job, "dtype", "float16", "dtype", "float16");
+    set_bad(&job, "dtype", "float32,float32", "dtype", "twice");
+
+    /* the input's dtype is the default; every conversion but complex to real is taken */
+    static const char *const none[] = {NULL};
+    assert_int_equal(validate_input(&job, DTYPE_C64, none, err, sizeof err), 0);
+    assert_int_equal(job.n_dtypes, 1);
+    assert_int_equal(job.dtypes[0], DTYPE_C64);
+    assert_int_equal(job.input_esize, 8);
+    static const char *const widen[] = {"dtype", "complex128,float64", NULL};
+    assert_int_equal(validate_input(&job, DTYPE_F32, widen, err, sizeof err), 0);
+    static const char *const real[] = {"dtype", "complex64,float64", NULL};
+    assert_int_equal(validate_input(&job, DTYPE_C128, real, err, sizeof err), -1);
+    assert_non_null(strstr(err, "in.npy holds complex128 matrices; float64 would drop"));
+
+    /* twostage and jacobi compute float64 only: named beside another dtype, refused */
+    static const char *const f32_twostage[] = {"kernel", "twostage", NULL};
+    assert_int_equal(validate_input(&job, DTYPE_F32, f32_twostage, err, sizeof err), -1);
+    assert_non_null(strstr(err, "kernel: twostage computes float64 only, but dtype float32 is "
+                                "asked (the input's dtype)"));
+    static const char *const jac[] = {"size", "8", "count", "4", "dtype", "float64,complex128",
+                                      "kernel", "auto,jacobi", NULL};
+    assert_int_equal(validate_with(&job, jac, err, sizeof err), -1);
+    assert_non_null(strstr(err, "kernel: jacobi computes float64 only, but dtype complex128"));
+    static const char *const f64_twostage[] = {"dtype", "float64", "kernel", "twostage", NULL};
+    assert_int_equal(validate_input(&job, DTYPE_F32, f64_twostage, err, sizeof err), 0);
+
+    /* a race compares equal results: one dtype */
+    static const char *const tuned[] = {"size", "8", "count", "4", "tune", "on", "dtype",
+                                        "float32,float64", NULL};
+    assert_int_equal(validate_with(&job, tuned, err, sizeof err), -1);
+    assert_non_null(strstr(err, "tune one dtype at a time"));
+    /* the results memory counts each dtype's configurations */
+    assert_int_equal(validate_with(&job, listed, err, sizeof err), 0);
+    uint64_t two = job_results_bytes(&job);
+    job.n_dtypes = 1;
+    assert_true(two == job_results_bytes(&job) + (uint64_t)job.count * JOB_RESULT_BYTES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dtype_key),
         cmocka_unit_test(test_init_defaults),
         cmocka_unit_test(test_default_threads),
         cmocka_unit_test(test_set_shape_and_scalars),

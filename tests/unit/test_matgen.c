@@ -352,6 +352,62 @@ static void test_fill_strided_matches_element(void **state)
     }
 }
 
+/* Every dtype, both layouts (with padding rows) and a tile, against the
+ * float64 generator's element: float32 is its value rounded, a complex
+ * element (i, j) is (x(i, 2j), x(i, 2j+1)) of the m x 2n real matrix. */
+static void test_fill_dtypes_match_element(void **state)
+{
+    (void)state;
+    const int64_t m = 7, n = 70, ldc = 9, ldr = 73;   /* n > 64: two column strips */
+    const dtype_t types[3] = {DTYPE_F32, DTYPE_C128, DTYPE_C64};
+    for (int t = 0; t < 3; t++) {
+        dtype_t d = types[t];
+        int cplx = dtype_complex(d), single = dtype_single(d);
+        size_t esize = dtype_size(d);
+        char *col = calloc((size_t)(ldc * n), esize), *row = calloc((size_t)(m * ldr), esize);
+        char *tile = calloc((size_t)(5 * 30), esize);
+        assert_non_null(col);
+        assert_non_null(row);
+        assert_non_null(tile);
+        matgen_fill_as(11, 4, m, n, d, col, ldc, MATGEN_COL_MAJOR);
+        matgen_fill_as(11, 4, m, n, d, row, ldr, MATGEN_ROW_MAJOR);
+        matgen_fill_tile_as(11, 4, m, n, d, 2, 33, 3, 30, tile, 5);
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < n; j++)
+                for (int part = 0; part <= cplx; part++) {
+                    double x = cplx ? matgen_element(11, 4, m, 2 * n, i, 2 * j + part)
+                                    : matgen_element(11, 4, m, n, i, j);
+                    double want = single ? (double)(float)x : x;
+                    size_t at_c = (size_t)(i + j * ldc) * (cplx ? 2 : 1) + (size_t)part;
+                    size_t at_r = (size_t)(i * ldr + j) * (cplx ? 2 : 1) + (size_t)part;
+                    double got_c = single ? ((float *)col)[at_c] : ((double *)col)[at_c];
+                    double got_r = single ? ((float *)row)[at_r] : ((double *)row)[at_r];
+                    if (got_c != want || got_r != want)
+                        fail_msg("%s (%lld, %lld) part %d: %.17g / %.17g, expected %.17g",
+                                 dtype_name(d), (long long)i, (long long)j, part, got_c, got_r,
+                                 want);
+                    if (i >= 2 && i < 5 && j >= 33 && j < 63) {
+                        size_t at_t = (size_t)((i - 2) + (j - 33) * 5) * (cplx ? 2 : 1) + (size_t)part;
+                        double got_t = single ? ((float *)tile)[at_t] : ((double *)tile)[at_t];
+                        assert_true(got_t == want);
+                    }
+                }
+        /* the padding rows of the column-major fill stay untouched */
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t i = m; i < ldc; i++)
+                for (size_t b = 0; b < esize; b++)
+                    assert_int_equal(col[(size_t)(i + j * ldc) * esize + b], 0);
+        free(col);
+        free(row);
+        free(tile);
+    }
+    /* float64 through matgen_fill_as is matgen_fill */
+    double a[12], b[12];
+    matgen_fill(5, 1, 3, 4, a, 3, MATGEN_COL_MAJOR);
+    matgen_fill_as(5, 1, 3, 4, DTYPE_F64, b, 3, MATGEN_COL_MAJOR);
+    assert_memory_equal(a, b, sizeof a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_params_ranges),
         cmocka_unit_test(test_elements_in_range),
         cmocka_unit_test(test_fill_strided_matches_element),
+        cmocka_unit_test(test_fill_dtypes_match_element),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,6 +60,16 @@ static void test_good_headers(void **state)
     assert_int_equal(parse(3, "{'descr':'<f8','fortran_order':False,'shape':(1,1,1)}", &h, err,
                            sizeof err), 0);
     assert_int_equal(h.version, 3);
+    /* the complex types numpy writes: 16 and 8 bytes an element */
+    assert_int_equal(parse(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 3, 4), }", &h,
+                           err, sizeof err), 0);
+    assert_int_equal(h.dtype, DTYPE_C128);
+    assert_int_equal(h.esize, 16);
+    assert_int_equal(h.data_bytes, 2 * 3 * 4 * 16);
+    assert_int_equal(parse(1, "{'descr': '<c8', 'fortran_order': True, 'shape': (5, 4), }", &h,
+                           err, sizeof err), 0);
+    assert_int_equal(h.dtype, DTYPE_C64);
+    assert_int_equal(h.esize, 8);
 }
 
 static void test_writer_round_trip(void **state)
@@ -119,6 +129,11 @@ static void test_bad_headers(void **state)
 {
     (void)state;
     expect_bad(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }", "'<i8'");
+    /* complex of another byte order or width: named, with what is read */
+    expect_bad(1, "{'descr': '>c16', 'fortran_order': False, 'shape': (2, 2), }",
+               "'>c16', big-endian, (svdrun reads '<f8', '<f4', '<c16' and '<c8')");
+    expect_bad(1, "{'descr': '<c32', 'fortran_order': False, 'shape': (2, 2), }",
+               "'<c32', long double");
     expect_bad(1, "{'descr': '|O', 'fortran_order': False, 'shape': (2, 2), }", "object array");
     expect_bad(1, "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2, 2), }",
                "structured or object");

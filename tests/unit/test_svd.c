@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <complex.h>
 #include <fcntl.h>
 #include <lapacke.h>
 #include <math.h>
@@ -558,6 +559,179 @@ static void test_jacobi_through_the_workspace(void **state)
     svd_ws_free(ws);
 }
 
+/* A deterministic number in [-1, 1) (an LCG: the oracle must not share
+ * the generator under test). */
+static double lcg_unit(uint64_t *x)
+{
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*x >> 11) * 0x1p-52 - 1.0;
+}
+
+/* Applies the reflector H = I - 2 v v^H / (v^H v) to the columns of the
+ * p x p column-major q from the left: q = H q. */
+static void reflect(double complex *q, int64_t p, const double complex *v)
+{
+    double vv = 0.0;
+    for (int64_t i = 0; i < p; i++)
+        vv += creal(conj(v[i]) * v[i]);
+    for (int64_t j = 0; j < p; j++) {
+        double complex dot = 0.0;
+        for (int64_t i = 0; i < p; i++)
+            dot += conj(v[i]) * q[i + j * p];
+        for (int64_t i = 0; i < p; i++)
+            q[i + j * p] -= 2.0 * v[i] * dot / vv;
+    }
+}
+
+/* A p x p unitary matrix: three reflectors of random vectors (real ones
+ * when real is set, so the matrix is orthogonal). */
+static double complex *unitary(int64_t p, int real, uint64_t seed)
+{
+    double complex *q = calloc((size_t)(p * p), sizeof *q), *v = malloc((size_t)p * sizeof *v);
+    assert_non_null(q);
+    assert_non_null(v);
+    for (int64_t i = 0; i < p; i++)
+        q[i + i * p] = 1.0;
+    for (int r = 0; r < 3; r++) {
+        for (int64_t i = 0; i < p; i++) {
+            double re = lcg_unit(&seed), im = lcg_unit(&seed);
+            v[i] = real ? re : CMPLX(re, im);
+        }
+        reflect(q, p, v);
+    }
+    free(v);
+    return q;
+}
+
+/* sigma, U diag(sigma) V^H and U^H U of one dtype's compute against the
+ * known factors: A = Q1 diag(sigma) Q2^H, built in double complex and
+ * rounded to the dtype (the input rounding counts in the bounds). */
+static void check_dtype(dtype_t d, int64_t m, int64_t n, job_vectors vectors, job_driver driver)
+{
+    int64_t mn = m < n ? m : n, mx = m > n ? m : n;
+    int real = !dtype_complex(d);
+    double complex *q1 = unitary(m, real, 17 + (uint64_t)d), *q2 = unitary(n, real, 91 + (uint64_t)d);
+    double *sigma = malloc((size_t)mn * sizeof *sigma);
+    double complex *a = calloc((size_t)(m * n), sizeof *a), *ad = malloc((size_t)(m * n) * sizeof *ad);
+    void *buf = malloc((size_t)(m * n) * dtype_size(d));
+    assert_true(sigma && a && ad && buf);
+    make_sigma(mn, sigma, 1.0);
+    for (int64_t j = 0; j < n; j++)
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t l = 0; l < mn; l++)
+                a[i + j * m] += q1[i + l * m] * sigma[l] * conj(q2[j + l * n]);
+    if (real)
+        for (int64_t t = 0; t < m * n; t++)
+            ((double *)ad)[t] = creal(a[t]);    /* the real matrix, packed */
+    else
+        memcpy(ad, a, (size_t)(m * n) * sizeof *a);
+    dtype_convert(buf, d, ad, real ? DTYPE_F64 : DTYPE_C128, (size_t)(m * n));
+    /* what the SVD is of: the rounded matrix, in double complex */
+    dtype_convert(ad, DTYPE_C128, buf, d, (size_t)(m * n));
+    const int64_t shape[2] = {m, n};
+    svd_ws *ws;
+    assert_int_equal(svd_ws_create_set_as(shape, 1, d, vectors, driver, JOB_KERNEL_AUTO, &ws), 0);
+    assert_int_equal(svd_ws_dtype(ws), d);
+    /* kernel auto: jacobi may take float64's small shapes; never another dtype's */
+    if (d != DTYPE_F64)
+        assert_int_equal(svd_ws_kernel(ws, m, n), JOB_KERNEL_LAPACK);
+    svd_result res;
+    assert_int_equal(svd_ws_compute(ws, buf, &res), 0);
+    double eps = dtype_eps(d), tol = 8.0 * (double)mx * eps * sigma[0];
+    double *s = malloc((size_t)mn * sizeof *s);
+    assert_non_null(s);
+    dtype_convert(s, DTYPE_F64, svd_ws_sigma(ws), dtype_real(d), (size_t)mn);
+    double sum = 0.0;
+    for (int64_t l = 0; l < mn; l++) {
+        if (fabs(s[l] - sigma[l]) > tol)
+            fail_msg("%s %lldx%lld: sigma[%lld] = %.9g, expected %.9g (tolerance %.2g)",
+                     dtype_name(d), (long long)m, (long long)n, (long long)l, s[l], sigma[l], tol);
+        sum += s[l];
+    }
+    assert_true(res.sum == sum && res.value == (int64_t)trunc(sum));
+    if (vectors != JOB_VECTORS_NONE) {
+        int64_t ucols, vtrows;
+        const void *uraw = svd_ws_u(ws, &ucols), *vraw = svd_ws_vt(ws, &vtrows);
+        double complex *u = malloc((size_t)(m * ucols) * sizeof *u),
+                       *vt = malloc((size_t)(vtrows * n) * sizeof *vt);
+        assert_true(u && vt);
+        dtype_convert(u, DTYPE_C128, uraw, d, (size_t)(m * ucols));
+        dtype_convert(vt, DTYPE_C128, vraw, d, (size_t)(vtrows * n));
+        double rebuild = 0.0, orth = 0.0;
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t i = 0; i < m; i++) {
+                double complex x = 0.0;
+                for (int64_t l = 0; l < mn; l++)
+                    x += u[i + l * m] * s[l] * vt[l + j * vtrows];
+                rebuild = fmax(rebuild, cabs(x - ad[i + j * m]));
+            }
+        for (int64_t p = 0; p < ucols; p++)
+            for (int64_t q = 0; q < ucols; q++) {
+                double complex x = 0.0;
+                for (int64_t i = 0; i < m; i++)
+                    x += conj(u[i + p * m]) * u[i + q * m];
+                orth = fmax(orth, cabs(x - (p == q ? 1.0 : 0.0)));
+            }
+        if (rebuild > tol || orth > 8.0 * (double)mx * eps)
+            fail_msg("%s %lldx%lld %s: |U S V^H - A| = %.2g, |U^H U - I| = %.2g",
+                     dtype_name(d), (long long)m, (long long)n, job_vectors_name(vectors), rebuild,
+                     orth);
+        free(u);
+        free(vt);
+    }
+    svd_ws_free(ws);
+    free(q1);
+    free(q2);
+    free(sigma);
+    free(a);
+    free(ad);
+    free(buf);
+    free(s);
+}
+
+/* Every dtype, both drivers, every vectors, a tall, a wide and a square shape. */
+static void test_dtypes_known_spectrum(void **state)
+{
+    (void)state;
+    const dtype_t types[4] = {DTYPE_F64, DTYPE_F32, DTYPE_C128, DTYPE_C64};
+    const int64_t shapes[3][2] = {{23, 11}, {9, 20}, {16, 16}};
+    for (int t = 0; t < 4; t++)
+        for (int sh = 0; sh < 3; sh++)
+            for (int v = 0; v < 3; v++)
+                for (int drv = 0; drv < 2; drv++)
+                    check_dtype(types[t], shapes[sh][0], shapes[sh][1], (job_vectors)v,
+                                (job_driver)drv);
+}
+
+/* Single precision's bytes are those of its type: the estimate grows with
+ * the element size, and a NaN in either part of a complex element is caught. */
+static void test_dtype_ws_bytes_and_nonfinite(void **state)
+{
+    (void)state;
+    const int64_t shape[2] = {300, 200};
+    size_t s = svd_ws_bytes_set_as(shape, 1, DTYPE_F32, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
+                                   JOB_KERNEL_LAPACK),
+           d = svd_ws_bytes_set_as(shape, 1, DTYPE_F64, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
+                                   JOB_KERNEL_LAPACK),
+           z = svd_ws_bytes_set_as(shape, 1, DTYPE_C128, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
+                                   JOB_KERNEL_LAPACK);
+    assert_true(s > 0 && s < d && d < z);
+    /* the matrix alone: 300 x 200 elements of each size */
+    assert_true(s >= (size_t)60000 * 4 && z >= (size_t)60000 * 16 + 60000 * 8);
+    svd_ws *ws;
+    const int64_t small[2] = {4, 3};
+    assert_int_equal(svd_ws_create_set_as(small, 1, DTYPE_C64, JOB_VECTORS_NONE, JOB_DRIVER_GESVD,
+                                          JOB_KERNEL_AUTO, &ws), 0);
+    float complex a[12];
+    for (int i = 0; i < 12; i++)
+        a[i] = CMPLXF((float)i, 1.0f);
+    a[5] = CMPLXF(1.0f, NAN);
+    svd_result res;
+    assert_int_equal(svd_ws_compute(ws, a, &res), SVD_INFO_NONFINITE);
+    assert_true(res.value == SVD_NO_VALUE);
+    svd_ws_free(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -570,6 +744,8 @@ int main(void)
         cmocka_unit_test(test_twostage_nonfinite),
         cmocka_unit_test(test_kernel_of),
         cmocka_unit_test(test_jacobi_through_the_workspace),
+        cmocka_unit_test(test_dtypes_known_spectrum),
+        cmocka_unit_test(test_dtype_ws_bytes_and_nonfinite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,26 @@ static void test_checksum(void **state)
     assert_true(verify_checksum(r, 2) != verify_checksum(r, 3));
 }
 
+/* Single precision's own tolerance, and the documented cross-precision bound. */
+static void test_rtol_by_dtype(void **state)
+{
+    (void)state;
+    assert_true(verify_rtol(DTYPE_F64) == VERIFY_SUM_RTOL);
+    assert_true(verify_rtol(DTYPE_C64) == VERIFY_SUM_RTOL_SINGLE);
+    /* 1000.9999990 vs 1001.0000001: apart by 1.1e-6 relative to 1001, one integer apart */
+    svd_result a[1] = {ok_res(1000, 1000.999999)}, b[1] = {ok_res(1001, 1001.0000001)};
+    int64_t boundary;
+    assert_int_equal(verify_compare_rtol(a, b, 1, VERIFY_SUM_RTOL_SINGLE, &boundary), 0);
+    assert_int_equal(boundary, 1);
+    assert_int_equal(verify_compare_rtol(a, b, 1, VERIFY_SUM_RTOL, &boundary), 1);
+    /* sqrt(min) * 2 * max * eps: 100 x 400 in float32 is 10 * 800 * 2^-23 */
+    assert_true(fabs(verify_cross_rtol(100, 400, DTYPE_F32) - 8000.0 * 0x1p-23) < 1e-15);
+    assert_true(fabs(verify_cross_rtol(400, 100, DTYPE_C128) - 8000.0 * 0x1p-52) < 1e-25);
+    assert_true(verify_sum_within(100.0, 100.5, 0.005) && !verify_sum_within(100.0, 100.6, 0.005));
+    /* a sum below 1 is judged against 1 */
+    assert_true(verify_sum_within(0.0, 1e-6, 1e-6));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_compare_boundary),
         cmocka_unit_test(test_compare_failed_never_equal),
         cmocka_unit_test(test_checksum),
+        cmocka_unit_test(test_rtol_by_dtype),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
