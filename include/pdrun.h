@@ -1,4 +1,4 @@
-/* pdrun: engine = scalapack: the ranks in groups, each group's BLACS grid computing one matrix at a time with pdgesvd. */
+/* pdrun: engine = scalapack: the ranks in groups, each group's BLACS grid computing one matrix at a time with p?gesvd. */
 #ifndef SVDRUN_PDRUN_H
 #define SVDRUN_PDRUN_H
 
@@ -12,7 +12,7 @@
 #include "svd.h"
 
 /* Refuses what ScaLAPACK cannot compute in any runnable scalapack
- * configuration of plan: vectors = full of a non-square matrix (pdgesvd
+ * configuration of plan: vectors = full of a non-square matrix (p?gesvd
  * gives min(m,n) vectors). Not collective. Returns 0, or -1 with the reason
  * in err. */
 int pdrun_check(const job_t *job, const plan_t *plan, char *err, size_t errlen);
@@ -21,7 +21,7 @@ int pdrun_check(const job_t *job, const plan_t *plan, char *err, size_t errlen);
  * cfg->group, each with its own BLACS grid; the matrices done (NULL: none)
  * does not flag are dealt to groups, every process generates its own
  * blocks, and each group's leader keeps and logs (ckpt, may be NULL) the
- * results. A group agrees before each matrix whether to stop, since pdgesvd
+ * results. A group agrees before each matrix whether to stop, since p?gesvd
  * needs them all; a rank whose agreement fails aborts the job. Returns the
  * status agreed by every rank; out is filled on rank 0 (prior: the resumed
  * results of the matrices done flags). */

@@ -44,7 +44,7 @@ size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *sha
 {
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
         return pdsvd_peak_bytes(job->rows, job->cols, cfg->grid_p, cfg->grid_q, cfg->block,
-                                job->vectors);
+                                job->vectors, cfg->dtype);
     size_t ws = svd_ws_bytes_set_as(shapes, n_shapes, cfg->dtype, job->vectors, job->driver,
                                     cfg->kernel);
     if (ws == 0)

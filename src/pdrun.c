@@ -1,4 +1,4 @@
-/* pdrun: engine = scalapack: the ranks in groups, each group's BLACS grid computing one matrix at a time with pdgesvd. */
+/* pdrun: engine = scalapack: the ranks in groups, each group's BLACS grid computing one matrix at a time with p?gesvd. */
 #include "pdrun.h"
 
 #include <errno.h>
@@ -29,23 +29,30 @@ int pdrun_check(const job_t *job, const plan_t *plan, char *err, size_t errlen)
 /* Generates a tile of matrix k: what every grid process does for its blocks. */
 typedef struct {
     const job_t *job;
+    dtype_t dtype;
     int64_t k;
     int64_t poison;
 } tile_ctx;
 
-static void fill_tile(void *ctx, int64_t i0, int64_t j0, int64_t rows, int64_t cols, double *dst,
+static void fill_tile(void *ctx, int64_t i0, int64_t j0, int64_t rows, int64_t cols, void *dst,
                       int64_t ld)
 {
     const tile_ctx *t = ctx;
-    matgen_fill_tile(t->job->seed, t->k, t->job->rows, t->job->cols, i0, j0, rows, cols, dst, ld);
-    if (t->k == t->poison && i0 == 0 && j0 == 0)
-        dst[0] = NAN;
+    matgen_fill_tile_as(t->job->seed, t->k, t->job->rows, t->job->cols, t->dtype, i0, j0, rows,
+                        cols, dst, ld);
+    /* the first scalar: element 0, or its real part when complex */
+    if (t->k == t->poison && i0 == 0 && j0 == 0) {
+        if (dtype_single(t->dtype))
+            *(float *)dst = NAN;
+        else
+            *(double *)dst = NAN;
+    }
 }
 
 /* engine scalapack: the ranks split into groups of cfg->group, each with its
  * own BLACS grid; matrices are dealt to groups, every process generates its
  * own blocks, and each group's leader keeps (and logs) the results. A group
- * agrees before each matrix whether to stop, since pdgesvd needs them all. */
+ * agrees before each matrix whether to stop, since p?gesvd needs them all. */
 int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
                  const svd_result *prior, checkpoint_writer *ckpt, MPI_Comm comm,
                  outcome_progress_fn progress, void *progress_ctx, outcome_t *out)
@@ -75,7 +82,7 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
     mem.local_pos = calloc(slots, sizeof *mem.local_pos);
     mem.local_time = calloc(2 * slots, sizeof *mem.local_time);
     int rc = pdsvd_grid_create(group, cfg->grid_p, cfg->grid_q, job->rows, job->cols, cfg->block,
-                               job->vectors, &grid);
+                               job->vectors, cfg->dtype, &grid);
     if (status == OUTCOME_OK)
         status = rc == EINVAL ? OUTCOME_ESETUP
                : rc || !mem.local || !mem.local_pos || !mem.local_time || fault_here("alloc", wrank)
@@ -95,14 +102,14 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
     if (status == OUTCOME_OK && lazy_barrier(comm) != MPI_SUCCESS)
         status = OUTCOME_EMPI;
     double cpu0 = sysinfo_cpu_seconds(), t_start = sysinfo_now();
-    tile_ctx tile = {.job = job, .poison = work_poisoned_matrix()};
+    tile_ctx tile = {.job = job, .dtype = cfg->dtype, .poison = work_poisoned_matrix()};
     for (int64_t p = mine[0]; status == OUTCOME_OK && p < mine[1]; p++) {
         int want = work_should_stop(&st) != WORK_GO, any = 0;
         work_announce(&st);
         MPI_Request req;
         if (MPI_Iallreduce(&want, &any, 1, MPI_INT, MPI_MAX, group, &req) != MPI_SUCCESS ||
             lazy_wait(&req) != MPI_SUCCESS || fault_here("agree", wrank)) {
-            /* this rank cannot know whether its group goes on into pdgesvd's
+            /* this rank cannot know whether its group goes on into p?gesvd's
              * collectives, so no agreed status can reach the others */
             log_abort("the ScaLAPACK group's agreement before a matrix failed (MPI error); "
                       "aborting every rank");

@@ -1,7 +1,9 @@
-/* pdsvd: ScaLAPACK SVDs of one matrix shared by a group of ranks on a BLACS process grid. */
+/* pdsvd: ScaLAPACK SVDs (p?gesvd, any dtype) of one matrix shared by a group of ranks on a BLACS process grid. */
 #include "pdsvd.h"
 
+#include <complex.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,23 +29,42 @@ extern void pdgesvd_(const char *jobu, const char *jobvt, const int *m, const in
                      const int *ia, const int *ja, const int *desca, double *s, double *u,
                      const int *iu, const int *ju, const int *descu, double *vt, const int *ivt,
                      const int *jvt, const int *descvt, double *work, const int *lwork, int *info);
+extern void psgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, float *a,
+                     const int *ia, const int *ja, const int *desca, float *s, float *u,
+                     const int *iu, const int *ju, const int *descu, float *vt, const int *ivt,
+                     const int *jvt, const int *descvt, float *work, const int *lwork, int *info);
+/* the complex ones take RWORK, a real array of at least 1 + 4*max(m,n)
+ * (pzgesvd.f; its query returns that size in RWORK(1)) */
+extern void pzgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n,
+                     double complex *a, const int *ia, const int *ja, const int *desca, double *s,
+                     double complex *u, const int *iu, const int *ju, const int *descu,
+                     double complex *vt, const int *ivt, const int *jvt, const int *descvt,
+                     double complex *work, const int *lwork, double *rwork, int *info);
+extern void pcgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n,
+                     float complex *a, const int *ia, const int *ja, const int *desca, float *s,
+                     float complex *u, const int *iu, const int *ju, const int *descu,
+                     float complex *vt, const int *ivt, const int *jvt, const int *descvt,
+                     float complex *work, const int *lwork, float *rwork, int *info);
 
 struct pdsvd_grid {
     int handle, context;
     int nprow, npcol, myrow, mycol;
     int m, n, mn, block;
     int want_vectors;
+    dtype_t dtype;
     int mloc, nloc;                  /* this process's share of A */
     int desca[9], descu[9], descvt[9];
-    double *a, *s, *u, *vt, *work;
-    int lwork;
+    void *a, *u, *vt, *work;         /* elements of dtype */
+    void *s, *rwork;                 /* elements of dtype_real(dtype); rwork only when complex */
+    int lwork, lrwork;
+    double dummy[2];                 /* U and VT when not referenced: room for one element */
 };
 
 int pdsvd_check_vectors(int64_t m, int64_t n, job_vectors vectors, char *err, size_t errlen)
 {
     if (vectors == JOB_VECTORS_FULL && m != n) {
         snprintf(err, errlen,
-                 "engine scalapack cannot give vectors=full for a %lld x %lld matrix: pdgesvd "
+                 "engine scalapack cannot give vectors=full for a %lld x %lld matrix: p?gesvd "
                  "computes min(m,n) singular vectors (use vectors=thin or none)",
                  (long long)m, (long long)n);
         return -1;
@@ -58,22 +79,85 @@ static int local_extent(int n, int block, int p, int nprocs)
     return numroc_(&n, &block, &p, &zero, &nprocs);
 }
 
-size_t pdsvd_peak_bytes(int64_t m, int64_t n, int nprow, int npcol, int block, job_vectors vectors)
+size_t pdsvd_peak_bytes(int64_t m, int64_t n, int nprow, int npcol, int block, job_vectors vectors,
+                        dtype_t dtype)
 {
     /* process (0,0) holds the largest share */
     double mloc = local_extent((int)m, block, 0, nprow), nloc = local_extent((int)n, block, 0, npcol);
-    double mn = (double)(m < n ? m : n);
-    double doubles = mloc * nloc + mn;
+    double mn = (double)(m < n ? m : n), big = (double)(m > n ? m : n);
+    double elems = mloc * nloc;
     if (vectors != JOB_VECTORS_NONE)
-        doubles += mloc * local_extent((int)mn, block, 0, npcol) +
-                   local_extent((int)mn, block, 0, nprow) * nloc;
-    /* pdgesvd's workspace: about two more shares of A plus O(block * (m+n)) */
-    doubles += 2.0 * mloc * nloc + 8.0 * block * (double)(m + n) + 1e6;
-    return (size_t)(doubles * sizeof(double));
+        elems += mloc * local_extent((int)mn, block, 0, npcol) +
+                 local_extent((int)mn, block, 0, nprow) * nloc;
+    /* p?gesvd's workspace: about two more shares of A plus O(block * (m+n)) */
+    elems += 2.0 * mloc * nloc + 8.0 * block * (double)(m + n) + 1e6;
+    /* sigma, and the complex routines' RWORK */
+    double reals = mn + (dtype_complex(dtype) ? 1.0 + 4.0 * big : 0.0);
+    return (size_t)(elems * (double)dtype_size(dtype) +
+                    reals * (double)dtype_size(dtype_real(dtype)));
+}
+
+/* One call of the grid's p?gesvd on its A; lwork -1 is the query, which
+ * writes the sizes to work[0] (and rwork[0] when complex). */
+static void gesvd(pdsvd_grid *g, void *work, int lwork, void *rwork, int *info)
+{
+    const char *job = g->want_vectors ? "V" : "N";
+    void *u = g->u ? g->u : g->dummy, *vt = g->vt ? g->vt : g->dummy;
+    int one = 1;
+    *info = -1;       /* no routine for a dtype outside the enum */
+    switch (g->dtype) {
+    case DTYPE_F64:
+        pdgesvd_(job, job, &g->m, &g->n, g->a, &one, &one, g->desca, g->s, u, &one, &one,
+                 g->descu, vt, &one, &one, g->descvt, work, &lwork, info);
+        break;
+    case DTYPE_F32:
+        psgesvd_(job, job, &g->m, &g->n, g->a, &one, &one, g->desca, g->s, u, &one, &one,
+                 g->descu, vt, &one, &one, g->descvt, work, &lwork, info);
+        break;
+    case DTYPE_C128:
+        pzgesvd_(job, job, &g->m, &g->n, g->a, &one, &one, g->desca, g->s, u, &one, &one,
+                 g->descu, vt, &one, &one, g->descvt, work, &lwork, rwork, info);
+        break;
+    case DTYPE_C64:
+        pcgesvd_(job, job, &g->m, &g->n, g->a, &one, &one, g->desca, g->s, u, &one, &one,
+                 g->descu, vt, &one, &one, g->descvt, work, &lwork, rwork, info);
+        break;
+    }
+}
+
+/* A queried size with a margin: the query passes through a float and can
+ * come back short for large n. Returns 0 when it is no usable int. */
+static int with_margin(double query)
+{
+    double size = query * 1.05 + 4096.0;
+    return query >= 1.0 && size <= (double)INT_MAX ? (int)size : 0;
+}
+
+/* A query's answer: its first scalar is real, or the real part of a complex
+ * one, of either precision (a union, as the routine writes floats or doubles). */
+typedef union {
+    double d[2];
+    float f[4];
+} query_answer;
+
+static double first_real(const query_answer *q, dtype_t real)
+{
+    return real == DTYPE_F32 ? (double)q->f[0] : q->d[0];
+}
+
+/* malloc of count elements of size bytes, zeroed so that the first touch
+ * of every page happens outside the timing; count 0 allocates one. */
+static void *alloc_touched(size_t count, size_t size)
+{
+    size_t bytes = (count > 0 ? count : 1) * size;
+    void *p = malloc(bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
 }
 
 int pdsvd_grid_create(MPI_Comm group, int nprow, int npcol, int64_t m, int64_t n, int block,
-                      job_vectors vectors, pdsvd_grid **out)
+                      job_vectors vectors, dtype_t dtype, pdsvd_grid **out)
 {
     *out = NULL;
     pdsvd_grid *g = calloc(1, sizeof *g);
@@ -92,14 +176,16 @@ int pdsvd_grid_create(MPI_Comm group, int nprow, int npcol, int64_t m, int64_t n
     g->mn = g->m < g->n ? g->m : g->n;
     g->block = block;
     g->want_vectors = vectors != JOB_VECTORS_NONE;
+    g->dtype = dtype;
+    size_t es = dtype_size(dtype), rs = dtype_size(dtype_real(dtype));
     g->mloc = local_extent(g->m, block, g->myrow, g->nprow);
     g->nloc = local_extent(g->n, block, g->mycol, g->npcol);
     int zero = 0, info, lld = g->mloc > 1 ? g->mloc : 1;
     descinit_(g->desca, &g->m, &g->n, &block, &block, &zero, &zero, &g->context, &lld, &info);
     if (info != 0)
         return EINVAL;
-    g->s = malloc((size_t)g->mn * sizeof *g->s);
-    g->a = malloc((size_t)lld * (size_t)(g->nloc > 1 ? g->nloc : 1) * sizeof *g->a);
+    g->s = alloc_touched((size_t)g->mn, rs);
+    g->a = alloc_touched((size_t)lld * (size_t)g->nloc, es);
     if (!g->s || !g->a)
         return ENOMEM;
     memcpy(g->descu, g->desca, sizeof g->desca);
@@ -114,29 +200,29 @@ int pdsvd_grid_create(MPI_Comm group, int nprow, int npcol, int64_t m, int64_t n
                       &info);
         if (info != 0)
             return EINVAL;
-        g->u = malloc((size_t)lld * (size_t)(ucols > 1 ? ucols : 1) * sizeof *g->u);
-        g->vt = malloc((size_t)lldvt * (size_t)(g->nloc > 1 ? g->nloc : 1) * sizeof *g->vt);
+        g->u = alloc_touched((size_t)lld * (size_t)ucols, es);
+        g->vt = alloc_touched((size_t)lldvt * (size_t)g->nloc, es);
         if (!g->u || !g->vt)
             return ENOMEM;
     }
-    const char *job = g->want_vectors ? "V" : "N";
-    double query = 0.0, dummy = 0.0;
-    int one = 1, minus_one = -1;
-    pdgesvd_(job, job, &g->m, &g->n, g->a, &one, &one, g->desca, g->s, g->u ? g->u : &dummy, &one,
-             &one, g->descu, g->vt ? g->vt : &dummy, &one, &one, g->descvt, &query, &minus_one, &info);
-    if (info != 0 || !(query >= 1.0))
+    query_answer query = {{0.0, 0.0}}, rquery = {{0.0, 0.0}};
+    gesvd(g, &query, -1, &rquery, &info);
+    g->lwork = with_margin(first_real(&query, dtype_real(dtype)));
+    if (info != 0 || g->lwork == 0)
         return EINVAL;
-    /* the query passes through a float and can come back short for large n */
-    double lwork = query * 1.05 + 4096.0;
-    if (lwork > 2147483647.0)
-        return EINVAL;
-    g->lwork = (int)lwork;
-    g->work = malloc((size_t)g->lwork * sizeof *g->work);
-    if (!g->work)
-        return ENOMEM;
-    memset(g->work, 0, (size_t)g->lwork * sizeof *g->work);   /* first touch outside timing */
-    memset(g->a, 0, (size_t)lld * (size_t)(g->nloc > 1 ? g->nloc : 1) * sizeof *g->a);
-    return 0;
+    if (dtype_complex(dtype)) {
+        /* the documented size when the query leaves RWORK(1) alone */
+        double need = 1.0 + 4.0 * (double)(g->m > g->n ? g->m : g->n);
+        double asked = first_real(&rquery, dtype_real(dtype));
+        g->lrwork = with_margin(asked > need ? asked : need);
+        if (g->lrwork == 0)
+            return EINVAL;
+        g->rwork = alloc_touched((size_t)g->lrwork, rs);
+        if (!g->rwork)
+            return ENOMEM;
+    }
+    g->work = alloc_touched((size_t)g->lwork, es);
+    return g->work ? 0 : ENOMEM;
 }
 
 void pdsvd_grid_free(pdsvd_grid *g)
@@ -151,6 +237,7 @@ void pdsvd_grid_free(pdsvd_grid *g)
     free(g->u);
     free(g->vt);
     free(g->work);
+    free(g->rwork);
     free(g);
 }
 
@@ -159,11 +246,34 @@ void pdsvd_release(void)
     Cblacs_exit(1);
 }
 
-int pdsvd_compute(pdsvd_grid *g, pdsvd_fill_fn fill, void *ctx, svd_result *res,
-                  double *sigma, double *fill_s)
+/* Whether the rows x cols column-major elements of type t at a (ld in
+ * elements) are all finite, both parts of a complex one. */
+static int all_finite(const void *a, dtype_t t, int rows, int cols, int ld)
+{
+    /* a complex element is two reals: the columns are runs of reals */
+    int64_t parts = dtype_complex(t) ? 2 : 1, len = rows * parts, stride = ld * parts;
+    for (int j = 0; j < cols; j++) {
+        if (dtype_single(t)) {
+            const float *c = (const float *)a + j * stride;
+            for (int64_t i = 0; i < len; i++)
+                if (!isfinite(c[i]))
+                    return 0;
+        } else {
+            const double *c = (const double *)a + j * stride;
+            for (int64_t i = 0; i < len; i++)
+                if (!isfinite(c[i]))
+                    return 0;
+        }
+    }
+    return 1;
+}
+
+int pdsvd_compute(pdsvd_grid *g, pdsvd_fill_fn fill, void *ctx, svd_result *res, void *sigma,
+                  double *fill_s)
 {
     double t0 = sysinfo_now();
     int lld = g->desca[8], b = g->block;
+    size_t es = dtype_size(g->dtype);
     /* local block (il, jl) holds global block row (il/b)*nprow + myrow, etc. */
     for (int jl = 0; jl < g->nloc; jl += b) {
         int64_t j0 = ((int64_t)(jl / b) * g->npcol + g->mycol) * b;
@@ -171,17 +281,12 @@ int pdsvd_compute(pdsvd_grid *g, pdsvd_fill_fn fill, void *ctx, svd_result *res,
         for (int il = 0; il < g->mloc; il += b) {
             int64_t i0 = ((int64_t)(il / b) * g->nprow + g->myrow) * b;
             int h = g->mloc - il < b ? g->mloc - il : b;
-            fill(ctx, i0, j0, h, w, g->a + il + (int64_t)jl * lld, lld);
+            fill(ctx, i0, j0, h, w, (char *)g->a + ((size_t)il + (size_t)jl * (size_t)lld) * es,
+                 lld);
         }
     }
     /* a non-finite entry anywhere must stop every process: agree on it first */
-    int bad = 0;
-    for (int jl = 0; jl < g->nloc && !bad; jl++)
-        for (int il = 0; il < g->mloc; il++)
-            if (!isfinite(g->a[il + (int64_t)jl * lld])) {
-                bad = 1;
-                break;
-            }
+    int bad = !all_finite(g->a, g->dtype, g->mloc, g->nloc, lld);
     *fill_s = sysinfo_now() - t0;
     int any_bad = bad;
     Cigsum2d(g->context, "All", " ", 1, 1, &any_bad, 1, -1, -1);
@@ -191,14 +296,11 @@ int pdsvd_compute(pdsvd_grid *g, pdsvd_fill_fn fill, void *ctx, svd_result *res,
         res->value = SVD_NO_VALUE;
         return (int)res->info;
     }
-    const char *job = g->want_vectors ? "V" : "N";
-    double dummy = 0.0;
-    int one = 1, info;
-    pdgesvd_(job, job, &g->m, &g->n, g->a, &one, &one, g->desca, g->s, g->u ? g->u : &dummy, &one,
-             &one, g->descu, g->vt ? g->vt : &dummy, &one, &one, g->descvt, g->work, &g->lwork,
-             &info);
-    svd_result_set(res, g->s, g->mn, info);
+    int info;
+    gesvd(g, g->work, g->lwork, g->rwork, &info);
+    dtype_t real = dtype_real(g->dtype);
+    svd_result_set_as(res, g->s, real, g->mn, info);
     if (sigma)
-        memcpy(sigma, g->s, (size_t)g->mn * sizeof *sigma);
+        memcpy(sigma, g->s, (size_t)g->mn * dtype_size(real));
     return (int)res->info;
 }

@@ -10,9 +10,14 @@
 #     records' engine, group, grid and block; bad grids are exit 2 with a
 #     message; batch mode and scatter are skipped configurations with a reason;
 #     a NaN matrix is exit 3.
+#  3. dtypes (test_pdsvd checks each against LAPACK): complex128's integers
+#     are the same on a 1x1 grid and a 2x2 or two 1x2 groups, and not
+#     float64's; float32's and complex64's within 1 on a 1x1 and a 2x2 grid;
+#     a NaN matrix is exit 3 in float32, complex128 and complex64 too.
 # SVDRUN_TEST_QUICK=1: test_pdsvd on 1x2, 2x2 and two 2x1 groups; svdrun's
 # integers on grids auto, 2x2 and groups, with idle ranks; one bad grid, full
-# vectors, and the NaN matrix (no rank count sweep, JSON or skipped rows).
+# vectors, and the NaN matrix (no rank count sweep, JSON or skipped rows);
+# complex128 on a 2x2 grid and the NaN in complex64.
 # shellcheck disable=SC2034  # MPI_EXTRA and RUN_CMD are read by lib.sh
 . "$(dirname "$0")/lib.sh"
 require_svdrun
@@ -88,7 +93,9 @@ else
 fi
 
 # one_config LABEL NP REF ARGS...: a launch of one configuration; exit 0, its
-# row PASSED, the summary "1 passed, 0 failed, 0 skipped", results = REF.
+# row PASSED, the summary "1 passed, 0 failed, 0 skipped", results = REF
+# (REF_NAME says whose).
+REF_NAME="engine lapack's"
 one_config() {
     local label=$1 np=$2 want=$3
     shift 3
@@ -98,9 +105,9 @@ one_config() {
     if [ "$RUN_RC" -eq 0 ] && [ "$counts" = "1 0 0" ] && [ "$(count_rows "$RUN_OUT" PASSED)" -eq 1 ]
     then
         if cmp -s "$want" "$res"; then
-            tap_ok "$label: exit 0, PASSED, results identical to engine lapack's"
+            tap_ok "$label: exit 0, PASSED, results identical to $REF_NAME"
         else
-            tap_not_ok "$label: exit 0, PASSED, results identical to engine lapack's"
+            tap_not_ok "$label: exit 0, PASSED, results identical to $REF_NAME"
             if [ -f "$res" ]; then
                 diff "$want" "$res" | head -n 10 | sed 's/^/#   /'
             else
@@ -108,7 +115,7 @@ one_config() {
             fi
         fi
     else
-        tap_not_ok "$label: exit 0, PASSED, results identical to engine lapack's" \
+        tap_not_ok "$label: exit 0, PASSED, results identical to $REF_NAME" \
             "summary counts '$counts' (want '1 0 0')"
         run_diag
     fi
@@ -233,6 +240,47 @@ EOF
 tap_from_checks "JSON records" "$TMPD/json.log" $?
 fi
 
+# ---- dtypes: the same integers whatever the grid -----------------------------
+
+# complex128 sums in double precision like float64, so its integers do not
+# flip between grids; the single precisions' might, at an integer boundary
+zref="$TMPD/ref_c128.txt"
+run_svdrun 1 30 --results "$zref" "${SHAPE[@]}" --engine=scalapack --dtype=complex128
+if [ "$RUN_RC" -eq 0 ] && [ -f "$zref" ] && [ "$(wc -l <"$zref")" -eq $COUNT ] &&
+   ! grep -qvE '^[0-9]+$' "$zref" && ! cmp -s "$ref" "$zref"; then
+    tap_ok "complex128 reference: 1 rank, engine scalapack, $COUNT positive integers, not float64's"
+else
+    tap_not_ok "complex128 reference: 1 rank, engine scalapack, $COUNT positive integers, not float64's"
+    run_diag
+fi
+REF_NAME="complex128's on 1 rank"
+one_config "np 4, engine scalapack, complex128, grid auto (2x2), block 7" 4 "$zref" \
+    --engine=scalapack --dtype=complex128 --block=7
+quick || one_config "np 4, engine scalapack, complex128, group 2 (2 groups of 1x2), block 2" 4 \
+    "$zref" --engine=scalapack --dtype=complex128 --group=2 --block=2
+REF_NAME="engine lapack's"
+# single precision: a 1x1 and a 2x2 grid round differently, so an integer
+# may differ by 1 (a sum at a boundary); launched one dtype at a time, as the
+# check column compares every configuration with the first
+quick || for dt in float32 complex64; do
+    ok=1
+    for np in 1 4; do
+        run_svdrun "$np" 30 --results "$TMPD/$dt.$np.txt" "${SHAPE[@]}" --engine=scalapack \
+            --dtype="$dt" --block=7
+        [ "$RUN_RC" -eq 0 ] && [ "$(summary_counts "$RUN_OUT")" = "1 0 0" ] || ok=0
+    done
+    if [ "$ok" = 1 ] && [ "$(wc -l <"$TMPD/$dt.1.txt")" -eq $COUNT ] &&
+       paste "$TMPD/$dt.1.txt" "$TMPD/$dt.4.txt" |
+           awk '!($1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ && $1 - $2 <= 1 && $2 - $1 <= 1) { bad = 1 }
+                END { exit bad }'; then
+        tap_ok "$dt, engine scalapack, np 1 (1x1) and np 4 (2x2, block 7): exit 0, $COUNT integers within 1"
+    else
+        tap_not_ok "$dt, engine scalapack, np 1 (1x1) and np 4 (2x2, block 7): exit 0, $COUNT integers within 1"
+        paste "$TMPD/$dt.1.txt" "$TMPD/$dt.4.txt" 2>&1 | sed 's/^/#   /'
+        run_diag
+    fi
+done
+
 # ---- bad grids and groups: exit 2, a message, no hang ----
 
 # bad_case LABEL NP PATTERN ARGS...: exit 2 within the timeout, PATTERN
@@ -317,16 +365,21 @@ fi
 
 # ---- a NaN matrix under ScaLAPACK: exit 3 on every rank, no hang ----
 if [ -x "$SVDRUN_TEST" ]; then
-    MPI_EXTRA=(-x SVDRUN_POISON)
-    SVDRUN_POISON=4 BIN=$SVDRUN_TEST run_svdrun 4 30 "${SHAPE[@]}" --engine=scalapack --group=2 \
-        --block=7
-    MPI_EXTRA=()
-    if [ "$RUN_RC" -eq 3 ] && cat "$RUN_OUT" "$RUN_ERR" | grep -iqE 'matri(x|ces)[^0-9]*\b4\b'; then
-        tap_ok "SVDRUN_POISON=4, np 4 in 2 groups: exit 3, a message names matrix 4"
-    else
-        tap_not_ok "SVDRUN_POISON=4, np 4 in 2 groups: exit 3, a message names matrix 4"
-        run_diag
-    fi
+    # the poison is the first scalar of the matrix, a float or a double
+    if quick; then dtypes="float64 complex64"; else dtypes="float64 float32 complex128 complex64"; fi
+    for dt in $dtypes; do
+        MPI_EXTRA=(-x SVDRUN_POISON)
+        SVDRUN_POISON=4 BIN=$SVDRUN_TEST run_svdrun 4 30 "${SHAPE[@]}" --engine=scalapack \
+            --group=2 --block=7 --dtype="$dt"
+        MPI_EXTRA=()
+        if [ "$RUN_RC" -eq 3 ] && cat "$RUN_OUT" "$RUN_ERR" | grep -iqE 'matri(x|ces)[^0-9]*\b4\b'
+        then
+            tap_ok "SVDRUN_POISON=4, $dt, np 4 in 2 groups: exit 3, a message names matrix 4"
+        else
+            tap_not_ok "SVDRUN_POISON=4, $dt, np 4 in 2 groups: exit 3, a message names matrix 4"
+            run_diag
+        fi
+    done
 else
     tap_skip "a NaN matrix under scalapack gives exit 3" "no test build $SVDRUN_TEST"
 fi

@@ -1,22 +1,30 @@
-/* test_pdsvd: the pdsvd module (ScaLAPACK pdgesvd on a BLACS grid) under mpirun.
+/* test_pdsvd: the pdsvd module (ScaLAPACK p?gesvd on a BLACS grid) under mpirun.
  *
  * usage: mpirun -np N test_pdsvd P Q BLOCK
  *
  * N must be a multiple of P*Q: the ranks form N/(P*Q) groups of P*Q
  * consecutive ranks, each with its own P x Q grid, side by side on different
- * matrices (as svdrun's group= does). Every group runs the same cases:
+ * matrices (as svdrun's group= does). Every group runs the same cases, in
+ * each dtype (float64, float32, complex128, complex64):
  *   - shapes 37x23, 23x37, 50x50, 1x9 and 9x1, vectors none and thin (full
  *     for the square one), each on a fresh grid, freed and followed by
  *     pdsvd_release(), so every grid after the first is created after a
  *     release;
- *   - known spectra: A = Q1 diag(sigma) Q2^T (Q1, Q2 from dgeqrf + dorgqr of
- *     a fixed random matrix; every rank builds the whole A), sigma compared
- *     with the known values and with LAPACK's (svd.h), 1e-10 of sigma_max;
- *     every element of A filled exactly once over the group, inside the
- *     matrix; sigma bitwise equal on every process of the group;
- *   - generated matrices (matgen_fill_tile): sigma, value and sum against
- *     svd_ws_compute on matgen_fill's matrix;
- *   - a NaN, then an Inf, in one process's tile: every process returns
+ *   - known spectra (every rank builds the whole A): float64's is
+ *     A = Q1 diag(sigma) Q2^T (Q1, Q2 from dgeqrf + dorgqr of a fixed random
+ *     matrix), the others' A = H_L diag(sigma) H_R with H_L, H_R products of
+ *     Householder reflectors built here (complex ones for a complex dtype)
+ *     and rounded to the dtype; sigma compared with the known values and
+ *     with LAPACK's in the same precision (float64: svd.h; the others:
+ *     LAPACKE_?gesvd), within 4 max(m,n) eps of the precision times
+ *     sigma_max (sums within min(m,n) times that); every element of A filled
+ *     exactly once over the group, inside the matrix; sigma bitwise equal on
+ *     every process of the group;
+ *   - generated matrices (matgen_fill_tile_as): sigma, value and sum against
+ *     the same oracle on matgen_fill_as's matrix;
+ *   - a NaN, then an Inf, in one process's tile (for a complex dtype the NaN
+ *     in a real part, the Inf in an imaginary part, and one more Inf in the
+ *     imaginary part of the last element): every process returns
  *     SVD_INFO_NONFINITE; the grid then still computes a clean matrix;
  * plus pdsvd_check_vectors, plan_auto_grid and pdsvd_peak_bytes.
  *
@@ -24,6 +32,7 @@
  * ranks (MPI_Allreduce), so a failure on any rank fails the line, and the
  * first failing ranks' messages are printed as diagnostics.
  */
+#include <complex.h>
 #include <lapacke.h>
 #include <math.h>
 #include <mpi.h>
@@ -33,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtype.h"
 #include "matgen.h"
 #include "pdsvd.h"
 #include "plan.h"
@@ -115,17 +125,29 @@ static int check(int ok, const char *fmt, ...)
 
 typedef struct {
     int64_t m, n;
-    const double *a;        /* the global matrix (column-major, ld m), or NULL: matgen */
+    dtype_t dtype;          /* the elements of a and of the tiles */
+    const void *a;          /* the global matrix (column-major, ld m), or NULL: matgen */
     uint64_t seed;          /* matgen's seed and matrix index when a is NULL */
     int64_t k;
-    int64_t bad_i, bad_j;   /* element set to bad_value, or -1 */
+    int64_t bad_i, bad_j;   /* element whose part bad_part (1: imaginary) is bad_value, or -1 */
+    int bad_part;
     double bad_value;
     int *cover;             /* m*n counters of filled elements, or NULL */
     int64_t tiles;          /* calls */
     int out_of_range;       /* calls with an empty or out-of-range tile */
 } fill_ctx;
 
-static void fill(void *vctx, int64_t i0, int64_t j0, int64_t rows, int64_t cols, double *dst,
+/* Sets scalar part (0 real, 1 imaginary) of element idx of the dtype t array a. */
+static void set_part(void *a, dtype_t t, int64_t idx, int part, double v)
+{
+    int64_t at = idx * (dtype_complex(t) ? 2 : 1) + part;
+    if (dtype_single(t))
+        ((float *)a)[at] = (float)v;
+    else
+        ((double *)a)[at] = v;
+}
+
+static void fill(void *vctx, int64_t i0, int64_t j0, int64_t rows, int64_t cols, void *dst,
                  int64_t ld)
 {
     fill_ctx *c = vctx;
@@ -139,14 +161,17 @@ static void fill(void *vctx, int64_t i0, int64_t j0, int64_t rows, int64_t cols,
         c->out_of_range = 1;
         return;
     }
+    size_t es = dtype_size(c->dtype);
     if (c->a) {
         for (int64_t j = 0; j < cols; j++)
-            memcpy(dst + j * ld, c->a + i0 + (j0 + j) * c->m, (size_t)rows * sizeof *dst);
+            memcpy((char *)dst + (size_t)(j * ld) * es,
+                   (const char *)c->a + (size_t)(i0 + (j0 + j) * c->m) * es, (size_t)rows * es);
     } else {
-        matgen_fill_tile(c->seed, c->k, c->m, c->n, i0, j0, rows, cols, dst, ld);
+        matgen_fill_tile_as(c->seed, c->k, c->m, c->n, c->dtype, i0, j0, rows, cols, dst, ld);
     }
     if (c->bad_i >= i0 && c->bad_i < i0 + rows && c->bad_j >= j0 && c->bad_j < j0 + cols)
-        dst[(c->bad_i - i0) + (c->bad_j - j0) * ld] = c->bad_value;
+        set_part(dst, c->dtype, (c->bad_i - i0) + (c->bad_j - j0) * ld, c->bad_part,
+                 c->bad_value);
     if (c->cover)
         for (int64_t j = j0; j < j0 + cols; j++)
             for (int64_t i = i0; i < i0 + rows; i++)
@@ -162,7 +187,8 @@ typedef struct {
     int releases;                 /* pdsvd_release calls so far */
 } env_t;
 
-/* The LAPACK oracle: sigma (mn values) and result of a copy of a. Returns info. */
+/* The float64 oracle, svd.h's LAPACK path: sigma (mn values) and result of a
+ * copy of a. Returns info. */
 static int lapack_svd(int64_t m, int64_t n, job_vectors vec, const double *a, double *sigma,
                       svd_result *res)
 {
@@ -185,6 +211,181 @@ static int lapack_svd(int64_t m, int64_t n, job_vectors vec, const double *a, do
     free(copy);
     svd_ws_free(ws);
     return info;
+}
+
+/* The oracle of the other dtypes: LAPACKE_?gesvd without vectors on a copy
+ * of the m x n matrix a of type t, in t's precision. sigma gets the mn
+ * values as doubles (exact), res the result as pdsvd sums it. Returns info. */
+static int lapacke_svd(int64_t m, int64_t n, dtype_t t, const void *a, double *sigma,
+                       svd_result *res)
+{
+    int64_t mn = m < n ? m : n;
+    size_t es = dtype_size(t), rs = dtype_size(dtype_real(t));
+    void *copy = malloc((size_t)(m * n) * es), *s = malloc((size_t)mn * rs);
+    void *superb = malloc((size_t)(mn > 1 ? mn : 1) * rs);
+    double dummy[2] = {0.0, 0.0};          /* U and VT, not referenced */
+    lapack_int M = (lapack_int)m, N = (lapack_int)n, info = -1;
+    if (copy && s && superb) {
+        memcpy(copy, a, (size_t)(m * n) * es);
+        switch (t) {
+        case DTYPE_F64:
+            info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'N', M, N, copy, M, s, dummy, 1, dummy,
+                                  1, superb);
+            break;
+        case DTYPE_F32:
+            info = LAPACKE_sgesvd(LAPACK_COL_MAJOR, 'N', 'N', M, N, copy, M, s, (float *)dummy,
+                                  1, (float *)dummy, 1, superb);
+            break;
+        case DTYPE_C128:
+            info = LAPACKE_zgesvd(LAPACK_COL_MAJOR, 'N', 'N', M, N, copy, M, s,
+                                  (lapack_complex_double *)dummy, 1,
+                                  (lapack_complex_double *)dummy, 1, superb);
+            break;
+        case DTYPE_C64:
+            info = LAPACKE_cgesvd(LAPACK_COL_MAJOR, 'N', 'N', M, N, copy, M, s,
+                                  (lapack_complex_float *)dummy, 1,
+                                  (lapack_complex_float *)dummy, 1, superb);
+            break;
+        }
+    } else {
+        note("out of memory in the LAPACKE oracle");
+    }
+    if (info == 0)
+        dtype_convert(sigma, DTYPE_F64, s, dtype_real(t), (size_t)mn);
+    else
+        note("LAPACKE_%cgesvd info %d", dtype_letter(t), (int)info);
+    svd_result_set_as(res, s, dtype_real(t), mn, info);
+    free(copy);
+    free(s);
+    free(superb);
+    return (int)info;
+}
+
+/* The oracle of dtype t: svd.h's for float64, LAPACKE's for the others. */
+static int oracle_svd(int64_t m, int64_t n, job_vectors vec, dtype_t t, const void *a,
+                      double *sigma, svd_result *res)
+{
+    return t == DTYPE_F64 ? lapack_svd(m, n, vec, a, sigma, res)
+                          : lapacke_svd(m, n, t, a, sigma, res);
+}
+
+/* Tolerance on sigma relative to sigma_max: a few ulps of the precision per
+ * row or column (both sides are backward stable; seen: under 10 ulps). */
+static double sigma_tol(dtype_t t, int64_t m, int64_t n)
+{
+    return 4.0 * (double)(m > n ? m : n) * dtype_eps(t);
+}
+
+/* Tolerance on a sum relative to it: mn values, each within sigma_tol of
+ * sigma_max (<= the sum). */
+static double sum_tol(dtype_t t, int64_t m, int64_t n)
+{
+    return (double)(m < n ? m : n) * sigma_tol(t, m, n);
+}
+
+/* splitmix64: this test's own random numbers, independent of matgen. */
+static double rng_sym(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    z ^= z >> 31;
+    return 2.0 * ((double)(z >> 11) * 0x1p-53) - 1.0;
+}
+
+/* A random vector of len entries (imaginary parts zero unless cplx) and its v^H v. */
+static double random_vector(double complex *v, int64_t len, int cplx, uint64_t *rng)
+{
+    double vv = 0.0;
+    for (int64_t i = 0; i < len; i++) {
+        double re = rng_sym(rng), im = cplx ? rng_sym(rng) : 0.0;
+        v[i] = CMPLX(re, im);
+        vv += re * re + im * im;
+    }
+    return vv;
+}
+
+#define REFLECTORS 3   /* per side: enough to fill every entry of A */
+
+/* H_L diag(sigma) H_R in complex double (column-major, ld m), H_L and H_R
+ * products of REFLECTORS unitary Householder reflectors I - 2 v v^H / (v^H v),
+ * v random (real when !cplx). Checks itself: ||A||_F^2 = sum sigma^2 to
+ * 1e-12 relative. NULL on failure. */
+static double complex *reflected_matrix(int64_t m, int64_t n, const double *sigma, int cplx,
+                                        uint64_t seed)
+{
+    int64_t mn = m < n ? m : n;
+    double complex *a = calloc((size_t)(m * n), sizeof *a);
+    double complex *v = malloc((size_t)(m > n ? m : n) * sizeof *v);
+    if (!a || !v) {
+        free(a);
+        free(v);
+        return NULL;
+    }
+    for (int64_t l = 0; l < mn; l++)
+        a[l + l * m] = sigma[l];
+    uint64_t rng = seed;
+    for (int r = 0; r < REFLECTORS; r++) {
+        /* from the left: each column x becomes x - 2 v (v^H x) / (v^H v) */
+        double vv = random_vector(v, m, cplx, &rng);
+        for (int64_t j = 0; j < n; j++) {
+            double complex w = 0.0;
+            for (int64_t i = 0; i < m; i++)
+                w += conj(v[i]) * a[i + j * m];
+            w *= 2.0 / vv;
+            for (int64_t i = 0; i < m; i++)
+                a[i + j * m] -= w * v[i];
+        }
+        /* from the right: each row y becomes y - 2 (y v) v^H / (v^H v) */
+        vv = random_vector(v, n, cplx, &rng);
+        for (int64_t i = 0; i < m; i++) {
+            double complex w = 0.0;
+            for (int64_t j = 0; j < n; j++)
+                w += a[i + j * m] * v[j];
+            w *= 2.0 / vv;
+            for (int64_t j = 0; j < n; j++)
+                a[i + j * m] -= w * conj(v[j]);
+        }
+    }
+    free(v);
+    double fro = 0.0, want = 0.0;
+    for (int64_t t = 0; t < m * n; t++)
+        fro += creal(a[t]) * creal(a[t]) + cimag(a[t]) * cimag(a[t]);
+    for (int64_t l = 0; l < mn; l++)
+        want += sigma[l] * sigma[l];
+    if (!(fabs(fro - want) <= 1e-12 * want)) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* A matrix of dtype t with singular values sigma (column-major, ld m):
+ * spectrum_matrix for float64, else reflected_matrix rounded to t. NULL on
+ * failure. */
+static void *known_matrix(int64_t m, int64_t n, dtype_t t, const double *sigma, uint64_t seed)
+{
+    if (t == DTYPE_F64)
+        return spectrum_matrix(m, n, sigma, seed);
+    double complex *z = reflected_matrix(m, n, sigma, dtype_complex(t), seed);
+    void *a = malloc((size_t)(m * n) * dtype_size(t));
+    if (z && a) {
+        if (dtype_complex(t)) {
+            dtype_convert(a, t, z, DTYPE_C128, (size_t)(m * n));
+        } else {
+            /* the real parts in place (the imaginary ones are zero), then rounded */
+            double *re = (double *)z;
+            for (int64_t i = 0; i < m * n; i++)
+                re[i] = creal(z[i]);
+            dtype_convert(a, t, re, DTYPE_F64, (size_t)(m * n));
+        }
+    }
+    if (!z || !a) {
+        free(a);
+        a = NULL;
+    }
+    free(z);
+    return a;
 }
 
 /* max |x - y| / scale over len values */
@@ -222,18 +423,19 @@ static int same_in_group(const env_t *e, const double *v, int64_t len)
     return ok;
 }
 
-/* Compares a pdsvd result with LAPACK's: value equal, or (boundary) sums within
- * 1e-9 relative on either side of an integer. Sets *boundary. */
-static int results_agree(const svd_result *got, const svd_result *want, int *boundary)
+/* Compares a pdsvd result with the oracle's: value equal, or (boundary) sums
+ * within tol relative on either side of an integer. Sets *boundary. */
+static int results_agree(const svd_result *got, const svd_result *want, double tol,
+                         int *boundary)
 {
     *boundary = 0;
     if (got->info != 0 || want->info != 0) {
-        note("info %lld (LAPACK %lld)", (long long)got->info, (long long)want->info);
+        note("info %lld (oracle %lld)", (long long)got->info, (long long)want->info);
         return 0;
     }
     double rel = fabs(got->sum - want->sum) / fabs(want->sum);
-    if (!(rel <= 1e-9)) {
-        note("sum %.17g, LAPACK %.17g (rel %.3g)", got->sum, want->sum, rel);
+    if (!(rel <= tol)) {
+        note("sum %.17g, oracle %.17g (rel %.3g > %.3g)", got->sum, want->sum, rel, tol);
         return 0;
     }
     if (got->value != want->value) {
@@ -241,7 +443,7 @@ static int results_agree(const svd_result *got, const svd_result *want, int *bou
             *boundary = 1;
             return 1;
         }
-        note("value %lld, LAPACK %lld", (long long)got->value, (long long)want->value);
+        note("value %lld, oracle %lld", (long long)got->value, (long long)want->value);
         return 0;
     }
     if (got->value != svd_truncate(got->sum)) {
@@ -256,17 +458,27 @@ static const char *vec_name(job_vectors v)
     return v == JOB_VECTORS_NONE ? "none" : v == JOB_VECTORS_THIN ? "thin" : "full";
 }
 
+/* pdsvd_compute with sigma as doubles in sig (exact): raw has room for mn doubles. */
+static int compute(pdsvd_grid *g, dtype_t t, fill_ctx *fc, svd_result *res, void *raw,
+                   double *sig, int64_t mn, double *fill_s)
+{
+    int info = pdsvd_compute(g, fill, fc, res, raw, fill_s);
+    dtype_convert(sig, DTYPE_F64, raw, dtype_real(t), (size_t)mn);
+    return info;
+}
+
 /* One known spectrum through the grid. */
 static void known_case(env_t *e, pdsvd_grid *g, const char *label, int64_t m, int64_t n,
-                       job_vectors vec, const char *spec_name, const double *known,
+                       job_vectors vec, dtype_t t, const char *spec_name, const double *known,
                        uint64_t seed)
 {
     int64_t mn = m < n ? m : n;
-    double *a = spectrum_matrix(m, n, known, seed);
+    void *a = known_matrix(m, n, t, known, seed);
     double *sig = calloc((size_t)mn, sizeof *sig), *lsig = calloc((size_t)mn, sizeof *lsig);
+    double *raw = calloc((size_t)mn, sizeof *raw);
     int *cover = calloc((size_t)(m * n), sizeof *cover);
     int *cover_sum = calloc((size_t)(m * n), sizeof *cover_sum);
-    int ready = a && sig && lsig && cover && cover_sum;
+    int ready = a && sig && lsig && raw && cover && cover_sum;
     if (!ready)
         note("out of memory building the known matrix");
     ready = all_true(ready);
@@ -275,35 +487,35 @@ static void known_case(env_t *e, pdsvd_grid *g, const char *label, int64_t m, in
         goto out;
     }
 
-    fill_ctx fc = {.m = m, .n = n, .a = a, .bad_i = -1, .bad_j = -1, .cover = cover};
+    fill_ctx fc = {.m = m, .n = n, .dtype = t, .a = a, .bad_i = -1, .bad_j = -1, .cover = cover};
     svd_result res = {.value = -42, .sum = -42.0, .info = -42};
     double fill_s = -1.0;
-    int info = pdsvd_compute(g, fill, &fc, &res, sig, &fill_s);
+    int info = compute(g, t, &fc, &res, raw, sig, mn, &fill_s);
     if (info != 0 || res.info != 0)
         note("pdsvd_compute returned %d, res.info %lld", info, (long long)res.info);
     if (!(fill_s >= 0.0))
         note("fill_s %g", fill_s);
 
     svd_result lres;
-    lapack_svd(m, n, vec, a, lsig, &lres);
-    double smax = known[0];
+    oracle_svd(m, n, vec, t, a, lsig, &lres);
+    double smax = known[0], tol = sigma_tol(t, m, n);
     double err_known = max_rel_diff(sig, known, mn, smax);
     double err_lapack = max_rel_diff(sig, lsig, mn, smax);
-    if (!(err_known <= 1e-10))
-        note("max |sigma - known| / sigma_max = %.3g", err_known);
-    if (!(err_lapack <= 1e-10))
-        note("max |sigma - LAPACK| / sigma_max = %.3g", err_lapack);
+    if (!(err_known <= tol))
+        note("max |sigma - known| / sigma_max = %.3g > %.3g", err_known, tol);
+    if (!(err_lapack <= tol))
+        note("max |sigma - LAPACK| / sigma_max = %.3g > %.3g", err_lapack, tol);
     for (int64_t l = 1; l < mn; l++)
         if (!(sig[l] <= sig[l - 1])) {
             note("sigma not descending at %lld", (long long)l);
             break;
         }
     double ek = max_all(err_known), el = max_all(err_lapack);
-    check(1, "%s %s: pdgesvd info 0, sigma = known (%.1e) and = LAPACK's (%.1e) within 1e-10 "
-             "of sigma_max", label, spec_name, ek, el);
+    check(1, "%s %s: p%cgesvd info 0, sigma = known (%.1e) and = LAPACK's (%.1e) within %.1e "
+             "of sigma_max", label, spec_name, dtype_letter(t), ek, el, tol);
 
     int boundary = 0;
-    int agree = results_agree(&res, &lres, &boundary);
+    int agree = results_agree(&res, &lres, sum_tol(t, m, n), &boundary);
     /* both collectives run on every process, whatever the first returns */
     int same = same_in_group(e, sig, mn);
     same &= same_in_group(e, &res.sum, 1);
@@ -311,14 +523,14 @@ static void known_case(env_t *e, pdsvd_grid *g, const char *label, int64_t m, in
     (void)same;
     check(1, "%s %s: value/sum equal LAPACK's%s; sigma and sum bitwise equal on every process",
           label, spec_name, all_true(!boundary) ? "" : " (a sum at an integer boundary: "
-          "values differ by 1, sums within 1e-9 relative)");
+          "values differ by 1, sums within tolerance)");
 
     /* every element filled once over the group, no tile out of range */
     MPI_Allreduce(cover, cover_sum, (int)(m * n), MPI_INT, MPI_SUM, e->group);
-    for (int64_t t = 0; t < m * n; t++)
-        if (cover_sum[t] != 1) {
-            note("element (%lld,%lld) filled %d times over the group", (long long)(t % m),
-                 (long long)(t / m), cover_sum[t]);
+    for (int64_t i = 0; i < m * n; i++)
+        if (cover_sum[i] != 1) {
+            note("element (%lld,%lld) filled %d times over the group", (long long)(i % m),
+                 (long long)(i / m), cover_sum[i]);
             break;
         }
     check(!fc.out_of_range, "%s %s: fill tiles lie inside the matrix and cover every element "
@@ -327,37 +539,40 @@ out:
     free(a);
     free(sig);
     free(lsig);
+    free(raw);
     free(cover);
     free(cover_sum);
 }
 
-/* Generated matrices k = 0..nk-1 through the grid, against LAPACK. */
+/* Generated matrices k = 0..nk-1 through the grid, against the oracle. */
 static void matgen_case(env_t *e, pdsvd_grid *g, const char *label, int64_t m, int64_t n,
-                        job_vectors vec, uint64_t seed, svd_result *first)
+                        job_vectors vec, dtype_t t, uint64_t seed, svd_result *first)
 {
     const int nk = 3;
     int64_t mn = m < n ? m : n;
-    double *a = malloc((size_t)(m * n) * sizeof *a);
+    void *a = malloc((size_t)(m * n) * dtype_size(t));
     double *sig = calloc((size_t)mn, sizeof *sig), *lsig = calloc((size_t)mn, sizeof *lsig);
-    int ready = all_true(a && sig && lsig);
+    double *raw = calloc((size_t)mn, sizeof *raw);
+    int ready = all_true(a && sig && lsig && raw);
     if (!ready) {
         check(0, "%s matgen: set-up", label);
         goto out;
     }
-    double worst = 0.0;
+    double worst = 0.0, tol = sigma_tol(t, m, n);
     int boundary = 0, same = 1;
     svd_result res[3], lres[3];
     for (int k = 0; k < nk; k++) {
-        fill_ctx fc = {.m = m, .n = n, .seed = seed, .k = k, .bad_i = -1, .bad_j = -1};
+        fill_ctx fc = {.m = m, .n = n, .dtype = t, .seed = seed, .k = k, .bad_i = -1,
+                       .bad_j = -1};
         double fill_s;
-        int info = pdsvd_compute(g, fill, &fc, &res[k], sig, &fill_s);
+        int info = compute(g, t, &fc, &res[k], raw, sig, mn, &fill_s);
         if (info != 0)
             note("k=%d: pdsvd_compute returned %d", k, info);
-        matgen_fill(seed, k, m, n, a, m, MATGEN_COL_MAJOR);
-        lapack_svd(m, n, vec, a, lsig, &lres[k]);
+        matgen_fill_as(seed, k, m, n, t, a, m, MATGEN_COL_MAJOR);
+        oracle_svd(m, n, vec, t, a, lsig, &lres[k]);
         double err = max_rel_diff(sig, lsig, mn, lsig[0]);
-        if (!(err <= 1e-10))
-            note("k=%d: max |sigma - LAPACK| / sigma_max = %.3g", k, err);
+        if (!(err <= tol))
+            note("k=%d: max |sigma - LAPACK| / sigma_max = %.3g > %.3g", k, err, tol);
         if (err > worst || isnan(err))
             worst = isnan(err) ? INFINITY : err;
         same &= same_in_group(e, sig, mn);
@@ -365,31 +580,34 @@ static void matgen_case(env_t *e, pdsvd_grid *g, const char *label, int64_t m, i
     if (first)
         *first = res[0];
     double w = max_all(worst);
-    check(same, "%s matgen seed %llu k=0..%d: sigma = LAPACK's within 1e-10 of sigma_max (%.1e), "
-          "bitwise equal on every process", label, (unsigned long long)seed, nk - 1, w);
+    check(same, "%s matgen seed %llu k=0..%d: sigma = LAPACK's within %.1e of sigma_max (%.1e), "
+          "bitwise equal on every process", label, (unsigned long long)seed, nk - 1, tol, w);
     for (int k = 0; k < nk; k++) {
         int b = 0;
-        results_agree(&res[k], &lres[k], &b);
+        results_agree(&res[k], &lres[k], sum_tol(t, m, n), &b);
         boundary |= b;
     }
     int any_boundary = !all_true(!boundary);
-    check(1, "%s matgen k=0..%d: value and sum equal svd_ws_compute's%s", label, nk - 1,
-          any_boundary ? " (integer boundary: a value differs by 1 with sums within 1e-9 "
-                         "relative)" : " (values equal)");
+    check(1, "%s matgen k=0..%d: value and sum equal the oracle's%s", label, nk - 1,
+          any_boundary ? " (integer boundary: a value differs by 1 with sums within tolerance)"
+                       : " (values equal)");
 out:
     free(a);
     free(sig);
     free(lsig);
+    free(raw);
 }
 
-/* A non-finite value at (bi, bj): every process returns SVD_INFO_NONFINITE. */
-static void nonfinite_case(pdsvd_grid *g, const char *label, int64_t m, int64_t n,
-                           uint64_t seed, int64_t bi, int64_t bj, double bad, const char *what)
+/* A non-finite value in part (1: imaginary) of element (bi, bj): every
+ * process returns SVD_INFO_NONFINITE. */
+static void nonfinite_case(pdsvd_grid *g, const char *label, int64_t m, int64_t n, dtype_t t,
+                           uint64_t seed, int64_t bi, int64_t bj, int part, double bad,
+                           const char *what)
 {
     int64_t mn = m < n ? m : n;
     double *sig = calloc((size_t)mn, sizeof *sig);
-    fill_ctx fc = {.m = m, .n = n, .seed = seed, .k = 0, .bad_i = bi, .bad_j = bj,
-                   .bad_value = bad};
+    fill_ctx fc = {.m = m, .n = n, .dtype = t, .seed = seed, .k = 0, .bad_i = bi, .bad_j = bj,
+                   .bad_part = part, .bad_value = bad};
     svd_result res = {.value = -42, .sum = -42.0, .info = -42};
     double fill_s;
     int info = pdsvd_compute(g, fill, &fc, &res, sig, &fill_s);
@@ -398,19 +616,21 @@ static void nonfinite_case(pdsvd_grid *g, const char *label, int64_t m, int64_t 
              SVD_INFO_NONFINITE);
     else if (res.value != SVD_NO_VALUE)
         note("res.value %lld, want SVD_NO_VALUE", (long long)res.value);
-    check(1, "%s: %s at (%lld,%lld) -> SVD_INFO_NONFINITE on every process", label, what,
-          (long long)bi, (long long)bj);
+    check(1, "%s: %s at (%lld,%lld)%s -> SVD_INFO_NONFINITE on every process", label, what,
+          (long long)bi, (long long)bj,
+          dtype_complex(t) ? (part ? " (imaginary part)" : " (real part)") : "");
     free(sig);
 }
 
-static void run_case(env_t *e, int64_t m, int64_t n, job_vectors vec)
+static void run_case(env_t *e, int64_t m, int64_t n, job_vectors vec, dtype_t t)
 {
     int64_t mn = m < n ? m : n;
     char label[64];
-    snprintf(label, sizeof label, "%lldx%lld %s", (long long)m, (long long)n, vec_name(vec));
+    snprintf(label, sizeof label, "%s %lldx%lld %s", dtype_name(t), (long long)m, (long long)n,
+             vec_name(vec));
 
     pdsvd_grid *g = NULL;
-    int rc = pdsvd_grid_create(e->group, e->P, e->Q, m, n, e->block, vec, &g);
+    int rc = pdsvd_grid_create(e->group, e->P, e->Q, m, n, e->block, vec, t, &g);
     if (rc != 0 || !g)
         note("pdsvd_grid_create returned %d (grid %p)", rc, (void *)g);
     if (!check(1, "%s: pdsvd_grid_create %dx%d block %d returns 0%s", label, e->P, e->Q, e->block,
@@ -421,40 +641,47 @@ static void run_case(env_t *e, int64_t m, int64_t n, job_vectors vec)
         return;
     }
 
-    /* distinct seeds per shape, vectors and group: groups run different matrices */
-    uint64_t base = (uint64_t)(1000 * e->group_index + 10 * m + n) * 7 + (uint64_t)vec;
+    /* distinct seeds per shape, vectors, dtype and group: groups run different matrices */
+    uint64_t base = (uint64_t)(1000 * e->group_index + 10 * m + n) * 7 + (uint64_t)vec +
+                    UINT64_C(100003) * (uint64_t)t;
     double *known = calloc((size_t)mn, sizeof *known);
     if (!known)
         MPI_Abort(MPI_COMM_WORLD, 3);
     /* linear: 1.01 + l, descending; the sum is x.01*mn + integer, not at an integer */
     for (int64_t l = 0; l < mn; l++)
         known[l] = 1.01 + (double)(mn - 1 - l);
-    known_case(e, g, label, m, n, vec, "sigma=1.01+i", known, base + 1);
+    known_case(e, g, label, m, n, vec, t, "sigma=1.01+i", known, base + 1);
     /* geometric decay 9.7 * 0.6^l (ratio of 1.3e5 at 23 values) */
     for (int64_t l = 0; l < mn; l++)
         known[l] = 9.7 * pow(0.6, (double)l);
-    known_case(e, g, label, m, n, vec, "sigma=9.7*0.6^i", known, base + 2);
+    known_case(e, g, label, m, n, vec, t, "sigma=9.7*0.6^i", known, base + 2);
     free(known);
 
     uint64_t mseed = 11 + (uint64_t)e->group_index;
     svd_result first = {0}, again = {0};
-    matgen_case(e, g, label, m, n, vec, mseed, &first);
+    matgen_case(e, g, label, m, n, vec, t, mseed, &first);
 
     /* a NaN in the tile of the last process of the grid (block (1,1) when it
-     * exists), an Inf in process (0,0)'s tile; then the grid still works */
+     * exists), an Inf in process (0,0)'s tile (in the imaginary part when
+     * complex); then the grid still works */
     int64_t bi = m > e->block ? e->block : m - 1, bj = n > e->block ? e->block : n - 1;
-    nonfinite_case(g, label, m, n, mseed, bi, bj, NAN, "a NaN");
-    nonfinite_case(g, label, m, n, mseed, 0, 0, INFINITY, "an Inf");
+    nonfinite_case(g, label, m, n, t, mseed, bi, bj, 0, NAN, "a NaN");
+    nonfinite_case(g, label, m, n, t, mseed, 0, 0, dtype_complex(t), INFINITY, "an Inf");
+    /* the last scalar of a column: a check that reads a complex column as
+     * rows reals instead of 2*rows misses it */
+    if (dtype_complex(t))
+        nonfinite_case(g, label, m, n, t, mseed, m - 1, n - 1, 1, INFINITY, "an Inf");
     {
         double *sig = calloc((size_t)mn, sizeof *sig);
-        fill_ctx fc = {.m = m, .n = n, .seed = mseed, .k = 0, .bad_i = -1, .bad_j = -1};
+        fill_ctx fc = {.m = m, .n = n, .dtype = t, .seed = mseed, .k = 0, .bad_i = -1,
+                       .bad_j = -1};
         double fill_s;
         pdsvd_compute(g, fill, &fc, &again, sig, &fill_s);
         if (again.info != 0 || again.value != first.value || again.sum != first.sum)
             note("after the NaN: info %lld value %lld sum %.17g, before: value %lld sum %.17g",
                  (long long)again.info, (long long)again.value, again.sum,
                  (long long)first.value, first.sum);
-        check(1, "%s: after the NaN and Inf the same grid gives matrix 0's result again, "
+        check(1, "%s: after the non-finite ones the same grid gives matrix 0's result again, "
                  "bitwise", label);
         free(sig);
     }
@@ -499,13 +726,25 @@ static void local_checks(void)
     }
     check(ok, "plan_auto_grid: squarest P x Q with P <= Q for 1,2,3,4,6,7,8,9,12");
 
-    size_t none = pdsvd_peak_bytes(500, 400, 2, 2, 64, JOB_VECTORS_NONE);
-    size_t thin = pdsvd_peak_bytes(500, 400, 2, 2, 64, JOB_VECTORS_THIN);
-    size_t one = pdsvd_peak_bytes(500, 400, 1, 1, 64, JOB_VECTORS_NONE);
+    size_t none = pdsvd_peak_bytes(500, 400, 2, 2, 64, JOB_VECTORS_NONE, DTYPE_F64);
+    size_t thin = pdsvd_peak_bytes(500, 400, 2, 2, 64, JOB_VECTORS_THIN, DTYPE_F64);
+    size_t one = pdsvd_peak_bytes(500, 400, 1, 1, 64, JOB_VECTORS_NONE, DTYPE_F64);
     if (!(none >= 250 * 200 * 8 && thin > none && one > none))
         note("peak bytes: 2x2 none %zu, 2x2 thin %zu, 1x1 none %zu", none, thin, one);
     check(1, "pdsvd_peak_bytes: at least the local share of A; more with vectors, more on a 1x1 "
              "grid");
+
+    /* the element size orders them; complex64 adds RWORK to float64's 8-byte elements */
+    size_t by[DTYPE_COUNT];
+    for (int t = 0; t < DTYPE_COUNT; t++)
+        by[t] = pdsvd_peak_bytes(500, 400, 2, 2, 64, JOB_VECTORS_THIN, (dtype_t)t);
+    if (!(by[DTYPE_F32] < by[DTYPE_F64] && by[DTYPE_F64] < by[DTYPE_C64] &&
+          by[DTYPE_C64] < by[DTYPE_C128] && by[DTYPE_F32] >= 250 * 200 * 4 &&
+          by[DTYPE_C128] >= 250 * 200 * 16))
+        note("peak bytes thin: float32 %zu, float64 %zu, complex64 %zu, complex128 %zu",
+             by[DTYPE_F32], by[DTYPE_F64], by[DTYPE_C64], by[DTYPE_C128]);
+    check(1, "pdsvd_peak_bytes by dtype: float32 < float64 < complex64 < complex128, each at "
+             "least its share of A");
 }
 
 int main(int argc, char **argv)
@@ -544,13 +783,14 @@ int main(int argc, char **argv)
     static const struct { int64_t m, n; } shapes[] = {
         {37, 23}, {23, 37}, {50, 50}, {1, 9}, {9, 1},
     };
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        int64_t m = shapes[s].m, n = shapes[s].n;
-        run_case(&e, m, n, JOB_VECTORS_NONE);
-        run_case(&e, m, n, JOB_VECTORS_THIN);
-        if (m == n)
-            run_case(&e, m, n, JOB_VECTORS_FULL);
-    }
+    for (int t = 0; t < DTYPE_COUNT; t++)
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+            int64_t m = shapes[s].m, n = shapes[s].n;
+            run_case(&e, m, n, JOB_VECTORS_NONE, (dtype_t)t);
+            run_case(&e, m, n, JOB_VECTORS_THIN, (dtype_t)t);
+            if (m == n)
+                run_case(&e, m, n, JOB_VECTORS_FULL, (dtype_t)t);
+        }
 
     MPI_Comm_free(&e.group);
     if (world_rank == 0) {
