@@ -39,6 +39,15 @@ int collect_assign(const matset *set, const job_t *job, const int64_t *todo, int
  * any), and each rank's stats. Fills out on rank 0, with prior's results
  * of the matrices done flags (a resume), and the balance figures. Returns
  * the agreed status. */
+/* Collective over comm after collect_outcome, given its agreed status:
+ * when OUTCOME_OK, every rank's kept sigma (probe.h) onto rank 0 with
+ * MPI_MAX (each matrix was kept by the one rank, or group leader, that
+ * computed it: its values beat the others' -1), waited for lazily, and
+ * moved into out->probe on rank 0. probe is freed on every rank. Returns
+ * status, or OUTCOME_EMPI when the reduction failed (on every rank that
+ * saw it; the caller's final agreement spreads it). */
+int collect_probe(probe_t *probe, MPI_Comm comm, int status, outcome_t *out);
+
 int collect_outcome(const job_t *job, const uint8_t *done, const svd_result *prior,
                     const work_state *st, MPI_Comm comm, int status, int64_t n_local,
                     double cpu0, double t_start, outcome_t *out);

@@ -24,9 +24,10 @@ int pdrun_check(const job_t *job, const plan_t *plan, char *err, size_t errlen);
  * results. A group agrees before each matrix whether to stop, since p?gesvd
  * needs them all; a rank whose agreement fails aborts the job. Returns the
  * status agreed by every rank; out is filled on rank 0 (prior: the resumed
- * results of the matrices done flags). */
+ * results of the matrices done flags), with the probed matrices' sigma when
+ * probe_set (the set's shapes) is not NULL. */
 int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
-                 const svd_result *prior, checkpoint_writer *ckpt, MPI_Comm comm,
-                 outcome_progress_fn progress, void *progress_ctx, outcome_t *out);
+                 const svd_result *prior, checkpoint_writer *ckpt, const matset *probe_set,
+                 MPI_Comm comm, outcome_progress_fn progress, void *progress_ctx, outcome_t *out);
 
 #endif

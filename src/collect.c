@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fault.h"
 #include "lazy.h"
@@ -290,5 +291,25 @@ int collect_outcome(const job_t *job, const uint8_t *done, const svd_result *pri
     free(res);
     free(pos);
     free(times);
+    return status;
+}
+
+int collect_probe(probe_t *probe, MPI_Comm comm, int status, outcome_t *out)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    if (status == OUTCOME_OK) {
+        MPI_Request req;
+        int64_t total = probe->n * probe->len;
+        if (MPI_Ireduce(rank == 0 ? MPI_IN_PLACE : probe->sigma, probe->sigma, (int)total,
+                        MPI_DOUBLE, MPI_MAX, 0, comm, &req) != MPI_SUCCESS ||
+            lazy_wait(&req) != MPI_SUCCESS)
+            status = OUTCOME_EMPI;
+    }
+    if (rank == 0 && status == OUTCOME_OK) {
+        out->probe = *probe;    /* rank 0's is the whole now; outcome_free frees it */
+        memset(probe, 0, sizeof *probe);
+    }
+    probe_free(probe);
     return status;
 }

@@ -54,8 +54,8 @@ static void fill_tile(void *ctx, int64_t i0, int64_t j0, int64_t rows, int64_t c
  * own blocks, and each group's leader keeps (and logs) the results. A group
  * agrees before each matrix whether to stop, since p?gesvd needs them all. */
 int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
-                 const svd_result *prior, checkpoint_writer *ckpt, MPI_Comm comm,
-                 outcome_progress_fn progress, void *progress_ctx, outcome_t *out)
+                 const svd_result *prior, checkpoint_writer *ckpt, const matset *probe_set,
+                 MPI_Comm comm, outcome_progress_fn progress, void *progress_ctx, outcome_t *out)
 {
     int rank, size, wrank;
     MPI_Comm_rank(comm, &rank);
@@ -81,11 +81,18 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
     mem.local = calloc(slots, sizeof *mem.local);
     mem.local_pos = calloc(slots, sizeof *mem.local_pos);
     mem.local_time = calloc(2 * slots, sizeof *mem.local_time);
+    /* the probed matrices' sigma, which every process of a group gets */
+    probe_t probe;
+    memset(&probe, 0, sizeof probe);
+    int64_t mn = job->rows < job->cols ? job->rows : job->cols;
+    void *sigma = probe_set ? malloc((size_t)mn * dtype_size(dtype_real(cfg->dtype))) : NULL;
+    int probe_failed = probe_set && (!sigma || probe_init(&probe, probe_set) != 0);
     int rc = pdsvd_grid_create(group, cfg->grid_p, cfg->grid_q, job->rows, job->cols, cfg->block,
                                job->vectors, cfg->dtype, &grid);
     if (status == OUTCOME_OK)
         status = rc == EINVAL ? OUTCOME_ESETUP
-               : rc || !mem.local || !mem.local_pos || !mem.local_time || fault_here("alloc", wrank)
+               : rc || !mem.local || !mem.local_pos || !mem.local_time || probe_failed ||
+                         fault_here("alloc", wrank)
                    ? OUTCOME_ENOMEM
                                                                                       : OUTCOME_OK;
     stats.setup_s = sysinfo_now() - ts;
@@ -122,7 +129,9 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
         svd_result res;
         double fill_s, t0 = sysinfo_now(), c0 = sysinfo_thread_cpu_seconds();
         tile.k = work_index(&st, p);
-        pdsvd_compute(grid, fill_tile, &tile, &res, NULL, &fill_s);
+        pdsvd_compute(grid, fill_tile, &tile, &res, sigma, &fill_s);
+        if (sigma && group_rank == 0 && res.info == 0)
+            probe_keep(&probe, tile.k, sigma, dtype_real(cfg->dtype), mn);
         double spent = sysinfo_now() - t0;
         stats.gen_s += fill_s;
         stats.svd_s += spent - fill_s;
@@ -142,6 +151,9 @@ int pdrun_config(const job_t *job, const plan_config *cfg, const uint8_t *done,
     /* each group's leader, rank gi * g, gives that group's chunk */
     status = collect_outcome(job, done, prior, &st, comm, work_status(&st, status),
                              group_rank == 0 ? mine[1] - mine[0] : 0, cpu0, t_start, out);
+    if (probe_set)
+        status = collect_probe(&probe, comm, status, out);
+    free(sigma);
     pdsvd_grid_free(grid);
     pdsvd_release();        /* Cblacs_exit(1): BLACS goes, MPI stays for the next configuration */
     MPI_Comm_free(&group);

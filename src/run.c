@@ -102,28 +102,14 @@ static int schedule(work_state *st, const run_control *ctl, MPI_Comm comm, int64
     return status;
 }
 
-/* Collective over comm: every rank's kept sigma onto rank 0's probe (each
- * matrix was computed by one rank, whose values beat the others' -1),
- * waited for lazily. Returns the MPI code. */
-static int probe_gather(probe_t *probe, MPI_Comm comm)
-{
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    int64_t total = probe->n * probe->len;
-    MPI_Request req;
-    int rc = MPI_Ireduce(rank == 0 ? MPI_IN_PLACE : probe->sigma, probe->sigma, (int)total,
-                         MPI_DOUBLE, MPI_MAX, 0, comm, &req);
-    return rc == MPI_SUCCESS ? lazy_wait(&req) : rc;
-}
-
 /* The configuration as seen by one of its ranks. */
 static int run_active(const job_t *job, const plan_config *cfg, const run_control *ctl,
                       MPI_Comm comm, outcome_progress_fn progress, void *progress_ctx,
                       outcome_t *out)
 {
     if (cfg->engine == JOB_ENGINE_SCALAPACK)
-        return pdrun_config(job, cfg, ctl->done, ctl->prior, ctl->ckpt, comm, progress,
-                            progress_ctx, out);
+        return pdrun_config(job, cfg, ctl->done, ctl->prior, ctl->ckpt,
+                            ctl->probe ? ctl->set : NULL, comm, progress, progress_ctx, out);
     int rank, size, wrank;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
@@ -288,13 +274,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
                         &stats.grab_sum_s);
     status = collect_outcome(job, ctl->done, ctl->prior, &st, comm, work_status(&st, status),
                              n_local, cpu0, t_start, out);
-    if (ctl->probe && probe_gather(&probe, comm) != MPI_SUCCESS && status == OUTCOME_OK)
-        status = OUTCOME_EMPI;
-    if (rank == 0 && status == OUTCOME_OK) {
-        out->probe = probe;     /* rank 0's is the whole now; outcome_free frees it */
-        memset(&probe, 0, sizeof probe);
-    }
-    probe_free(&probe);
+    if (ctl->probe)
+        status = collect_probe(&probe, comm, status, out);
     if (rank == 0) {
         out->twostage_nb = svd_ws_nb(mem.ws[0]);   /* every rank has one per concurrent SVD */
         if (fallback)

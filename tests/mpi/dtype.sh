@@ -83,6 +83,16 @@ else
     tap_not_ok "the sweep's records: dtype, and sigma_err within its bound for single precision"
 fi
 
+# scalapack and lapack agree within each dtype, and scalapack's rows are measured too
+run_svdrun 2 60 --size=40 --count=6 --engine=scalapack,lapack --dtype=complex128,complex64
+if [ "$RUN_RC" -eq 0 ] && grep -q "configurations: 4 passed, 0 failed" "$RUN_OUT" &&
+    [ "$(grep -c 'PASSED sigma err .* vs complex128' "$RUN_OUT")" -eq 2 ]; then
+    tap_ok "engines scalapack and lapack in complex128 and complex64: equal per dtype, measured"
+else
+    tap_not_ok "engines scalapack and lapack in complex128 and complex64: equal per dtype, measured"
+    run_diag
+fi
+
 # a float32 checkpoint cannot be resumed as float64: its integers are float32's
 run_svdrun 1 60 --quiet --size=12 --count=6 --dtype=float32 --checkpoint "$TMPD/ck"
 expect_exit "resume of a float32 checkpoint with dtype float64" 2 "dtype \(float32 there\)" \
