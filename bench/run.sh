@@ -4,7 +4,7 @@
 # bench/twostage.sh (the two-stage kernel against dgesdd), bench/mixed.sh (the schedules on mixed
 # sets), bench/auto.sh (kernel auto against every fixed kernel, n = 3..4000), bench/jacobi.sh
 # (the jacobi pack kernel on small matrices), bench/tune.sh (--tune against the exhaustive
-# sweep) and bench/svdreport.sh (svdreport on 100,000 records), then joins their summaries into bench/results/summary.md, which docs/performance.md
+# sweep), bench/dtype.sh (the precisions' speed and sigma error) and bench/svdreport.sh (svdreport on 100,000 records), then joins their summaries into bench/results/summary.md, which docs/performance.md
 # quotes.
 # BENCH_QUICK=1 shrinks every case: a check that the bench works, not figures to quote.
 set -euo pipefail
@@ -23,6 +23,7 @@ t_two=$(($(date +%s) - start - t_cases - t_sca))
 bench/jacobi.sh
 t_jac=$(($(date +%s) - start - t_cases - t_sca - t_two))
 bench/tune.sh
+bench/dtype.sh
 t_tune=$(($(date +%s) - start - t_cases - t_sca - t_two - t_jac))
 bench/svdreport.sh
 t_all=$(($(date +%s) - start))
@@ -30,7 +31,7 @@ t_all=$(($(date +%s) - start))
   echo "# svdrun benchmark summary"
   echo
   [ "${BENCH_QUICK:-0}" = 1 ] && echo "BENCH_QUICK=1: shrunken cases; do not quote these figures." && echo
-  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage, mixed sets and kernel auto ${t_two} s, jacobi ${t_jac} s, --tune ${t_tune} s, svdreport $((t_all - t_cases - t_sca - t_two - t_jac - t_tune)) s)."
+  echo "make bench took ${t_all} s (cases ${t_cases} s, ScaLAPACK and input ${t_sca} s, twostage, mixed sets and kernel auto ${t_two} s, jacobi ${t_jac} s, --tune and the precisions ${t_tune} s, svdreport $((t_all - t_cases - t_sca - t_two - t_jac - t_tune)) s)."
   echo
   echo "## svdrun against the floor and the Python peers"
   echo
@@ -63,6 +64,10 @@ t_all=$(($(date +%s) - start))
   echo "## --tune against the exhaustive sweep"
   echo
   cat "$out/tune.md"
+  echo
+  echo "## The precisions: float32, complex128 and complex64 against float64"
+  echo
+  cat "$out/dtype.md"
   echo
   echo "## svdreport on a long history"
   echo

@@ -4,7 +4,8 @@
 #   1. a cluster with the machine's real CPUs: sbatch at 2x1 and 1x2 (state,
 #      exit code, records, shape, check, integers equal to an mpirun run,
 #      Slurm fields, each rank's CPUs), the default paths, extra svdrun
-#      flags and the threads warning, the mpirun launcher, a bad job file;
+#      flags (four dtypes in one job) and the threads warning, the mpirun
+#      launcher, a bad job file;
 #   2. the same node configured with 4 CPUs (config_overrides, so that the
 #      2x2 shape fits on 2 real CPUs): sweep.sh over ranks 1,2 x threads 1,2,
 #      a sweep of a bad job file, a sweep that times out or cannot submit,
@@ -154,7 +155,8 @@ submit IDBAD -n 1 -c 1 -o "$TMPD/job-%j.out" "$SBATCH_SCRIPT" "$BAD"
 mkdir -p "$TMPD/elsewhere"
 cp "$JOB" "$TMPD/elsewhere/small.job"
 ( cd "$TMPD/elsewhere" && unset SVDRUN_RESULTS SVDRUN_HOME &&
-  submit IDDEF -n 1 -c 1 "$SBATCH_SCRIPT" small.job --threads=2 && echo "$IDDEF" ) >"$TMPD/iddef" 2>&1
+  submit IDDEF -n 1 -c 1 "$SBATCH_SCRIPT" small.job --threads=2 \
+      --dtype=float64,float32,complex128,complex64 && echo "$IDDEF" ) >"$TMPD/iddef" 2>&1
 IDDEF=$(tail -n 1 "$TMPD/iddef")
 [[ $IDDEF =~ ^[0-9]+$ ]] || { cat "$TMPD/iddef"; IDDEF=""; }
 SVDRUN_LAUNCHER=mpirun submit IDMPI -n 1 -c 2 -o "$TMPD/job-%j.out" "$SBATCH_SCRIPT" "$JOB"
@@ -210,6 +212,15 @@ else
         tap_ok "$label: the extra flag wins (record has threads 2)"
     else
         tap_not_ok "$label: the extra flag wins (record has threads 2)" "threads: ${th:-no record}"
+    fi
+    dt=$("$PY" -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join("%s:%s:%s" % (r.get("dtype"), r["check"], "sigma_err" in r) for r in recs))' "$rec" 2>&1)
+    if [ "$dt" = "float64:PASSED:False float32:PASSED:True complex128:PASSED:False complex64:PASSED:True" ]; then
+        tap_ok "$label: four dtypes, each PASSED, single precision measured (sigma_err)"
+    else
+        tap_not_ok "$label: four dtypes, each PASSED, single precision measured" "records: $dt"
     fi
     if grep -q 'warning:.*SLURM_CPUS_PER_TASK' "$out" 2>/dev/null; then
         tap_ok "$label: svdrun warns that threads differ from SLURM_CPUS_PER_TASK"
