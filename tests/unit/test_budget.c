@@ -133,9 +133,38 @@ static void test_mixed_set_sized_by_largest_of_each(void **state)
     free(shapes);
 }
 
+/* Scatter's buffers at the dtype's element size: worked by hand for 2 ranks,
+ * one matrix of 100 x 100 a round (its slot a cache-line multiple already). */
+static void test_element_size_counts(void **state)
+{
+    (void)state;
+    job_t job;
+    job_init(&job);
+    set_ok(&job, "size", "100");
+    set_ok(&job, "count", "2");
+    plan_config c = lapack_config(2, 1, JOB_MODE_BLAS, JOB_DIST_SCATTER);
+    const dtype_t types[4] = {DTYPE_F32, DTYPE_F64, DTYPE_C64, DTYPE_C128};
+    const int64_t shape[2] = {100, 100};
+    for (int t = 0; t < 4; t++) {
+        c.dtype = types[t];
+        size_t esize = dtype_size(types[t]), slot = 10000 * esize;
+        matset set;
+        assert_int_equal(matset_init(&set, &job.set, 0, 2, 100, 100), 0);
+        assert_int_equal(budget_slot_bytes(&set, types[t]), slot);
+        matset_free(&set);
+        size_t ws = svd_ws_bytes_set_as(shape, 1, types[t], JOB_VECTORS_NONE, JOB_DRIVER_GESDD,
+                                        JOB_KERNEL_LAPACK);
+        assert_true(ws >= slot);    /* the workspace counts its input matrix */
+        /* root: its workspace, 1 result slot, and 2 x (ranks - 1) messages of one matrix */
+        size_t results = sizeof(svd_result) + sizeof(int64_t) + 2 * sizeof(double);
+        assert_int_equal(peak(&job, &c, 1, NULL), ws + results + 2 * slot);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_element_size_counts),
         cmocka_unit_test(test_scatter_round_capped_at_largest_chunk),
         cmocka_unit_test(test_mixed_set_sized_by_largest_of_each),
         cmocka_unit_test(test_u_transpose_buffer_sized_by_shape_and_counted),
