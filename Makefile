@@ -76,7 +76,7 @@ $(B)/svdrun: $(B)/obj/main.o $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # svdreport links no MPI: only its own modules, record, stats and jansson.
-SVDREPORT_MODULES := svdreport tables plot labels baseline compare history tunerec jfield baserow record stats
+SVDREPORT_MODULES := svdreport tables plot labels baseline compare history tunerec jfield baserow record stats dtype
 SVDREPORT_LIBS := $(JANSSON_LIBS) -lm
 $(B)/svdreport: $(SVDREPORT_MODULES:%=$(B)/obj/%.o)
 	@echo '  LD      $@'

@@ -11,7 +11,7 @@ int baseline_parse_threshold(const char *text, double *threshold);
 
 /* Fills each row's baseline wall time, ratio and verdict from old, matching
  * matrix set and configuration (compare_cmp_config: a tuned row only a tuned
- * one); hosts are not compared. A row slower than its old one by more than
+ * one, a float32 row only a float32 one); hosts are not compared. A row slower than its old one by more than
  * threshold (0.05: 5%) is a regression; each group's regressions are counted.
  * Returns the number of regressions, or -1 when memory runs out (rep then
  * untouched). */

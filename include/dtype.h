@@ -46,6 +46,10 @@ int dtype_from_descr(const char *descr, dtype_t *out);
 /* The dtype of its name (dtype_name). Returns 0 or -1. */
 int dtype_from_name(const char *name, dtype_t *out);
 
+/* The names as a phrase for a message, "float64, float32, complex128 or
+ * complex64", into buf[len] (cut short at len). Cannot fail. */
+void dtype_name_list(char *buf, size_t len);
+
 /* Machine epsilon of the precision: 2^-52 or 2^-23. */
 double dtype_eps(dtype_t t);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dtype.h"
 #include "tunerec.h"
 
 #define HISTORY_TEXT 256
@@ -45,6 +46,13 @@ typedef struct {
     double *rank_busy_s;            /* [n_rank_s], then rank_loop_s in the same allocation;
                                      * NULL when n_rank_s is 0; owned */
     double *rank_loop_s;
+    dtype_t dtype;                  /* the precision; float64 when absent (older records) */
+    double sigma_err;               /* a single-precision configuration measured against
+                                     * sigma_err_ref: max |sigma - sigma_ref| / sigma_max;
+                                     * NAN when absent or null */
+    double sigma_err_over_bound;    /* that error over its bound (above 1: FAILED); NAN
+                                     * with sigma_err */
+    dtype_t sigma_err_ref;          /* the dtype it was measured against; with sigma_err */
     int tuned;                      /* 1: a tuned launch's one record (svdrun --tune), its
                                      * wall time the race and the rest; 0 when absent */
     tunerec_info tune;              /* its tuning, when tuned; zero otherwise */

@@ -12,9 +12,10 @@
 void labels_group(const compare_group *g, char *buf, size_t len);
 
 /* A row's configuration in words, "2x1 blas regenerate", then its engine
- * unless that is plain lapack, then its schedule unless that is static
- * (record_label; the row's engine is already its label), then " tuned" for
- * a tuned launch. A name cut short at len. Cannot fail. */
+ * unless that is plain lapack, then its schedule unless that is static,
+ * then its dtype unless that is float64 (record_label; the row's engine is
+ * already its label), then " tuned" for a tuned launch. A name cut short at
+ * len. Cannot fail. */
 void labels_config(const compare_row *r, char *buf, size_t len);
 
 /* A tuned row's tuning in a sentence, from its tune_run: "tuned: winner 2x1

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtype.h"
 #include "record.h"
 
 void baserow_default(baserow_spec *spec)
@@ -42,6 +43,15 @@ int baserow_parse(const char *text, baserow_spec *spec, char *err, size_t errlen
                 return -1;
             }
             *(key[0] == 'r' ? &spec->ranks : &spec->threads) = (int)v;
+        } else if (strcmp(key, "dtype") == 0) {
+            dtype_t t;
+            if (dtype_from_name(value, &t) != 0) {
+                char names[64];
+                dtype_name_list(names, sizeof names);
+                snprintf(err, errlen, "--base: dtype must be %s, not '%s'", names, value);
+                return -1;
+            }
+            snprintf(spec->dtype, sizeof spec->dtype, "%s", dtype_name(t));
         } else if (strcmp(key, "thread_mode") == 0 || strcmp(key, "distribute") == 0 ||
                    strcmp(key, "engine") == 0) {
             char *dst = key[0] == 't' ? spec->thread_mode : key[0] == 'd' ? spec->distribute : spec->engine;
@@ -55,7 +65,8 @@ int baserow_parse(const char *text, baserow_spec *spec, char *err, size_t errlen
             strcpy(dst, value);
         } else {
             snprintf(err, errlen,
-                     "--base: unknown key '%s' (ranks, threads, thread_mode, distribute, engine)", key);
+                     "--base: unknown key '%s' (ranks, threads, thread_mode, distribute, engine, "
+                     "dtype)", key);
             return -1;
         }
     }
@@ -74,10 +85,11 @@ int baserow_fallback(const baserow_spec *spec, baserow_spec *fallback)
 }
 
 int baserow_matches(const baserow_spec *s, int ranks, int threads, const char *thread_mode,
-                    const char *distribute, const char *engine)
+                    const char *distribute, const char *engine, const char *dtype)
 {
     return (!s->ranks || ranks == s->ranks) && (!s->threads || threads == s->threads) &&
            (!s->thread_mode[0] || strcmp(thread_mode, s->thread_mode) == 0) &&
            (!s->distribute[0] || strcmp(distribute, s->distribute) == 0) &&
-           (!s->engine[0] || strcmp(engine, s->engine) == 0);
+           (!s->engine[0] || strcmp(engine, s->engine) == 0) &&
+           (!s->dtype[0] || strcmp(dtype, s->dtype) == 0);
 }

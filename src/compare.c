@@ -45,22 +45,23 @@ static int cmp_set(set_key a, set_key b)
 }
 
 /* A configuration, the key of a row; hosts NULL where they are not compared.
- * A tuned launch is a configuration of its own: its wall time holds the race. */
+ * A tuned launch is a configuration of its own: its wall time holds the race;
+ * so is each precision, whose times and results are its own. */
 typedef struct {
-    int ranks, threads, tuned;
+    int ranks, threads, tuned, dtype;
     const char *thread_mode, *distribute, *engine, *schedule, *hosts;
 } config_key;
 
 static config_key record_config(const history_record *r)
 {
-    return (config_key){r->ranks, r->threads, r->tuned, r->thread_mode, r->distribute,
-                        r->engine, r->schedule, r->hosts};
+    return (config_key){r->ranks, r->threads, r->tuned, (int)r->dtype, r->thread_mode,
+                        r->distribute, r->engine, r->schedule, r->hosts};
 }
 
 static config_key row_config(const compare_row *r)
 {
-    return (config_key){r->ranks, r->threads, r->tuned, r->thread_mode, r->distribute,
-                        r->engine, r->schedule, NULL};
+    return (config_key){r->ranks, r->threads, r->tuned, (int)r->dtype, r->thread_mode,
+                        r->distribute, r->engine, r->schedule, NULL};
 }
 
 /* The schedules in svdrun's order (static, cost, dynamic), then any other by name. */
@@ -76,15 +77,16 @@ static int cmp_schedule(const char *a, const char *b)
 }
 
 /* The table's row order: distribute, engine, thread mode, threads, ranks,
- * schedule, plain before tuned, hosts: a layout's schedules side by side, and
- * a tuned launch beside the plain runs of its winner. */
+ * schedule, dtype (svdrun's order), plain before tuned, hosts: a layout's
+ * schedules and precisions side by side, and a tuned launch beside the plain
+ * runs of its winner. */
 static int cmp_config(config_key a, config_key b)
 {
     int c;
     if ((c = strcmp(a.distribute, b.distribute)) || (c = strcmp(a.engine, b.engine)) ||
         (c = strcmp(a.thread_mode, b.thread_mode)) || (c = cmp_i64(a.threads, b.threads)) ||
         (c = cmp_i64(a.ranks, b.ranks)) || (c = cmp_schedule(a.schedule, b.schedule)) ||
-        (c = cmp_i64(a.tuned, b.tuned)))
+        (c = cmp_i64(a.dtype, b.dtype)) || (c = cmp_i64(a.tuned, b.tuned)))
         return c;
     return a.hosts && b.hosts ? strcmp(a.hosts, b.hosts) : 0;
 }
@@ -125,10 +127,12 @@ static int by_config(const void *a, const void *b)
     return c ? c : cmp_position(x, y);
 }
 
+/* By dtype, then checksum: each dtype's records together, as each votes apart. */
 static int by_checksum(const void *a, const void *b)
 {
     const history_record *x = *(const history_record *const *)a, *y = *(const history_record *const *)b;
-    int c = strcmp(x->checksum, y->checksum);
+    int c = cmp_i64(x->dtype, y->dtype);
+    c = c ? c : strcmp(x->checksum, y->checksum);
     return c ? c : cmp_position(x, y);
 }
 
@@ -153,28 +157,30 @@ static void add_hosts(compare_group *g, const char *hosts)
 }
 
 /* The first row that spec names, or -1; never a tuned one, whose wall time
- * holds its race. */
+ * holds its race. A spec without a dtype names the group's own. */
 static int find_base(const compare_group *g, const baserow_spec *spec)
 {
+    baserow_spec want = *spec;
+    if (!want.dtype[0])
+        snprintf(want.dtype, sizeof want.dtype, "%s", dtype_name(g->dtype));
     for (int k = 0; k < g->n_configs; k++) {
         const compare_row *r = &g->configs[k];
-        if (!r->tuned &&
-            baserow_matches(spec, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine))
+        if (!r->tuned && baserow_matches(&want, r->ranks, r->threads, r->thread_mode,
+                                         r->distribute, r->engine, dtype_name(r->dtype)))
             return k;
     }
     return -1;
 }
 
-/* The reference checksum of a group's n records (reordered): the most common,
- * ties to the first seen. A record with boundary > 0 differs from its own
- * launch's first configuration by rounding, so it votes only when no record
- * is exact. */
-static void vote_checksum(compare_group *g, const history_record **recs, int n)
+/* The reference checksum of n records of one dtype, sorted by checksum, into
+ * out[len]: the most common, ties to the first seen. A record with boundary >
+ * 0 differs from its own launch's first configuration by rounding, so it
+ * votes only when no record is exact. */
+static void vote_dtype(char *out, size_t len, const history_record **recs, int n)
 {
     int exact = 0;
     for (int i = 0; i < n; i++)
         exact |= recs[i]->boundary == 0;
-    qsort(recs, (size_t)n, sizeof *recs, by_checksum);
     int best = 0;
     const history_record *winner = NULL;
     for (int i = 0, j; i < n; i = j) {
@@ -190,7 +196,19 @@ static void vote_checksum(compare_group *g, const history_record **recs, int n)
             winner = first;
         }
     }
-    snprintf(g->checksum, sizeof g->checksum, "%s", winner ? winner->checksum : "");
+    snprintf(out, len, "%s", winner ? winner->checksum : "");
+}
+
+/* Each dtype's reference checksum of a group's n records (reordered): float32
+ * and float64 results legitimately differ, so each dtype votes apart. */
+static void vote_checksum(compare_group *g, const history_record **recs, int n)
+{
+    qsort(recs, (size_t)n, sizeof *recs, by_checksum);
+    for (int i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && recs[j]->dtype == recs[i]->dtype; j++)
+            ;
+        vote_dtype(g->checksum[recs[i]->dtype], sizeof g->checksum[0], recs + i, j - i);
+    }
 }
 
 /* Of the n records (in file order) that with_balance allows (any, or those
@@ -224,6 +242,7 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
     snprintf(row->schedule, sizeof row->schedule, "%s", first->schedule);
     snprintf(row->hosts, sizeof row->hosts, "%s", first->hosts);
     snprintf(row->checksum, sizeof row->checksum, "%s", first->checksum);
+    row->dtype = first->dtype;
 
     const size_t offsets[] = {offsetof(history_record, wall_s), offsetof(history_record, svd_s),
                               offsetof(history_record, transfer_s), offsetof(history_record, gather_s),
@@ -238,6 +257,8 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
     row->agree = 1;
     row->wall_s_min = INFINITY;
     row->wall_s_max = 0.0;
+    row->sigma_err = row->sigma_err_over_bound = NAN;
+    const char *reference = g->checksum[row->dtype];
     for (int i = 0; i < n; i++) {
         const history_record *r = recs[i];
         row->wall_s_min = fmin(row->wall_s_min, r->wall_s_min);
@@ -247,10 +268,15 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
          * only where a sum lies within rounding of an integer */
         if (strcmp(r->check, RECORD_PASSED) != 0)
             row->agree = 0;
-        else if (strcmp(r->checksum, g->checksum) != 0 && r->boundary > 0)
+        else if (strcmp(r->checksum, reference) != 0 && r->boundary > 0)
             row->rounding = 1;
-        else if (strcmp(r->checksum, g->checksum) != 0)
+        else if (strcmp(r->checksum, reference) != 0)
             row->agree = 0;
+        /* the worst run's accuracy, not a median: fmax passes over a NAN (absent) */
+        if (isnan(row->sigma_err) && !isnan(r->sigma_err))
+            row->sigma_err_ref = r->sigma_err_ref;
+        row->sigma_err = fmax(row->sigma_err, r->sigma_err);
+        row->sigma_err_over_bound = fmax(row->sigma_err_over_bound, r->sigma_err_over_bound);
     }
     g->rounding += row->agree && row->rounding;
     /* the balance and tuning figures are one run's, as svdrun's own table takes them */
@@ -258,6 +284,8 @@ static void summarise_row(compare_row *row, compare_group *g, const history_reco
     row->tune_run = row->tuned ? nearest(recs, n, row->wall_s, 0) : NULL;
     g->balance += row->detail || strcmp(row->schedule, "static") != 0;
     g->tuned += row->tuned;
+    g->typed += row->dtype != DTYPE_F64;
+    g->sigma += !isnan(row->sigma_err);
     row->transfer_pct = row->wall_s > 0 ? 100.0 * row->transfer_s / row->wall_s : 0.0;
     row->baseline_wall_s = row->ratio = NAN;
     row->verdict = COMPARE_NO_BASELINE;
@@ -289,6 +317,18 @@ static int build_group(compare_group *g, const history_record **recs, int n,
     qsort(firsts, (size_t)g->n_configs, sizeof *firsts, by_position);
     for (int k = 0; k < g->n_configs; k++)
         add_hosts(g, firsts[k]->hosts);
+
+    /* the group's own dtype: float64 when present, else the first in svdrun's
+     * order (the enum's), so that speedups are against double precision */
+    int seen[DTYPE_COUNT] = {0};
+    for (int k = 0; k < g->n_configs; k++)
+        seen[g->configs[k].dtype] = 1;
+    g->dtype = DTYPE_F64;        /* every group has a row: set below */
+    for (int t = DTYPE_COUNT - 1; t >= 0; t--)
+        if (seen[t]) {
+            g->dtype = (dtype_t)t;
+            g->dtypes++;
+        }
 
     /* base row: the first match; the default prefers blas/regenerate/lapack */
     baserow_spec fallback;

@@ -1,6 +1,7 @@
 /* dtype: the four precisions LAPACK has (float64, float32, complex128, complex64): sizes, names, .npy descrs, element conversion. */
 #include "dtype.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -53,6 +54,15 @@ int dtype_from_name(const char *name, dtype_t *out)
             return 0;
         }
     return -1;
+}
+
+void dtype_name_list(char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (int t = 0; t < DTYPE_COUNT && at < len; t++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%s", t == 0 ? "" : t == DTYPE_COUNT - 1
+                               ? " or " : ", ", dtypes[t].name);
 }
 
 int dtype_convertible(dtype_t from, dtype_t to) { return !dtype_complex(from) || dtype_complex(to); }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtype.h"
 #include "fault.h"
 #include "jfield.h"
 #include "record.h"
@@ -83,6 +84,53 @@ static int schedule_fields(json_t *obj, history_record *rec, char *err, size_t e
     rec->n_rank_s = rec->ranks;
     if (get_ranks(obj, RECORD_F_BUSY_S, rec->ranks, rec->rank_busy_s, err, errlen) ||
         get_ranks(obj, RECORD_F_LOOP_S, rec->ranks, rec->rank_loop_s, err, errlen))
+        return -1;
+    return 0;
+}
+
+/* obj's key naming a precision (dtype.h's names) into *out; an absent key
+ * gives fallback's, or is an error when fallback is NULL. Returns 0, or -1
+ * with the field and the names it may take in err. */
+static int dtype_field(json_t *obj, const char *key, const char *fallback, dtype_t *out,
+                       char *err, size_t errlen)
+{
+    char name[16], names[64];
+    int text = jfield_str(obj, key, fallback, name, sizeof name, err, errlen) == 0;
+    if (text && dtype_from_name(name, out) == 0)
+        return 0;
+    dtype_name_list(names, sizeof names);
+    snprintf(err, errlen, "field '%s' must be %s%s%s%s", key, names, text ? ", not '" : "",
+             text ? name : "", text ? "'" : "");
+    return -1;
+}
+
+/* The precision fields: dtype (float64 when absent: a record older than
+ * it), and sigma_err, sigma_err_ref and sigma_err_over_bound, which svdrun
+ * writes together for a single-precision configuration measured against
+ * double precision (all three absent or null: not measured). Returns 0, or
+ * -1 with the bad field named in err. */
+static int precision_fields(json_t *obj, history_record *rec, char *err, size_t errlen)
+{
+    static const char *const keys[3] = {RECORD_F_SIGMA_ERR, RECORD_F_SIGMA_ERR_REF,
+                                        RECORD_F_SIGMA_ERR_BOUND};
+    rec->sigma_err = rec->sigma_err_over_bound = NAN;
+    if (dtype_field(obj, RECORD_F_DTYPE, RECORD_FLOAT64, &rec->dtype, err, errlen))
+        return -1;
+    int given = 0;
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(obj, keys[i]);
+        given += v && !json_is_null(v);
+    }
+    if (given == 0)
+        return 0;
+    if (given < 3) {
+        snprintf(err, errlen, "fields '%s', '%s' and '%s' go together", keys[0], keys[1],
+                 keys[2]);
+        return -1;
+    }
+    if (jfield_num(obj, RECORD_F_SIGMA_ERR, 1, &rec->sigma_err, err, errlen) ||
+        jfield_num(obj, RECORD_F_SIGMA_ERR_BOUND, 1, &rec->sigma_err_over_bound, err, errlen) ||
+        dtype_field(obj, RECORD_F_SIGMA_ERR_REF, NULL, &rec->sigma_err_ref, err, errlen))
         return -1;
     return 0;
 }
@@ -238,6 +286,8 @@ int history_parse_line(const char *text, history_record *rec, char *err, size_t 
         snprintf(err, errlen, "field '" RECORD_F_HOSTS "' is too long");
         goto out;
     }
+    if (precision_fields(obj, rec, err, errlen))
+        goto out;
     rc = schedule_fields(obj, rec, err, errlen);
     if (rc == 0)
         rc = tunerec_read(obj, rec->ranks, rec->threads, &rec->tuned, &rec->tune, err, errlen);

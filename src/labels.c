@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dtype.h"
 #include "record.h"
 
 void labels_group(const compare_group *g, char *buf, size_t len)
@@ -23,7 +24,7 @@ void labels_group(const compare_group *g, char *buf, size_t len)
 static void winner_name(const compare_row *r, char *buf, size_t len)
 {
     record_label(buf, len, r->ranks, r->threads, r->thread_mode, r->distribute, r->engine, NULL,
-                 r->schedule, NULL);
+                 r->schedule, dtype_name(r->dtype));
 }
 
 void labels_config(const compare_row *r, char *buf, size_t len)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dtype.h"
 #include "labels.h"
 #include "record.h"
 
@@ -74,8 +75,8 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
     gp_quote(gp, full);
     fprintf(gp, " font 'sans,12'\n");
 
-    /* one series per thread mode x threads per rank x distribute x engine x schedule, tuned
-     * launches apart */
+    /* one series per thread mode x threads per rank x distribute x engine x schedule x
+     * dtype, tuned launches apart */
     int n_series = 0;
     int *series_of = malloc((size_t)g->n_configs * sizeof *series_of);
     if (!series_of)
@@ -88,7 +89,7 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
             if (o->threads == r->threads && !strcmp(o->thread_mode, r->thread_mode) &&
                 !strcmp(o->distribute, r->distribute) && !strcmp(o->engine, r->engine) &&
                 !strcmp(o->schedule, r->schedule) && !strcmp(o->hosts, r->hosts) &&
-                o->tuned == r->tuned)
+                o->dtype == r->dtype && o->tuned == r->tuned)
                 series_of[k] = series_of[j];
         }
         if (series_of[k] < 0)
@@ -111,9 +112,11 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
                 "set xrange [0.5:%g]\nset xtics 1\n", max_cores + 0.5);
     if (have_base) {
         const compare_row *b = &g->configs[g->base];
-        fprintf(gp, "set title 'Speedup over %dx%d %s %s (median wall time)'\n"
+        int typed = b->dtype != DTYPE_F64;
+        fprintf(gp, "set title 'Speedup over %dx%d %s %s%s%s (median wall time)'\n"
                     "set ylabel 'speedup'\nset yrange [0:*]\n",
-                b->ranks, b->threads, b->thread_mode, b->distribute);
+                b->ranks, b->threads, b->thread_mode, b->distribute, typed ? " " : "",
+                typed ? dtype_name(b->dtype) : "");
     } else {
         fprintf(gp, "set title 'Median wall time (no 1x1 base row)'\nset ylabel 'wall time [s]'\n"
                     "set yrange [0:*]\n");
@@ -124,13 +127,15 @@ static int plot_group(FILE *gp, const compare_group *g, const char *path)
         while (series_of[k] != s)
             k++;
         const compare_row *r = &g->configs[k];
-        char name[160];
+        char name[192];
         int other_engine = strcmp(r->engine, RECORD_LAPACK) != 0;
         int other_sched = strcmp(r->schedule, RECORD_STATIC) != 0;
-        snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s%s%s%s", r->thread_mode,
+        int other_dtype = r->dtype != DTYPE_F64;
+        snprintf(name, sizeof name, "%s, %d thread%s/rank, %s%s%s%s%s%s%s%s", r->thread_mode,
                  r->threads, r->threads > 1 ? "s" : "", r->distribute, other_engine ? ", " : "",
                  other_engine ? r->engine : "", other_sched ? ", " : "",
-                 other_sched ? r->schedule : "", r->tuned ? ", tuned (race + rest)" : "");
+                 other_sched ? r->schedule : "", other_dtype ? ", " : "",
+                 other_dtype ? dtype_name(r->dtype) : "", r->tuned ? ", tuned (race + rest)" : "");
         fprintf(gp, "%s$S%d using 1:2 with linespoints lw 2 pt 7 title ", s ? ", " : "", s);
         gp_quote(gp, name);
     }

@@ -6,16 +6,44 @@
 #include <math.h>
 #include <string.h>
 
+#include "dtype.h"
 #include "labels.h"
 
 /* A recommended configuration in prose, as both tables end:
- * "2x1 blas regenerate (3.059 s, 2 cores)". */
+ * "2x1 blas regenerate (3.059 s, 2 cores)"; its dtype in the name unless
+ * float64, and single precision said with its error where known: "2x1 blas
+ * regenerate float32 (1.620 s, 2 cores; single precision, sigma_err
+ * 2.50e-07 against float64)", as whoever takes the fastest should know. */
 static void pick_label(const compare_row *r, char *buf, size_t len)
 {
-    char name[128];
+    char name[128], single[96] = "";
     labels_config(r, name, sizeof name);
-    snprintf(buf, len, "%s (%.3f s, %d core%s)", name, r->wall_s, r->cores,
-             r->cores == 1 ? "" : "s");
+    if (dtype_single(r->dtype) && !isnan(r->sigma_err))
+        snprintf(single, sizeof single, "; single precision, sigma_err %.2e against %s",
+                 r->sigma_err, dtype_name(r->sigma_err_ref));
+    else if (dtype_single(r->dtype))
+        snprintf(single, sizeof single, "; single precision");
+    snprintf(buf, len, "%s (%.3f s, %d core%s%s)", name, r->wall_s, r->cores,
+             r->cores == 1 ? "" : "s", single);
+}
+
+/* What a DISAGREE row was held against: "the group's checksum aa", or with
+ * several dtypes, each voting apart, "their dtype's checksum (float64 aa,
+ * float32 bb)". Cut short at len. Cannot fail. */
+static void references(const compare_group *g, char *buf, size_t len)
+{
+    if (g->dtypes < 2) {
+        snprintf(buf, len, "the group's checksum %s", g->checksum[g->dtype]);
+        return;
+    }
+    size_t at = 0;
+    for (int t = 0, shown = 0; t < DTYPE_COUNT && at < len; t++)
+        if (g->checksum[t][0])
+            at += (size_t)snprintf(buf + at, len - at, "%s%s %s",
+                                   shown++ ? ", " : "their dtype's checksum (",
+                                   dtype_name((dtype_t)t), g->checksum[t]);
+    if (at < len)
+        snprintf(buf + at, len - at, ")");
 }
 
 /* A row's check: ok, ok* (agrees by rounding only), or DISAGREE (bold in
@@ -39,7 +67,7 @@ static void fmt_num(char *buf, size_t len, const char *fmt, double v)
 /* A row's cells that are "-" when not a number, shared by the text and
  * Markdown tables. */
 typedef struct {
-    char speedup[16], efficiency[16], baseline[16], ratio[16];
+    char speedup[16], efficiency[16], baseline[16], ratio[16], sigma_err[16];
 } row_cells;
 
 static void row_cells_fill(const compare_row *r, row_cells *c)
@@ -48,6 +76,7 @@ static void row_cells_fill(const compare_row *r, row_cells *c)
     fmt_num(c->efficiency, sizeof c->efficiency, "%.3f", r->efficiency);
     fmt_num(c->baseline, sizeof c->baseline, "%.3f", r->baseline_wall_s);
     fmt_num(c->ratio, sizeof c->ratio, "%.3f", r->ratio);
+    fmt_num(c->sigma_err, sizeof c->sigma_err, "%.2e", r->sigma_err);
 }
 
 /* The row's makespan over its lower bound (its detail record's), or NAN
@@ -99,18 +128,22 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
         char title[512];
         labels_group(g, title, sizeof title);
         fprintf(out, "%s== %s (hosts: %s)\n", gi ? "\n" : "", title, g->hosts);
-        /* the schedule and balance columns only where a row has them: older
-         * histories' tables stay as they were */
+        /* the schedule, balance, dtype and sigma_err columns only where a row
+         * has them: older histories' tables stay as they were */
         fprintf(out, "%5s %7s %-5s %-10s %-16s ", "ranks", "threads", "mode", "distribute",
                 "engine");
         if (g->balance)
             fprintf(out, "%-7s ", "sched");
+        if (g->typed)
+            fprintf(out, "%-10s ", "dtype");
         if (g->tuned)
             fprintf(out, "%-5s ", "tuned");
         fprintf(out, "| %4s %9s %19s | %7s %6s | %9s %6s %7s | ", "runs", "wall_s", "min-max",
                 "speedup", "effic", "transfer%", "load%", "rss_MB");
         if (g->balance)
             fprintf(out, "%6s %-5s | ", "mk/LB", "LB");
+        if (g->sigma)
+            fprintf(out, "%9s | ", "sigma_err");
         fprintf(out, "%s%s\n", "check", with_baseline ? "      | base_s   ratio  verdict" : "");
         for (int k = 0; k < g->n_configs; k++) {
             const compare_row *r = &g->configs[k];
@@ -122,6 +155,8 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
                     r->distribute, r->engine);
             if (g->balance)
                 fprintf(out, "%-7s ", r->schedule);
+            if (g->typed)
+                fprintf(out, "%-10s ", dtype_name(r->dtype));
             if (g->tuned)
                 fprintf(out, "%-5s ", tuned_cell(r));
             fprintf(out, "| %4d %9.3f %19s | %7s %6s | %9.2f %6.0f %7.1f | ", r->runs, r->wall_s,
@@ -131,6 +166,8 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
                 fmt_num(ratio, sizeof ratio, "%.3f", mk_lb(r));
                 fprintf(out, "%6s %-5s | ", ratio, lb_bound(r));
             }
+            if (g->sigma)
+                fprintf(out, "%9s | ", c.sigma_err);
             fprintf(out, "%-10s", check_label(r, 0));
             if (with_baseline)
                 fprintf(out, " | %7s %7s  %s", c.baseline, c.ratio, verdict_label(r, 0));
@@ -143,10 +180,12 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
         if (g->base < 0)
             fprintf(out, "note: no base row in this group (default: 1 rank x 1 thread; see "
                     "--base), so no speedup or efficiency\n");
-        if (g->disagree)
-            fprintf(out, "DISAGREE: %d configuration(s) do not match the group's checksum %s (or "
-                    "failed their own check): their results differ\n",
-                    g->disagree, g->checksum);
+        if (g->disagree) {
+            char against[256];
+            references(g, against, sizeof against);
+            fprintf(out, "DISAGREE: %d configuration(s) do not match %s (or failed their own "
+                    "check): their results differ\n", g->disagree, against);
+        }
         if (g->rounding)
             fprintf(out, "ok*: %d configuration(s) carry another checksum, but svdrun found each "
                     "differing integer's sum within rounding of an integer (boundary): "
@@ -155,7 +194,7 @@ void tables_text(FILE *out, const compare_report *rep, int with_baseline, double
             fprintf(out, "REGRESSION: %d configuration(s) slower than the baseline by more than "
                     "%.1f%%\n", g->regressions, 100.0 * threshold);
         tuned_lines(out, g, "");
-        char fast[192], cheap[192];
+        char fast[256], cheap[256];
         pick_label(&g->configs[g->fastest], fast, sizeof fast);
         pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
         if (g->cheapest == g->fastest)
@@ -195,7 +234,7 @@ void tables_csv(FILE *out, const compare_report *rep)
           "load_pct,rss_mb,checksum,agree,base,fastest,cheapest,baseline_wall_s,ratio,verdict,"
           "schedule,set,workers,makespan_s,lb_s,lb_bound,makespan_over_lb,cpu_max_over_mean,"
           "kernel_matrices,tuned,tune_source,tune_candidates,tune_race_s,tune_rest_s,"
-          "tune_predicted_s,tune_overhead\n",
+          "tune_predicted_s,tune_overhead,dtype,sigma_err,sigma_err_ref,sigma_err_over_bound\n",
           out);
     for (int gi = 0; gi < rep->n; gi++) {
         const compare_group *g = &rep->groups[gi];
@@ -258,6 +297,12 @@ void tables_csv(FILE *out, const compare_report *rep)
                 fputc(',', out);
                 csv_num(out, tune[i]);
             }
+            /* last, so that the columns of older outputs keep their places */
+            int sigma = !isnan(r->sigma_err);
+            fprintf(out, ",%s,", dtype_name(r->dtype));
+            csv_num(out, r->sigma_err);
+            fprintf(out, ",%s,", sigma ? dtype_name(r->sigma_err_ref) : "");
+            csv_num(out, r->sigma_err_over_bound);
             fputc('\n', out);
         }
     }
@@ -270,14 +315,15 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
         char title[512];
         labels_group(g, title, sizeof title);
         fprintf(out, "%s### %s\n\nhosts: %s\n\n", gi ? "\n" : "", title, g->hosts);
-        fprintf(out, "| ranks | threads | mode | distribute | engine |%s%s runs | wall s | min–max "
-                "| speedup | efficiency | transfer %% | load %% | RSS MB |%s check |%s\n",
-                g->balance ? " schedule |" : "", g->tuned ? " tuned |" : "",
-                g->balance ? " makespan/LB |" : "",
+        fprintf(out, "| ranks | threads | mode | distribute | engine |%s%s%s runs | wall s | "
+                "min–max | speedup | efficiency | transfer %% | load %% | RSS MB |%s%s check |%s\n",
+                g->balance ? " schedule |" : "", g->typed ? " dtype |" : "",
+                g->tuned ? " tuned |" : "", g->balance ? " makespan/LB |" : "",
+                g->sigma ? " sigma_err |" : "",
                 with_baseline ? " baseline s | ratio | verdict |" : "");
-        fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s%s%s\n",
-                g->balance ? "---|---|" : "", g->tuned ? "---|" : "",
-                with_baseline ? "---|---|---|" : "");
+        fprintf(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%s%s%s%s%s\n",
+                g->balance ? "---|---|" : "", g->typed ? "---|" : "", g->tuned ? "---|" : "",
+                g->sigma ? "---|" : "", with_baseline ? "---|---|---|" : "");
         for (int k = 0; k < g->n_configs; k++) {
             const compare_row *r = &g->configs[k];
             row_cells c;
@@ -286,6 +332,8 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
                     r->distribute, r->engine);
             if (g->balance)
                 fprintf(out, " %s |", r->schedule);
+            if (g->typed)
+                fprintf(out, " %s |", dtype_name(r->dtype));
             if (g->tuned)
                 fprintf(out, " %s |", tuned_cell(r));
             fprintf(out, " %d | %.3f | %.3f–%.3f | %s | %s | %.2f | %.0f | %.1f |", r->runs,
@@ -297,6 +345,8 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
                 fprintf(out, " %s%s%s%s |", ratio, r->detail ? " (" : "",
                         r->detail ? lb_bound(r) : "", r->detail ? ")" : "");
             }
+            if (g->sigma)
+                fprintf(out, " %s |", c.sigma_err);
             fprintf(out, " %s%s%s%s |", check_label(r, 1),
                     r->detail && r->detail->kernels[0] ? " (" : "",
                     r->detail ? r->detail->kernels : "",
@@ -312,7 +362,7 @@ void tables_markdown(FILE *out, const compare_report *rep, int with_baseline)
             fputc('\n', out);
             tuned_lines(out, g, "- ");
         }
-        char fast[192], cheap[192];
+        char fast[256], cheap[256];
         pick_label(&g->configs[g->fastest], fast, sizeof fast);
         pick_label(&g->configs[g->cheapest], cheap, sizeof cheap);
         fprintf(out, "\nFastest: %s. Cheapest within 5%%: %s.\n", fast, cheap);
@@ -368,10 +418,35 @@ static json_t *tune_json(const compare_row *r)
                      "tune_overhead", jnum(t ? t->tune.overhead : NAN));
 }
 
+/* The row's precision, and its error against double precision (null where
+ * absent), as JSON fields. Returns them, or NULL when memory runs out. */
+static json_t *precision_json(const compare_row *r)
+{
+    int sigma = !isnan(r->sigma_err);
+    return json_pack("{s:s, s:o, s:o, s:o}", "dtype", dtype_name(r->dtype),
+                     "sigma_err", jnum(r->sigma_err),
+                     "sigma_err_ref", sigma ? json_string(dtype_name(r->sigma_err_ref)) : json_null(),
+                     "sigma_err_over_bound", jnum(r->sigma_err_over_bound));
+}
+
+/* Each dtype's reference checksum of the group, {"float64": "aa", ...}.
+ * Returns it, or NULL when memory runs out. */
+static json_t *checksums_json(const compare_group *g)
+{
+    json_t *o = json_object();
+    for (int t = 0; t < DTYPE_COUNT && o; t++)
+        if (g->checksum[t][0] &&
+            json_object_set_new(o, dtype_name((dtype_t)t), json_string(g->checksum[t])) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
+    return o;
+}
+
 static json_t *row_json(const compare_group *g, int gi, int k)
 {
     const compare_row *r = &g->configs[k];
-    return merged(merged(
+    return merged(merged(merged(
         json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s,"
                   " s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:b,"
                   " s:o, s:o, s:o}",
@@ -391,7 +466,7 @@ static json_t *row_json(const compare_group *g, int gi, int k)
                   "verdict", r->verdict == COMPARE_NO_BASELINE
                                  ? json_null()
                                  : json_string(compare_verdict_name(r->verdict))),
-        balance_json(g, r)), tune_json(r));
+        balance_json(g, r)), tune_json(r)), precision_json(r));
 }
 
 int tables_json(FILE *out, const compare_report *rep, FILE *errors)
@@ -404,12 +479,14 @@ int tables_json(FILE *out, const compare_report *rep, FILE *errors)
         for (int k = 0; k < g->n_configs; k++)
             built &= json_array_append_new(rows, row_json(g, gi, k)) == 0;
         built &= json_array_append_new(groups,
-            json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:b, s:o, s:o, s:o}",
+            json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:b, s:o, s:o,"
+                      " s:o}",
                       "name", g->name, "rows", (json_int_t)g->rows, "cols", (json_int_t)g->cols,
                       "count", (json_int_t)g->count, "seed", (json_int_t)g->seed,
                       "vectors", g->vectors, "driver", g->driver,
                       "set", g->set ? json_string(g->set) : json_null(), "hosts", g->hosts,
-                      "checksum", g->checksum, "agree", g->disagree == 0,
+                      "checksum", g->checksum[g->dtype], "checksums", checksums_json(g),
+                      "agree", g->disagree == 0,
                       "fastest", row_json(g, gi, g->fastest),
                       "cheapest", row_json(g, gi, g->cheapest), "rows_detail", rows)) == 0;
     }

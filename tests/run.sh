@@ -26,7 +26,8 @@ declare -A MPI_TIMEOUT=(
 )
 MPI_TIMEOUT_DEFAULT=${MPI_TIMEOUT_DEFAULT:-300}
 # scripts that start no MPI job and assert no tight time: they run beside the unit tests
-INDEPENDENT=(svdreport_errors svdreport_scale svdreport_sched svdreport_tuned fuzz check_deps manpages)
+INDEPENDENT=(svdreport_errors svdreport_scale svdreport_sched svdreport_tuned svdreport_dtype fuzz
+             check_deps manpages)
 TEST_JOBS=${TEST_JOBS:-2}
 
 PASSED=0

@@ -1,7 +1,8 @@
 # lib_report.sh: helpers of the svdreport scripts (source it after lib.sh; it is not run alone).
 #
 # rep ARGS... runs svdreport; expect_rc, assert and rep_diag judge and show the last run;
-# rows checks its rows, rep_keep_gnuplot keeps what it sends gnuplot.
+# rows checks its rows, has_line and no_match its lines, rep_keep_gnuplot keeps what it
+# sends gnuplot.
 
 SVDREPORT=${SVDREPORT:-$BUILD_DIR/svdreport}
 # the test build, with the fault hooks (SVDRUN_FAULT; include/fault.h)
@@ -61,6 +62,12 @@ assert() {
         rep_diag
     fi
 }
+
+# has_line TEXT: the last run's stdout has the line TEXT, whole.
+has_line() { grep -qxF -- "$1" "$REP_OUT"; }
+
+# no_match REGEX FILE: no line of FILE matches (grep -E).
+no_match() { ! grep -qE -- "$1" "$2"; }
 
 # checker LABEL ARGS...: the script's Python checker ($CHECK) with ARGS, its PASS/FAIL lines
 # as TAP; svdreport's last run shown when it fails.

@@ -8,7 +8,7 @@ usage:
       '-' means empty (CSV) or null (JSON); '*' means "not checked". Numbers are
       compared with a relative tolerance of 1e-4; yes/no against JSON booleans.
   svdreport_check.py csvform OUTPUT
-      the header is exactly the 48 columns; every row has 48 fields; every
+      the header is exactly the 52 columns; every row has 52 fields; every
       number is printed in %.6g form.
   svdreport_check.py jsonform OUTPUT EXPECT
       the document's structure. EXPECT is a JSON list, one object per group:
@@ -40,12 +40,14 @@ COLUMNS = ("group,name,rows,cols,count,seed,vectors,driver,ranks,threads,thread_
            "efficiency,transfer_pct,load_pct,rss_mb,checksum,agree,base,fastest,cheapest,"
            "baseline_wall_s,ratio,verdict,schedule,set,workers,makespan_s,lb_s,lb_bound,"
            "makespan_over_lb,cpu_max_over_mean,kernel_matrices,tuned,tune_source,"
-           "tune_candidates,tune_race_s,tune_rest_s,tune_predicted_s,tune_overhead").split(",")
+           "tune_candidates,tune_race_s,tune_rest_s,tune_predicted_s,tune_overhead,dtype,"
+           "sigma_err,sigma_err_ref,sigma_err_over_bound").split(",")
 NUMERIC = {"group", "rows", "cols", "count", "seed", "ranks", "threads", "cores", "runs",
            "wall_s", "wall_s_min", "wall_s_max", "speedup", "efficiency", "transfer_pct",
            "load_pct", "rss_mb", "base", "fastest", "cheapest", "baseline_wall_s", "ratio",
            "workers", "makespan_s", "lb_s", "makespan_over_lb", "cpu_max_over_mean", "tuned",
-           "tune_candidates", "tune_race_s", "tune_rest_s", "tune_predicted_s", "tune_overhead"}
+           "tune_candidates", "tune_race_s", "tune_rest_s", "tune_predicted_s", "tune_overhead",
+           "sigma_err", "sigma_err_over_bound"}
 FLAGS = ("base", "fastest", "cheapest", "tuned")   # 1/0 in CSV, booleans in JSON
 REL_TOL = 1e-4
 

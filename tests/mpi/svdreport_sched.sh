@@ -19,10 +19,6 @@ FIX=$ROOT/tests/report
 CHECK=$TESTS_MPI_DIR/svdreport_sched_check.py
 require_svdreport statistics
 
-
-# no_match REGEX FILE: no line of FILE matches (grep -E).
-no_match() { ! grep -qE -- "$1" "$2"; }
-
 H=$TMPD/sched.jsonl
 (cd "$TESTS_MPI_DIR" && "$PY" "$CHECK" make "$H") || tap_bail "cannot write the synthetic history"
 

@@ -18,9 +18,6 @@ FIX=$ROOT/tests/report
 CHECK=$TESTS_MPI_DIR/svdreport_check.py
 require_svdreport
 
-# has_line TEXT: stdout has the line TEXT, whole.
-has_line() { grep -qxF -- "$1" "$REP_OUT"; }
-
 # tuned_cells: the tuned column of each table row (the last word before the first '|').
 tuned_cells() {
     awk -F'|' '/^ +[0-9]+ +[0-9]+ / { n = split($1, w, " "); printf "%s ", w[n] }' "$REP_OUT" |

@@ -1,5 +1,6 @@
 /* test_compare: svdreport's engine: record parsing (history), --base (baserow), grouping, medians,
- * speedups, agreement, recommendation (compare), --threshold and baselines (baseline). */
+ * speedups, agreement, recommendation (compare), --threshold and baselines (baseline), and the
+ * precisions through them (labels and tables included). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,8 @@
 #include "baserow.h"
 #include "compare.h"
 #include "history.h"
+#include "labels.h"
+#include "tables.h"
 
 /* A record line with the given configuration, wall time and checksum. */
 static void line(char *buf, size_t len, int size, int ranks, int threads, const char *mode,
@@ -198,7 +201,7 @@ static void test_disagreement(void **state)
     baserow_default(&base);
     compare_report rep;
     assert_int_equal(compare_build(&set, &base, &rep), 0);
-    assert_string_equal(rep.groups[0].checksum, "aa");
+    assert_string_equal(rep.groups[0].checksum[DTYPE_F64], "aa");
     assert_int_equal(rep.groups[0].disagree, 1);
     assert_false(find(&rep.groups[0], 2, 1, "blas")->agree);
     assert_true(find(&rep.groups[0], 1, 2, "blas")->agree);
@@ -296,7 +299,7 @@ static void test_rounding_agreement(void **state)
     compare_report rep;
     assert_int_equal(compare_build(&set, &base, &rep), 0);
     const compare_group *g = &rep.groups[0];
-    assert_string_equal(g->checksum, "aa");     /* bb has 3 votes, but only by rounding */
+    assert_string_equal(g->checksum[DTYPE_F64], "aa");  /* bb has 3 votes, but only by rounding */
     for (int r = 1; r <= 3; r++) {
         const compare_row *row = find(g, r, 2, "blas");
         assert_true(row->agree && row->rounding);
@@ -314,10 +317,224 @@ static void test_rounding_agreement(void **state)
     extend(buf, sizeof buf, "\"boundary\":1");
     add(&only, buf);
     assert_int_equal(compare_build(&only, &base, &rep), 0);
-    assert_string_equal(rep.groups[0].checksum, "dd");
+    assert_string_equal(rep.groups[0].checksum[DTYPE_F64], "dd");
     assert_true(rep.groups[0].configs[0].agree && !rep.groups[0].configs[0].rounding);
     compare_report_free(&rep);
     history_set_free(&only);
+    history_set_free(&set);
+}
+
+/* dtype: absent is float64 (an older record); one of the four names, else a
+ * bad line naming the field and the value; the sigma_err fields all three
+ * or none, null as absent. */
+static void test_dtype_fields(void **state)
+{
+    (void)state;
+    history_record rec;
+    char err[256], buf[1024];
+    line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
+    assert_int_equal(history_parse_line(buf, &rec, err, sizeof err), 0);
+    assert_int_equal(rec.dtype, DTYPE_F64);
+    assert_true(isnan(rec.sigma_err) && isnan(rec.sigma_err_over_bound));
+
+    line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
+    extend(buf, sizeof buf, "\"dtype\":\"complex64\",\"sigma_err\":4e-7,"
+                            "\"sigma_err_ref\":\"complex128\",\"sigma_err_over_bound\":0.05");
+    assert_int_equal(history_parse_line(buf, &rec, err, sizeof err), 0);
+    assert_int_equal(rec.dtype, DTYPE_C64);
+    assert_true(rec.sigma_err == 4e-7 && rec.sigma_err_over_bound == 0.05);
+    assert_int_equal(rec.sigma_err_ref, DTYPE_C128);
+
+    line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
+    extend(buf, sizeof buf, "\"dtype\":\"float32\",\"sigma_err\":null,\"sigma_err_ref\":null,"
+                            "\"sigma_err_over_bound\":null");
+    assert_int_equal(history_parse_line(buf, &rec, err, sizeof err), 0);
+    assert_int_equal(rec.dtype, DTYPE_F32);
+    assert_true(isnan(rec.sigma_err));
+
+    static const struct { const char *fields, *said; } bad[] = {
+        {"\"dtype\":\"float16\"",
+         "field 'dtype' must be float64, float32, complex128 or complex64, not 'float16'"},
+        {"\"dtype\":64", "field 'dtype' must be float64, float32, complex128 or complex64"},
+        {"\"dtype\":null", "field 'dtype' must be"},
+        {"\"dtype\":\"float32\",\"sigma_err\":1e-7",
+         "fields 'sigma_err', 'sigma_err_ref' and 'sigma_err_over_bound' go together"},
+        {"\"dtype\":\"float32\",\"sigma_err\":-1e-7,\"sigma_err_ref\":\"float64\","
+         "\"sigma_err_over_bound\":0.1", "field 'sigma_err' must be a non-negative number"},
+        {"\"dtype\":\"float32\",\"sigma_err\":1e-7,\"sigma_err_ref\":\"double\","
+         "\"sigma_err_over_bound\":0.1", "field 'sigma_err_ref' must be float64"},
+        {"\"dtype\":\"float32\",\"sigma_err\":1e-7,\"sigma_err_ref\":\"float64\","
+         "\"sigma_err_over_bound\":\"1\"", "field 'sigma_err_over_bound' must be"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        line(buf, sizeof buf, 10, 1, 1, "blas", 2.0, "aa");
+        extend(buf, sizeof buf, bad[i].fields);
+        err[0] = '\0';
+        if (history_parse_line(buf, &rec, err, sizeof err) != -1)
+            fail_msg("%s was accepted", bad[i].fields);
+        if (!strstr(err, bad[i].said))
+            fail_msg("%s: said '%s', not '%s'", bad[i].fields, err, bad[i].said);
+    }
+
+    baserow_spec spec;
+    assert_int_equal(baserow_parse("ranks=1,dtype=float32", &spec, err, sizeof err), 0);
+    assert_string_equal(spec.dtype, "float32");
+    assert_int_equal(baserow_parse("dtype=half", &spec, err, sizeof err), -1);
+    assert_non_null(strstr(err, "dtype must be float64, float32, complex128 or complex64"));
+    assert_non_null(strstr(err, "'half'"));
+}
+
+/* A record of precision dtype ("" for none: an older record, float64) with
+ * its sigma_err (0: none). */
+static void add_typed(history_set *set, int ranks, int threads, double wall, const char *checksum,
+                      const char *dtype, double sigma_err)
+{
+    char buf[1024], fields[256];
+    line(buf, sizeof buf, 10, ranks, threads, "blas", wall, checksum);
+    if (sigma_err > 0)
+        snprintf(fields, sizeof fields, "\"dtype\":\"%s\",\"sigma_err\":%g,\"sigma_err_ref\":"
+                 "\"float64\",\"sigma_err_over_bound\":%g", dtype, sigma_err, sigma_err * 1e5);
+    else
+        snprintf(fields, sizeof fields, "\"dtype\":\"%s\"", dtype);
+    if (dtype[0])
+        extend(buf, sizeof buf, fields);
+    add(set, buf);
+}
+
+/* Hand-computed. float64: 1x1 8 (no dtype field), 2x1 4, both e1. float32:
+ * 1x1 5, 2x1 2.5 and 2.7 (median 2.6, sigma_err 3e-7 and 2e-7: the worst,
+ * 3e-7), all f1, and 1x2 3.0 with f2. Votes: f1 3, e1 2, f2 1; one vote
+ * over both dtypes would make e1 the odd one out, but each dtype votes
+ * apart: float64's reference e1, float32's f1, only the 1x2 disagrees.
+ * Rows: 1x1 f64, 1x1 f32, 2x1 f64, 2x1 f32, 1x2 f32 (threads, ranks, then
+ * dtype). Base: 1x1 float64 (8): 1x1 f32 1.6, 2x1 f32 8 / 2.6 = 3.07692,
+ * efficiency 1.53846. Fastest among those that agree: 2x1 f32 (2.6); within
+ * 5% (2.73) nothing else: cheapest too. */
+static void test_dtype_rows(void **state)
+{
+    (void)state;
+    history_set set = {0};
+    add_typed(&set, 1, 1, 5.0, "f1", "float32", 2.5e-7);     /* first in the file */
+    add_typed(&set, 1, 1, 8.0, "e1", "", 0);
+    add_typed(&set, 2, 1, 4.0, "e1", "float64", 0);
+    add_typed(&set, 2, 1, 2.5, "f1", "float32", 3e-7);
+    add_typed(&set, 2, 1, 2.7, "f1", "float32", 2e-7);
+    add_typed(&set, 1, 2, 3.0, "f2", "float32", 0);
+    baserow_spec base;
+    baserow_default(&base);
+    compare_report rep;
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    assert_int_equal(rep.n, 1);
+    const compare_group *g = &rep.groups[0];
+    assert_int_equal(g->n_configs, 5);
+    static const struct { int ranks, threads; dtype_t dtype; int runs; double wall; int agree; }
+        want[] = {{1, 1, DTYPE_F64, 1, 8.0, 1}, {1, 1, DTYPE_F32, 1, 5.0, 1},
+                  {2, 1, DTYPE_F64, 1, 4.0, 1}, {2, 1, DTYPE_F32, 2, 2.6, 1},
+                  {1, 2, DTYPE_F32, 1, 3.0, 0}};
+    for (int k = 0; k < 5; k++) {
+        const compare_row *r = &g->configs[k];
+        assert_int_equal(r->ranks, want[k].ranks);
+        assert_int_equal(r->threads, want[k].threads);
+        assert_int_equal(r->dtype, want[k].dtype);
+        assert_int_equal(r->runs, want[k].runs);
+        assert_true(fabs(r->wall_s - want[k].wall) < 1e-12);
+        assert_int_equal(r->agree, want[k].agree);
+    }
+    assert_string_equal(g->checksum[DTYPE_F64], "e1");
+    assert_string_equal(g->checksum[DTYPE_F32], "f1");
+    assert_string_equal(g->checksum[DTYPE_C128], "");
+    assert_int_equal(g->disagree, 1);
+    assert_int_equal(g->dtype, DTYPE_F64);
+    assert_int_equal(g->dtypes, 2);
+    assert_int_equal(g->typed, 3);
+    assert_int_equal(g->sigma, 2);
+    assert_int_equal(g->base, 0);
+    assert_true(fabs(g->configs[1].speedup - 1.6) < 1e-12);
+    assert_true(fabs(g->configs[3].speedup - 8.0 / 2.6) < 1e-12);
+    assert_true(fabs(g->configs[3].efficiency - 4.0 / 2.6) < 1e-12);
+    assert_true(g->configs[3].sigma_err == 3e-7);
+    assert_true(fabs(g->configs[3].sigma_err_over_bound - 0.03) < 1e-12);
+    assert_int_equal(g->configs[3].sigma_err_ref, DTYPE_F64);
+    assert_true(isnan(g->configs[2].sigma_err) && isnan(g->configs[4].sigma_err));
+    assert_int_equal(g->fastest, 3);
+    assert_int_equal(g->cheapest, 3);
+
+    char name[128];
+    labels_config(&g->configs[3], name, sizeof name);
+    assert_string_equal(name, "2x1 blas regenerate float32");
+    labels_config(&g->configs[0], name, sizeof name);
+    assert_string_equal(name, "1x1 blas regenerate");
+
+    /* the text table: a dtype and a sigma_err column, each dtype's reference
+     * in the DISAGREE note, single precision said in the recommendation */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    tables_text(out, &rep, 0, 0.05);
+    fclose(out);
+    assert_non_null(strstr(text, " dtype      | runs "));
+    assert_non_null(strstr(text, "| sigma_err | check"));
+    assert_non_null(strstr(text, " float32    |    2     2.600 "));
+    assert_non_null(strstr(text, "|  3.00e-07 | ok"));
+    assert_non_null(strstr(text, "DISAGREE: 1 configuration(s) do not match their dtype's "
+                                 "checksum (float64 e1, float32 f1) (or failed"));
+    assert_non_null(strstr(text, "recommendation: fastest is 2x1 blas regenerate float32 (2.600 "
+                                 "s, 2 cores; single precision, sigma_err 3.00e-07 against "
+                                 "float64); nothing with fewer cores"));
+    free(text);
+
+    /* --base dtype=float32: the first float32 row, 1x1 (5) */
+    compare_report rep2;
+    assert_int_equal(baserow_parse("dtype=float32", &base, (char[64]){0}, 64), 0);
+    assert_int_equal(compare_build(&set, &base, &rep2), 0);
+    assert_int_equal(rep2.groups[0].base, 1);
+    assert_true(fabs(rep2.groups[0].configs[0].speedup - 5.0 / 8.0) < 1e-12);
+    compare_report_free(&rep2);
+
+    /* a baseline matches dtype too: 2x1 float64 was 2.0 (ratio 2: a
+     * regression), 2x1 float32 2.5 (2.6 / 2.5 = 1.04: same) */
+    history_set old = {0};
+    add_typed(&old, 2, 1, 2.0, "e1", "float64", 0);
+    add_typed(&old, 2, 1, 2.5, "f1", "float32", 3e-7);
+    assert_int_equal(baseline_apply(&rep, &old, 0.05), 1);
+    assert_int_equal(g->configs[2].verdict, COMPARE_REGRESSION);
+    assert_true(fabs(g->configs[2].ratio - 2.0) < 1e-12);
+    assert_int_equal(g->configs[3].verdict, COMPARE_SAME);
+    assert_true(fabs(g->configs[3].ratio - 1.04) < 1e-12);
+    assert_int_equal(g->configs[1].verdict, COMPARE_NEW);
+    compare_report_free(&rep);
+    history_set_free(&old);
+    history_set_free(&set);
+}
+
+/* A group without float64: its base is 1x1 in its first dtype in svdrun's
+ * order (float32 before complex64, whatever the file's order), also for a
+ * --base that names no dtype. */
+static void test_dtype_base_without_float64(void **state)
+{
+    (void)state;
+    history_set set = {0};
+    add_typed(&set, 1, 1, 3.0, "c1", "complex64", 0);
+    add_typed(&set, 1, 1, 4.0, "f1", "float32", 0);
+    add_typed(&set, 2, 1, 2.0, "f1", "float32", 0);
+    baserow_spec base;
+    baserow_default(&base);
+    compare_report rep;
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    const compare_group *g = &rep.groups[0];
+    assert_int_equal(g->dtype, DTYPE_F32);
+    assert_int_equal(g->disagree, 0);
+    assert_int_equal(g->configs[g->base].dtype, DTYPE_F32);
+    assert_int_equal(g->configs[g->base].ranks, 1);
+    assert_true(fabs(g->configs[g->base].wall_s - 4.0) < 1e-12);
+    compare_report_free(&rep);
+    assert_int_equal(baserow_parse("ranks=2", &base, (char[64]){0}, 64), 0);
+    assert_int_equal(compare_build(&set, &base, &rep), 0);
+    g = &rep.groups[0];
+    assert_int_equal(g->configs[g->base].ranks, 2);
+    assert_true(fabs(g->configs[0].speedup - 2.0 / 4.0) < 1e-12);
+    compare_report_free(&rep);
     history_set_free(&set);
 }
 
@@ -356,6 +573,9 @@ int main(void)
         cmocka_unit_test(test_kernel_field),
         cmocka_unit_test(test_rounding_agreement),
         cmocka_unit_test(test_base_values_fit_their_fields),
+        cmocka_unit_test(test_dtype_fields),
+        cmocka_unit_test(test_dtype_rows),
+        cmocka_unit_test(test_dtype_base_without_float64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
