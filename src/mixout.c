@@ -43,7 +43,7 @@ int mixout_open(mixout_t *mo, const job_t *job, const matset *set, const char *c
                 scratch = vtrows * n > scratch ? vtrows * n : scratch;
             }
         }
-        rc = npzout_open(&mo->z[f], paths[f], count, ndim, shapes, comm, err, errlen);
+        rc = npzout_open(&mo->z[f], paths[f], count, ndim, shapes, DTYPE_F64, comm, err, errlen);
     }
     free(shapes);
     if (!rc && scratch > 0 && !(mo->scratch = malloc((size_t)scratch * sizeof(double)))) {
@@ -122,7 +122,7 @@ int mixout_save_set(const job_t *job, const matset *set, const char *path, char 
     for (int64_t k = 0; !rc && k < count; k++)
         matset_shape(set, k, &shapes[2 * k], &shapes[2 * k + 1]);
     if (!rc)
-        rc = npzout_open(&z, path, count, 2, shapes, MPI_COMM_SELF, err, errlen);
+        rc = npzout_open(&z, path, count, 2, shapes, DTYPE_F64, MPI_COMM_SELF, err, errlen);
     for (int64_t k = 0; !rc && k < count; k++) {
         matgen_fill(job->seed, k, shapes[2 * k], shapes[2 * k + 1], a, shapes[2 * k + 1],
                     MATGEN_ROW_MAJOR);

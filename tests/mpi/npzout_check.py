@@ -22,21 +22,30 @@ import numpy as np
 
 from checklib import Checks
 
+SIGMA = (1, [(5 * k % 7,) for k in range(13)], {3, 7})
+VECTORS = (2, [(3 * k % 5, (k + 1) % 4) for k in range(9)], {4})
 CASES = {
-    # name: (ndim, shapes, items never written)
-    "sigma": (1, [(5 * k % 7,) for k in range(13)], {3, 7}),
-    "vectors": (2, [(3 * k % 5, (k + 1) % 4) for k in range(9)], {4}),
-    "zeros": (1, [(5,), (1 << 20,), (3 << 18,), (7,)], {1, 2}),
-    "empty": (2, [], set()),
+    # name: (dtype, ndim, shapes, items never written)
+    "sigma": ("<f8",) + SIGMA,
+    "sigma_f4": ("<f4",) + SIGMA,
+    "vectors": ("<f8",) + VECTORS,
+    "vectors_c16": ("<c16",) + VECTORS,
+    "vectors_c8": ("<c8",) + VECTORS,
+    "zeros": ("<f8", 1, [(5,), (1 << 20,), (3 << 18,), (7,)], {1, 2}),
+    "empty": ("<f8", 2, [], set()),
 }
-FAILED = ["einval", "notok", "ioerror", "badk", "twice"]
+FAILED = ["einval", "baddtype", "notok", "ioerror", "badk", "twice"]
 
 
-def expected(k, shape, unwritten):
+def expected(k, shape, unwritten, dtype="<f8"):
+    """Item k: v = k 2^20 + i + 0.25, complex v - (v + 0.5)i, rounded by numpy to dtype."""
     n = int(np.prod(shape, dtype=np.int64))
     if k in unwritten:
-        return np.zeros(shape)
-    return (k * 1048576.0 + np.arange(n, dtype=np.float64) + 0.25).reshape(shape)
+        return np.zeros(shape, dtype)
+    v = k * 1048576.0 + np.arange(n, dtype=np.float64) + 0.25
+    if np.dtype(dtype).kind == "c":
+        v = v - 1j * (v + 0.5)
+    return v.astype(dtype).reshape(shape)
 
 
 def member_offsets(path, zf):
@@ -51,7 +60,7 @@ def member_offsets(path, zf):
     return out
 
 
-def check_archive(check, d, name, ndim, shapes, unwritten):
+def check_archive(check, d, name, dtype, ndim, shapes, unwritten):
     path = os.path.join(d, name + ".npz")
     if not os.path.exists(path):
         check(False, f"{name}.npz exists")
@@ -68,17 +77,18 @@ def check_archive(check, d, name, ndim, shapes, unwritten):
               f"{name}: each member's bytes start at a multiple of 64", starts)
     z = np.load(path)
     d_, o, s = z["data"], z["offsets"], z["shapes"]
-    check(d_.dtype == np.dtype("<f8") and d_.ndim == 1 and o.dtype == np.dtype("<i8")
+    check(d_.dtype == np.dtype(dtype) and d_.ndim == 1 and o.dtype == np.dtype("<i8")
           and o.shape == (len(shapes) + 1,) and s.dtype == np.dtype("<i8")
           and s.shape == (len(shapes), ndim),
-          f"{name}: data <f8 1-D, offsets <i8 ({len(shapes) + 1},), shapes <i8 "
+          f"{name}: data {dtype} 1-D, offsets <i8 ({len(shapes) + 1},), shapes <i8 "
           f"({len(shapes)}, {ndim})", (d_.dtype, d_.shape, o.dtype, o.shape, s.dtype, s.shape))
     # the three lines of npzout.h, as they stand there
     d, o, s = z["data"], z["offsets"], z["shapes"]
     items = [d[o[k]:o[k + 1]].reshape(s[k]) for k in range(len(o) - 1)]
+    # bit for bit: the bytes of numpy's own rounding
     wrong = [k for k, shape in enumerate(shapes)
-             if k >= len(items) or items[k].shape != shape
-             or not np.array_equal(items[k], expected(k, shape, unwritten))]
+             if k >= len(items) or items[k].shape != shape or items[k].dtype != np.dtype(dtype)
+             or items[k].tobytes() != expected(k, shape, unwritten, dtype).tobytes()]
     check(len(items) == len(shapes) and not wrong,
           f"{name}: numpy rebuilds all {len(shapes)} items exactly "
           f"({len(unwritten)} never written, zeros)", f"wrong items: {wrong}")
@@ -132,9 +142,9 @@ def main():
         except Exception as e:
             check(False, "big: zipfile and numpy read it without an error", repr(e))
         sys.exit(1 if check.failed else 0)
-    for name, (ndim, shapes, unwritten) in CASES.items():
+    for name, (dtype, ndim, shapes, unwritten) in CASES.items():
         try:
-            check_archive(check, d, name, ndim, shapes, unwritten)
+            check_archive(check, d, name, dtype, ndim, shapes, unwritten)
         except Exception as e:  # a bad CRC stops np.load: the next archive is checked still
             check(False, f"{name}: zipfile and numpy read it without an error", repr(e))
     left = sorted(f for f in os.listdir(d)
