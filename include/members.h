@@ -61,7 +61,8 @@ typedef struct {
  * '<c16' or '<c8', C or Fortran order) and its size, which must be the header plus
  * exactly the shape's data. A single .npy file (MEMBERS_NONE) is a set of
  * one file. Files of different dtypes mix: set->dtype is their join (a
- * '<f4' and a '<c8' file make complex64). set is filled (free it with members_free, also after a failure).
+ * '<f4' and a '<c8' file make complex64). set is filled (free it with
+ * members_free, also after a failure).
  * Not collective; thread-safe. Returns 0, or -1 with a message in err that
  * names the file, for a list also the line ("list.txt:3: a.npy: cannot open:
  * No such file or directory"), for an archive also the member ("x.npz:

@@ -46,9 +46,9 @@ int npzout_open(npzout **z, const char *path, int64_t count, int ndim, const int
                 dtype_t dtype, MPI_Comm comm, char *err, size_t errlen);
 
 /* Writes item k's elements (the product of its shape, of the archive's
- * dtype, in C order; item may be NULL for 0 elements) at its place with independent I/O, and remembers
- * their CRC-32. Each item is written by one rank, in any order; writing an
- * item again on the same rank replaces it.
+ * dtype, in C order; item may be NULL for 0 elements) at its place with
+ * independent I/O, and remembers their CRC-32. Each item is written by one
+ * rank, in any order; writing an item again on the same rank replaces it.
  * Not collective; master thread (MPI calls), one thread at a time. Returns
  * 0, EINVAL (k out of range: a caller's bug) or EIO; after either failure
  * npzout_close fails on every rank. */

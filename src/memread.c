@@ -366,7 +366,8 @@ int memread_matrix(memread *r, int64_t k, void *a, int64_t ld, dtype_t to)
     if (!dtype_convertible(e->dtype, to))
         return fail(r, k, EINVAL, "a %s matrix cannot be read as %s", dtype_name(e->dtype),
                     dtype_name(to));
-    /* a Fortran-order matrix of the asked dtype lies as LAPACK takes it: straight into a when ld fits */
+    /* a Fortran-order matrix of the asked dtype lies as LAPACK takes it: straight into a
+     * when ld fits */
     int direct = e->fortran && e->dtype == to && ld == e->rows;
     size_t bytes = (size_t)(e->rows * e->cols * esize(e));
     size_t strip = e->fortran || e->dtype == to

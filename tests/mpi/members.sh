@@ -4,8 +4,9 @@
 # '<f4', '<c16' and '<c8', C and Fortran order, keywords, zip64 end records and extras), a
 # directory and a list file, scanned on rank 0, broadcast, and read by 1 to 3 ranks in order,
 # backwards (a compressed member restarted) and shuffled, as the set's dtype (the join of its
-# files') or another; numpy (tests/mpi/members_check.py) is the oracle, bit for bit. Then every refusal an archive can earn, with its message, and a corrupt deflate
-# stream caught at read time.
+# files') or another; numpy (tests/mpi/members_check.py) is the oracle, bit for bit. Then
+# every refusal an archive can earn, with its message, and a corrupt deflate stream caught at
+# read time.
 . "$(dirname "$0")/lib.sh"
 BIN=$BUILD_DIR/mpitests/test_members
 [ -x "$BIN" ] || tap_bail "no $BIN: run 'make unit' first"

@@ -72,8 +72,8 @@ def make(d):
              rand(rng, (3, 4, 2), np.complex128, True), rand(rng, (5, 3), np.complex64, True),
              rand(rng, (2, 6), np.float32), rand(rng, (2, 3, 3), fortran=True))
     np.savez_compressed(f"{d}/cplxc.npz", rand(rng, (3, 3), np.float32),
-                        rand(rng, (24, 40, 40), np.complex64), rand(rng, (6, 4), np.complex64, True),
-                        rand(rng, (2, 5, 3), np.float32))
+                        rand(rng, (24, 40, 40), np.complex64),
+                        rand(rng, (6, 4), np.complex64, True), rand(rng, (2, 5, 3), np.float32))
     # float32 alone: a float32 set
     os.makedirs(f"{d}/dir32", exist_ok=True)
     np.save(f"{d}/dir32/a.npy", rand(rng, (3, 4), np.float32))

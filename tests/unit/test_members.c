@@ -982,7 +982,8 @@ static void test_typed_archive(void **state)
     assert_int_equal(memread_matrix(r, 0, buf, 5, DTYPE_C128), 0);
     assert_int_equal(memread_matrix(r, 1, buf, 5, DTYPE_C128), 0);
     assert_int_equal(memread_matrix(r, 2, buf, 5, DTYPE_C128), EIO);
-    assert_non_null(strstr(memread_error(r), "t.npz:arr_0.npy: matrix 2: a corrupt member: its CRC-32"));
+    assert_non_null(strstr(memread_error(r),
+                           "t.npz:arr_0.npy: matrix 2: a corrupt member: its CRC-32"));
     memread_close(r);
     members_free(&set);
     for (int i = 0; i < N; i++)
