@@ -11,9 +11,9 @@
 
 /* cli_options.read_files, on rank 0: scans job->input into ctx (a
  * members_set, kept for fileset_share), checks every matrix against LAPACK's
- * 32-bit arrays for the job's vectors, and sets the job's count and identity
- * (job_set_input_files). Returns 0, or -1 with "input: ..." naming the file,
- * member or list line in err. */
+ * 32-bit arrays for the job's vectors, and sets the job's count, identity
+ * and input dtype, the join of the files' (job_set_input_files). Returns 0,
+ * or -1 with "input: ..." naming the file, member or list line in err. */
 int fileset_read_job(job_t *job, void *ctx, char *err, size_t errlen);
 
 /* Collective over comm: rank 0's table, packed and broadcast (waited for

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dtype.h"
+
 /* What an input path is. */
 enum {
     MEMBERS_NONE = 0,   /* a single .npy file (stack reads it; members_scan takes it too) */
@@ -33,7 +35,7 @@ typedef struct {
     int64_t comp_bytes;    /* compressed (zip method 8): bytes of the deflate stream; else 0 */
     int64_t npy_header;    /* compressed: bytes of the npy header the inflated stream starts with */
     uint32_t crc;          /* compressed: CRC-32 of the inflated member, checked at its end */
-    int esize;             /* 8 (<f8) or 4 (<f4) */
+    dtype_t dtype;         /* <f8, <f4, <c16 or <c8: each file or member has its own */
     int fortran;           /* 1: Fortran order */
 } members_entry;
 
@@ -46,6 +48,7 @@ typedef struct {
     members_entry *entries;    /* in matrix order */
     char **names;              /* n member names of an .npz ("arr_0.npy"); NULL otherwise */
     int64_t count;             /* matrices in all */
+    dtype_t dtype;             /* dtype_join of every entry's: holds them all without loss */
     uint64_t identity;         /* FNV-1a of every path, size and mtime: the checkpoint's input */
 } members_set;
 
@@ -54,16 +57,18 @@ typedef struct {
  * starting with '.', subdirectories skipped), or the list's lines (relative paths relative to the
  * list's directory; blank lines and lines starting with '#' skipped; spaces
  * around a path trimmed), or the archive's central directory (zipdir.h);
- * then every member's .npy header (npy_parse_header: 2-D or 3-D, '<f8' or
- * '<f4', C or Fortran order) and its size, which must be the header plus
+ * then every member's .npy header (npy_parse_header: 2-D or 3-D, '<f8', '<f4',
+ * '<c16' or '<c8', C or Fortran order) and its size, which must be the header plus
  * exactly the shape's data. A single .npy file (MEMBERS_NONE) is a set of
- * one file. set is filled (free it with members_free, also after a failure).
+ * one file. Files of different dtypes mix: set->dtype is their join (a
+ * '<f4' and a '<c8' file make complex64). set is filled (free it with
+ * members_free, also after a failure).
  * Not collective; thread-safe. Returns 0, or -1 with a message in err that
  * names the file, for a list also the line ("list.txt:3: a.npy: cannot open:
  * No such file or directory"), for an archive also the member ("x.npz:
  * member 'arr_2.npy': ..."): a directory without *.npy, a list without
  * paths, an archive without members, a member that is not .npy (1-D, 4-D, a
- * dtype other than '<f8' or '<f4', truncated or too long), a zip member not
+ * dtype other than those four, truncated or too long), a zip member not
  * named *.npy, encrypted, compressed by a method other than 0 or 8, a
  * multi-disk archive, a compressed Fortran-order 3-D member (its matrices
  * are strided through the whole stream), more than MEMBERS_MAX_FILES files
@@ -79,7 +84,8 @@ void members_free(members_set *set);
 int members_pack(const members_set *set, void **buf, size_t *len);
 
 /* set from members_pack's buffer, checked: every string ends inside it,
- * every entry's path index, count and first agree with the others. On
+ * every entry's path index, count, first and dtype agree with the others
+ * and the set's dtype is their join. On
  * failure set is left empty. Not collective. Returns 0, ENOMEM, or EINVAL
  * (a buffer members_pack did not write). */
 int members_unpack(members_set *set, const void *buf, size_t len);

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "dtype.h"
 #include "members.h"
 
 /* Files a reader keeps open at once. */
@@ -17,9 +18,12 @@ typedef struct memread memread;
  * Not collective; after MPI_Init. Returns 0, or ENOMEM (*r is then NULL). */
 int memread_open(const members_set *set, memread **r);
 
-/* Matrix k of the set into a: column-major rows x cols (members_shape) with
- * leading dimension ld >= rows, what LAPACK takes: a C-order matrix is
- * transposed, a '<f4' one widened (exactly). A stored member's matrix is one
+/* Matrix k of the set into a, converted from its file's dtype to to: column-
+ * major rows x cols (members_shape) with leading dimension ld >= rows (in
+ * elements of to), what LAPACK takes. A C-order matrix is transposed element
+ * by element (a complex element moves whole, never conjugated); the values
+ * go through dtype_convert: widening exactly, narrowing rounded to nearest,
+ * real to complex with a zero imaginary part. A stored member's matrix is one
  * MPI_File_read_at of its bytes (a Fortran-order 3-D member's through a
  * strided file view, as its elements lie count apart). A compressed member
  * is inflated (zlib, raw deflate) by this rank alone, streaming: from where
@@ -29,10 +33,11 @@ int memread_open(const members_set *set, memread **r);
  * corruption that inflates is caught by the rank that reads the member's
  * end, after the matrices before it were returned).
  * Not collective; one thread at a time. Returns 0, or EINVAL (k outside
- * [0, count), ld < rows), EIO (cannot open, a short read, a corrupt or short
- * deflate stream) or ENOMEM, with a message naming the file or member and
- * the matrix from memread_error. */
-int memread_matrix(memread *r, int64_t k, double *a, int64_t ld);
+ * [0, count), ld < rows, a complex matrix asked as real: a caller's bug, as
+ * job validation refuses that), EIO (cannot open, a short read, a corrupt or
+ * short deflate stream) or ENOMEM, with a message naming the file or member
+ * and the matrix from memread_error. */
+int memread_matrix(memread *r, int64_t k, void *a, int64_t ld, dtype_t to);
 
 /* The message of the last failed memread_matrix ("" when none yet). Cannot fail. */
 const char *memread_error(const memread *r);

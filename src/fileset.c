@@ -27,7 +27,7 @@ int fileset_read_job(job_t *job, void *ctx, char *err, size_t errlen)
             return -1;
         }
     }
-    return job_set_input_files(job, set->count, set->identity, DTYPE_F64, err, errlen);
+    return job_set_input_files(job, set->count, set->identity, set->dtype, err, errlen);
 }
 
 int fileset_share(members_set *set, MPI_Comm comm)

@@ -157,7 +157,7 @@ static int prepare(const job_t *job, const plan_t *plan, const cli_options *opt,
         (opt->save_path && !job_mixed(job) &&
          saveset_write(job, job->dtypes[0], opt->save_path, err, sizeof err) != 0) ||
         (opt->save_path && job_mixed(job) &&
-         mixout_save_set(job, ctl->set, opt->save_path, err, sizeof err) != 0)) {
+         mixout_save_set(job, job->dtypes[0], ctl->set, opt->save_path, err, sizeof err) != 0)) {
         log_msg(LOG_ERROR, "%s", err);
         return EXIT_RUNTIME;
     }

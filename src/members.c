@@ -101,7 +101,7 @@ static int add_entry(builder *b, int32_t p, const npy_header *h, const char *wha
     e->cols = h->shape[h->ndim - 1];
     e->data_offset = h->data_offset;
     e->npy_header = h->data_offset;
-    e->esize = h->esize;
+    e->dtype = h->dtype;
     e->fortran = h->fortran_order;
     if (e->rows > INT_MAX || e->cols > INT_MAX) {
         snprintf(err, errlen, "%s: matrices of %lld x %lld: at most %d rows and columns", what,
@@ -109,6 +109,7 @@ static int add_entry(builder *b, int32_t p, const npy_header *h, const char *wha
         return -1;
     }
     s->count += e->count;
+    s->dtype = s->n == 0 ? e->dtype : dtype_join(s->dtype, e->dtype);
     s->n++;
     return 0;
 }
@@ -413,7 +414,7 @@ void members_free(members_set *set)
 
 /* ---- a set as one buffer ---- */
 
-#define PACK_MAGIC 0x3153524542454d53ull     /* "SMEMBER1" */
+#define PACK_MAGIC 0x3253524542454d53ull     /* "SMEMBER2": with the dtypes */
 
 /* A cursor over a buffer; with buf NULL it only counts (members_pack's sizing pass). */
 typedef struct {
@@ -458,10 +459,11 @@ static int get_string(cursor *c, char **s)
 static void pack_into(cursor *c, const members_set *s)
 {
     uint64_t magic = PACK_MAGIC;
-    int32_t kind = s->kind, has_names = s->names != NULL;
+    int32_t kind = s->kind, has_names = s->names != NULL, dtype = (int32_t)s->dtype;
     put(c, &magic, sizeof magic);
     put(c, &kind, sizeof kind);
     put(c, &has_names, sizeof has_names);
+    put(c, &dtype, sizeof dtype);
     put(c, &s->n_paths, sizeof s->n_paths);
     put(c, &s->n, sizeof s->n);
     put(c, &s->count, sizeof s->count);
@@ -470,7 +472,7 @@ static void pack_into(cursor *c, const members_set *s)
         put_string(c, s->paths[i]);
     for (int64_t i = 0; i < s->n; i++) {
         const members_entry *e = &s->entries[i];
-        int32_t small[4] = {e->path, e->esize, e->fortran, (int32_t)e->crc};
+        int32_t small[4] = {e->path, (int32_t)e->dtype, e->fortran, (int32_t)e->crc};
         int64_t big[7] = {e->first, e->count, e->rows, e->cols, e->data_offset, e->comp_bytes,
                           e->npy_header};
         put(c, small, sizeof small);
@@ -492,25 +494,28 @@ int members_pack(const members_set *set, void **buf, size_t *len)
     return 0;
 }
 
-/* The entry at the cursor, checked against the set so far. Returns 0, EINVAL or ENOMEM. */
-static int unpack_entry(cursor *c, members_set *s, int32_t has_names)
+/* The entry at the cursor, checked against the set so far; *join gathers
+ * the entries' dtypes. Returns 0, EINVAL or ENOMEM. */
+static int unpack_entry(cursor *c, members_set *s, int32_t has_names, dtype_t *join)
 {
     members_entry *e = &s->entries[s->n];
     int32_t small[4];
     int64_t big[7];
-    if (get(c, small, sizeof small) != 0 || get(c, big, sizeof big) != 0)
+    if (get(c, small, sizeof small) != 0 || get(c, big, sizeof big) != 0 || small[1] < 0 ||
+        small[1] >= DTYPE_COUNT)
         return EINVAL;
-    *e = (members_entry){.path = small[0], .esize = small[1], .fortran = small[2],
+    *e = (members_entry){.path = small[0], .dtype = (dtype_t)small[1], .fortran = small[2],
                          .crc = (uint32_t)small[3],
                          .first = big[0], .count = big[1], .rows = big[2], .cols = big[3],
                          .data_offset = big[4], .comp_bytes = big[5], .npy_header = big[6]};
     int64_t before = s->n ? s->entries[s->n - 1].first + s->entries[s->n - 1].count : 0;
-    if (e->path < 0 || e->path >= s->n_paths || (e->esize != 4 && e->esize != 8) ||
+    if (e->path < 0 || e->path >= s->n_paths ||
         (e->fortran != 0 && e->fortran != 1) || e->first != before || e->count < 1 ||
         e->rows < 1 || e->cols < 1 || e->rows > INT_MAX || e->cols > INT_MAX ||
         e->data_offset < 0 || e->comp_bytes < 0 || e->npy_header < 0 ||
         e->count > INT64_MAX - e->first)
         return EINVAL;
+    *join = s->n == 0 ? e->dtype : dtype_join(*join, e->dtype);
     int rc = has_names ? get_string(c, &s->names[s->n]) : 0;
     s->n++;
     return rc;
@@ -521,18 +526,21 @@ int members_unpack(members_set *set, const void *buf, size_t len)
     memset(set, 0, sizeof *set);
     cursor c = {.in = buf, .len = len};
     uint64_t magic = 0;
-    int32_t kind, has_names;
+    int32_t kind, has_names, dtype;
     int64_t n;
     if (get(&c, &magic, sizeof magic) || magic != PACK_MAGIC || get(&c, &kind, sizeof kind) ||
-        get(&c, &has_names, sizeof has_names) || get(&c, &set->n_paths, sizeof set->n_paths) ||
+        get(&c, &has_names, sizeof has_names) || get(&c, &dtype, sizeof dtype) ||
+        get(&c, &set->n_paths, sizeof set->n_paths) ||
         get(&c, &n, sizeof n) || get(&c, &set->count, sizeof set->count) ||
         get(&c, &set->identity, sizeof set->identity) || kind < MEMBERS_NONE ||
-        kind > MEMBERS_LIST || (has_names != 0 && has_names != 1) || set->n_paths < 0 ||
+        kind > MEMBERS_LIST || (has_names != 0 && has_names != 1) || dtype < 0 ||
+        dtype >= DTYPE_COUNT || set->n_paths < 0 ||
         set->n_paths > MEMBERS_MAX_FILES || n < 0 || n > MEMBERS_MAX_FILES) {
         memset(set, 0, sizeof *set);
         return EINVAL;
     }
     set->kind = kind;
+    set->dtype = (dtype_t)dtype;
     int32_t n_paths = set->n_paths;
     set->n_paths = 0;
     int rc = 0;
@@ -543,10 +551,11 @@ int members_unpack(members_set *set, const void *buf, size_t len)
     for (; rc == 0 && set->n_paths < n_paths; set->n_paths++)
         rc = get_string(&c, &set->paths[set->n_paths]);
     int64_t count = set->count;
+    dtype_t join = set->dtype;      /* an empty set's is what was sent */
     while (rc == 0 && set->n < n)
-        rc = unpack_entry(&c, set, has_names);
-    if (rc == 0 && (c.pos != len || (n ? set->entries[n - 1].first + set->entries[n - 1].count
-                                       : 0) != count))
+        rc = unpack_entry(&c, set, has_names, &join);
+    if (rc == 0 && (c.pos != len || join != set->dtype ||
+                    (n ? set->entries[n - 1].first + set->entries[n - 1].count : 0) != count))
         rc = EINVAL;
     if (rc != 0)
         members_free(set);

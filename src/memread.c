@@ -26,6 +26,8 @@ struct memread {
     uint64_t tick;
     unsigned char *raw;     /* one matrix as it is stored */
     size_t raw_cap;
+    unsigned char *strip;   /* TILE rows of a C-order matrix converted, before the transpose */
+    size_t strip_cap;
     /* the one compressed member being inflated */
     z_stream z;
     int z_ready;            /* inflateInit2 done */
@@ -102,7 +104,22 @@ static int file_of(memread *r, int64_t k, int32_t p, MPI_File *fh)
 
 static MPI_Datatype element(const members_entry *e)
 {
-    return e->esize == 4 ? MPI_FLOAT : MPI_DOUBLE;
+    switch (e->dtype) {
+    case DTYPE_F32:
+        return MPI_FLOAT;
+    case DTYPE_C128:
+        return MPI_C_DOUBLE_COMPLEX;
+    case DTYPE_C64:
+        return MPI_C_FLOAT_COMPLEX;
+    default:
+        return MPI_DOUBLE;
+    }
+}
+
+/* Bytes of one element of e. */
+static int64_t esize(const members_entry *e)
+{
+    return (int64_t)dtype_size(e->dtype);
 }
 
 /* Reads lines x len elements of e into buf: at byte offset at, or through
@@ -138,16 +155,17 @@ static int read_stored(memread *r, int64_t k, MPI_File fh, const members_entry *
                        void *buf)
 {
     int fast = (int)(e->fortran ? e->rows : e->cols), slow = (int)(e->fortran ? e->cols : e->rows);
+    int64_t size = esize(e);
     if (!e->fortran || e->count == 1)
-        return read_elements(r, k, fh, e, e->data_offset + i * e->rows * e->cols * e->esize,
+        return read_elements(r, k, fh, e, e->data_offset + i * e->rows * e->cols * size,
                              MPI_DATATYPE_NULL, buf, slow, fast);
     /* Fortran order (count, rows, cols): element (i, a, b) at i + count * (a + rows * b) */
     MPI_Datatype column, matrix;
-    MPI_Type_create_hvector((int)e->rows, 1, (MPI_Aint)(e->count * e->esize), element(e), &column);
-    MPI_Type_create_hvector((int)e->cols, 1, (MPI_Aint)(e->rows * e->count * e->esize), column,
+    MPI_Type_create_hvector((int)e->rows, 1, (MPI_Aint)(e->count * size), element(e), &column);
+    MPI_Type_create_hvector((int)e->cols, 1, (MPI_Aint)(e->rows * e->count * size), column,
                             &matrix);
     MPI_Type_commit(&matrix);
-    int rc = read_elements(r, k, fh, e, e->data_offset + i * e->esize, matrix, buf, slow, fast);
+    int rc = read_elements(r, k, fh, e, e->data_offset + i * size, matrix, buf, slow, fast);
     MPI_Type_free(&column);
     MPI_Type_free(&matrix);
     return rc;
@@ -248,7 +266,7 @@ static int finish_member(memread *r, int64_t k, MPI_File fh, const members_entry
 static int read_compressed(memread *r, int64_t k, MPI_File fh, int64_t ei, int64_t i, void *buf)
 {
     const members_entry *e = &r->set->entries[ei];
-    int64_t bytes = e->rows * e->cols * e->esize, at = e->npy_header + i * bytes;
+    int64_t bytes = e->rows * e->cols * esize(e), at = e->npy_header + i * bytes;
     if (r->z_entry != ei || r->z_out > at) {
         if ((r->z_ready ? inflateReset(&r->z) : inflateInit2(&r->z, -MAX_WBITS)) != Z_OK)
             return fail(r, k, ENOMEM, "no memory to inflate");
@@ -268,33 +286,75 @@ static int read_compressed(memread *r, int64_t k, MPI_File fh, int64_t ei, int64
     return rc;
 }
 
-/* raw (one matrix of e as stored) into a, column-major with leading dimension ld. */
-#define CONVERT(T)                                                                             \
+/* An element of 16 bytes (complex128), moved whole. */
+typedef struct {
+    uint64_t w[2];
+} elem16;
+
+#define TRANSPOSE(T)                                                                           \
     do {                                                                                       \
-        const T *s = (const T *)raw;                                                           \
-        if (e->fortran) {                                                                      \
-            for (int64_t j = 0; j < n; j++)                                                    \
-                for (int64_t i = 0; i < m; i++)                                                \
-                    a[i + ld * j] = s[i + m * j];                                              \
-            break;                                                                             \
-        }                                                                                      \
-        for (int64_t i0 = 0; i0 < m; i0 += TILE)                                               \
-            for (int64_t j0 = 0; j0 < n; j0 += TILE)                                           \
+        const T *s = src;                                                                      \
+        T *d = dst;                                                                            \
+        for (int64_t j0 = 0; j0 < n; j0 += TILE)                                               \
+            for (int64_t i = 0; i < h; i++)                                                    \
                 for (int64_t j = j0; j < n && j < j0 + TILE; j++)                              \
-                    for (int64_t i = i0; i < m && i < i0 + TILE; i++)                          \
-                        a[i + ld * j] = s[i * n + j];                                          \
+                    d[i + ld * j] = s[i * n + j];                                              \
     } while (0)
 
-static void convert(const members_entry *e, const void *raw, double *a, int64_t ld)
+/* The h x n C-order block src (h <= TILE rows) into column-major dst with
+ * leading dimension ld, elements of size bytes copied as bits: a complex one
+ * whole, never conjugated. */
+static void transpose(void *dst, int64_t ld, const void *src, int64_t h, int64_t n, size_t size)
 {
-    int64_t m = e->rows, n = e->cols;
-    if (e->esize == 4)
-        CONVERT(float);
+    if (size == 4)
+        TRANSPOSE(uint32_t);
+    else if (size == 8)
+        TRANSPOSE(uint64_t);
     else
-        CONVERT(double);
+        TRANSPOSE(elem16);
 }
 
-int memread_matrix(memread *r, int64_t k, double *a, int64_t ld)
+/* raw (one matrix of e as stored) into a as to, column-major with leading
+ * dimension ld. A C-order matrix goes TILE rows at a time: converted into
+ * the strip (when the dtypes differ), then transposed, so the conversion
+ * needs no second matrix. */
+static void convert(memread *r, const members_entry *e, void *a, int64_t ld, dtype_t to)
+{
+    int64_t m = e->rows, n = e->cols;
+    size_t from_size = dtype_size(e->dtype), to_size = dtype_size(to);
+    unsigned char *dst = a;
+    if (e->fortran) {
+        for (int64_t j = 0; j < n; j++)
+            dtype_convert(dst + (size_t)(ld * j) * to_size, to,
+                          r->raw + (size_t)(m * j) * from_size, e->dtype, (size_t)m);
+        return;
+    }
+    for (int64_t i0 = 0; i0 < m; i0 += TILE) {
+        int64_t h = m - i0 < TILE ? m - i0 : TILE;
+        const void *rows = r->raw + (size_t)(i0 * n) * from_size;
+        if (to != e->dtype) {
+            dtype_convert(r->strip, to, rows, e->dtype, (size_t)(h * n));
+            rows = r->strip;
+        }
+        transpose(dst + (size_t)i0 * to_size, ld, rows, h, n, to_size);
+    }
+}
+
+/* Grows *buf to at least bytes. Returns 0 or ENOMEM (the old buffer kept). */
+static int reserve(unsigned char **buf, size_t *cap, size_t bytes)
+{
+    if (bytes <= *cap)
+        return 0;
+    unsigned char *p = malloc(bytes);
+    if (!p)
+        return ENOMEM;
+    free(*buf);
+    *buf = p;
+    *cap = bytes;
+    return 0;
+}
+
+int memread_matrix(memread *r, int64_t k, void *a, int64_t ld, dtype_t to)
 {
     int64_t ei = members_find(r->set, k);
     if (ei < 0)
@@ -303,29 +363,27 @@ int memread_matrix(memread *r, int64_t k, double *a, int64_t ld)
     if (ld < e->rows)
         return fail(r, k, EINVAL, "a leading dimension %lld below its %lld rows", (long long)ld,
                     (long long)e->rows);
-    /* a Fortran-order '<f8' matrix lies as LAPACK takes it: straight into a when ld fits */
-    int direct = e->fortran && e->esize == 8 && ld == e->rows;
-    size_t bytes = (size_t)(e->rows * e->cols * e->esize);
-    if (!direct && bytes > r->raw_cap) {
-        free(r->raw);
-        r->raw_cap = 0;
-        if (!(r->raw = malloc(bytes)))
-            return fail(r, k, ENOMEM, "no memory for a matrix of %zu bytes", bytes);
-        r->raw_cap = bytes;
-    }
-    if (!r->raw_cap) {      /* direct: still where inflate drops the bytes it skips */
-        if (!(r->raw = malloc(IN_CHUNK)))
-            return fail(r, k, ENOMEM, "no memory");
-        r->raw_cap = IN_CHUNK;
-    }
+    if (!dtype_convertible(e->dtype, to))
+        return fail(r, k, EINVAL, "a %s matrix cannot be read as %s", dtype_name(e->dtype),
+                    dtype_name(to));
+    /* a Fortran-order matrix of the asked dtype lies as LAPACK takes it: straight into a
+     * when ld fits */
+    int direct = e->fortran && e->dtype == to && ld == e->rows;
+    size_t bytes = (size_t)(e->rows * e->cols * esize(e));
+    size_t strip = e->fortran || e->dtype == to
+                       ? 0 : (size_t)((e->rows < TILE ? e->rows : TILE) * e->cols) * dtype_size(to);
+    /* direct: raw is still where inflate drops the bytes it skips */
+    if (reserve(&r->raw, &r->raw_cap, direct ? IN_CHUNK : bytes) != 0 ||
+        reserve(&r->strip, &r->strip_cap, strip) != 0)
+        return fail(r, k, ENOMEM, "no memory for a matrix of %zu bytes", bytes + strip);
     MPI_File fh;
     int rc = file_of(r, k, e->path, &fh);
-    void *buf = direct ? (void *)a : (void *)r->raw;
+    void *buf = direct ? a : (void *)r->raw;
     if (rc == 0)
         rc = e->comp_bytes ? read_compressed(r, k, fh, ei, k - e->first, buf)
                            : read_stored(r, k, fh, e, k - e->first, buf);
     if (rc == 0 && !direct)
-        convert(e, r->raw, a, ld);
+        convert(r, e, a, ld, to);
     return rc;
 }
 
@@ -344,6 +402,7 @@ void memread_close(memread *r)
     if (r->z_ready)
         inflateEnd(&r->z);
     free(r->raw);
+    free(r->strip);
     free(r->in);
     free(r);
 }

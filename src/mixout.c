@@ -8,11 +8,12 @@
 
 #include "matgen.h"
 
-int mixout_open(mixout_t *mo, const job_t *job, const matset *set, const char *const paths[3],
-                MPI_Comm comm, char *err, size_t errlen)
+int mixout_open(mixout_t *mo, const job_t *job, dtype_t dtype, const matset *set,
+                const char *const paths[3], MPI_Comm comm, char *err, size_t errlen)
 {
     memset(mo, 0, sizeof *mo);
     mo->vectors = job->vectors;
+    mo->dtype = dtype;
     int64_t count = set->count, scratch = 0;
     int64_t *shapes = malloc((size_t)(count > 0 ? count : 1) * 2 * sizeof *shapes);
     /* the opens are collective: every rank must reach them, or none */
@@ -43,11 +44,13 @@ int mixout_open(mixout_t *mo, const job_t *job, const matset *set, const char *c
                 scratch = vtrows * n > scratch ? vtrows * n : scratch;
             }
         }
-        rc = npzout_open(&mo->z[f], paths[f], count, ndim, shapes, comm, err, errlen);
+        rc = npzout_open(&mo->z[f], paths[f], count, ndim, shapes,
+                         f == 0 ? dtype_real(dtype) : dtype, comm, err, errlen);
     }
     free(shapes);
-    if (!rc && scratch > 0 && !(mo->scratch = malloc((size_t)scratch * sizeof(double)))) {
-        snprintf(err, errlen, "no memory to transpose U or V^T (%lld doubles)", (long long)scratch);
+    if (!rc && scratch > 0 && !(mo->scratch = malloc((size_t)scratch * dtype_size(dtype)))) {
+        snprintf(err, errlen, "no memory to transpose U or V^T (%lld elements of %s)",
+                 (long long)scratch, dtype_name(dtype));
         rc = ENOMEM;
     }
     /* the scratch may fail on one rank alone: close agrees, and removes */
@@ -65,28 +68,48 @@ int mixout_open(mixout_t *mo, const job_t *job, const matset *set, const char *c
     return 0;
 }
 
-/* The column-major r x c array a into C order (row major) in dst. */
-static void to_c_order(const double *a, int64_t r, int64_t c, double *dst)
+/* An element of 16 bytes (complex128), moved whole. */
+typedef struct {
+    uint64_t w[2];
+} elem16;
+
+#define TO_C_ORDER(T)                                                                          \
+    do {                                                                                       \
+        const T *s = a;                                                                        \
+        T *d = dst;                                                                            \
+        for (int64_t i = 0; i < r; i++)                                                        \
+            for (int64_t j = 0; j < c; j++)                                                    \
+                d[i * c + j] = s[i + j * r];                                                   \
+    } while (0)
+
+/* The column-major r x c array a of elements of size bytes into C order
+ * (row major) in dst, each element copied as bits: a complex one whole,
+ * never conjugated. */
+static void to_c_order(const void *a, int64_t r, int64_t c, size_t size, void *dst)
 {
-    for (int64_t i = 0; i < r; i++)
-        for (int64_t j = 0; j < c; j++)
-            dst[i * c + j] = a[i + j * r];
+    if (size == 4)
+        TO_C_ORDER(uint32_t);
+    else if (size == 8)
+        TO_C_ORDER(uint64_t);
+    else
+        TO_C_ORDER(elem16);
 }
 
-int mixout_write(mixout_t *mo, int64_t k, int64_t m, int64_t n, const double *sigma,
-                 const double *u, const double *vt)
+int mixout_write(mixout_t *mo, int64_t k, int64_t m, int64_t n, const void *sigma,
+                 const void *u, const void *vt)
 {
+    size_t size = dtype_size(mo->dtype);
     int64_t ucols, vtrows;
     job_vector_dims(m, n, mo->vectors, &ucols, &vtrows);
     if (mo->z[0] && npzout_write(mo->z[0], k, sigma) != 0)
         return EIO;
     if (mo->z[1] && u) {
-        to_c_order(u, m, ucols, mo->scratch);
+        to_c_order(u, m, ucols, size, mo->scratch);
         if (npzout_write(mo->z[1], k, mo->scratch) != 0)
             return EIO;
     }
     if (mo->z[2] && vt) {
-        to_c_order(vt, vtrows, n, mo->scratch);
+        to_c_order(vt, vtrows, n, size, mo->scratch);
         if (npzout_write(mo->z[2], k, mo->scratch) != 0)
             return EIO;
     }
@@ -110,11 +133,12 @@ int mixout_close(mixout_t *mo, MPI_Comm comm, int ok, char *err, size_t errlen)
     return rc;
 }
 
-int mixout_save_set(const job_t *job, const matset *set, const char *path, char *err, size_t errlen)
+int mixout_save_set(const job_t *job, dtype_t dtype, const matset *set, const char *path,
+                    char *err, size_t errlen)
 {
     int64_t count = set->count;
     int64_t *shapes = calloc((size_t)(count > 0 ? count : 1) * 2, sizeof *shapes);
-    double *a = malloc((size_t)(set->max_elems > 0 ? set->max_elems : 1) * sizeof *a);
+    void *a = malloc((size_t)(set->max_elems > 0 ? set->max_elems : 1) * dtype_size(dtype));
     npzout *z = NULL;
     int rc = shapes && a ? 0 : ENOMEM;
     if (rc)
@@ -122,10 +146,10 @@ int mixout_save_set(const job_t *job, const matset *set, const char *path, char 
     for (int64_t k = 0; !rc && k < count; k++)
         matset_shape(set, k, &shapes[2 * k], &shapes[2 * k + 1]);
     if (!rc)
-        rc = npzout_open(&z, path, count, 2, shapes, MPI_COMM_SELF, err, errlen);
+        rc = npzout_open(&z, path, count, 2, shapes, dtype, MPI_COMM_SELF, err, errlen);
     for (int64_t k = 0; !rc && k < count; k++) {
-        matgen_fill(job->seed, k, shapes[2 * k], shapes[2 * k + 1], a, shapes[2 * k + 1],
-                    MATGEN_ROW_MAJOR);
+        matgen_fill_as(job->seed, k, shapes[2 * k], shapes[2 * k + 1], dtype, a,
+                       shapes[2 * k + 1], MATGEN_ROW_MAJOR);
         if (npzout_write(z, k, a) != 0)
             rc = EIO;
     }

@@ -15,7 +15,7 @@
 #include "npy.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-               "the members' '<f8' and '<i8' bytes are written as they lie in memory");
+               "the members' '<f8', '<c16', ... and '<i8' bytes are written as they lie in memory");
 
 /* The members in file order: the small ones first, so rank 0's part is one
  * block at the start, and data's place does not depend on the items. */
@@ -37,6 +37,8 @@ struct npzout {
     MPI_File fh;
     char *path, *tmp;
     int rank;
+    dtype_t dtype;          /* data's */
+    int64_t esize;          /* its bytes */
     int64_t count;
     int64_t *offsets;       /* count + 1: item k's first element in data */
     uint64_t *crcs;         /* count + 1: item k's CRC-32 + 2^32 once written; the last, this
@@ -102,7 +104,8 @@ static long npy_header_of(const npzout *z, int m, int ndim, char *buf)
     } else if (m == M_DATA) {
         shape[0] = z->offsets[z->count];
     }
-    return npy_format_header(buf, 512, m == M_DATA ? "<f8" : "<i8", m == M_SHAPES ? 2 : 1, shape);
+    return npy_format_header(buf, 512, m == M_DATA ? dtype_descr(z->dtype) : "<i8",
+                             m == M_SHAPES ? 2 : 1, shape);
 }
 
 /* Validates the shapes, fills offsets and places every member: the same on
@@ -114,6 +117,11 @@ static int layout(npzout *z, int ndim, const int64_t *shapes, char *err, size_t 
                  (long long)z->count, ndim);
         return EINVAL;
     }
+    if ((unsigned)z->dtype >= DTYPE_COUNT) {
+        snprintf(err, errlen, "%s: no dtype %d", z->path, (int)z->dtype);
+        return EINVAL;
+    }
+    z->esize = (int64_t)dtype_size(z->dtype);
     z->offsets = malloc((size_t)(z->count + 1) * sizeof *z->offsets);
     z->crcs = calloc((size_t)(z->count + 1), sizeof *z->crcs);
     if (!z->offsets || !z->crcs) {
@@ -121,8 +129,8 @@ static int layout(npzout *z, int ndim, const int64_t *shapes, char *err, size_t 
                  (long long)z->count);
         return ENOMEM;
     }
-    /* elements up to 2^59, so the bytes of data and every file offset fit an int64 */
-    const int64_t max_elems = INT64_C(1) << 59;
+    /* data up to 2^62 bytes, so it and every file offset fit an int64 */
+    const int64_t max_elems = (INT64_C(1) << 62) / z->esize;
     z->offsets[0] = 0;
     for (int64_t k = 0; k < z->count; k++) {
         int64_t n = 1;
@@ -135,7 +143,7 @@ static int layout(npzout *z, int ndim, const int64_t *shapes, char *err, size_t 
             }
         }
         if ((z->offsets[k + 1] = z->offsets[k] + n) > max_elems) {
-            snprintf(err, errlen, "%s: more than 2^59 elements", z->path);
+            snprintf(err, errlen, "%s: more than 2^62 bytes of data", z->path);
             return EINVAL;
         }
     }
@@ -149,7 +157,7 @@ static int layout(npzout *z, int ndim, const int64_t *shapes, char *err, size_t 
         }
         uint64_t array = m == M_OFFSETS ? (uint64_t)(z->count + 1) * 8
                        : m == M_SHAPES  ? (uint64_t)z->count * (uint64_t)ndim * 8
-                                        : (uint64_t)z->offsets[z->count] * 8;
+                                        : (uint64_t)z->offsets[z->count] * (uint64_t)z->esize;
         z->lfh_at[m] = at;
         MPI_Offset fixed = at + LFH + (MPI_Offset)strlen(member_name[m]) + LFH_ZIP64 + ALIGN_EXTRA;
         z->body_at[m] = (fixed + ALIGN - 1) / ALIGN * ALIGN;
@@ -284,7 +292,7 @@ static int create(npzout *z, int st, const unsigned char *skel, size_t tmplen, M
 }
 
 int npzout_open(npzout **out, const char *path, int64_t count, int ndim, const int64_t *shapes,
-                MPI_Comm comm, char *err, size_t errlen)
+                dtype_t dtype, MPI_Comm comm, char *err, size_t errlen)
 {
     *out = NULL;
     int rank;
@@ -300,6 +308,7 @@ int npzout_open(npzout **out, const char *path, int64_t count, int ndim, const i
     unsigned char *skel = NULL;
     if (!st) {
         z->rank = rank;
+        z->dtype = dtype;
         z->count = count;
         z->fh = MPI_FILE_NULL;
         st = layout(z, ndim, shapes, err, errlen);
@@ -334,15 +343,14 @@ static uint32_t crc_zeros(uint32_t crc, uint64_t n)
     return (uint32_t)(crc32_combine64(crc ^ 0xffffffffu, 0, (z_off64_t)n) ^ 0xffffffffu);
 }
 
-int npzout_write(npzout *z, int64_t k, const double *item)
+int npzout_write(npzout *z, int64_t k, const void *item)
 {
     if (k < 0 || k >= z->count) {
         z->failed = 1;
         return EINVAL;
     }
-    uint64_t bytes = (uint64_t)(z->offsets[k + 1] - z->offsets[k]) * sizeof(double);
-    if (bytes && write_bytes(z->fh, z->data_at + z->offsets[k] * (MPI_Offset)sizeof(double), item,
-                            bytes) != 0) {
+    uint64_t bytes = (uint64_t)((z->offsets[k + 1] - z->offsets[k]) * z->esize);
+    if (bytes && write_bytes(z->fh, z->data_at + z->offsets[k] * z->esize, item, bytes) != 0) {
         z->failed = 1;
         return EIO;
     }
@@ -358,7 +366,7 @@ static int data_crc(npzout *z, char *err, size_t errlen)
     uint32_t crc = z->crc[M_DATA];
     uint64_t zeros = 0;     /* the run of unwritten bytes not yet in crc */
     for (int64_t k = 0; k < z->count; k++) {
-        uint64_t bytes = (uint64_t)(z->offsets[k + 1] - z->offsets[k]) * sizeof(double);
+        uint64_t bytes = (uint64_t)((z->offsets[k + 1] - z->offsets[k]) * z->esize);
         uint64_t writers = z->crcs[k] >> 32;
         if (writers > 1) {
             snprintf(err, errlen, "%s: item %lld was written by %llu ranks", z->path,

@@ -170,7 +170,8 @@ static int run_active(const job_t *job, const plan_config *cfg, const run_contro
     mixout_t mix;
     int have_mix = 0;
     if (ctl->outputs && job_mixed(job)) {
-        int io = mixout_open(&mix, job, ctl->set, ctl->outputs, comm, ioerr, sizeof ioerr);
+        int io = mixout_open(&mix, job, cfg->dtype, ctl->set, ctl->outputs, comm, ioerr,
+                             sizeof ioerr);
         have_mix = io == 0;
         if (io) {
             if (rank == 0)

@@ -166,7 +166,8 @@ static int open_outputs(const tuned_launch_t *l, stack_output *outs, mixout_t *m
         return CLI_EXIT_OK;
     char err[JOB_PATH_MAX + 128] = "";
     int rc = job_mixed(l->job)
-                 ? mixout_open(mix, l->job, l->ctl->set, paths, MPI_COMM_WORLD, err, sizeof err)
+                 ? mixout_open(mix, l->job, l->job->dtypes[0], l->ctl->set, paths,
+                               MPI_COMM_WORLD, err, sizeof err)
                  : stack_open_output(outs, l->job, l->job->dtypes[0], paths, MPI_COMM_WORLD, err,
                                      sizeof err);
     if (rc && err[0])

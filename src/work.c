@@ -144,7 +144,7 @@ int work_read(work_state *st, int64_t k, void *buf)
         return stack_read(st->in, k, buf);
     int64_t m, n;
     matset_shape(st->set, k, &m, &n);
-    int rc = memread_matrix(st->files, k, buf, m);
+    int rc = memread_matrix(st->files, k, buf, m, st->cfg->dtype);
     if (rc != 0 && !st->read_failed) {
         st->read_failed = 1;        /* the first failure says why; the stop follows */
         log_rank(LOG_ERROR, "%s", memread_error(st->files));

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # members.sh: multi-file inputs (members.h, memread.h) through build/mpitests/test_members:
-# archives written by numpy's own np.savez and np.savez_compressed (mixed shapes, '<f8' and
-# '<f4', C and Fortran order, keywords, zip64 end records and extras), a directory and a list
-# file, scanned on rank 0, broadcast, and read by 1 to 3 ranks in order, backwards (a
-# compressed member restarted) and shuffled; numpy (tests/mpi/members_check.py) is the oracle,
-# bit for bit. Then every refusal an archive can earn, with its message, and a corrupt deflate
-# stream caught at read time.
+# archives written by numpy's own np.savez and np.savez_compressed (mixed shapes, '<f8',
+# '<f4', '<c16' and '<c8', C and Fortran order, keywords, zip64 end records and extras), a
+# directory and a list file, scanned on rank 0, broadcast, and read by 1 to 3 ranks in order,
+# backwards (a compressed member restarted) and shuffled, as the set's dtype (the join of its
+# files') or another; numpy (tests/mpi/members_check.py) is the oracle, bit for bit. Then
+# every refusal an archive can earn, with its message, and a corrupt deflate stream caught at
+# read time.
 . "$(dirname "$0")/lib.sh"
 BIN=$BUILD_DIR/mpitests/test_members
 [ -x "$BIN" ] || tap_bail "no $BIN: run 'make unit' first"
@@ -23,6 +24,17 @@ read_case() {
     local out="$TMPD/out.$RUN_SEQ"
     mkdir -p "$out"
     BIN=$BIN run_svdrun "$np" 60 "$input" "$out" "$@"
+    checked_run "$label" "$CHECK" check "$input" "$out" "$@"
+}
+
+# read_as LABEL DTYPE INPUT [K...]: test_members on one rank (a singleton: no mpirun's start-up)
+# reading as DTYPE, then numpy checks it
+read_as() {
+    local label=$1 dtype=$2 input=$3
+    shift 3
+    local out="$TMPD/as.$RUN_SEQ"
+    mkdir -p "$out"
+    run_singleton 60 "$BIN" --as "$dtype" "$input" "$out" "$@"
     checked_run "$label" "$CHECK" check "$input" "$out" "$@"
 }
 
@@ -57,6 +69,17 @@ read_case "a directory given with a trailing slash" 1 "$D/dir/"
 orders "a list file (comments, blank lines, CRLF, relative and absolute paths)" \
     "$D/lists/list.txt"
 
+# the four dtypes: a set's dtype is the join of its files' (numpy's result_type); each
+# matrix converted to the dtype asked, narrowing rounded, real to complex with zero imaginary
+read_case "np.savez, complex128/complex64/real members, C/Fortran, as complex128" 2 "$D/cplx.npz"
+read_as "np.savez, complex members read backwards as complex64 (narrowed)" complex64 \
+    "$D/cplx.npz" 10 9 8 7 6 5 4 3 2 1 0
+read_as "np.savez_compressed, complex64 and float32 members, jumping, as complex64" complex64 \
+    "$D/cplxc.npz" 0 22 1 2 25 24 3 27 26 12
+read_as "a directory of float32 files: a float32 set" float32 "$D/dir32"
+read_as "float64 and float32 members read as float32 (rounded)" float32 "$D/mixed.npz"
+read_as "real members read as complex128: zero imaginary parts" complex128 "$D/dir"
+
 # refused LABEL INPUT PATTERN: exit 2, with the message on stderr matching PATTERN. A
 # singleton launch (no mpirun): the scan is rank 0's alone, and mpirun takes 2 s to
 # report a non-zero exit.
@@ -73,7 +96,8 @@ refused() {
 refused "a member not .npy" "$D/bad_txt.npz" "bad_txt.npz: member 'notes.txt': not a \.npy file"
 refused "a 1-D member" "$D/bad_1d.npz" "bad_1d.npz: member 'arr_1.npy': a 1-D array"
 refused "a 4-D member" "$D/bad_4d.npz" "member 'arr_0.npy': a 4-D array"
-refused "dtype <c16" "$D/bad_c16.npz" "member 'arr_0.npy': unsupported dtype '<c16'"
+refused "dtype <f2" "$D/bad_f2.npz" "member 'arr_0.npy': unsupported dtype '<f2'"
+refused "dtype >c16" "$D/bad_bec16.npz" "member 'arr_0.npy': unsupported dtype '>c16'"
 refused "dtype >f8" "$D/bad_be.npz" "member 'arr_0.npy': unsupported dtype '>f8'"
 refused "a compressed Fortran-order 3-D member" "$D/bad_f3d.npz" \
     "member 'arr_1.npy': a compressed Fortran-order 3-D array"

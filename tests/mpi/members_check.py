@@ -5,7 +5,10 @@
   members_check.py check INPUT OUTDIR [K...]
       PASS/FAIL lines: every rank's OUTDIR/RANK.txt (test_members) holds the
       matrices K... (all, when none are given) exactly once between them,
-      each with numpy's name, shape and values, bit for bit ('<f4' widened).
+      each with numpy's name, shape and values, bit for bit: numpy's astype
+      to the dtype test_members read them as (rounding to nearest where it
+      narrows, a zero imaginary part for a real file read as complex); the
+      set's dtype is numpy's result_type of all the files'.
 """
 import os
 import sys
@@ -17,7 +20,10 @@ from checklib import Checks
 
 
 def rand(rng, shape, dtype=np.float64, fortran=False):
-    a = rng.standard_normal(shape).astype(dtype)
+    a = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.standard_normal(shape)
+    a = a.astype(dtype)
     return np.asfortranarray(a) if fortran else np.ascontiguousarray(a)
 
 
@@ -60,6 +66,18 @@ def make(d):
     raw = open(f"{d}/zip64.npz", "rb").read()
     assert raw.find(b"PK\x06\x06") > 0 and raw.find(b"PK\x06\x07") > 0, "no zip64 end records"
     assert np.load(f"{d}/zip64.npz")["arr_1"].shape == (2, 5, 3)
+    # complex members beside real ones, stored (a Fortran-order 3-D complex128 one through
+    # the strided view) and compressed (complex64 and float32 only: a complex64 set)
+    np.savez(f"{d}/cplx.npz", rand(rng, (4, 3), np.complex128), rand(rng, (3, 2, 5), np.complex64),
+             rand(rng, (3, 4, 2), np.complex128, True), rand(rng, (5, 3), np.complex64, True),
+             rand(rng, (2, 6), np.float32), rand(rng, (2, 3, 3), fortran=True))
+    np.savez_compressed(f"{d}/cplxc.npz", rand(rng, (3, 3), np.float32),
+                        rand(rng, (24, 40, 40), np.complex64),
+                        rand(rng, (6, 4), np.complex64, True), rand(rng, (2, 5, 3), np.float32))
+    # float32 alone: a float32 set
+    os.makedirs(f"{d}/dir32", exist_ok=True)
+    np.save(f"{d}/dir32/a.npy", rand(rng, (3, 4), np.float32))
+    np.save(f"{d}/dir32/b.npy", rand(rng, (2, 5, 3), np.float32, True))
     # a directory: *.npy in name order; a hidden file, a text file, a subdirectory ignored
     os.makedirs(f"{d}/dir/sub.npy", exist_ok=True)
     np.save(f"{d}/dir/b.npy", rand(rng, (3, 5, 2), fortran=True))
@@ -80,7 +98,8 @@ def make(d):
         z.writestr("notes.txt", "hello")
     np.savez(f"{d}/bad_1d.npz", rand(rng, (2, 2)), rand(rng, (5,)))
     np.savez(f"{d}/bad_4d.npz", rand(rng, (2, 2, 2, 2)))
-    np.savez(f"{d}/bad_c16.npz", np.zeros((2, 2), np.complex128))
+    np.savez(f"{d}/bad_f2.npz", np.zeros((2, 2), np.float16))
+    np.savez(f"{d}/bad_bec16.npz", np.zeros((2, 2), ">c16"))
     np.savez(f"{d}/bad_be.npz", np.zeros((2, 2), ">f8"))
     np.savez_compressed(f"{d}/bad_f3d.npz", rand(rng, (2, 2)), rand(rng, (3, 4, 2), fortran=True))
     with zipfile.ZipFile(f"{d}/bad_bzip2.npz", "w", zipfile.ZIP_BZIP2) as z:
@@ -160,8 +179,12 @@ def check(inp, outdir, ks):
                 twice.append(f"{k} again in {f}")
             lines[k] = row
     c(not twice, "no matrix read twice", *twice[:10])
-    c(len(sets) == 1 and sets.pop().split()[1] == str(len(want)),
-      f"every rank's set holds {len(want)} matrices, with one identity")
+    join = np.result_type(*[m.dtype for _, m in want]).name
+    head = sets.pop().split() if len(sets) == 1 else ["?"] * 6
+    c(head[1] == str(len(want)) and head[3] == join,
+      f"every rank's set holds {len(want)} matrices, with one identity, of dtype {join}",
+      " ".join(head))
+    read_as = np.dtype(head[4] if head[4] != "?" else "float64")
     c(sorted(lines) == sorted(ks), f"the {len(ks)} matrices asked were read",
       f"read {sorted(lines)[:20]}")
     bad = []
@@ -171,13 +194,16 @@ def check(inp, outdir, ks):
         name, m = want[k]
         f = lines[k].split(" ")
         vals = np.array([float.fromhex(v) for v in f[4:]], dtype=np.float64)
-        exp = np.asarray(m, dtype=np.float64).flatten(order="F")
+        exp = m.astype(read_as).flatten(order="F")
+        if read_as.kind == "c":    # the real and imaginary parts, in turn
+            exp = np.stack([exp.real, exp.imag], axis=1).ravel()
+        exp = exp.astype(np.float64)
         if f[1] != name or (int(f[2]), int(f[3])) != m.shape:
             bad.append(f"{k}: {f[1]} {f[2]}x{f[3]}, numpy {name} {m.shape}")
         elif vals.shape != exp.shape or not np.array_equal(vals.view(np.uint64),
                                                            exp.view(np.uint64)):
             bad.append(f"{k} ({name}): values differ")
-    c(not bad, f"names, shapes and values bit for bit ({len(ks)} matrices)",
+    c(not bad, f"names, shapes and values as {read_as.name}, bit for bit ({len(ks)} matrices)",
       *bad[:10])
     return 1 if c.failed else 0
 

@@ -7,7 +7,8 @@
 # and numpy (tests/mpi/npzout_check.py) rebuild every item from the same rules, and check
 # that the failures left no archive and no temporary file. SVDRUN_TEST_LONG=1: also a 4 GiB
 # archive (a sparse file, but reading it back takes 15 s here) whose data member and central
-# directory lie beyond 4 GiB.
+# directory lie beyond 4 GiB. Then mixout (build/mpitests/test_mixout): sigma, U and V^T of a
+# mixed set and generated sets in the four dtypes, checked by numpy against the same rules.
 # SVDRUN_TEST_QUICK=1: 1 and 3 ranks only.
 . "$(dirname "$0")/lib.sh"
 NPZOUT=${NPZOUT:-$BUILD_DIR/mpitests/test_npzout}
@@ -30,6 +31,16 @@ for np in "${ranks[@]}"; do
     "$PY" "$TESTS_MPI_DIR/npzout_check.py" "$d" >"$TMPD/check$np.log" 2>&1
     tap_from_checks "np $np, zipfile and numpy" "$TMPD/check$np.log" $?
 done
+
+# mixout on top: sigma, U and V^T of a mixed set in each dtype, and generated sets saved
+MIXOUT=${MIXOUT:-$BUILD_DIR/mpitests/test_mixout}
+d="$TMPD/mixout"
+mkdir -p "$d"
+BIN=$MIXOUT run_svdrun 3 60 "$d"
+tap_from_checks "np 3, test_mixout" "$RUN_OUT" "$RUN_RC"
+[ "$RUN_RC" -le 1 ] || run_diag
+"$PY" "$TESTS_MPI_DIR/npzout_check.py" "$d" mixout >"$TMPD/check_mixout.log" 2>&1
+tap_from_checks "np 3, mixout archives in four dtypes, numpy" "$TMPD/check_mixout.log" $?
 
 # ZIP64 for real: a 4 GiB sparse archive (item 1, never written, is a hole), read once
 if long; then

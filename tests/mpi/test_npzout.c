@@ -13,15 +13,21 @@
  *   zeros.npz   4 items of ndim 1 of 5, 2^20, 3 * 2^18 and 7 elements,
  *               items 1 and 2 (14 MiB of zeros) not written: data.npy's CRC
  *               over a long run of zeros; items 0 and 3 on the last rank;
- *   empty.npz   0 items of ndim 2.
- * Element i of item k is k * 2^20 + i + 0.25 (exact in float64).
+ *   empty.npz   0 items of ndim 2;
+ *   sigma_f4.npz, vectors_c16.npz, vectors_c8.npz: sigma.npz's and
+ *               vectors.npz's items and owners, in float32, complex128 and
+ *               complex64.
+ * Element i of item k is v = k * 2^20 + i + 0.25 (exact in float64), in
+ * float32 (float)v, and complex v - (v + 0.5)i, each part so rounded for
+ * complex64.
  * With "big", only big.npz: items of 7, 2^29 + 3 and 5 elements, item 1
  * (4 GiB, a hole in a sparse file) never written, so data.npy's size, item
  * 2's place and the central directory's lie beyond 4 GiB: the ZIP64 fields
  * and end records are needed for real, and the CRC of zeros spans more than
  * 2^32 bytes. Items 0 and 2 on the last rank.
  * Then the failures, each of which must leave no archive and no temporary
- * file: a negative extent (EINVAL from open on every rank), ok = 0 on the
+ * file: a negative extent and a dtype out of range (EINVAL from open on
+ * every rank), ok = 0 on the
  * last rank (EIO from close on every rank), a real write error on the last
  * rank (RLIMIT_FSIZE: EIO from its write, then from close on every rank),
  * an item index out of range (EINVAL from the write, EIO from close), and
@@ -82,16 +88,32 @@ static int64_t elements(const int64_t *shape, int ndim)
     return n;
 }
 
-/* Item k's values into buf (n elements). */
-static void fill(double *buf, int64_t k, int64_t n)
+/* Item k's values into buf (n elements of dtype). */
+static void fill(void *buf, dtype_t dtype, int64_t k, int64_t n)
 {
-    for (int64_t i = 0; i < n; i++)
-        buf[i] = (double)k * 1048576.0 + (double)i + 0.25;
+    for (int64_t i = 0; i < n; i++) {
+        double v = (double)k * 1048576.0 + (double)i + 0.25, w = -(v + 0.5);
+        switch (dtype) {
+        case DTYPE_F32:
+            ((float *)buf)[i] = (float)v;
+            break;
+        case DTYPE_C128:
+            ((double *)buf)[2 * i] = v;
+            ((double *)buf)[2 * i + 1] = w;
+            break;
+        case DTYPE_C64:
+            ((float *)buf)[2 * i] = (float)v;
+            ((float *)buf)[2 * i + 1] = (float)w;
+            break;
+        default:
+            ((double *)buf)[i] = v;
+        }
+    }
 }
 
 /* Writes the items whose owner[] is this rank, in the order given, skipping
  * those marked in skip[]; returns 0 or the first failure. */
-static int write_items(npzout *z, int64_t count, int ndim, const int64_t *shapes,
+static int write_items(npzout *z, dtype_t dtype, int64_t count, int ndim, const int64_t *shapes,
                        const int *owner, const int64_t *order, const int *skip)
 {
     int64_t most = 0;
@@ -99,13 +121,13 @@ static int write_items(npzout *z, int64_t count, int ndim, const int64_t *shapes
         int64_t n = elements(shapes + k * ndim, ndim);
         most = n > most ? n : most;
     }
-    double *buf = malloc((size_t)(most ? most : 1) * sizeof *buf);
+    void *buf = malloc((size_t)(most ? most : 1) * dtype_size(dtype));
     int rc = buf ? 0 : ENOMEM;
     for (int64_t j = 0; rc == 0 && j < count; j++) {
         int64_t k = order[j];
         if (owner[k] != rank || skip[k])
             continue;
-        fill(buf, k, elements(shapes + k * ndim, ndim));
+        fill(buf, dtype, k, elements(shapes + k * ndim, ndim));
         rc = npzout_write(z, k, buf);
     }
     free(buf);
@@ -113,17 +135,17 @@ static int write_items(npzout *z, int64_t count, int ndim, const int64_t *shapes
 }
 
 /* One archive written and closed; checks that each step returned 0 on every rank. */
-static void archive(const char *dir, const char *name, int64_t count, int ndim,
+static void archive(const char *dir, const char *name, dtype_t dtype, int64_t count, int ndim,
                     const int64_t *shapes, const int *owner, const int64_t *order, const int *skip)
 {
     char path[4096], err[512] = "";
     snprintf(path, sizeof path, "%s/%s", dir, name);
     npzout *z = NULL;
-    int rc = npzout_open(&z, path, count, ndim, shapes, MPI_COMM_WORLD, err, sizeof err);
+    int rc = npzout_open(&z, path, count, ndim, shapes, dtype, MPI_COMM_WORLD, err, sizeof err);
     check(agreed(rc, 0), err, "%s: open returns 0 on every rank", name);
     if (rc != 0)
         return;
-    int wrote = write_items(z, count, ndim, shapes, owner, order, skip);
+    int wrote = write_items(z, dtype, count, ndim, shapes, owner, order, skip);
     check(wrote == 0, NULL, "%s: every rank writes its items", name);
     rc = npzout_close(z, MPI_COMM_WORLD, 1, err, sizeof err);
     check(agreed(rc, 0), err, "%s: close returns 0 on every rank", name);
@@ -140,7 +162,8 @@ static void good_archives(const char *dir)
         s_order[k] = NS - 1 - k;
     }
     s_skip[3] = s_skip[7] = 1;
-    archive(dir, "sigma.npz", NS, 1, s_shapes, s_owner, s_order, s_skip);
+    archive(dir, "sigma.npz", DTYPE_F64, NS, 1, s_shapes, s_owner, s_order, s_skip);
+    archive(dir, "sigma_f4.npz", DTYPE_F32, NS, 1, s_shapes, s_owner, s_order, s_skip);
 
     for (int k = 0; k < NV; k++) {
         v_shapes[2 * k] = 3 * k % 5;
@@ -149,7 +172,9 @@ static void good_archives(const char *dir)
         v_order[k] = (4 * k + 2) % NV;      /* 2, 6, 1, 5, 0, 4, 8, 3, 7 */
     }
     v_skip[4] = 1;
-    archive(dir, "vectors.npz", NV, 2, v_shapes, v_owner, v_order, v_skip);
+    archive(dir, "vectors.npz", DTYPE_F64, NV, 2, v_shapes, v_owner, v_order, v_skip);
+    archive(dir, "vectors_c16.npz", DTYPE_C128, NV, 2, v_shapes, v_owner, v_order, v_skip);
+    archive(dir, "vectors_c8.npz", DTYPE_C64, NV, 2, v_shapes, v_owner, v_order, v_skip);
 
     const int64_t zs[NZ] = {5, 1 << 20, 3 << 18, 7};
     for (int k = 0; k < NZ; k++) {
@@ -158,9 +183,9 @@ static void good_archives(const char *dir)
         z_order[k] = k;
     }
     z_skip[1] = z_skip[2] = 1;
-    archive(dir, "zeros.npz", NZ, 1, z_shapes, z_owner, z_order, z_skip);
+    archive(dir, "zeros.npz", DTYPE_F64, NZ, 1, z_shapes, z_owner, z_order, z_skip);
 
-    archive(dir, "empty.npz", 0, 2, NULL, NULL, NULL, NULL);
+    archive(dir, "empty.npz", DTYPE_F64, 0, 2, NULL, NULL, NULL, NULL);
 }
 
 /* dir/name opened for 5 items of the given shapes, with a check that it
@@ -171,7 +196,7 @@ static npzout *open_five(const char *dir, const char *name, const int64_t *shape
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     npzout *z = NULL;
-    int rc = npzout_open(&z, path, 5, 1, shapes, MPI_COMM_WORLD, err, errlen);
+    int rc = npzout_open(&z, path, 5, 1, shapes, DTYPE_F64, MPI_COMM_WORLD, err, errlen);
     check(agreed(rc, 0), err, "%s: open returns 0", name);
     return rc == 0 ? z : NULL;
 }
@@ -184,13 +209,18 @@ static void failures(const char *dir)
     npzout *z = NULL;
     int64_t bad[3] = {2, -1, 4};
     snprintf(path, sizeof path, "%s/einval.npz", dir);
-    int rc = npzout_open(&z, path, 3, 1, bad, MPI_COMM_WORLD, err, sizeof err);
+    int rc = npzout_open(&z, path, 3, 1, bad, DTYPE_F64, MPI_COMM_WORLD, err, sizeof err);
     check(agreed(rc, EINVAL) && !z && strstr(err, "item 1"), err,
           "a negative extent: EINVAL from open on every rank, naming the item");
+    const int64_t good[3] = {2, 1, 4};
+    snprintf(path, sizeof path, "%s/baddtype.npz", dir);
+    rc = npzout_open(&z, path, 3, 1, good, (dtype_t)DTYPE_COUNT, MPI_COMM_WORLD, err, sizeof err);
+    check(agreed(rc, EINVAL) && !z && strstr(err, "no dtype"), err,
+          "a dtype out of range: EINVAL from open on every rank");
 
     int64_t shapes[5] = {1000, 1000, 1000, 1000, 1000};
     double *buf = malloc(1000 * sizeof *buf);
-    fill(buf, 0, 1000);
+    fill(buf, DTYPE_F64, 0, 1000);
     int last = rank == nranks - 1;
 
     if ((z = open_five(dir, "notok.npz", shapes, err, sizeof err))) {
@@ -253,7 +283,7 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[2], "big") == 0) {
         int64_t shapes[3] = {7, (INT64_C(1) << 29) + 3, 5}, order[3] = {2, 1, 0};
         int owner[3] = {nranks - 1, nranks - 1, nranks - 1}, skip[3] = {0, 1, 0};
-        archive(argv[1], "big.npz", 3, 1, shapes, owner, order, skip);
+        archive(argv[1], "big.npz", DTYPE_F64, 3, 1, shapes, owner, order, skip);
     } else {
         good_archives(argv[1]);
         failures(argv[1]);
