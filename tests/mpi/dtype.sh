@@ -52,6 +52,21 @@ else
     run_diag
 fi
 
+# a mixed set in complex64, its ragged .npz outputs, 2 ranks under the cost schedule
+SHAPES="7x5:6, 4x9:5, 12x12:3"
+o="$TMPD/mixed"
+run_svdrun 2 120 --quiet --shapes="$SHAPES" --seed=3 --dtype=complex64 --vectors=thin \
+    --schedule=cost --save-matrices="$o.m.npz" --values "$o.v.npz" --u "$o.u.npz" \
+    --vt "$o.vt.npz" --results "$o.r.txt"
+checked_run "a mixed set in complex64" "$CHECK" mixed complex64 3 "$SHAPES" "$o.m.npz" "$o.v.npz" \
+    "$o.u.npz" "$o.vt.npz" "$o.r.txt"
+# a directory of complex64, float64 (Fortran 3-D) and float32 files: complex128 by default
+o="$TMPD/files"
+run_svdrun 2 120 --quiet --input="$D/files" --vectors=thin --values "$o.v.npz" --u "$o.u.npz" \
+    --vt "$o.vt.npz" --results "$o.r.txt"
+checked_run "a directory of complex64, float64 and float32 files" "$CHECK" files complex128 \
+    "$D/files" "$o.v.npz" "$o.u.npz" "$o.vt.npz" "$o.r.txt"
+
 # a sweep of every dtype: each checked against its own first configuration, single
 # precision measured against double (sigma err on the row, sigma_err in the record)
 run_svdrun 2 120 --rows=30 --cols=20 --count=24 --dtype=float64,float32,complex128,complex64 \

@@ -10,6 +10,11 @@
   dtype_check.py input DTYPE IN SPECTRA VALUES U VT RESULTS
       the input converted to DTYPE as svdrun does; sigma within the documented
       bound of the known spectra; then the outputs against numpy
+  dtype_check.py mixed DTYPE SEED SHAPES MATS VALUES U VT RESULTS
+      a mixed set (the shapes key's text): its ragged .npz outputs, the same
+      checks matrix by matrix
+  dtype_check.py files DTYPE DIR VALUES U VT RESULTS
+      a directory of .npy files (sorted by name) read as DTYPE, the same checks
 The outputs against numpy at the same precision: the files' dtypes (--values
 in the real type, --u/--vt in DTYPE), sigma within 4 max(m,n) eps sigma_max of
 np.linalg.svd, U diag(s) V^H rebuilds A and U^H U = I within 8 max(m,n) eps,
@@ -66,23 +71,38 @@ def make(d):
     np.save(f"{d}/f_c.npy", x.astype(np.float32))    # float32
     np.save(f"{d}/f_s.npy", xs)
     np.save(f"{d}/big.npy", z.astype(">c16"))
+    # a directory of mixed shapes and dtypes: read together as complex (their join)
+    os.makedirs(f"{d}/files", exist_ok=True)
+    np.save(f"{d}/files/a.npy", z[0].astype(np.complex64))
+    np.save(f"{d}/files/b.npy", np.asfortranarray(x[:2]))
+    np.save(f"{d}/files/c.npy", x[2].astype(np.float32).T)
     np.save(f"{d}/long.npy", z.astype(np.clongdouble))
 
 
+def ragged(path):
+    z = np.load(path)
+    d, o, sh = z["data"], z["offsets"], z["shapes"]
+    return [d[o[k]:o[k + 1]].reshape(sh[k]) for k in range(len(o) - 1)]
+
+
 def outputs(dtype, a, values, u, vt, results):
-    """The outputs of a run in dtype on the matrices a (already in dtype)."""
-    s, uu, vv = np.load(values), np.load(u), np.load(vt)
-    report(s.dtype == np.dtype(REAL[dtype]) and uu.dtype == np.dtype(dtype)
-           and vv.dtype == np.dtype(dtype),
-           f"{dtype}: --values is {s.dtype}, --u {uu.dtype}, --vt {vv.dtype}")
+    """The outputs of a run in dtype on the matrices a (already in dtype; a list
+    of matrices and .npz outputs for a mixed set)."""
+    if values.endswith(".npz"):
+        s, uu, vv = ragged(values), ragged(u), ragged(vt)
+    else:
+        s, uu, vv = np.load(values), np.load(u), np.load(vt)
+    report(s[0].dtype == np.dtype(REAL[dtype]) and uu[0].dtype == np.dtype(dtype)
+           and vv[0].dtype == np.dtype(dtype),
+           f"{dtype}: --values is {s[0].dtype}, --u {uu[0].dtype}, --vt {vv[0].dtype}")
     res = [line.split() for line in open(results) if line.strip()]
     got = [int(r[-1]) for r in res]
     eps = np.finfo(REAL[dtype]).eps
-    m, n = a.shape[1:]
     worst_s = worst_rec = worst_orth = 0.0
     ints_ok = len(got) == len(a)
     rtol = 1e-5 if REAL[dtype] == "float32" else 1e-9
     for k, ak in enumerate(a):
+        m, n = ak.shape
         sn = np.linalg.svd(ak, compute_uv=False)    # numpy at the same precision
         smax = float(sn[0])
         worst_s = max(worst_s, float(np.max(np.abs(sn - s[k]))) / smax / (max(m, n) * eps))
@@ -123,9 +143,34 @@ def inputs(argv):
     outputs(dtype, a, *argv[3:])
 
 
+def mixed(argv):
+    dtype, seed, shapes_text = argv[0], int(argv[1]), argv[2]
+    shapes = svdgen.mixed_shapes(seed, shapes=shapes_text)
+    want = [svdgen.matrix(seed, k, m, n, dtype=dtype) for k, (m, n) in enumerate(shapes)]
+    saved = ragged(argv[3])
+    report(len(saved) == len(want) and all(w.dtype == g.dtype and np.array_equal(w, g)
+                                           for w, g in zip(want, saved)),
+           f"{dtype}: the mixed set's --save-matrices is svdgen.py's rebuild, bit for bit")
+    outputs(dtype, want, *argv[4:])
+
+
+def files(argv):
+    dtype, d = argv[0], argv[1]
+    mats = []
+    for f in sorted(os.listdir(d)):
+        a = np.load(os.path.join(d, f)).astype(dtype)
+        mats.extend(a if a.ndim == 3 else [a])    # a 3-D file is a stack of matrices
+    outputs(dtype, mats, *argv[2:])
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
         sys.exit(0)
-    {"generated": generated, "input": inputs}[sys.argv[1]](sys.argv[2:])
+    try:
+        {"generated": generated, "input": inputs, "mixed": mixed,
+         "files": files}[sys.argv[1]](sys.argv[2:])
+    except Exception as e:    # a checker that cannot finish must not pass quietly
+        report(False, f"the checker finished ({type(e).__name__}: {e})")
+        sys.exit(2)
     sys.exit(1 if FAILED else 0)

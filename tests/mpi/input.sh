@@ -30,8 +30,9 @@ oracle_case "C order f8 3-D, 3 ranks, a sweep of blas/batch x 1,2 threads" c8_3d
 oracle_case "C order f8 3-D, 2 ranks scatter (rank 0 reads and sends)" c8_3d.npy 2 --distribute=scatter
 oracle_case "Fortran order f8 3-D, 4 ranks (collective subarray reads)" f8_3d.npy 4
 quick || oracle_case "Fortran order f8 3-D, 2 ranks x 2 batch threads" f8_3d.npy 2 --threads=2 --thread_mode=batch
-oracle_case "C order f4 3-D 9x6x10 (wide), 2 ranks, widened" c4_3d.npy 2 --distribute=regenerate,scatter
-quick || oracle_case "Fortran order f4 3-D 5x8x8, 3 ranks" f4_3d.npy 3
+oracle_case "C order f4 3-D 9x6x10 (wide), 2 ranks, widened (dtype float64)" c4_3d.npy 2 \
+    --distribute=regenerate,scatter --dtype=float64
+quick || oracle_case "Fortran order f4 3-D 5x8x8, 3 ranks, widened" f4_3d.npy 3 --dtype=float64
 quick || oracle_case "C order f8 2-D 17x12, 2 ranks (one matrix, a rank idle)" c8_2d.npy 2
 quick || oracle_case "Fortran order f8 2-D 12x17, 1 rank" f8_2d.npy 1
 quick || oracle_case ".npy version 2.0, 4 ranks" v2.npy 4
