@@ -3,6 +3,7 @@
 #define SVDRUN_DTYPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -68,6 +69,15 @@ int dtype_narrows(dtype_t from, dtype_t to);
  * rounding to nearest, real to complex with a zero imaginary part. dst and
  * src must not overlap unless the types are equal. Cannot fail. */
 void dtype_convert(void *dst, dtype_t to, const void *src, dtype_t from, size_t n);
+
+/* The transpose of the rows x cols column-major src (leading dimension
+ * ld_src) into dst, cols x rows column-major (leading dimension ld_dst):
+ * dst[j + i*ld_dst] = src[i + j*ld_src], elements of esize bytes (4, 8 or
+ * 16) copied as bits: a complex one whole, never conjugated. A C-order
+ * matrix is the column-major transpose, so this turns either into the
+ * other. Cannot fail. */
+void dtype_transpose(void *dst, int64_t ld_dst, const void *src, int64_t ld_src, int64_t rows,
+                     int64_t cols, size_t esize);
 
 #ifdef __cplusplus
 }

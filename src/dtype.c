@@ -2,6 +2,7 @@
 #include "dtype.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 static const struct {
@@ -100,4 +101,32 @@ void dtype_convert(void *dst, dtype_t to, const void *src, dtype_t from, size_t 
     size_t scalars = dtype_complex(to) ? 2 * n : n;
     for (size_t i = 0; i < scalars; i++)
         store(dst, sout, i, load(src, sin, i));
+}
+
+/* An element of 16 bytes (complex128), moved whole. */
+typedef struct {
+    uint64_t w[2];
+} elem16;
+
+/* Tiles of DTYPE_TILE columns of src, so that both sides stay in cache. */
+#define DTYPE_TILE 32
+#define TRANSPOSE(T)                                                                           \
+    do {                                                                                       \
+        const T *s = src;                                                                      \
+        T *d = dst;                                                                            \
+        for (int64_t j0 = 0; j0 < cols; j0 += DTYPE_TILE)                                      \
+            for (int64_t i = 0; i < rows; i++)                                                 \
+                for (int64_t j = j0; j < cols && j < j0 + DTYPE_TILE; j++)                     \
+                    d[j + i * ld_dst] = s[i + j * ld_src];                                     \
+    } while (0)
+
+void dtype_transpose(void *dst, int64_t ld_dst, const void *src, int64_t ld_src, int64_t rows,
+                     int64_t cols, size_t esize)
+{
+    if (esize == 4)
+        TRANSPOSE(uint32_t);
+    else if (esize == 8)
+        TRANSPOSE(uint64_t);
+    else
+        TRANSPOSE(elem16);
 }

@@ -11,7 +11,7 @@
 
 /* Compressed bytes read from the file at a time. */
 #define IN_CHUNK (1 << 18)
-/* The transpose's tile: a C-order matrix is copied TILE x TILE at a time. */
+/* Rows of a C-order matrix converted at a time, then transposed (dtype_transpose). */
 #define TILE 32
 
 typedef struct {
@@ -286,34 +286,6 @@ static int read_compressed(memread *r, int64_t k, MPI_File fh, int64_t ei, int64
     return rc;
 }
 
-/* An element of 16 bytes (complex128), moved whole. */
-typedef struct {
-    uint64_t w[2];
-} elem16;
-
-#define TRANSPOSE(T)                                                                           \
-    do {                                                                                       \
-        const T *s = src;                                                                      \
-        T *d = dst;                                                                            \
-        for (int64_t j0 = 0; j0 < n; j0 += TILE)                                               \
-            for (int64_t i = 0; i < h; i++)                                                    \
-                for (int64_t j = j0; j < n && j < j0 + TILE; j++)                              \
-                    d[i + ld * j] = s[i * n + j];                                              \
-    } while (0)
-
-/* The h x n C-order block src (h <= TILE rows) into column-major dst with
- * leading dimension ld, elements of size bytes copied as bits: a complex one
- * whole, never conjugated. */
-static void transpose(void *dst, int64_t ld, const void *src, int64_t h, int64_t n, size_t size)
-{
-    if (size == 4)
-        TRANSPOSE(uint32_t);
-    else if (size == 8)
-        TRANSPOSE(uint64_t);
-    else
-        TRANSPOSE(elem16);
-}
-
 /* raw (one matrix of e as stored) into a as to, column-major with leading
  * dimension ld. A C-order matrix goes TILE rows at a time: converted into
  * the strip (when the dtypes differ), then transposed, so the conversion
@@ -336,7 +308,8 @@ static void convert(memread *r, const members_entry *e, void *a, int64_t ld, dty
             dtype_convert(r->strip, to, rows, e->dtype, (size_t)(h * n));
             rows = r->strip;
         }
-        transpose(dst + (size_t)i0 * to_size, ld, rows, h, n, to_size);
+        /* the h x n C-order rows are the n x h column-major transpose */
+        dtype_transpose(dst + (size_t)i0 * to_size, ld, rows, n, n, h, to_size);
     }
 }
 

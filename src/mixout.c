@@ -68,33 +68,6 @@ int mixout_open(mixout_t *mo, const job_t *job, dtype_t dtype, const matset *set
     return 0;
 }
 
-/* An element of 16 bytes (complex128), moved whole. */
-typedef struct {
-    uint64_t w[2];
-} elem16;
-
-#define TO_C_ORDER(T)                                                                          \
-    do {                                                                                       \
-        const T *s = a;                                                                        \
-        T *d = dst;                                                                            \
-        for (int64_t i = 0; i < r; i++)                                                        \
-            for (int64_t j = 0; j < c; j++)                                                    \
-                d[i * c + j] = s[i + j * r];                                                   \
-    } while (0)
-
-/* The column-major r x c array a of elements of size bytes into C order
- * (row major) in dst, each element copied as bits: a complex one whole,
- * never conjugated. */
-static void to_c_order(const void *a, int64_t r, int64_t c, size_t size, void *dst)
-{
-    if (size == 4)
-        TO_C_ORDER(uint32_t);
-    else if (size == 8)
-        TO_C_ORDER(uint64_t);
-    else
-        TO_C_ORDER(elem16);
-}
-
 int mixout_write(mixout_t *mo, int64_t k, int64_t m, int64_t n, const void *sigma,
                  const void *u, const void *vt)
 {
@@ -104,12 +77,12 @@ int mixout_write(mixout_t *mo, int64_t k, int64_t m, int64_t n, const void *sigm
     if (mo->z[0] && npzout_write(mo->z[0], k, sigma) != 0)
         return EIO;
     if (mo->z[1] && u) {
-        to_c_order(u, m, ucols, size, mo->scratch);
+        dtype_transpose(mo->scratch, ucols, u, m, m, ucols, size);
         if (npzout_write(mo->z[1], k, mo->scratch) != 0)
             return EIO;
     }
     if (mo->z[2] && vt) {
-        to_c_order(vt, vtrows, n, size, mo->scratch);
+        dtype_transpose(mo->scratch, n, vt, vtrows, vtrows, n, size);
         if (npzout_write(mo->z[2], k, mo->scratch) != 0)
             return EIO;
     }

@@ -281,24 +281,6 @@ int stack_open_output(stack_output *out, const job_t *job, dtype_t dtype,
     return rc;
 }
 
-/* Transposes the r x c column-major a (elements of esize bytes) into dst
- * as c x r column-major, which is a in C order. */
-static void transpose(const void *a, int64_t r, int64_t c, size_t esize, void *dst)
-{
-    if (esize == sizeof(double)) {  /* float64 and complex64: one 8-byte move each */
-        const uint64_t *s = a;
-        uint64_t *d = dst;
-        for (int64_t i = 0; i < r; i++)
-            for (int64_t j = 0; j < c; j++)
-                d[i * c + j] = s[i + r * j];
-        return;
-    }
-    for (int64_t i = 0; i < r; i++)
-        for (int64_t j = 0; j < c; j++)
-            memcpy((char *)dst + (size_t)(i * c + j) * esize,
-                   (const char *)a + (size_t)(i + r * j) * esize, esize);
-}
-
 static int write_block(stack_output *out, int f, int64_t k, const void *data)
 {
     int64_t n = out->per_matrix[f];
@@ -323,11 +305,11 @@ int stack_write(stack_output *out, int64_t k, const void *sigma, const void *u, 
         /* U (rows x ucols) and V^T (vtrows x cols) are column-major, and the
          * files are C order */
         if (out->open[STACK_U] && u) {
-            transpose(u, job->rows, ucols, esize, out->scratch);
+            dtype_transpose(out->scratch, ucols, u, job->rows, job->rows, ucols, esize);
             rc |= write_block(out, STACK_U, k, out->scratch);
         }
         if (out->open[STACK_VT] && vt) {
-            transpose(vt, vtrows, job->cols, esize, out->scratch);
+            dtype_transpose(out->scratch, job->cols, vt, vtrows, vtrows, job->cols, esize);
             rc |= write_block(out, STACK_VT, k, out->scratch);
         }
     } else {

@@ -92,12 +92,38 @@ static void test_convert(void **state)
     assert_memory_equal(same, d, sizeof d);
 }
 
+/* Every element size, a leading dimension above the rows on both sides:
+ * dst[j + i*ld_dst] = src[i + j*ld_src], a complex element whole. */
+static void test_transpose(void **state)
+{
+    (void)state;
+    enum { R = 37, C = 45, LDS = 40, LDD = 47 };   /* more than one tile of columns */
+    double complex src[LDS * C], dst[LDD * R];
+    for (int j = 0; j < C; j++)
+        for (int i = 0; i < LDS; i++)
+            src[i + j * LDS] = CMPLX(i, -j);
+    memset(dst, 0, sizeof dst);
+    dtype_transpose(dst, LDD, src, LDS, R, C, sizeof(double complex));
+    for (int i = 0; i < R; i++)
+        for (int j = 0; j < LDD; j++)
+            assert_true(dst[j + i * LDD] == (j < C ? CMPLX(i, -j) : 0.0));
+    float f[6] = {1, 2, 3, 4, 5, 6}, g[6];  /* 2 x 3 column-major: its C order is 1 3 5 2 4 6 */
+    dtype_transpose(g, 3, f, 2, 2, 3, sizeof(float));
+    const float want[6] = {1, 3, 5, 2, 4, 6};
+    assert_memory_equal(g, want, sizeof want);
+    double d[6] = {1, 2, 3, 4, 5, 6}, e[6];
+    dtype_transpose(e, 2, d, 3, 3, 2, sizeof(double));
+    const double wantd[6] = {1, 4, 2, 5, 3, 6};
+    assert_memory_equal(e, wantd, sizeof wantd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_sizes_descrs),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_convert),
+        cmocka_unit_test(test_transpose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
