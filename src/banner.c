@@ -48,8 +48,16 @@ static void pack_line(FILE *out, const job_t *job)
         jacobi |= job->kernels[i] == JOB_KERNEL_JACOBI;
         autok |= job->kernels[i] == JOB_KERNEL_AUTO;
     }
+    int f64 = 0, others = 0;
+    for (int i = 0; i < job->n_dtypes; i++) {
+        f64 |= job->dtypes[i] == DTYPE_F64;
+        others |= job->dtypes[i] != DTYPE_F64;
+    }
+    if (autok && others)
+        fprintf(out, "kernel auto: LAPACK's %s in every dtype but float64 (twostage and jacobi "
+                     "compute float64 only)\n", job_driver_name(job->driver));
     jacobi_path path;
-    if ((!jacobi && !autok) || jacobi_path_pick(&path) != 0)
+    if ((!jacobi && !autok) || !f64 || jacobi_path_pick(&path) != 0)
         return;
     int simd = svd_jacobi_simd();
     /* auto's path only where a matrix of the set can take it */
