@@ -455,17 +455,19 @@ static void test_tuned_csv_json(void **state)
     tuned_history(&set);
     char *text = written(&set, 1), line[1024];
     line_with(text, "group,", line, sizeof line);
+    /* the tuning columns, then issue 20's dtype columns at the end */
     const char *head = ",kernel_matrices,tuned,tune_source,tune_candidates,tune_race_s,"
-                       "tune_rest_s,tune_predicted_s,tune_overhead";
+                       "tune_rest_s,tune_predicted_s,tune_overhead,dtype,sigma_err,sigma_err_ref,"
+                       "sigma_err_over_bound";
     assert_string_equal(line + strlen(line) - strlen(head), head);
     line_with(text, ",65.2,", line, sizeof line);
-    const char *tuned = ",1,race,4,4.1,61.1,61,0.044";
+    const char *tuned = ",1,race,4,4.1,61.1,61,0.044,float64,,,";
     assert_string_equal(line + strlen(line) - strlen(tuned), tuned);
     line_with(text, ",66,", line, sizeof line);
-    const char *plain = ",0,,,,,,";
+    const char *plain = ",0,,,,,,,float64,,,";
     assert_string_equal(line + strlen(line) - strlen(plain), plain);
     line_with(text, ",50,", line, sizeof line);
-    const char *db = ",1,db,0,0,49.9,49,0";
+    const char *db = ",1,db,0,0,49.9,49,0,float64,,,";
     assert_string_equal(line + strlen(line) - strlen(db), db);
     free(text);
 
