@@ -23,8 +23,8 @@ int budget_concurrency(const plan_config *cfg);
  * (the largest chunk), and at least 1. */
 int budget_scatter_round(const matset *set, const plan_config *cfg, int64_t max_chunk);
 
-/* A buffer for any matrix of the set: its largest one's bytes padded to a
- * cache line. */
+/* A buffer for any matrix of the set: its largest one's elements and
+ * svd_input_pad of its largest sides, in bytes padded to a cache line. */
 size_t budget_slot_bytes(const matset *set, dtype_t dtype);
 
 /* Estimated peak bytes of one rank in cfg: matrix buffers (of the set's

@@ -41,6 +41,15 @@ int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel);
 /* kernel auto's largest max(rows, cols) for jacobi with these vectors. */
 int64_t svd_auto_jacobi_max(job_vectors vectors);
 
+/* Elements a caller leaves readable beyond an m x n matrix it hands to
+ * svd_ws_compute in dtype: complex, SVD_OVERREAD_COLS columns of the longer
+ * side and one element, since OpenBLAS 0.3.21's zgemv_n/cgemv_n read up to
+ * a few columns past a row they work on (valgrind, under zgesvd's zlarf;
+ * OpenBLAS issues #4013, #5000); 0 for real dtypes. The workspace's own
+ * arrays hold as much. */
+#define SVD_OVERREAD_COLS 4
+size_t svd_input_pad(int64_t m, int64_t n, dtype_t dtype);
+
 /* Allocates the workspace of one m x n SVD: sigma, and either U and V^T as
  * vectors asks with LAPACK work from a query, or (svd_kernel_nb > 0) the
  * twostage workspace. Every page is touched. Returns 0, ENOMEM, or EINVAL

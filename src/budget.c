@@ -35,7 +35,9 @@ int budget_scatter_round(const matset *set, const plan_config *cfg, int64_t max_
  * of a message starts aligned. */
 size_t budget_slot_bytes(const matset *set, dtype_t dtype)
 {
-    return ((size_t)set->max_elems * dtype_size(dtype) + 63) / 64 * 64;
+    /* room for the reads past the matrix that svd_input_pad says of */
+    size_t elems = (size_t)set->max_elems + svd_input_pad(set->max_rows, set->max_cols, dtype);
+    return (elems * dtype_size(dtype) + 63) / 64 * 64;
 }
 
 size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *shapes,

