@@ -62,9 +62,10 @@ size_t budget_peak_bytes(const job_t *job, const matset *set, const int64_t *sha
     bytes += stack_scratch_bytes(job, cfg->dtype, outputs);
     if (job->input[0] && job->input_fortran && job->input_ndim == 3) {
         /* a Fortran-order stack: the rank's whole slice is read at once,
-         * as the file holds it and as the configuration computes it */
+         * converted (another dtype: the file's bytes too, read_fortran_slice) */
         size_t per = (size_t)((job->count + cfg->ranks - 1) / cfg->ranks);
-        bytes += per * (size_t)set->max_elems * ((size_t)job->input_esize + dtype_size(cfg->dtype));
+        size_t raw = job->input_dtype != cfg->dtype ? (size_t)job->input_esize : 0;
+        bytes += per * (size_t)set->max_elems * (raw + dtype_size(cfg->dtype));
     }
     if (cfg->distribute == JOB_DIST_SCATTER) {
         size_t round = (size_t)budget_scatter_round(set, cfg, partition_max_chunk(job->count, cfg->ranks));

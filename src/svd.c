@@ -217,8 +217,10 @@ static int need_of_set(const int64_t *shapes, int64_t n, dtype_t dtype, job_vect
         if (one.pack_n > most->pack_n)
             most->pack_n = one.pack_n;
     }
-    /* LAPACK's lwork is an int: a larger one than any query asked is fine, an overflowed one is not */
-    return most->work > INT_MAX ? EINVAL : 0;
+    /* LAPACK's lwork is an int: a larger one than any query asked is fine, an overflowed one
+     * is not; nor is a complex driver's rwork (5 mn^2 for gesdd with vectors), which no
+     * query reports and LAPACK indexes with an int too */
+    return most->work > INT_MAX || most->rwork > INT_MAX ? EINVAL : 0;
 }
 
 /* kernel twostage and jacobi compute float64 only: another dtype's

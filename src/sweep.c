@@ -47,6 +47,10 @@ int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
 
     for (int i = 0; i < plan->n && code == CLI_EXIT_OK; i++) {
         const plan_config *c = &plan->configs[i];
+        /* before the skip: a dtype whose first configuration is skipped still gets its line */
+        if (rank == 0 && (i == 0 || plan->configs[i - 1].dtype != c->dtype) &&
+            (job->n_dtypes > 1 || c->dtype != DTYPE_F64))
+            report_dtype_line(stdout, job, c->dtype);
         if (c->skipped) {
             if (rank == 0)
                 report_skipped_row(stdout, c);
@@ -58,9 +62,6 @@ int sweep_launch(const job_t *job, const plan_t *plan, const cli_options *opt,
                      job_distribute_name(c->distribute), job_engine_name(c->engine),
                      job_kernel_name(c->kernel), job_schedule_name(c->schedule),
                      dtype_name(c->dtype));
-        if (rank == 0 && (i == 0 || plan->configs[i - 1].dtype != c->dtype) &&
-            (job->n_dtypes > 1 || c->dtype != DTYPE_F64))
-            report_dtype_line(stdout, job, c->dtype);
         report_progress progress;
         report_progress_start(&progress, rank == 0 && !opt->quiet && isatty(2), label);
         int rep;

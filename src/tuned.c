@@ -18,7 +18,7 @@
 #include "tunedb.h"
 #include "tunerep.h"
 
-#define LABEL_MAX 64
+#define LABEL_MAX 96
 
 /* The candidates: the plan's runnable configurations, with their labels. */
 typedef struct {
@@ -54,7 +54,7 @@ static int candidates_of(const plan_t *plan, candidates *c)
         record_label(c->label[c->n], LABEL_MAX, cfg->ranks, cfg->threads,
                      job_thread_mode_name(cfg->mode), job_distribute_name(cfg->distribute),
                      job_engine_name(cfg->engine), job_kernel_name(cfg->kernel),
-                     job_schedule_name(cfg->schedule), NULL);
+                     job_schedule_name(cfg->schedule), dtype_name(cfg->dtype));
         c->names[c->n] = c->label[c->n];
         c->index[c->n++] = p;
     }

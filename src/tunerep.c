@@ -174,10 +174,11 @@ int tunerep_json(json_t *rec, const tunerep_t *t)
         const plan_config *cfg = &t->plan->configs[p];
         if (!cfg->skipped)
             continue;
-        char label[64];
+        char label[80];
         record_label(label, sizeof label, cfg->ranks, cfg->threads, job_thread_mode_name(cfg->mode),
                      job_distribute_name(cfg->distribute), job_engine_name(cfg->engine),
-                     job_kernel_name(cfg->kernel), job_schedule_name(cfg->schedule), NULL);
+                     job_kernel_name(cfg->kernel), job_schedule_name(cfg->schedule),
+                     dtype_name(cfg->dtype));
         json_array_append_new(race, json_pack("{s:s, s:i, s:i, s:i, s:i, s:n, s:n, s:s, s:s}",
                                               "config", label, "ranks", cfg->ranks, "threads",
                                               cfg->threads, "rounds_run", 0, "dropped_round", -1,

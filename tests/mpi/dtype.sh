@@ -106,6 +106,32 @@ else
     run_diag
 fi
 
+# a dtype whose first configuration is skipped (scatter with dynamic) still gets its line
+run_svdrun 1 60 --size=12 --count=4 --dtype=float64,float32 --distribute=scatter,regenerate \
+    --schedule=dynamic
+if [ "$RUN_RC" -eq 0 ] && [ "$(grep -c '^dtype float32: checked' "$RUN_OUT")" -eq 1 ] &&
+    grep -A1 '^dtype float32: checked' "$RUN_OUT" | grep -q 'skipped: dynamic'; then
+    tap_ok "a dtype whose first configuration is skipped: its line, then the skipped row"
+else
+    tap_not_ok "a dtype whose first configuration is skipped: its line, then the skipped row"
+    run_diag
+fi
+
+# --tune-db keys the dtype: a float32 winner is not float64's (kernel auto differs there)
+tuned() {   # tuned DTYPE: a tiny tuned launch on the shared database; prints tune_source
+    run_svdrun 1 60 --quiet --size=16 --count=96 --dtype="$1" --thread_mode=blas,batch \
+        --threads=1 --tune=on --tune-db "$TMPD/tune.jsonl" --json "$TMPD/tune.$1.jsonl"
+    "$PY" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])["tune_source"])' \
+        "$TMPD/tune.$1.jsonl" 2>/dev/null
+}
+sources="$(tuned float32) $(tuned float64) $(tuned float32)"
+if [ "$sources" = "race race db" ]; then
+    tap_ok "--tune-db: float32 races, float64 races too, float32 again finds its winner"
+else
+    tap_not_ok "--tune-db: float32 races, float64 races too, float32 again finds its winner" \
+        "tune_source: $sources"
+fi
+
 # refusals: exit 2, each naming what is wrong (rank 0 refuses before any work: one
 # process without mpirun says the same)
 refused() {

@@ -169,10 +169,36 @@ static void test_element_size_counts(void **state)
     }
 }
 
+/* A Fortran-order stack's slice, read whole: once at the element size when
+ * the dtypes agree, the file's bytes beside it when converted. */
+static void test_fortran_slice_counted_once(void **state)
+{
+    (void)state;
+    job_t job;
+    job_init(&job);
+    set_ok(&job, "input", "stack.npy");
+    char err[JOB_MSG_MAX];
+    const job_input_header h = {3, {4, 10, 10}, DTYPE_F64, 1, 128, 0};
+    assert_int_equal(job_set_input_header(&job, &h, err, sizeof err), 0);
+    assert_int_equal(job_validate(&job, err, sizeof err), 0);
+    const int64_t shape[2] = {10, 10};
+    size_t results = 4 * (sizeof(svd_result) + sizeof(int64_t) + 2 * sizeof(double));
+    plan_config c = lapack_config(1, 1, JOB_MODE_BLAS, JOB_DIST_REGENERATE);
+    c.dtype = DTYPE_F64;
+    size_t ws = svd_ws_bytes_set_as(shape, 1, DTYPE_F64, JOB_VECTORS_NONE, JOB_DRIVER_GESDD,
+                                    JOB_KERNEL_LAPACK);
+    assert_int_equal(peak(&job, &c, 1, NULL), ws + results + 4 * 100 * 8);
+    c.dtype = DTYPE_F32;    /* float64 read, float32 kept: 8 + 4 bytes an element */
+    ws = svd_ws_bytes_set_as(shape, 1, DTYPE_F32, JOB_VECTORS_NONE, JOB_DRIVER_GESDD,
+                             JOB_KERNEL_LAPACK);
+    assert_int_equal(peak(&job, &c, 1, NULL), ws + results + 4 * 100 * 12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_element_size_counts),
+        cmocka_unit_test(test_fortran_slice_counted_once),
         cmocka_unit_test(test_scatter_round_capped_at_largest_chunk),
         cmocka_unit_test(test_mixed_set_sized_by_largest_of_each),
         cmocka_unit_test(test_u_transpose_buffer_sized_by_shape_and_counted),

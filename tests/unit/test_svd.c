@@ -717,6 +717,13 @@ static void test_dtype_ws_bytes_and_nonfinite(void **state)
            z = svd_ws_bytes_set_as(shape, 1, DTYPE_C128, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
                                    JOB_KERNEL_LAPACK);
     assert_true(s > 0 && s < d && d < z);
+    /* zgesdd's rwork with vectors, 5 mn^2 + 5 mn reals, is indexed by a 32-bit int: from
+     * 21000^2 it is not, and the query refuses (the memory check then says why) */
+    const int64_t big[2] = {21000, 21000}, fits[2] = {20000, 20000};
+    assert_int_equal(svd_ws_bytes_set_as(big, 1, DTYPE_C128, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
+                                         JOB_KERNEL_LAPACK), 0);
+    assert_true(svd_ws_bytes_set_as(fits, 1, DTYPE_C128, JOB_VECTORS_THIN, JOB_DRIVER_GESDD,
+                                    JOB_KERNEL_LAPACK) > 0);
     /* the matrix alone: 300 x 200 elements of each size */
     assert_true(s >= (size_t)60000 * 4 && z >= (size_t)60000 * 16 + 60000 * 8);
     svd_ws *ws;
