@@ -132,34 +132,22 @@ else
         "tune_source: $sources"
 fi
 
-# refusals: exit 2, each naming what is wrong (rank 0 refuses before any work: one
-# process without mpirun says the same)
-refused() {
-    local label=$1 pattern=$2
-    shift 2
-    run_singleton 30 "$SVDRUN" --quiet "$@"
-    if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
-        tap_ok "$label: exit 2, says why"
-    else
-        tap_not_ok "$label: exit 2, says why" "stderr should match /$pattern/"
-        run_diag
-    fi
-}
+# refusals (lib.sh's refuse): exit 2, each naming what is wrong; rank 0 refuses before any work
 
 # a float32 checkpoint cannot be resumed as float64: its integers are float32's
 run_svdrun 1 60 --quiet --size=12 --count=6 --dtype=float32 --checkpoint "$TMPD/ck"
-refused "resume of a float32 checkpoint with dtype float64" "dtype \(float32 there\)" \
+refuse "resume of a float32 checkpoint with dtype float64" "dtype \(float32 there\)" \
     --size=12 --count=6 --dtype=float64 --resume "$TMPD/ck"
 
 # refusals of the input and the job
-refused "a big-endian complex file" "'>c16', big-endian" --input="$D/big.npy"
-refused "a long double complex file" "'<c32', long double" --input="$D/long.npy"
-refused "a complex file as float64" "z_c.npy holds complex128 matrices; float64 would drop" \
+refuse "a big-endian complex file" "'>c16', big-endian" --input="$D/big.npy"
+refuse "a long double complex file" "'<c32', long double" --input="$D/long.npy"
+refuse "a complex file as float64" "z_c.npy holds complex128 matrices; float64 would drop" \
     --input="$D/z_c.npy" --dtype=float64
-refused "a float32 file with kernel twostage" \
+refuse "a float32 file with kernel twostage" \
     "kernel: twostage computes float64 only, but dtype float32 is asked \(the input's dtype\)" \
     --input="$D/f_c.npy" --kernel=twostage
-refused "tune over two dtypes" "tune one dtype at a time" --size=12 --count=6 \
+refuse "tune over two dtypes" "tune one dtype at a time" --size=12 --count=6 \
     --dtype=float32,float64 --tune=on
 
 tap_done

@@ -229,6 +229,20 @@ expect_exit() {
     fi
 }
 
+# refuse LABEL PATTERN ARGS...: a singleton svdrun (no mpirun, which takes 2 s to report a
+# non-zero exit) exits 2 with stderr matching PATTERN
+refuse() {
+    local label=$1 pattern=$2
+    shift 2
+    run_singleton 30 "$SVDRUN" --quiet "$@"
+    if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
+        tap_ok "$label: exit 2, says why"
+    else
+        tap_not_ok "$label: exit 2, says why" "stderr should match /$pattern/"
+        run_diag
+    fi
+}
+
 # write_job FILE KEY=VALUE...: a job file with section [job].
 write_job() {
     local f=$1

@@ -35,19 +35,6 @@ mixed_case() {
     tap_from_checks "$label" "$log" "$rc"
 }
 
-# refuse LABEL PATTERN ARGS...: a singleton svdrun (no mpirun, which takes 2 s to report a
-# non-zero exit) exits 2 with stderr matching PATTERN
-refuse() {
-    local label=$1 pattern=$2
-    shift 2
-    run_singleton 30 "$SVDRUN" --quiet "$@"
-    if [ "$RUN_RC" -eq 2 ] && grep -qE -- "$pattern" "$RUN_ERR"; then
-        tap_ok "$label: exit 2, says why"
-    else
-        tap_not_ok "$label: exit 2, says why" "stderr should match /$pattern/"
-        run_diag
-    fi
-}
 
 SHAPES="90x60:3, 17x40:9, 50x50:6, 5x5:40, 1x7:2, 7x1:2"
 # all three schedules, both modes, 1-3 ranks, regenerate (dynamic) and scatter
