@@ -70,6 +70,10 @@ int dtype_narrows(dtype_t from, dtype_t to);
  * src must not overlap unless the types are equal. Cannot fail. */
 void dtype_convert(void *dst, dtype_t to, const void *src, dtype_t from, size_t n);
 
+/* Whether every element of the rows x cols column-major a (leading
+ * dimension ld) is finite: both parts of a complex one. Cannot fail. */
+int dtype_all_finite(const void *a, dtype_t t, int64_t rows, int64_t cols, int64_t ld);
+
 /* The transpose of the rows x cols column-major src (leading dimension
  * ld_src) into dst, cols x rows column-major (leading dimension ld_dst):
  * dst[j + i*ld_dst] = src[i + j*ld_src], elements of esize bytes (4, 8 or

@@ -23,6 +23,10 @@ typedef struct {
     int64_t slice_lo, slice_n;
 } stack_input;
 
+/* The MPI datatype of one element of dtype (MPI_C_*_COMPLEX for complex), as
+ * an .npy file holds it. Cannot fail. */
+MPI_Datatype stack_mpi_element(dtype_t dtype);
+
 /* The shape LAPACK sees for job's matrices: rows x cols, or cols x rows for a
  * C-order input. */
 void stack_lapack_shape(const job_t *job, int64_t *m, int64_t *n);

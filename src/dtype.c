@@ -2,6 +2,7 @@
 #include "dtype.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -129,4 +130,24 @@ void dtype_transpose(void *dst, int64_t ld_dst, const void *src, int64_t ld_src,
         TRANSPOSE(uint64_t);
     else
         TRANSPOSE(elem16);
+}
+
+int dtype_all_finite(const void *a, dtype_t t, int64_t rows, int64_t cols, int64_t ld)
+{
+    /* a complex element is two reals: the columns are runs of reals */
+    int64_t parts = dtype_complex(t) ? 2 : 1, len = rows * parts, stride = ld * parts;
+    for (int64_t j = 0; j < cols; j++) {
+        if (dtype_single(t)) {
+            const float *c = (const float *)a + j * stride;
+            for (int64_t i = 0; i < len; i++)
+                if (!isfinite(c[i]))
+                    return 0;
+        } else {
+            const double *c = (const double *)a + j * stride;
+            for (int64_t i = 0; i < len; i++)
+                if (!isfinite(c[i]))
+                    return 0;
+        }
+    }
+    return 1;
 }

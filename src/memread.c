@@ -9,6 +9,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "stack.h"
+
 /* Compressed bytes read from the file at a time. */
 #define IN_CHUNK (1 << 18)
 /* Rows of a C-order matrix converted at a time, then transposed (dtype_transpose). */
@@ -104,16 +106,7 @@ static int file_of(memread *r, int64_t k, int32_t p, MPI_File *fh)
 
 static MPI_Datatype element(const members_entry *e)
 {
-    switch (e->dtype) {
-    case DTYPE_F32:
-        return MPI_FLOAT;
-    case DTYPE_C128:
-        return MPI_C_DOUBLE_COMPLEX;
-    case DTYPE_C64:
-        return MPI_C_FLOAT_COMPLEX;
-    default:
-        return MPI_DOUBLE;
-    }
+    return stack_mpi_element(e->dtype);
 }
 
 /* Bytes of one element of e. */

@@ -145,13 +145,12 @@ static double first_real(const query_answer *q, dtype_t real)
     return real == DTYPE_F32 ? (double)q->f[0] : q->d[0];
 }
 
-/* Elements of a local lld x cols array, and four columns beyond: OpenBLAS
- * 0.3.21's zgemv_n/cgemv_n read up to a few columns past a row they work on
- * (valgrind; OpenBLAS issues #4013, #5000), which must not leave the
- * allocation. */
+/* Elements of a local lld x cols array, and SVD_OVERREAD_COLS columns
+ * beyond (svd_input_pad's rule, in every dtype here): OpenBLAS 0.3.21's
+ * zgemv_n/cgemv_n read up to a few columns past a row they work on. */
 static size_t padded(int lld, int cols)
 {
-    return (size_t)lld * (size_t)(cols + 4) + 1;
+    return (size_t)lld * (size_t)(cols + SVD_OVERREAD_COLS) + 1;
 }
 
 /* malloc of count elements of size bytes, zeroed so that the first touch
@@ -255,28 +254,6 @@ void pdsvd_release(void)
     Cblacs_exit(1);
 }
 
-/* Whether the rows x cols column-major elements of type t at a (ld in
- * elements) are all finite, both parts of a complex one. */
-static int all_finite(const void *a, dtype_t t, int rows, int cols, int ld)
-{
-    /* a complex element is two reals: the columns are runs of reals */
-    int64_t parts = dtype_complex(t) ? 2 : 1, len = rows * parts, stride = ld * parts;
-    for (int j = 0; j < cols; j++) {
-        if (dtype_single(t)) {
-            const float *c = (const float *)a + j * stride;
-            for (int64_t i = 0; i < len; i++)
-                if (!isfinite(c[i]))
-                    return 0;
-        } else {
-            const double *c = (const double *)a + j * stride;
-            for (int64_t i = 0; i < len; i++)
-                if (!isfinite(c[i]))
-                    return 0;
-        }
-    }
-    return 1;
-}
-
 int pdsvd_compute(pdsvd_grid *g, pdsvd_fill_fn fill, void *ctx, svd_result *res, void *sigma,
                   double *fill_s)
 {
@@ -295,7 +272,7 @@ int pdsvd_compute(pdsvd_grid *g, pdsvd_fill_fn fill, void *ctx, svd_result *res,
         }
     }
     /* a non-finite entry anywhere must stop every process: agree on it first */
-    int bad = !all_finite(g->a, g->dtype, g->mloc, g->nloc, lld);
+    int bad = !dtype_all_finite(g->a, g->dtype, g->mloc, g->nloc, lld);
     *fill_s = sysinfo_now() - t0;
     int any_bad = bad;
     Cigsum2d(g->context, "All", " ", 1, 1, &any_bad, 1, -1, -1);

@@ -28,16 +28,21 @@ void stack_lapack_shape(const job_t *job, int64_t *m, int64_t *n)
     *n = transposed ? job->rows : job->cols;
 }
 
-/* One element of the input file, whose dtype may differ from the
- * configuration's: reads bring the file's type, dtype_convert the rest. */
-static MPI_Datatype element_type(const job_t *job)
+MPI_Datatype stack_mpi_element(dtype_t dtype)
 {
-    switch (job->input_dtype) {
+    switch (dtype) {
     case DTYPE_F32: return MPI_FLOAT;
     case DTYPE_C128: return MPI_C_DOUBLE_COMPLEX;
     case DTYPE_C64: return MPI_C_FLOAT_COMPLEX;
     default: return MPI_DOUBLE;
     }
+}
+
+/* One element of the input file, whose dtype may differ from the
+ * configuration's: reads bring the file's type, dtype_convert the rest. */
+static MPI_Datatype element_type(const job_t *job)
+{
+    return stack_mpi_element(job->input_dtype);
 }
 
 /* One contiguous run of n elements of esize bytes, so counts stay ints. */

@@ -429,24 +429,6 @@ int svd_ws_sweeps(const svd_ws *ws, int lane)
     return ws->lane >= 0 ? jacobi_pack_sweeps(ws->pack, lane) : 0;
 }
 
-/* Whether all count elements of a are finite (both parts of a complex one). */
-static int all_finite(const void *a, dtype_t dtype, int64_t count)
-{
-    int64_t scalars = dtype_complex(dtype) ? 2 * count : count;
-    if (dtype_single(dtype)) {
-        const float *f = a;
-        for (int64_t i = 0; i < scalars; i++)
-            if (!isfinite(f[i]))
-                return 0;
-        return 1;
-    }
-    const double *d = a;
-    for (int64_t i = 0; i < scalars; i++)
-        if (!isfinite(d[i]))
-            return 0;
-    return 1;
-}
-
 /* LAPACK's gesdd or gesvd of the workspace's dtype on a (ld = m), which it
  * destroys. Returns LAPACK's info. */
 static lapack_int lapack_driver(svd_ws *ws, void *a)
@@ -491,7 +473,7 @@ int svd_ws_compute(svd_ws *ws, void *a, svd_result *res)
     }
     ws->lane = -1;
     /* non-finite input: gesvd has no check of its own and prints from DLASCL */
-    if (!all_finite(a, ws->dtype, ws->m * ws->n)) {
+    if (!dtype_all_finite(a, ws->dtype, ws->m, ws->n, ws->m)) {
         res->info = SVD_INFO_NONFINITE;
         res->sum = NAN;
         res->value = SVD_NO_VALUE;

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <complex.h>
+#include <math.h>
 #include <string.h>
 
 #include "dtype.h"
@@ -117,6 +118,23 @@ static void test_transpose(void **state)
     assert_memory_equal(e, wantd, sizeof wantd);
 }
 
+/* Every element of the matrix, both parts of a complex one, and nothing of
+ * the rows beyond it in the leading dimension. */
+static void test_all_finite(void **state)
+{
+    (void)state;
+    float complex c[4 * 3];     /* 3 x 3 in ld 4 */
+    for (int i = 0; i < 12; i++)
+        c[i] = CMPLXF((float)i, 1.0f);
+    c[3] = CMPLXF(NAN, INFINITY);   /* row 3 is padding */
+    assert_true(dtype_all_finite(c, DTYPE_C64, 3, 3, 4));
+    c[10] = CMPLXF(1.0f, INFINITY);  /* the last element's imaginary part */
+    assert_false(dtype_all_finite(c, DTYPE_C64, 3, 3, 4));
+    double d[6] = {1, 2, 3, 4, 5, NAN};
+    assert_false(dtype_all_finite(d, DTYPE_F64, 6, 1, 6));
+    assert_true(dtype_all_finite(d, DTYPE_F64, 5, 1, 6));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_convert),
         cmocka_unit_test(test_transpose),
+        cmocka_unit_test(test_all_finite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
